@@ -1,0 +1,5 @@
+"""`python -m xltrack` runs the command line."""
+
+from xltrack.cli import main
+
+main()

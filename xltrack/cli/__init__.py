@@ -1,0 +1,50 @@
+"""The command line: a thin layer that parses, calls the public API, renders, exits.
+
+The only package that imports click. Exit codes: 0 nothing at or above
+--fail-on, 1 findings at or above it, 2 usage error, 3 an input or output
+cannot be used. One place (`main`) turns XltrackError into a short message.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from xltrack.errors import XltrackError
+
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="xltrack")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Track marketing campaigns in Excel: generate, check, summarize, batch."""
+    ctx.obj = {"debug": debug}
+
+
+def fail(err: XltrackError, ctx: click.Context | None = None) -> None:
+    """Print an xltrack error without a traceback (unless --debug) and exit 3."""
+    debug = bool(ctx and ctx.obj and ctx.obj.get("debug"))
+    if debug:
+        traceback.print_exception(err)
+    click.echo(f"xltrack: error: {err}", err=True)
+    sys.exit(getattr(err, "exit_code", EXIT_INPUT))
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the `xltrack` console script."""
+    try:
+        return cli.main(args=argv, prog_name="xltrack", standalone_mode=True)
+    except XltrackError as err:  # raised outside a command's own handling
+        fail(err)
+
+
+# Commands live one per module; importing them attaches them to `cli`.
+from xltrack.cli import commands  # noqa: E402,F401

@@ -1,0 +1,5 @@
+"""Imports every command module so that each registers itself on the `cli` group."""
+
+from __future__ import annotations
+
+# One line per command module (xltrack/cli/<command>.py).

@@ -1,0 +1,148 @@
+"""The catalogue of finding codes: severity, title and en/zh message templates.
+
+A code is never renamed; a replaced code stays here as an alias. The docs page
+`docs/checks.md` is generated from this module (`python -m xltrack.codes`).
+Templates are `str.format` strings filled from a finding's `params`.
+"""
+
+from __future__ import annotations
+
+import string
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str  # "error" | "warning" | "info"
+    title: str
+    en: str
+    zh: str
+
+    def placeholders(self) -> set[str]:
+        names = set()
+        for template in (self.en, self.zh):
+            for _, name, _, _ in string.Formatter().parse(template):
+                if name:
+                    names.add(name.split(".")[0].split("[")[0])
+        return names
+
+
+_CATALOGUE = (
+    # -- cells and structure (from the reader) ---------------------------------
+    Code("cell-unparsed", "warning", "A value could not be read",
+         'cannot read {kind} "{raw}"', '无法识别的{kind}:"{raw}"'),
+    Code("cell-guessed", "info", "A value was read with an assumption",
+         'read "{raw}" as {value} ({assumption})', '将"{raw}"识别为 {value}({assumption})'),
+    Code("cell-not-in-list", "warning", "A value is not one of the allowed values",
+         '"{raw}" is not an allowed {kind}', '"{raw}"不是允许的{kind}取值'),
+    Code("sheet-missing", "warning", "A table could not be found",
+         "table {table} not found", "未找到表格:{table}"),
+    Code("header-missing", "warning", "A column could not be found",
+         "column {column} not found in {table}", "{table}中未找到列:{column}"),
+    Code("formula-unevaluated", "warning", "A formula could not be evaluated",
+         "cannot evaluate formula {formula}: {reason}", "无法计算公式 {formula}:{reason}"),
+    Code("template-version", "info", "Made by another template version",
+         "made with template {template} version {version}; this reader knows {known}",
+         "由模板 {template} 版本 {version} 生成;当前版本 {known}"),
+    Code("file-unreadable", "error", "The file cannot be read",
+         "{reason}", "{reason}"),
+    Code("file-unsupported", "error", "The file is not a workbook xltrack reads",
+         "{reason}", "{reason}"),
+    Code("file-unrecognized", "error", "None of the five tables were found",
+         "{reason}", "{reason}"),
+    # -- campaign ---------------------------------------------------------------
+    Code("campaign-name-missing", "warning", "The campaign has no name",
+         "the campaign has no name", "活动名称为空"),
+    Code("campaign-dates-missing", "warning", "The campaign has no start or end date",
+         "the campaign has no {missing}", "活动缺少{missing}"),
+    Code("campaign-dates-reversed", "error", "The campaign ends before it starts",
+         "the campaign ends {end} before it starts {start}", "活动结束日期 {end} 早于开始日期 {start}"),
+    Code("campaign-budget-missing", "warning", "The campaign has no budget",
+         "the campaign has no total budget", "活动未填写预算总额"),
+    Code("budget-split-mismatch", "warning", "The budget split does not add up",
+         "the budget split adds up to {total_pct}, not 100%", "预算分配合计 {total_pct},不等于100%"),
+    # -- tasks --------------------------------------------------------------------
+    Code("task-overdue", "error", "A task is past its end date and not done",
+         "task {id} ended {end} and is not done ({days_late} days late)",
+         "任务 {id} 应于 {end} 完成,尚未完成(逾期 {days_late} 天)"),
+    Code("task-delay-reason-missing", "warning", "A delayed task gives no reason",
+         "task {id} is delayed but gives no reason", "任务 {id} 滞后但未填写滞后原因"),
+    Code("task-dates-reversed", "error", "A task ends before it starts",
+         "task {id} ends {end} before it starts {start}", "任务 {id} 结束日期 {end} 早于开始日期 {start}"),
+    Code("task-outside-campaign", "warning", "A task falls outside the campaign window",
+         "task {id} ({start} to {end}) falls outside the campaign ({campaign_start} to {campaign_end})",
+         "任务 {id}({start} 至 {end})超出活动周期({campaign_start} 至 {campaign_end})"),
+    Code("task-owner-missing", "warning", "A task has no owner",
+         "task {id} has no owner", "任务 {id} 未指定负责人"),
+    Code("task-id-duplicate", "error", "Two tasks share an ID",
+         "task ID {id} is used {count} times", "任务ID {id} 重复出现 {count} 次"),
+    Code("task-done-in-future", "warning", "A task is done but starts in the future",
+         "task {id} is marked done but starts {start}, after {as_of}",
+         "任务 {id} 标记为已完成,但开始日期 {start} 晚于统计日期 {as_of}"),
+    Code("task-dates-missing", "info", "A task has no start or end date",
+         "task {id} has no {missing}", "任务 {id} 缺少{missing}"),
+    # -- issues -------------------------------------------------------------------
+    Code("issue-high-unresolved", "error", "A high-severity issue is unresolved",
+         "high-severity issue {id} is still {resolution}", "高严重度问题 {id} 仍为{resolution}"),
+    Code("issue-solution-late", "warning", "An issue is unresolved past the 48 h solution window",
+         "issue {id} found {found} is unresolved after {hours} h (limit {limit} h)",
+         "问题 {id}({found} 发现)已 {hours} 小时未解决(时限 {limit} 小时)"),
+    Code("issue-owner-missing", "warning", "An issue has no owner",
+         "issue {id} has no owner", "问题 {id} 未指定负责人"),
+    Code("issue-id-duplicate", "error", "Two issues share an ID",
+         "issue ID {id} is used {count} times", "问题编号 {id} 重复出现 {count} 次"),
+    # -- daily ----------------------------------------------------------------------
+    Code("daily-below-target", "warning", "A day is below target (traffic light)",
+         "{metric} on {date}: {actual} of {target} ({rate_pct}), {light} light",
+         "{date} {metric}:实际 {actual} / 目标 {target}({rate_pct}),{light}灯"),
+    Code("daily-below-target-streak", "warning", "A metric is below target several days running",
+         "{metric} below target {days} days running ({first} to {last})",
+         "{metric} 连续 {days} 天未达标({first} 至 {last})"),
+    # -- evaluation -----------------------------------------------------------------
+    Code("evaluation-rate-mismatch", "warning", "A written rate disagrees with actual/target",
+         "{metric}: written rate {written_pct} but actual/target is {computed_pct}",
+         "{metric}:填写的达成率 {written_pct} 与实际/目标 {computed_pct} 不符"),
+    Code("evaluation-below-target", "warning", "A metric ended below target",
+         "{metric} reached {rate_pct} of target ({actual} of {target})",
+         "{metric} 达成率 {rate_pct}(实际 {actual} / 目标 {target})"),
+    Code("goal-not-evaluated", "warning", "A goal of table 1 has no row in table 5",
+         "goal {metric} has no row in the evaluation", "目标 {metric} 在效果评估表中没有对应行"),
+)
+
+CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
+# Codes that were renamed keep working: old name -> current name.
+ALIASES: dict[str, str] = {}
+
+
+def render_message(code: str, params: dict[str, Any], lang: str = "en") -> str:
+    """Fill a code's template in `lang` from `params`; a missing fact shows as '?'."""
+    entry = CODES[ALIASES.get(code, code)]
+    template = entry.zh if lang == "zh" else entry.en
+    return string.Formatter().vformat(template, (), _Defaulting(params))
+
+
+class _Defaulting(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def catalogue_markdown() -> str:
+    """The docs page of every code, generated so it cannot drift from the code."""
+    lines = [
+        "# Finding codes",
+        "",
+        "Generated by `python -m xltrack.codes`; do not edit by hand.",
+        "",
+        "| code | severity | title | message (en) | message (zh) |",
+        "|---|---|---|---|---|",
+    ]
+    for c in _CATALOGUE:
+        lines.append(f"| `{c.code}` | {c.severity} | {c.title} | {c.en} | {c.zh} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(catalogue_markdown())

@@ -1,0 +1,118 @@
+"""The Python twins of the template's formula columns.
+
+The writer uses them for the cached value of every formula it writes (so
+previewers and pandas see right numbers before any recalculation); the reader
+uses them to recompute derived columns from inputs instead of trusting what a
+file says. LibreOffice tests prove each twin equals its formula.
+
+All functions take and return DataFrames in the frames.py convention (enum
+columns hold enum keys, dates are datetime64, numbers float64).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from xltrack.spec import Rules
+
+
+def _days(later: pd.Series, earlier: pd.Series | pd.Timestamp) -> pd.Series:
+    return (later - earlier).dt.days.astype("float64")
+
+
+def derive_tasks(df: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
+    """duration_days, days_late, overdue (a delayed task is not done)."""
+    out = df.copy()
+    start, end = out["start_date"], out["end_date"]
+    out["duration_days"] = _days(end, start) + 1
+    not_done = out["status"].ne("done") | out["status"].isna()
+    if as_of is None:
+        out["days_late"] = np.nan
+        out["overdue"] = False
+        return out
+    today = pd.Timestamp(as_of)
+    late = (today - end).dt.days.astype("float64").clip(lower=0)
+    out["days_late"] = late.where(end.notna() & not_done)
+    out["overdue"] = (end.notna() & not_done & (end < today)).astype(bool)
+    return out
+
+
+def achievement(actual: pd.Series, target: pd.Series) -> pd.Series:
+    """actual / target, empty where either is missing or the target is 0."""
+    ok = actual.notna() & target.notna() & target.ne(0)
+    return (actual / target.where(ok)).where(ok)
+
+
+def light_of(rate: pd.Series, rules: Rules) -> pd.Series:
+    """The source's traffic light: >= 90% green, 80-90% yellow, < 80% red."""
+    lights = np.select(
+        [rate >= rules.green_at, rate >= rules.yellow_at, rate.notna()],
+        ["green", "yellow", "red"],
+        default="",
+    )
+    return pd.Series(lights, index=rate.index, dtype=object).replace("", None)
+
+
+def derive_daily(df: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """rate, light, and cumulative target/actual per metric up to each date."""
+    out = df.copy()
+    out["rate"] = achievement(out["actual"], out["target"])
+    out["light"] = light_of(out["rate"], rules)
+    # SUMIFS matches the metric case-insensitively and an empty metric matches empty.
+    metric = out["metric"].fillna("").astype(str).str.casefold()
+    for key, source in (("cum_target", "target"), ("cum_actual", "actual")):
+        out[key] = _cumulative_by_date(out["date"], metric, out[source])
+    return out
+
+
+def _cumulative_by_date(dates: pd.Series, metric: pd.Series, values: pd.Series) -> pd.Series:
+    """SUMIFS(values, metric, this metric, date, "<=" & this date), for rows with a value."""
+    result = pd.Series(np.nan, index=values.index, dtype="float64")
+    for _, idx in metric.groupby(metric, sort=False).groups.items():
+        when = dates.loc[idx]
+        order = np.argsort(when.to_numpy(dtype="datetime64[ns]"), kind="stable")
+        sorted_dates = when.to_numpy(dtype="datetime64[ns]")[order]
+        running = np.cumsum(values.loc[idx].fillna(0).to_numpy()[order])
+        valid = ~np.isnat(sorted_dates)
+        sorted_dates, running = sorted_dates[valid], running[valid]
+        for label, day in zip(idx, when.to_numpy(dtype="datetime64[ns]")):
+            if np.isnat(day) or pd.isna(values.at[label]):
+                continue
+            pos = np.searchsorted(sorted_dates, day, side="right")
+            result.at[label] = float(running[pos - 1]) if pos else 0.0
+    return result
+
+
+def derive_issues(df: pd.DataFrame, as_of: dt.date | None, rules: Rules) -> pd.DataFrame:
+    """age_days and the 48 h solution-window flag."""
+    out = df.copy()
+    found = out["found_date"]
+    if as_of is None:
+        out["age_days"] = np.nan
+        out["sla_breach"] = False
+        return out
+    today = pd.Timestamp(as_of)
+    age = _days(pd.Series(today, index=out.index), found)
+    out["age_days"] = age.clip(lower=0).where(found.notna())
+    unresolved = out["resolution"].ne("resolved") | out["resolution"].isna()
+    breach = found.notna() & unresolved & (age * 24 > rules.issue_solution_hours)
+    out["sla_breach"] = breach.astype(bool)
+    return out
+
+
+def derive_evaluation(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out["rate"] = achievement(out["actual"], out["target"])
+    return out
+
+
+def derive_budget_split(df: pd.DataFrame, budget: float | None) -> pd.DataFrame:
+    out = df.copy()
+    if budget is None or pd.isna(budget):
+        out["amount"] = np.nan
+    else:
+        out["amount"] = out["share"] * float(budget)
+    return out

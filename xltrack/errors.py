@@ -1,0 +1,123 @@
+"""The one exception hierarchy of xltrack.
+
+Raised only when a whole file (or the output) cannot be processed; anything
+about one sheet, row or cell is a `Finding` instead.
+
+    XltrackError(Exception)                  every failure the API raises
+    ├── SpecError(XltrackError, ValueError)  a template definition is invalid
+    ├── WorkbookError(XltrackError)          an input cannot be used at all
+    │   ├── UnreadableWorkbookError          corrupt, truncated, encrypted, over limits
+    │   ├── UnsupportedWorkbookError         a format we do not read (.xls, .csv, ...)
+    │   └── UnrecognizedWorkbookError        none of the five tables can be located
+    └── OutputError(XltrackError, OSError)   the target cannot be written; original intact
+
+Attributes are plain str/int so that exceptions pickle across worker processes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class XltrackError(Exception):
+    """Root of every error xltrack raises."""
+
+    code = "xltrack-error"
+    exit_code = 3
+
+
+class SpecError(XltrackError, ValueError):
+    """A template definition is invalid."""
+
+    code = "template-invalid"
+
+
+class WorkbookError(XltrackError):
+    """An input workbook cannot be used at all.
+
+    Args:
+        path: the file.
+        reason: what is wrong, in a sentence.
+        sheet: the sheet, when the problem is in one.
+        cell: the cell (A1), when the problem is in one.
+        code: a stable kebab-case code (see codes.py).
+    """
+
+    code = "file-unreadable"
+
+    def __init__(
+        self,
+        path: str,
+        reason: str,
+        *,
+        sheet: str | None = None,
+        cell: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.reason = reason
+        self.sheet = sheet
+        self.cell = cell
+        if code is not None:
+            self.code = code
+        super().__init__(path, reason)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.path, self.reason, self.sheet, self.cell, self.code))
+
+    def __str__(self) -> str:
+        place = self.path
+        if self.sheet:
+            place += f" › {self.sheet}"
+            if self.cell:
+                place += f"!{self.cell}"
+        return f"{place}: {self.reason}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": str(self)}
+
+
+def _rebuild(
+    cls: type[WorkbookError],
+    path: str,
+    reason: str,
+    sheet: str | None,
+    cell: str | None,
+    code: str,
+) -> WorkbookError:
+    return cls(path, reason, sheet=sheet, cell=cell, code=code)
+
+
+class UnreadableWorkbookError(WorkbookError):
+    """Not a valid workbook: corrupt, truncated, encrypted, or over the safety limits."""
+
+    code = "file-unreadable"
+
+
+class UnsupportedWorkbookError(WorkbookError):
+    """A format xltrack does not read (legacy .xls, CSV, HTML, ODS ...)."""
+
+    code = "file-unsupported"
+
+
+class UnrecognizedWorkbookError(WorkbookError):
+    """A readable workbook in which none of the five tables can be located."""
+
+    code = "file-unrecognized"
+
+
+class OutputError(XltrackError, OSError):
+    """The output cannot be written; the original file is left as it was."""
+
+    code = "output-failed"
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(path, reason)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.reason))
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
