@@ -1,0 +1,369 @@
+"""Pure parsers for what people type into cells: dates, ranges, amounts, percents.
+
+Each parser takes a cell value as an engine returns it (str, int, float, bool,
+date, datetime or None) and returns a `Parsed`: a value, or a failure carrying
+the raw text. A reasonable assumption (the year taken from the campaign, `100万+`
+read as its lower bound) is made only when named in `Parsed.assumption`, so that
+the reader can report it; nothing is guessed silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serials a date column may hold: 1954-10-03 .. 2119-01-10; other numbers are not dates.
+_SERIAL_MIN, _SERIAL_MAX = 20000, 80000
+_BLANKS = frozenset({"", "-", "--", "—", "——", "/", "n/a", "na", "none", "null", "无", "空"})
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The result of parsing one cell.
+
+    Attributes:
+        value: the parsed value (None for an empty cell or a failure).
+        ok: False when the text could not be read.
+        raw: the cell as text, for findings.
+        assumption: what was assumed to read it, when anything was.
+    """
+
+    value: Any = None
+    ok: bool = True
+    raw: str = ""
+    assumption: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.ok and self.value is None
+
+
+EMPTY = Parsed()
+
+
+def _fail(raw: Any) -> Parsed:
+    return Parsed(None, False, raw_text(raw))
+
+
+def raw_text(value: Any) -> str:
+    """A cell value as the text a person would see (whole floats without `.0`)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _clean(value: Any) -> str:
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return re.sub(r"\s+", " ", text)
+
+
+def is_blank(value: Any) -> bool:
+    """True for an empty cell or a placeholder such as `-`, `/`, `N/A`, `无`."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str):
+        return _clean(value).casefold() in _BLANKS
+    return False
+
+
+# -- text and identifiers --------------------------------------------------------
+
+
+def parse_text(value: Any) -> Parsed:
+    """Any cell as text; placeholders (`-`) are empty."""
+    if is_blank(value):
+        return EMPTY
+    return Parsed(raw_text(value).strip() if isinstance(value, str) else raw_text(value))
+
+
+def parse_id(value: Any) -> Parsed:
+    """An identifier stays text: `T001`, `007` (leading zeros kept), 12.0 -> `12`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return EMPTY
+    return Parsed(raw_text(value).strip())
+
+
+# -- dates -------------------------------------------------------------------------
+
+_Y = r"(?P<y>\d{4})\s*[.\-/年]\s*"
+_MD = r"(?P<m>\d{1,2})\s*[.\-/月]\s*(?P<d>\d{1,2})\s*[日号]?"
+_FULL = re.compile(rf"^{_Y}{_MD}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?$")
+_MONTH_DAY = re.compile(rf"^{_MD}$")
+_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+_US = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$")
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_EN_MD = re.compile(r"^(?P<mon>[a-z]+)\.?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s*(?P<y>\d{4}))?$")
+_EN_DM = re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?P<mon>[a-z]+)\.?(?:,?\s*(?P<y>\d{4}))?$")
+
+
+def _make(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def from_serial(serial: float) -> dt.date | None:
+    """An Excel (1900 system) serial number to a date, if it is a plausible one."""
+    if not _SERIAL_MIN <= serial <= _SERIAL_MAX:
+        return None
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_date(value: Any, year: int | None = None) -> Parsed:
+    """A date as people type it.
+
+    Args:
+        value: a date/datetime, an Excel serial, or text such as `2024.6.1`,
+            `2024/6/1`, `2024-06-01`, `2024年6月1日`, `20240601`, `6月1日`, `6.1`, `Jun 1`.
+        year: the campaign's year, used (and reported) for dates typed without one.
+
+    Returns:
+        `Parsed` holding a `datetime.date`.
+    """
+    if is_blank(value):
+        return EMPTY
+    if isinstance(value, dt.datetime):
+        return Parsed(value.date(), raw=raw_text(value))
+    if isinstance(value, dt.date):
+        return Parsed(value, raw=raw_text(value))
+    if isinstance(value, bool):
+        return _fail(value)
+    if isinstance(value, (int, float)):
+        day = from_serial(float(value))
+        return Parsed(day, raw=raw_text(value)) if day else _fail(value)
+    text = _clean(value).casefold()
+    for pattern in (_FULL, _COMPACT, _US):
+        hit = pattern.match(text)
+        if hit:
+            made = _make(int(hit["y"]), int(hit["m"]), int(hit["d"]))
+            if made is None:
+                return _fail(value)
+            guess = "month/day/year order" if pattern is _US else None
+            return Parsed(made, raw=str(value), assumption=guess)
+    month_day = _month_day(text)
+    if month_day is not None:
+        m, d, y = month_day
+        if y is not None:
+            made = _make(y, m, d)
+            return Parsed(made, raw=str(value)) if made else _fail(value)
+        if year is None:
+            return _fail(value)
+        made = _make(year, m, d)
+        if made is None:
+            return _fail(value)
+        return Parsed(made, raw=str(value), assumption=f"year {year} from the campaign")
+    return _fail(value)
+
+
+def _month_day(text: str) -> tuple[int, int, int | None] | None:
+    hit = _MONTH_DAY.match(text)
+    if hit:
+        return int(hit["m"]), int(hit["d"]), None
+    for pattern in (_EN_MD, _EN_DM):
+        hit = pattern.match(text)
+        if hit and hit["mon"] in _MONTHS:
+            return _MONTHS[hit["mon"]], int(hit["d"]), int(hit["y"]) if hit["y"] else None
+    return None
+
+
+_TOKEN = (
+    r"(?:\d{4}\s*[.\-/年]\s*\d{1,2}\s*[.\-/月]\s*\d{1,2}\s*[日号]?"
+    r"|\d{1,2}\s*[.\-/月]\s*\d{1,2}\s*[日号]?|[a-z]{3,9}\.?\s*\d{1,2})"
+)
+_END_TOKEN = rf"(?:{_TOKEN}|\d{{1,2}}\s*[日号]?)"
+_RANGE = re.compile(
+    rf"^(?P<a>{_TOKEN})\s*(?:-|~|至|到|—|–|－|to|until)\s*(?P<b>{_END_TOKEN})$"
+)
+_HAS_YEAR = re.compile(r"^\d{4}")
+
+
+def parse_date_range(value: Any, year: int | None = None) -> Parsed:
+    """A start-end range in one cell: `6.1-6.5`, `2024.6.1-6.30`, `6月1日至6月5日`.
+
+    The end takes the start's year (and month, for `6.1-5`); a range that would
+    end before it starts is read as crossing into the next year, and says so.
+
+    Args:
+        value: the cell value.
+        year: the campaign's year, for ranges typed without one.
+
+    Returns:
+        `Parsed` holding (start, end) dates; a single date gives (date, date).
+    """
+    if is_blank(value):
+        return EMPTY
+    if not isinstance(value, str):
+        single = parse_date(value, year)
+        return Parsed((single.value, single.value), raw=single.raw) if single.value else single
+    text = _clean(value).casefold()
+    hit = _RANGE.match(text)
+    if not hit:
+        single = parse_date(value, year)
+        if single.ok and single.value is not None:
+            return Parsed((single.value, single.value), raw=str(value), assumption=single.assumption)
+        return _fail(value)
+    start = parse_date(hit["a"], year)
+    if not start.ok or start.value is None:
+        return _fail(value)
+    end_text = hit["b"]
+    if re.fullmatch(r"\d{1,2}\s*[日号]?", end_text):
+        end_text = f"{start.value.month}.{re.sub(r'[^0-9]', '', end_text)}"
+    end = parse_date(end_text, start.value.year)
+    if not end.ok or end.value is None:
+        return _fail(value)
+    assumptions = [start.assumption] if start.assumption else []
+    if end.value < start.value and not _HAS_YEAR.match(end_text):
+        shifted = _make(end.value.year + 1, end.value.month, end.value.day)
+        if shifted is None:
+            return _fail(value)
+        end = Parsed(shifted)
+        assumptions.append("end in the following year")
+    return Parsed((start.value, end.value), raw=str(value), assumption="; ".join(assumptions) or None)
+
+
+# -- numbers -----------------------------------------------------------------------
+
+_MULTIPLIERS = {
+    "": 1.0, "k": 1e3, "千": 1e3, "w": 1e4, "万": 1e4, "十万": 1e5, "百万": 1e6, "m": 1e6,
+    "mm": 1e6, "千万": 1e7, "亿": 1e8, "b": 1e9, "bn": 1e9,
+}
+_CURRENCY = re.compile(r"^(?:rmb|cny|usd|eur|[¥￥$€£])\s*|\s*(?:元|块|rmb|cny|usd|eur|yuan)$")
+_UNIT = re.compile(
+    r"\s*(?:人次|人|个|次|件|份|张|篇|单|位|条|台|家|场|天|笔|元|pcs|people|persons|users|times)$"
+)
+_NUMBER = re.compile(
+    r"^(?P<sign>[-+]?)\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(?P<mult>[a-z千万亿百十]*)$"
+)
+_APPROX = re.compile(r"^(?:约|大约|近|approx\.?|about|~|≈)\s*")
+_AT_LEAST = re.compile(r"\s*(?:\+|以上|多|余|\+以上)$")
+
+
+def parse_amount(value: Any) -> Parsed:
+    """A number, amount or count as people type it.
+
+    Args:
+        value: a number, or text such as `30万`, `50万元`, `1.2亿`, `¥500,000`, `1.2M`,
+            `5k`, `100万+` (read as its lower bound, and said so), `3000人`, `15%`.
+
+    Returns:
+        `Parsed` holding a float.
+    """
+    if is_blank(value):
+        return EMPTY
+    if isinstance(value, (bool, dt.date, dt.datetime)):
+        return _fail(value)
+    if isinstance(value, (int, float)):
+        return Parsed(float(value), raw=raw_text(value))
+    text = _clean(value).casefold().replace(" ", "")
+    assumptions = []
+    if _APPROX.match(text):
+        text = _APPROX.sub("", text)
+        assumptions.append("approximate")
+    if _AT_LEAST.search(text):
+        text = _AT_LEAST.sub("", text)
+        assumptions.append("at least")
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1]
+    for _ in range(2):  # "¥50万元", "3000人次"
+        text = _UNIT.sub("", _CURRENCY.sub("", text))
+    hit = _NUMBER.match(text)
+    if not hit or hit["mult"] not in _MULTIPLIERS:
+        return _fail(value)
+    number = float(hit["num"].replace(",", "")) * _MULTIPLIERS[hit["mult"]]
+    if percent:
+        if hit["mult"]:
+            return _fail(value)
+        number /= 100
+    if hit["sign"] == "-":
+        number = -number
+    return Parsed(number, raw=str(value), assumption="; ".join(assumptions) or None)
+
+
+def parse_percent(value: Any) -> Parsed:
+    """A ratio (1.0 = 100%): `117%`, 1.17, a 0%-formatted number (0.93).
+
+    A bare number above 2 (`60` in a share column) is read as a percentage, and
+    said so.
+
+    Args:
+        value: the cell value.
+
+    Returns:
+        `Parsed` holding a float ratio.
+    """
+    if is_blank(value):
+        return EMPTY
+    if isinstance(value, str) and "%" not in value:
+        parsed = parse_amount(value)
+        if not parsed.ok or parsed.value is None:
+            return parsed
+        number, raw = float(parsed.value), str(value)
+    elif isinstance(value, str):
+        return parse_amount(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        number, raw = float(value), raw_text(value)
+    else:
+        return _fail(value)
+    if abs(number) > 2:
+        return Parsed(number / 100, raw=raw, assumption="a number above 2 read as a percentage")
+    return Parsed(number, raw=raw)
+
+
+_SPLIT = re.compile(r"\s*[/|｜;；]\s*")
+_TARGET_WORDS = re.compile(r"(?:目标值|目标|计划|target|goal|plan)\s*[:：=]?\s*$")
+_ACTUAL_WORDS = re.compile(r"^(?:实际值|实际|完成|实际完成|actual|result|done)\s*[:：=]?\s*")
+_FIRST_NUMBER = re.compile(r"[-+¥￥$€£]?\d|\.\d")
+
+
+def parse_target_actual(value: Any) -> Parsed:
+    """A target and an actual in one cell: `销售额5万/实际3.8万`, `5万/3.8万`.
+
+    Returns:
+        `Parsed` holding (metric or None, target, actual) with floats (actual may be None
+        for `销售额5万/实际`).
+    """
+    if is_blank(value) or not isinstance(value, str):
+        return EMPTY if is_blank(value) else _fail(value)
+    text = _clean(value)
+    parts = _SPLIT.split(text, maxsplit=1)
+    if len(parts) != 2:
+        return _fail(value)
+    left, right = parts
+    first = _FIRST_NUMBER.search(left)
+    if first is None:
+        return _fail(value)
+    metric = _TARGET_WORDS.sub("", left[: first.start()]).strip(" :：") or None
+    target = parse_amount(left[first.start() :])
+    actual_text = _ACTUAL_WORDS.sub("", right.strip())
+    actual = parse_amount(actual_text) if actual_text else EMPTY
+    if not target.ok or target.value is None or not actual.ok:
+        return _fail(value)
+    notes = [p.assumption for p in (target, actual) if p.assumption]
+    return Parsed((metric, target.value, actual.value), raw=str(value), assumption="; ".join(notes) or None)

@@ -1,0 +1,208 @@
+"""Header and enum text to spec keys, in English, Simplified and Traditional Chinese.
+
+People type headers and statuses in many shapes: full-width characters, extra
+spaces, `进度状态(未开始/进行中/已完成/滞后)` with the source's hint in brackets,
+`進度狀態` in Traditional Chinese, `Status:` with a colon. `fold()` brings all of
+them to one comparable form; `HeaderIndex` maps folded headers to column keys of
+each table, and `EnumIndex` maps a cell value to an enum key (`滞后1天` -> delayed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from xltrack.spec import ColumnSpec, Spec, TableSpec
+
+_T2S_FILE = Path(__file__).with_name("t2s.txt")
+# Brackets people use for hints after a header: half- and full-width, CJK lenticular.
+_HINT = re.compile(r"[(\[{【〔（［｛<《][^)\]}】〕）］｝>》]*[)\]}】〕）］｝>》]?")
+# Everything that is not a letter, a digit or a CJK ideograph is noise in a label.
+_NOISE = re.compile(r"[^\w]|_", re.UNICODE)
+_LATIN_END = re.compile(r"[a-z]$")
+_LATIN_START = re.compile(r"^[a-z]")
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for line in _T2S_FILE.read_text(encoding="utf-8").splitlines():
+        if len(line) == 2 and not line.startswith("#"):
+            table[ord(line[0])] = line[1]
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters to Simplified, one character at a time."""
+    return text.translate(_t2s_table())
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str, keep_hints: bool = True) -> str:
+    """The comparable form of a label: width, case, script, spaces and punctuation folded.
+
+    Args:
+        text: a header or value as typed.
+        keep_hints: when False, bracketed hints (`(未开始/进行中)`) are dropped first.
+
+    Returns:
+        Lower-case Simplified text of letters, digits and ideographs only.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    if not keep_hints:
+        folded = _HINT.sub("", folded)
+    folded = to_simplified(folded).casefold()
+    return _NOISE.sub("", folded)
+
+
+def _forms(text: str) -> list[str]:
+    """The folded forms a header may match by: as written, then without hints."""
+    forms = [fold(text)]
+    bare = fold(text, keep_hints=False)
+    if bare and bare != forms[0]:
+        forms.append(bare)
+    return [f for f in forms if f]
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """One header cell recognised as a column of a table."""
+
+    table: str
+    key: str
+    exact: bool  # matched a label (not only an alias)
+
+
+class HeaderIndex:
+    """Folded header text -> column key, per table of a spec."""
+
+    def __init__(self, spec: Spec) -> None:
+        self._by_table: dict[str, dict[str, tuple[str, bool]]] = {}
+        for table in spec.tables.values():
+            self._by_table[table.key] = _table_names(table)
+
+    def tables(self) -> list[str]:
+        return list(self._by_table)
+
+    def match(self, table: str, header: str) -> tuple[str, bool] | None:
+        """The column key `header` names in `table`, and whether it was a label.
+
+        Args:
+            table: a table key of the spec.
+            header: the header text as typed.
+
+        Returns:
+            (column key, exact) or None when the header names no column.
+        """
+        names = self._by_table[table]
+        for form in _forms(header):
+            hit = names.get(form)
+            if hit is not None:
+                return hit
+        return None
+
+    def match_any(self, header: str) -> list[HeaderMatch]:
+        """Every table column that `header` names."""
+        found = []
+        for table in self._by_table:
+            hit = self.match(table, header)
+            if hit is not None:
+                found.append(HeaderMatch(table, hit[0], hit[1]))
+        return found
+
+
+def _table_names(table: TableSpec) -> dict[str, tuple[str, bool]]:
+    names: dict[str, tuple[str, bool]] = {}
+    # Aliases first so that labels, added last, win a clash within the table.
+    for col in table.columns:
+        for alias in col.aliases:
+            for form in _forms(alias)[:1]:
+                names.setdefault(form, (col.key, False))
+    for col in table.columns:
+        for text in (col.label.en, col.label.zh, col.key, col.key.replace("_", " ")):
+            for form in _forms(text):
+                names[form] = (col.key, True)
+    return names
+
+
+_CACHE: dict[tuple[int, str], tuple[Spec, object]] = {}
+
+
+def _cached(spec: Spec, kind: str, build: type) -> object:
+    # Spec holds dicts, so it is not hashable: cache by identity, keeping it alive.
+    hit = _CACHE.get((id(spec), kind))
+    if hit is None or hit[0] is not spec:
+        hit = (spec, build(spec))
+        _CACHE[(id(spec), kind)] = hit
+    return hit[1]
+
+
+def header_index(spec: Spec) -> HeaderIndex:
+    """The (cached) header index of a spec."""
+    index = _cached(spec, "header", HeaderIndex)
+    assert isinstance(index, HeaderIndex)
+    return index
+
+
+class EnumIndex:
+    """Cell text -> enum key for each enum of a spec, synonyms and details included."""
+
+    def __init__(self, spec: Spec) -> None:
+        self._exact: dict[str, dict[str, str]] = {}
+        self._prefixes: dict[str, list[tuple[str, str]]] = {}
+        for name, values in spec.enums.items():
+            exact: dict[str, str] = {}
+            for value in values:
+                for alias in value.aliases:
+                    exact.setdefault(fold(alias), value.key)
+            for value in values:
+                for text in (value.label.en, value.label.zh, value.key):
+                    exact[fold(text)] = value.key
+            exact.pop("", None)
+            self._exact[name] = exact
+            # Longest first so that "未开始" wins over a shorter alias it starts with.
+            self._prefixes[name] = sorted(exact.items(), key=lambda kv: -len(kv[0]))
+
+    def key(self, enum: str, raw: str) -> str | None:
+        """The enum key `raw` stands for, or None.
+
+        `滞后1天`, `Delayed (2 days)`, `已完成(提前)` match by their leading word; a
+        one-letter English alias (`H`) matches only on its own.
+
+        Args:
+            enum: the enum name in the spec (task_status, severity, ...).
+            raw: the cell text.
+
+        Returns:
+            The enum key, or None when the text names no value.
+        """
+        exact = self._exact[enum]
+        for form in _forms(raw):
+            hit = exact.get(form)
+            if hit is not None:
+                return hit
+        whole = fold(raw)
+        for name, key in self._prefixes[enum]:
+            if len(name) < 2 or not whole.startswith(name) or whole == name:
+                continue
+            rest = whole[len(name) :]
+            # "hold" must not read as "h"+"old": a Latin word must end where the alias ends.
+            if _LATIN_END.search(name) and _LATIN_START.search(rest):
+                continue
+            return key
+        return None
+
+
+def enum_index(spec: Spec) -> EnumIndex:
+    """The (cached) enum index of a spec."""
+    index = _cached(spec, "enum", EnumIndex)
+    assert isinstance(index, EnumIndex)
+    return index
+
+
+def column_names(col: ColumnSpec) -> list[str]:
+    """Every spelling of a column the spec accepts (labels first)."""
+    return [col.label.zh, col.label.en, *col.aliases]

@@ -1,0 +1,228 @@
+"""Find the tables on a sheet by their headers, never by position.
+
+A sheet is a grid of cell values (row 0 = Excel row 1). A header row is a row
+whose cells name at least two columns of one table (one of them a required
+column or a label); the table's body runs from the next row to the next header
+row or the end of the sheet, skipping blank rows and notes. Table 1 may also be
+written as label/value pairs, side by side or in rows: `find_form` reads those.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from xltrack.labels import HeaderIndex
+from xltrack.spec import Spec
+
+_NOTE = re.compile(r"^(?:注|备注|说明|填写|填表|note|notes|remark|\*|※|表\s*\d|table\s*\d)", re.IGNORECASE)
+_MAX_HEADER_TEXT = 60
+
+
+@dataclass
+class Located:
+    """One table found on a sheet.
+
+    Attributes:
+        table: the table key.
+        sheet: the sheet name.
+        header_row: 0-based grid row of the header.
+        columns: column key -> 0-based grid column.
+        rows: 0-based grid rows holding records.
+        score: how many columns the header named (ties go to labels over aliases).
+    """
+
+    table: str
+    sheet: str
+    header_row: int
+    columns: dict[str, int]
+    rows: list[int] = field(default_factory=list)
+    score: tuple[int, int] = (0, 0)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def _header_candidates(
+    row: list[Any], index: HeaderIndex, spec: Spec
+) -> tuple[str, dict[str, int], tuple[int, int]] | None:
+    """The table a row is the header of, its columns and score; None if it is no header."""
+    per_table: dict[str, dict[str, tuple[int, bool]]] = {}
+    for col, value in enumerate(row):
+        if not isinstance(value, str) or not value.strip() or len(value) > _MAX_HEADER_TEXT:
+            continue
+        for hit in index.match_any(value):
+            found = per_table.setdefault(hit.table, {})
+            # The first cell naming a column wins, a label over an alias.
+            if hit.key not in found or (hit.exact and not found[hit.key][1]):
+                found[hit.key] = (col, hit.exact)
+    best: tuple[str, dict[str, int], tuple[int, int]] | None = None
+    for table, found in per_table.items():
+        if len(found) < 2:
+            continue
+        required = {c.key for c in spec.table(table).columns if c.required}
+        exact = sum(1 for _, is_label in found.values() if is_label)
+        if not (required & found.keys()) and exact < 2:
+            continue
+        score = (len(found), exact)
+        if best is None or score > best[2]:
+            best = (table, {k: c for k, (c, _) in found.items()}, score)
+    return best
+
+
+def _first_text(row: list[Any]) -> str | None:
+    for value in row:
+        if not _is_empty(value):
+            return value if isinstance(value, str) else None
+    return None
+
+
+def looks_like_note(text: str) -> bool:
+    """A lone cell below or between tables: a note, a title, an instruction."""
+    stripped = text.strip()
+    return bool(_NOTE.match(stripped)) or stripped.endswith("表") or len(stripped) > 80
+
+
+def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderIndex) -> list[Located]:
+    """Every table whose header row is on this sheet, in order.
+
+    Args:
+        grid: the sheet's values, row 0 = Excel row 1.
+        sheet: its name.
+        spec: the template definition.
+        index: the header index of `spec`.
+
+    Returns:
+        The located tables, each with its body rows.
+    """
+    found: list[Located] = []
+    current: Located | None = None
+    for r, row in enumerate(grid):
+        if current is not None:
+            # Inside a body only a row starting with a known header can start a new table.
+            first = _first_text(row)
+            if first is None or not index.match_any(first):
+                _add_body_row(current, r, row)
+                continue
+        hit = _header_candidates(row, index, spec)
+        if hit is None:
+            if current is not None:
+                _add_body_row(current, r, row)
+            continue
+        table, columns, score = hit
+        current = Located(table, sheet, r, columns, score=score)
+        found.append(current)
+    for located in found:
+        _trim_trailing_notes(located, grid)
+    return found
+
+
+def _add_body_row(table: Located, r: int, row: list[Any]) -> None:
+    cells = [row[c] for c in table.columns.values() if c < len(row)]
+    if any(not _is_empty(v) for v in cells):
+        table.rows.append(r)
+
+
+def _trim_trailing_notes(table: Located, grid: list[list[Any]]) -> None:
+    # A row with one lone text cell that reads as a note or a title is not a record.
+    kept = []
+    for r in table.rows:
+        row = grid[r]
+        values = [row[c] for c in table.columns.values() if c < len(row) and not _is_empty(row[c])]
+        if len(values) == 1 and isinstance(values[0], str) and looks_like_note(values[0]):
+            continue
+        kept.append(r)
+    table.rows = kept
+
+
+@dataclass
+class FormField:
+    """One field of table 1 found as a label with its value."""
+
+    key: str
+    value: Any
+    row: int  # 0-based grid row of the value
+    col: int
+
+
+def find_form(
+    grid: list[list[Any]], spec: Spec, index: HeaderIndex, skip_rows: set[int]
+) -> dict[str, FormField]:
+    """Table 1 written as label/value pairs: value right of its label, or below it.
+
+    Args:
+        grid: the sheet's values.
+        spec: the template definition.
+        index: the header index of `spec`.
+        skip_rows: rows that belong to list tables (their headers are not labels).
+
+    Returns:
+        Field key -> the first value found for it (empty values included).
+    """
+    labels: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(grid):
+        if r in skip_rows:
+            continue
+        for c, value in enumerate(row):
+            if isinstance(value, str) and value.strip() and len(value) <= _MAX_HEADER_TEXT:
+                hit = index.match("campaign", value)
+                if hit is None:
+                    hit = _inline_label(value, index)
+                if hit is not None:
+                    labels[(r, c)] = hit[0]
+    fields: dict[str, FormField] = {}
+    for (r, c), key in labels.items():
+        if key in fields:
+            continue
+        inline = _inline_value(grid[r][c], index)
+        if inline is not None:
+            fields[key] = FormField(key, inline, r, c)
+            continue
+        fields[key] = _value_near(grid, labels, r, c, key)
+    return fields
+
+
+def _inline_label(text: str, index: HeaderIndex) -> tuple[str, bool] | None:
+    for sep in (":", "：", "="):
+        if sep in text:
+            return index.match("campaign", text.split(sep, 1)[0])
+    return None
+
+
+def _inline_value(text: str, index: HeaderIndex) -> str | None:
+    for sep in (":", "：", "="):
+        if sep in text:
+            label, value = text.split(sep, 1)
+            if index.match("campaign", label) and value.strip():
+                return value.strip()
+    return None
+
+
+def _value_near(
+    grid: list[list[Any]], labels: dict[tuple[int, int], str], r: int, c: int, key: str
+) -> FormField:
+    row = grid[r]
+    # To the right: the first non-empty cell within a few columns (merged value cells).
+    for cc in range(c + 1, min(c + 5, len(row))):
+        if (r, cc) in labels:
+            break
+        if not _is_empty(row[cc]):
+            return FormField(key, row[cc], r, cc)
+    # Below: labels in a header row with their values in the next row.
+    if r + 1 < len(grid) and (r + 1, c) not in labels:
+        below = grid[r + 1][c] if c < len(grid[r + 1]) else None
+        if (r, c + 1) in labels or (r, c - 1) in labels:
+            return FormField(key, None if _is_empty(below) else below, r + 1, c)
+    return FormField(key, None, r, c + 1)

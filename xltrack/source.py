@@ -1,0 +1,316 @@
+"""Open an input file safely: sniff its type, check zip limits, parse XML with defusedxml.
+
+Everything that comes from a stranger's file passes here first. The file is
+opened read-only and never written. A zip is checked (central directory, declared
+sizes, compression ratios, no DTDs in XML parts) before anything is inflated, and
+every third-party error becomes one of our `WorkbookError`s naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as safe_et
+from defusedxml import DefusedXmlException
+
+from xltrack.errors import (
+    UnreadableWorkbookError,
+    UnsupportedWorkbookError,
+    WorkbookError,
+)
+
+# Limits for one part and the whole archive; a real 10,000-task sheet is ~5 MB of XML.
+MAX_PART_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+# Spreadsheet XML compresses 5-30x; a bomb of repeated bytes compresses ~1000x.
+MAX_RATIO = 200
+RATIO_FROM_BYTES = 1024 * 1024  # tiny parts may compress well; only big ones are judged
+MAX_PARTS = 10_000
+DTD_SCAN_BYTES = 64 * 1024
+
+_ZIP = b"PK\x03\x04"
+_ZIP_EMPTY = b"PK\x05\x06"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<table|<head|<body|<meta|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+
+
+@dataclass
+class Source:
+    """A checked .xlsx/.xlsm: its sheets and parts, ready to hand to an engine.
+
+    Attributes:
+        path: the file as given.
+        sheets: sheet name -> part name of its XML (`xl/worksheets/sheet1.xml`), in
+            workbook order.
+        hidden: names of hidden sheets.
+    """
+
+    path: str
+    sheets: dict[str, str] = field(default_factory=dict)
+    hidden: set[str] = field(default_factory=set)
+    _zip: zipfile.ZipFile | None = None
+
+    def read_part(self, name: str) -> bytes:
+        """The bytes of one part (already size-checked when the source was opened).
+
+        Raises:
+            UnreadableWorkbookError: the part is missing or corrupt.
+        """
+        assert self._zip is not None
+        try:
+            return self._zip.read(name)
+        except KeyError as exc:
+            raise UnreadableWorkbookError(self.path, f"part {name} is missing") from exc
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise UnreadableWorkbookError(self.path, f"part {name} is corrupt: {exc}") from exc
+
+    def has_part(self, name: str) -> bool:
+        assert self._zip is not None
+        return name in self._zip.NameToInfo
+
+    def parse_xml(self, name: str) -> Element:
+        """Parse one XML part with defusedxml (no DTDs, no entities, no external refs).
+
+        Raises:
+            UnreadableWorkbookError: the part is missing, corrupt, or uses XML tricks.
+        """
+        return parse_xml_bytes(self.read_part(name), self.path, name)
+
+    def custom_properties(self) -> dict[str, str]:
+        """Custom document properties (docProps/custom.xml), name -> value text."""
+        if not self.has_part("docProps/custom.xml"):
+            return {}
+        root = self.parse_xml("docProps/custom.xml")
+        props = {}
+        for prop in root.findall(f"{{{_NS_CUSTOM}}}property"):
+            name = prop.get("name")
+            if name and len(prop):
+                props[name] = (prop[0].text or "").strip()
+        return props
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+    def __enter__(self) -> Source:  # noqa: PYI034 (Self needs Python 3.11)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def parse_xml_bytes(data: bytes, path: str, part: str) -> Element:
+    """Parse XML from a stranger safely.
+
+    Raises:
+        UnreadableWorkbookError: naming the file and part, for bad or unsafe XML.
+    """
+    try:
+        root: Element = safe_et.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise UnreadableWorkbookError(
+            path, f"{part} uses XML entity or DTD tricks ({type(exc).__name__})"
+        ) from exc
+    except safe_et.ParseError as exc:
+        raise UnreadableWorkbookError(path, f"{part} is not well-formed XML: {exc}") from exc
+    return root
+
+
+def sniff(path: str | Path) -> str:
+    """What kind of file this is by its first bytes: zip, ole2, encrypted, html, text, empty, binary.
+
+    Raises:
+        UnreadableWorkbookError: the file cannot be opened.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+            if head.startswith(_OLE2):
+                return "encrypted" if _ole_has_encrypted_package(handle, head) else "ole2"
+    except OSError as exc:
+        raise UnreadableWorkbookError(str(path), f"cannot open: {exc.strerror or exc}") from exc
+    if not head:
+        return "empty"
+    if head.startswith((_ZIP, _ZIP_EMPTY)):
+        return "zip"
+    body = head.lstrip(b"\xef\xbb\xbf")
+    if _HTML.match(body):
+        return "html"
+    if b"\x00" not in head and _decodes(head):
+        return "text"
+    return "binary"
+
+
+def _decodes(data: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start > len(data) - 4:  # cut inside a multi-byte character
+                return True
+    return False
+
+
+def _ole_has_encrypted_package(handle: Any, head: bytes) -> bool:
+    # An encrypted OOXML file is an OLE2 container whose directory names an
+    # "EncryptedPackage" stream; the directory may sit anywhere, so scan in chunks.
+    data = head
+    while True:
+        if _ENCRYPTED_STREAM in data:
+            return True
+        chunk = handle.read(1024 * 1024)
+        if not chunk:
+            return False
+        data = data[-64:] + chunk
+
+
+def open_source(path: str | Path) -> Source:
+    """Check a file and open it as a workbook zip.
+
+    Args:
+        path: the input file; opened read-only, never modified.
+
+    Returns:
+        A `Source` (close it, or use it as a context manager).
+
+    Raises:
+        UnreadableWorkbookError: empty, corrupt, truncated, encrypted, over limits, unsafe XML.
+        UnsupportedWorkbookError: legacy .xls, CSV, HTML, ODS or another document type.
+    """
+    name = str(path)
+    kind = sniff(path)
+    if kind == "empty":
+        raise UnreadableWorkbookError(name, "the file is empty (0 bytes)")
+    if kind == "encrypted":
+        raise UnreadableWorkbookError(
+            name, "the workbook is encrypted (password-protected); save it without a password"
+        )
+    if kind == "ole2":
+        raise UnsupportedWorkbookError(
+            name, "a legacy binary .xls workbook; save it as .xlsx (Excel Workbook) first"
+        )
+    if kind == "html":
+        raise UnsupportedWorkbookError(name, "an HTML page, not an .xlsx workbook")
+    if kind == "text":
+        raise UnsupportedWorkbookError(name, "a text/CSV file, not an .xlsx workbook")
+    if kind == "binary":
+        raise UnreadableWorkbookError(name, "not a workbook (unknown binary content)")
+    try:
+        archive = zipfile.ZipFile(name, "r")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        raise UnreadableWorkbookError(name, f"corrupt or truncated zip: {exc}") from exc
+    except OSError as exc:
+        raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
+    try:
+        _check_archive(archive, name)
+        source = Source(path=name, _zip=archive)
+        _load_sheets(source)
+    except BaseException:
+        archive.close()
+        raise
+    return source
+
+
+def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        raise UnreadableWorkbookError(name, f"too many parts in the zip ({len(infos)})")
+    names = {i.filename for i in infos}
+    if "mimetype" in names and "xl/workbook.xml" not in names:
+        raise UnsupportedWorkbookError(name, "an OpenDocument file (.ods); save it as .xlsx first")
+    if "xl/workbook.xml" not in names:
+        what = "a Word document" if "word/document.xml" in names else "a zip without a workbook"
+        raise UnsupportedWorkbookError(name, f"{what}, not an .xlsx workbook")
+    if "xl/workbook.bin" in names:
+        raise UnsupportedWorkbookError(name, "a binary .xlsb workbook; save it as .xlsx first")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise UnreadableWorkbookError(name, f"part {info.filename} is encrypted")
+        total += info.file_size
+        if info.file_size > MAX_PART_BYTES:
+            raise UnreadableWorkbookError(
+                name, f"part {info.filename} would inflate to {info.file_size:,} bytes (limit {MAX_PART_BYTES:,})"
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
+            raise UnreadableWorkbookError(
+                name, f"part {info.filename} is a zip bomb (compression ratio {ratio:,.0f}:1)"
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise UnreadableWorkbookError(name, f"the zip would inflate to {total:,} bytes")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels", ".vml")):
+            _check_no_dtd(archive, info, name)
+
+
+def _check_no_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    # OOXML never needs a DTD; one in any part means entity tricks aimed at some parser.
+    try:
+        with archive.open(info) as handle:
+            head = handle.read(DTD_SCAN_BYTES)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+        raise UnreadableWorkbookError(name, f"part {info.filename} is corrupt: {exc}") from exc
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise UnreadableWorkbookError(
+            name, f"part {info.filename} declares a DTD/entities (XML entity tricks)"
+        )
+
+
+def _load_sheets(source: Source) -> None:
+    root = source.parse_xml("xl/workbook.xml")
+    rels_name = "xl/_rels/workbook.xml.rels"
+    targets: dict[str, str] = {}
+    if source.has_part(rels_name):
+        for rel in source.parse_xml(rels_name).findall(f"{{{_NS_PKG_REL}}}Relationship"):
+            target = rel.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else str(
+                PurePosixPath("xl") / target
+            )
+            targets[rel.get("Id", "")] = _normalize_part(part)
+    sheets = root.find(f"{{{_NS_MAIN}}}sheets")
+    if sheets is None:
+        raise UnreadableWorkbookError(source.path, "xl/workbook.xml lists no sheets")
+    for sheet in sheets.findall(f"{{{_NS_MAIN}}}sheet"):
+        title = sheet.get("name", "")
+        rid = sheet.get(f"{{{_NS_REL}}}id", "")
+        source.sheets[title] = targets.get(rid, "")
+        if sheet.get("state") in ("hidden", "veryHidden"):
+            source.hidden.add(title)
+
+
+def _normalize_part(part: str) -> str:
+    parts: list[str] = []
+    for piece in part.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
+    """Turn an engine's exception (calamine, openpyxl, zipfile) into ours.
+
+    Args:
+        path: the file being read.
+        exc: what the engine raised.
+
+    Returns:
+        An `UnreadableWorkbookError` naming the file (raise it `from exc`).
+    """
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return UnreadableWorkbookError(path, f"the workbook is corrupt ({reason[:200]})")
