@@ -113,6 +113,17 @@ _CATALOGUE = (
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
+# Params that hold spec keys, not words: render.py shows them as the spec's labels
+# in the message's language. "enum:NAME" = a key of that enum; "column:TABLE" =
+# one column key of that table, or a list of them.
+TERMS: dict[str, dict[str, str]] = {
+    "campaign-dates-missing": {"missing": "column:campaign"},
+    "task-dates-missing": {"missing": "column:tasks"},
+    "issue-high-unresolved": {"resolution": "enum:resolution"},
+    "issue-solution-late": {"resolution": "enum:resolution"},
+    "daily-below-target": {"light": "enum:light"},
+    "evaluation-below-target": {"light": "enum:light"},
+}
 # Codes that were renamed keep working: old name -> current name.
 ALIASES: dict[str, str] = {}
 

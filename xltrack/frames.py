@@ -13,6 +13,10 @@ summary, batch). Each table is a `TableFrame`:
   An open enum (phase) keeps an unknown value as typed. flag -> bool
   (overdue, sla_breach).
 - `columns` maps each column key found to its Excel column letter.
+- `rate_written` (evaluation, optional): the achievement rate as the file
+  wrote it (a typed value, or a formula's cached value) as a float64 ratio
+  (1.17 for "117%"), NaN when empty, next to the recomputed `rate`. The
+  check `evaluation-rate-mismatch` compares the two; absent means not checked.
 
 The campaign form (table 1) is a plain dict `info` keyed by spec column keys
 (name, plan_version, owner, start_date (datetime.date), end_date, core_goals,

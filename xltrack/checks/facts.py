@@ -1,0 +1,178 @@
+"""Turn flagged frame rows into Findings: locations, and params as plain JSON-able facts.
+
+Every check selects rows with a vectorised mask and hands the selection here, so
+that building Findings (the only per-row Python work) touches flagged rows only.
+Params hold facts, never display text: dates as ISO strings, numbers as int when
+whole, enum and column *keys* (render.py turns those into labels). A fact that
+is unknown is left out, so a message shows '?' rather than 'None'.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xltrack.findings import Finding, Location, Severity
+from xltrack.frames import CampaignFrames, TableFrame
+
+# What people type in a cell to mean "nothing here" (the source writes "-").
+BLANKS = frozenset({"", "-", "--", "—", "–", "/", "\\", "n/a", "na", "none", "nil", "无", "暂无", "没有", "空"})
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+# Date columns that a reader may have filled from one "start-end" cell.
+_RANGE_OF = {"start_date": "period", "end_date": "period"}
+
+
+def present(table: TableFrame, key: str) -> bool:
+    """Whether a column was found in the workbook (so that empty means empty, not absent).
+
+    Frames without column provenance (built in code) count every column as present.
+    """
+    if not table.columns:
+        return True
+    return key in table.columns or _RANGE_OF.get(key, "") in table.columns
+
+
+def letter(table: TableFrame, key: str) -> str | None:
+    """The Excel column letter of `key`, or of the one-cell range it was split from."""
+    return table.columns.get(key) or table.columns.get(_RANGE_OF.get(key, ""))
+
+
+def blank(values: pd.Series) -> pd.Series:
+    """True where a text cell is empty or holds a placeholder such as '-' or '无'."""
+    text = values.astype(object).where(values.notna(), "")
+    return text.map(lambda v: str(v).strip().casefold() in BLANKS).astype(bool)
+
+
+def iso(values: pd.Series) -> list[str | None]:
+    """ISO dates of a datetime64 column; None for NaT."""
+    text = values.dt.strftime("%Y-%m-%d")
+    return [None if isinstance(v, float) or v is None else str(v) for v in text.tolist()]
+
+
+def number(value: Any) -> int | float | None:
+    """A JSON-friendly number: int when whole, else rounded to 4 places; None when empty."""
+    if value is None:
+        return None
+    x = float(value)
+    if math.isnan(x) or math.isinf(x):
+        return None
+    return int(x) if x.is_integer() and abs(x) < 2**53 else round(x, 4)
+
+
+def percent(ratio: Any) -> str | None:
+    """A ratio as a percentage for messages: 1.1667 -> '116.7%', 0.8 -> '80%'."""
+    x = number(ratio)
+    if x is None:
+        return None
+    pct = round(float(x) * 100, 1)
+    return f"{int(pct)}%" if pct.is_integer() else f"{pct}%"
+
+
+def ratio(value: Any) -> float | None:
+    """A rate rounded for comparisons, so that 0.36/0.4 counts as the 0.9 it means."""
+    x = number(value)
+    return None if x is None else round(float(x), 9)
+
+
+def cell_location(frames: CampaignFrames, key: str, fallback: str | None = None) -> Location:
+    """Where a field of the campaign form lives, from `frames.info_cells`."""
+    place = frames.info_cells.get(key) or (frames.info_cells.get(fallback) if fallback else None)
+    sheet = column = None
+    row = None
+    if place:
+        sheet, cell = place[0], str(place[1])
+        match = _CELL.match(cell)
+        if match:
+            column, row = match.group(1).upper(), int(match.group(2))
+    if sheet is None:
+        sheet = frames.tables["goals"].sheet or frames.tables["budget_split"].sheet
+    return Location(file=frames.path or None, sheet=sheet, row=row, column=column)
+
+
+def emit(
+    code: str,
+    frames: CampaignFrames,
+    table: TableFrame,
+    selected: pd.DataFrame,
+    *,
+    column: str | None,
+    id_key: str | None,
+    params: dict[str, Sequence[Any]],
+    severities: Sequence[Severity | None] | None = None,
+    columns: Sequence[str | None] | None = None,
+) -> list[Finding]:
+    """One Finding per selected row.
+
+    Args:
+        code: the finding code.
+        frames: the campaign (for the file name).
+        table: the table the rows come from (sheet, column letters).
+        selected: the flagged rows of `table.data`.
+        column: the column key the finding points at.
+        id_key: the column holding the record ID, if the table has one.
+        params: fact name -> one value per selected row; None values are left out.
+        severities: per-row severity overriding the code's default.
+        columns: per-row column key overriding `column`.
+
+    Returns:
+        The findings, in the order of `selected`.
+    """
+    if selected.empty:
+        return []
+    file = frames.path or None
+    rows = [None if pd.isna(r) else int(r) for r in selected["row"].tolist()]
+    ids: list[Any] = selected[id_key].tolist() if id_key else [None] * len(rows)
+    col_letter = letter(table, column) if column else None
+    names = list(params)
+    values = [list(params[name]) for name in names]
+    found = []
+    for i, row in enumerate(rows):
+        record = ids[i] if isinstance(ids[i], str) else None
+        facts = {name: _plain(vals[i]) for name, vals in zip(names, values)}
+        facts = {k: v for k, v in facts.items() if v is not None}
+        own = columns[i] if columns else None
+        col = letter(table, own) if own else col_letter
+        found.append(
+            Finding(
+                code,
+                Location(file, table.sheet, row, col, record),
+                facts,
+                severities[i] if severities else None,
+            )
+        )
+    return found
+
+
+def duplicate_ids(code: str, frames: CampaignFrames, key: str, id_key: str) -> list[Finding]:
+    """Rows whose ID (trimmed, case-folded) already appeared higher up the table."""
+    table = frames.tables[key]
+    df = table.data
+    if df.empty or not present(table, id_key):
+        return []
+    ids = df[id_key].astype(object).where(df[id_key].notna(), None)
+    norm = ids.map(lambda v: v.strip().casefold() if isinstance(v, str) else None)
+    norm = norm.where(norm.ne(""), None)
+    counts = norm.map(norm.value_counts())
+    first_row = df["row"].groupby(norm).transform("first")
+    hit_mask = norm.notna() & norm.duplicated(keep="first")
+    hit = df[hit_mask]
+    return emit(
+        code, frames, table, hit, column=id_key, id_key=id_key,
+        params={"id": hit[id_key], "count": counts[hit_mask], "first_row": first_row[hit_mask]},
+    )
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and NaN to plain Python values (params must pickle and JSON-dump)."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (np.integer, np.floating, float)):
+        return number(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
