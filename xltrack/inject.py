@@ -1,0 +1,428 @@
+"""Add or replace one sheet in an existing .xlsx/.xlsm package, keeping every other part.
+
+Works at the zip level because no Python library round-trips everything a
+workbook may hold (pivot tables, 2010 data bars, shapes, VBA ...). Every zip
+member is copied byte for byte except the ones that must change to register a
+sheet, and those only gain the new sheet's entries:
+
+- `[Content_Types].xml`: Override entries for the new parts;
+- the workbook part (`xl/workbook.xml`): one `<sheet>` before `</sheets>`;
+- its rels: one worksheet relationship;
+- `xl/styles.xml`: the sheet's fonts, fills, borders, number formats and cell
+  formats appended at the end of their lists (existing indices never move).
+
+Edits are made on the text, not by re-serialising parsed XML: ElementTree
+rewrites namespace prefixes, which breaks `mc:Ignorable` and Excel with it.
+A previous sheet of the same name (any of `replace`) is replaced in its slot:
+its parts and everything only it refers to are dropped, its `<sheet>` entry
+and relationship are reused. Output is always written to a temp file in the
+target folder and then renamed, so a failure leaves every existing file intact.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from defusedxml import ElementTree
+
+from xltrack.errors import OutputError, UnreadableWorkbookError
+from xltrack.stylesheet import merge_styles, remap_styles
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_WORKSHEET_TYPE = _REL_NS + "/worksheet"
+_STYLES_TYPE = _REL_NS + "/styles"
+_STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+_STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class SheetParts:
+    """A worksheet and the parts it brings, as produced in another package.
+
+    Attributes:
+        name: the sheet's tab name.
+        sheet: the worksheet part's path within `parts`.
+        parts: worksheet, its rels, drawings, charts and their rels, by source path.
+        content_types: content type of each non-rels part.
+        styles: the styles.xml the worksheet's `s=` indices refer to.
+    """
+
+    name: str
+    sheet: str
+    parts: dict[str, bytes]
+    content_types: dict[str, str]
+    styles: bytes
+
+
+def default_output(path: Path) -> Path:
+    """`NAME.summary.xlsx` (or `.xlsm`) next to the input."""
+    return path.with_name(f"{path.stem}.summary{path.suffix}")
+
+
+def backup_path(path: Path) -> Path:
+    """`NAME.bak.xlsx` (or `.xlsm`) next to the file."""
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Excel's owner files for `path` (`~$NAME`; long names lose two characters)."""
+    return [path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])]
+
+
+def add_sheet(
+    path: str | Path,
+    parts: SheetParts,
+    *,
+    out: str | Path | None = None,
+    in_place: bool = False,
+    replace: Iterable[str] = (),
+) -> Path:
+    """Write a copy of a workbook with one sheet added (or replaced).
+
+    Args:
+        path: the existing .xlsx/.xlsm.
+        parts: the sheet to add (see `SheetParts`).
+        out: the output file; default `default_output(path)`.
+        in_place: replace `path` itself (atomically), keeping `backup_path(path)`.
+        replace: sheet names (any case) that mark a previous copy to replace;
+            `parts.name` always counts.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: the output cannot be written, is locked by Excel, or would
+            lose macros; existing files are left as they were.
+        UnreadableWorkbookError: the input is not a workbook package.
+    """
+    src = Path(path)
+    if in_place and out is not None:
+        raise OutputError(str(out), "give an output file or in-place, not both")
+    dest = src if in_place else Path(out) if out is not None else default_output(src)
+    in_place = in_place or _same_file(src, dest)
+    for lock in lock_files(dest):
+        if lock.exists():
+            raise OutputError(
+                str(dest), f"the file is open in Excel ({lock.name} exists); close it first"
+            )
+    infos, files = _read_package(src)
+    names = {parts.name.casefold()} | {n.casefold() for n in replace}
+    order, result = _inject(files, [i.filename for i in infos], parts, names, src)
+    ct = files.get("[Content_Types].xml", b"").decode("utf-8", "replace")
+    if "macroEnabled" in ct and dest.suffix.lower() not in (".xlsm", ".xltm"):
+        raise OutputError(str(dest), "a workbook with macros must keep the .xlsm extension")
+    by_name = {i.filename: i for i in infos}
+    _write_atomic(
+        dest, order, result, by_name, backup=backup_path(src) if in_place else None, mode_from=src
+    )
+    return dest
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _read_package(src: Path) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
+    try:
+        with zipfile.ZipFile(src) as z:
+            infos = z.infolist()
+            return infos, {i.filename: z.read(i) for i in infos}
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise UnreadableWorkbookError(str(src), f"not a readable workbook package: {exc}") from exc
+
+
+def _write_atomic(
+    dest: Path,
+    order: list[str],
+    files: dict[str, bytes],
+    infos: dict[str, zipfile.ZipInfo],
+    *,
+    backup: Path | None,
+    mode_from: Path,
+) -> None:
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".~xltrack-", suffix=dest.suffix, dir=dest.parent)
+        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as z:
+            for name in order:
+                old = infos.get(name)
+                info = zipfile.ZipInfo(name, old.date_time if old else _FIXED_TIME)
+                info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
+                info.external_attr = old.external_attr if old else 0o600 << 16
+                z.writestr(info, files[name])
+        shutil.copymode(mode_from, tmp)
+        if backup is not None:
+            shutil.copy2(mode_from, backup)
+        os.replace(tmp, dest)
+        tmp = None
+    except (OSError, zipfile.LargeZipFile, ValueError) as exc:
+        raise OutputError(str(dest), f"cannot write: {exc}") from exc
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# -- package model -------------------------------------------------------------
+
+
+def _rels_path(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _relationships(data: bytes) -> list[dict[str, str]]:
+    root = ElementTree.fromstring(data)
+    return [dict(el.attrib) for el in root.iter(f"{_PKG_REL_NS}Relationship")]
+
+
+def _targets(files: dict[str, bytes], part: str) -> list[tuple[dict[str, str], str]]:
+    rels = files.get(_rels_path(part))
+    if rels is None:
+        return []
+    return [
+        (rel, _resolve(part, rel.get("Target", "")))
+        for rel in _relationships(rels)
+        if rel.get("TargetMode") != "External"
+    ]
+
+
+def _owner(rels_part: str) -> str:
+    folder, name = posixpath.split(rels_part)
+    return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
+
+
+def _owned_parts(files: dict[str, bytes], sheet: str) -> set[str]:
+    """The sheet, its rels, and the parts reachable from it that nothing else refers to."""
+    owned, stack = {sheet}, [sheet]
+    while stack:
+        part = stack.pop()
+        if _rels_path(part) in files:
+            owned.add(_rels_path(part))
+        for _, target in _targets(files, part):
+            if target in files and target not in owned:
+                owned.add(target)
+                stack.append(target)
+    shared = set()
+    for rels in files:
+        if rels.endswith(".rels") and rels not in owned and _owner(rels) != "":
+            shared |= {t for _, t in _targets(files, _owner(rels))}
+    shared.discard(sheet)  # the workbook refers to it; we reuse that entry
+    keep = {p for p in owned if p in shared}
+    keep |= {_rels_path(p) for p in keep}
+    return owned - keep
+
+
+def _free_name(taken: set[str], folder: str, stem: str, ext: str) -> str:
+    numbers = [
+        int(m.group(1))
+        for p in taken
+        if (m := re.fullmatch(re.escape(f"{folder}/{stem}") + r"(\d+)" + re.escape(ext), p))
+    ]
+    n = max(numbers, default=0) + 1
+    return f"{folder}/{stem}{n}{ext}"
+
+
+def _inject(
+    files: dict[str, bytes], order: list[str], parts: SheetParts, names: set[str], src: Path
+) -> tuple[list[str], dict[str, bytes]]:
+    try:
+        root_rels = _relationships(files["_rels/.rels"])
+        office = next(r for r in root_rels if r.get("Type", "").endswith("/officeDocument"))
+        book = _resolve("", office["Target"])
+        book_xml = files[book].decode("utf-8")
+        book_rels_part = _rels_path(book)
+        book_rels = _relationships(files[book_rels_part])
+        sheets = _sheets(files[book])
+    except (KeyError, StopIteration, UnicodeDecodeError, ElementTree.ParseError) as exc:
+        raise UnreadableWorkbookError(str(src), f"not a workbook package: {exc}") from exc
+    if _STRICT_NS in book_xml:
+        raise OutputError(str(src), "Strict Open XML workbooks are not supported; save as .xlsx")
+    targets = {r["Id"]: _resolve(book, r.get("Target", "")) for r in book_rels}
+    previous = next((s for s in sheets if s["name"].casefold() in names), None)
+    out = dict(files)
+    if previous is not None:
+        sheet_part = targets[previous["rid"]]
+        removed = _owned_parts(files, sheet_part)
+    else:
+        removed = set()
+        sheet_part = _free_name(
+            set(files), posixpath.join(posixpath.dirname(book), "worksheets"), "sheet", ".xml"
+        )
+    for part in removed:
+        del out[part]
+    mapping = _allocate(parts, sheet_part, set(out) | {sheet_part}, posixpath.dirname(book))
+    new_parts = _rename(parts, mapping)
+
+    styles_rel = next((r for r in book_rels if r.get("Type") == _STYLES_TYPE), None)
+    sheet_xml = new_parts[sheet_part].decode("utf-8")
+    used = {int(i) for i in re.findall(r'<(?:c|row)\b[^>]*?\bs="(\d+)"', sheet_xml)}
+    used |= {int(i) for i in re.findall(r'<col\b[^>]*?\bstyle="(\d+)"', sheet_xml)}
+    content_types = {mapping[p]: ct for p, ct in parts.content_types.items()}
+    if styles_rel is not None:
+        styles_part = _resolve(book, styles_rel["Target"])
+        merged, xf_map = merge_styles(files[styles_part].decode("utf-8"), parts.styles, used)
+        out[styles_part] = merged.encode("utf-8")
+        new_parts[sheet_part] = remap_styles(sheet_xml, xf_map).encode("utf-8")
+    else:  # a package without styles takes the sheet's own
+        styles_part = _free_name(set(out), posixpath.dirname(book), "styles", ".xml")
+        new_parts[styles_part] = parts.styles
+        content_types[styles_part] = _STYLES_CT
+        out[book_rels_part] = _add_relationship(
+            out[book_rels_part],
+            book_rels,
+            _STYLES_TYPE,
+            posixpath.relpath(styles_part, posixpath.dirname(book)),
+        )[0]
+    if previous is not None:
+        out[book] = _rename_sheet(book_xml, previous["name"], parts.name).encode("utf-8")
+    else:
+        rels, rid = _add_relationship(
+            out[book_rels_part],
+            book_rels,
+            _WORKSHEET_TYPE,
+            posixpath.relpath(sheet_part, posixpath.dirname(book)),
+        )
+        out[book_rels_part] = rels
+        next_id = max((int(s["sheetId"]) for s in sheets if s["sheetId"].isdigit()), default=0) + 1
+        out[book] = _add_sheet_entry(book_xml, parts.name, next_id, rid).encode("utf-8")
+    out["[Content_Types].xml"] = _update_content_types(
+        files["[Content_Types].xml"].decode("utf-8"), removed, content_types
+    ).encode("utf-8")
+    out.update(new_parts)
+    kept = [name for name in order if name in out]
+    return kept + [name for name in new_parts if name not in kept], out
+
+
+def _sheets(book: bytes) -> list[dict[str, str]]:
+    root = ElementTree.fromstring(book)
+    found = []
+    for el in root.iter():
+        if el.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), "")
+        found.append({"name": el.get("name", ""), "sheetId": el.get("sheetId", ""), "rid": rid})
+    return found
+
+
+def _allocate(parts: SheetParts, sheet: str, taken: set[str], base: str) -> dict[str, str]:
+    """New package paths for the sheet's parts: the sheet's own, then free numbers."""
+    mapping = {parts.sheet: sheet}
+    for part in sorted(p for p in parts.parts if not p.endswith(".rels") and p != parts.sheet):
+        folder = posixpath.join(base, posixpath.basename(posixpath.dirname(part)))
+        m = re.fullmatch(r"([A-Za-z_]+)\d*(\.\w+)", posixpath.basename(part))
+        stem, ext = (m.group(1), m.group(2)) if m else ("part", ".xml")
+        mapping[part] = _free_name(taken, folder, stem, ext)
+        taken.add(mapping[part])
+    for part in parts.parts:
+        if part.endswith(".rels"):
+            mapping[part] = _rels_path(mapping[_owner(part)])
+    return mapping
+
+
+def _rename(parts: SheetParts, mapping: dict[str, str]) -> dict[str, bytes]:
+    renamed = {}
+    for part, data in parts.parts.items():
+        if part.endswith(".rels"):
+            owner, new_owner = _owner(part), mapping[_owner(part)]
+
+            def retarget(m: re.Match[str], owner: str = owner, new_owner: str = new_owner) -> str:
+                target = mapping.get(_resolve(owner, m.group(1)))
+                if target is None:
+                    return m.group(0)
+                return f'Target="{posixpath.relpath(target, posixpath.dirname(new_owner))}"'
+
+            data = re.sub(r'Target="([^"]*)"', retarget, data.decode("utf-8")).encode("utf-8")
+        renamed[mapping[part]] = data
+    return renamed
+
+
+def _add_relationship(
+    data: bytes, existing: list[dict[str, str]], rel_type: str, target: str
+) -> tuple[bytes, str]:
+    ids = {r.get("Id") for r in existing}
+    n = len(ids) + 1
+    while f"rId{n}" in ids:
+        n += 1
+    rid = f"rId{n}"
+    text = data.decode("utf-8")
+    entry = f'<Relationship Id="{rid}" Type="{rel_type}" Target={quoteattr(target)}/>'
+    return _insert_before_close(text, "Relationships", entry).encode("utf-8"), rid
+
+
+def _insert_before_close(text: str, tag: str, entry: str) -> str:
+    closing = list(re.finditer(rf"</(\w+:)?{tag}>", text))
+    if closing:
+        m = closing[-1]
+        prefix = m.group(1) or ""
+        return text[: m.start()] + _prefixed(entry, prefix) + text[m.start() :]
+    empty = re.search(rf"<(\w+:)?{tag}\b([^>]*)/>", text)
+    if empty is None:
+        raise OutputError("", f"no <{tag}> element to extend")
+    prefix = empty.group(1) or ""
+    return (
+        text[: empty.start()]
+        + f"<{prefix}{tag}{empty.group(2)}>"
+        + _prefixed(entry, prefix)
+        + f"</{prefix}{tag}>"
+        + text[empty.end() :]
+    )
+
+
+def _prefixed(snippet: str, prefix: str) -> str:
+    """Put unprefixed element names of our snippet in the host document's prefix."""
+    if not prefix:
+        return snippet
+    return re.sub(r"<(/?)(?=[A-Za-z])(?![A-Za-z]+:)", rf"<\1{prefix}", snippet)
+
+
+def _add_sheet_entry(book_xml: str, name: str, sheet_id: int, rid: str) -> str:
+    m = re.search(r'xmlns:(\w+)="' + re.escape(_REL_NS) + '"', book_xml)
+    if m:
+        rel_attr = f'{m.group(1)}:id="{rid}"'
+    else:  # declare it on the element itself
+        rel_attr = f'xmlns:xr_="{_REL_NS}" xr_:id="{rid}"'
+    entry = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" {rel_attr}/>'
+    return _insert_before_close(book_xml, "sheets", entry)
+
+
+def _rename_sheet(book_xml: str, old: str, new: str) -> str:
+    if old == new:
+        return book_xml
+    pattern = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
+    for m in pattern.finditer(book_xml):
+        tag = m.group(0)
+        if re.search(r'\bname=(["\'])' + re.escape(escape(old, {'"': "&quot;"})) + r"\1", tag):
+            renamed = re.sub(r'\bname=(["\'])[^"\']*\1', f"name={quoteattr(new)}", tag, count=1)
+            return book_xml[: m.start()] + renamed + book_xml[m.end() :]
+    return book_xml
+
+
+def _update_content_types(text: str, removed: set[str], added: dict[str, str]) -> str:
+    for part in removed:
+        text = re.sub(
+            r'<(?:\w+:)?Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>', "", text
+        )
+    for part, content_type in added.items():
+        entry = f'<Override PartName="/{part}" ContentType="{content_type}"/>'
+        text = _insert_before_close(text, "Types", entry)
+    return text

@@ -1,0 +1,290 @@
+"""Summarize one campaign: what it achieved by an as-of date, as plain data (no I/O).
+
+`build_summary(frames, findings, as_of)` condenses the five tables into a
+`Summary`: each metric's target, actual, achievement rate and traffic light;
+task counts by status with the overdue list; open high-severity issues; the
+daily trend; findings by severity. `Summary.to_dict()` is the JSON shape of
+`xltrack summarize --format json` (and of each campaign in batch output).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from xltrack.derive import achievement, derive_tasks, light_of
+from xltrack.findings import Finding, count_by_severity
+from xltrack.frames import CampaignFrames
+from xltrack.spec import Rules, Spec, load_spec
+
+TASK_STATUSES = ("not_started", "in_progress", "done", "delayed")
+
+#: Where the metric figures come from.
+SOURCE_EVALUATION = "evaluation"
+SOURCE_GOALS_DAILY = "goals+daily"
+SOURCE_NONE = "none"
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """One metric: target, actual, actual/target and its traffic light."""
+
+    name: str
+    target: float | None
+    actual: float | None
+    rate: float | None
+    light: str | None  # "green" | "yellow" | "red" | None when no rate
+
+
+@dataclass(frozen=True)
+class OverdueTask:
+    task_id: str
+    name: str | None
+    end: dt.date | None
+    days_late: int | None
+
+
+@dataclass(frozen=True)
+class OpenIssue:
+    issue_id: str
+    description: str | None
+    found: dt.date | None
+    owner: str | None
+    resolution: str | None  # enum key, None when empty
+
+
+@dataclass(frozen=True)
+class DayPoint:
+    """One date of one metric in the daily tracking: summed target and actual."""
+
+    date: dt.date
+    metric: str
+    target: float | None
+    actual: float | None
+
+
+@dataclass
+class Summary:
+    """What one campaign achieved by `as_of`."""
+
+    campaign: str | None
+    as_of: dt.date
+    path: str = ""
+    owner: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    metrics: list[MetricResult] = field(default_factory=list)
+    metrics_source: str = SOURCE_NONE
+    task_counts: dict[str, int] = field(default_factory=dict)  # status key (or "unknown")
+    tasks_total: int = 0
+    overdue: list[OverdueTask] = field(default_factory=list)
+    high_unresolved: list[OpenIssue] = field(default_factory=list)
+    issues_total: int = 0
+    daily: list[DayPoint] = field(default_factory=list)
+    findings_by_severity: dict[str, int] = field(default_factory=dict)
+    findings_by_code: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def tasks_done(self) -> int:
+        return self.task_counts.get("done", 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the issue; more keys may be added, none renamed."""
+        return {
+            "campaign": self.campaign,
+            "as_of": self.as_of.isoformat(),
+            "start": _iso(self.start),
+            "end": _iso(self.end),
+            "owner": self.owner,
+            "metrics_source": self.metrics_source,
+            "metrics": [
+                {
+                    "name": m.name,
+                    "target": _num(m.target),
+                    "actual": _num(m.actual),
+                    "rate": None if m.rate is None else round(m.rate, 4),
+                    "light": m.light,
+                }
+                for m in self.metrics
+            ],
+            "tasks": {
+                "total": self.tasks_total,
+                "done": self.tasks_done,
+                "by_status": dict(self.task_counts),
+                "overdue": [t.task_id for t in self.overdue],
+            },
+            "issues": {
+                "total": self.issues_total,
+                "high_unresolved": [i.issue_id for i in self.high_unresolved],
+            },
+            "daily": [
+                {
+                    "date": p.date.isoformat(),
+                    "metric": p.metric,
+                    "target": _num(p.target),
+                    "actual": _num(p.actual),
+                }
+                for p in self.daily
+            ],
+            "findings": dict(self.findings_by_severity),
+        }
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _num(value: float | None) -> float | int | None:
+    """JSON numbers as people wrote them: 300000, not 300000.0."""
+    if value is None or math.isnan(value):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _opt(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _record_id(value: Any, row: Any) -> str:
+    text = _text(value)
+    if text:
+        return text
+    return f"row {int(row)}" if row is not None and not pd.isna(row) else "?"
+
+
+def build_summary(
+    frames: CampaignFrames,
+    findings: list[Finding],
+    as_of: dt.date,
+    spec: Spec | None = None,
+) -> Summary:
+    """Condense a campaign's tables and findings into a `Summary`.
+
+    Args:
+        frames: the campaign as read (see frames.py).
+        findings: the reader's and the checks' findings.
+        as_of: the date overdue is measured against; never the clock.
+        spec: the template (traffic-light thresholds); the built-in one when None.
+
+    Returns:
+        The `Summary` (pure data).
+    """
+    rules = (spec or load_spec()).rules
+    summary = Summary(
+        campaign=frames.name,
+        as_of=as_of,
+        path=frames.path,
+        owner=_text(frames.info.get("owner")) or None,
+        start=frames.start_date,
+        end=frames.end_date,
+    )
+    summary.metrics, summary.metrics_source = _metrics(frames, rules)
+    _tasks(summary, frames.tasks.data, as_of)
+    _issues(summary, frames.issues.data)
+    summary.daily = _daily(frames.daily.data)
+    summary.findings_by_severity = count_by_severity(findings)
+    by_code: dict[str, int] = {}
+    for f in findings:
+        by_code[f.code] = by_code.get(f.code, 0) + 1
+    summary.findings_by_code = by_code
+    return summary
+
+
+def _metrics(frames: CampaignFrames, rules: Rules) -> tuple[list[MetricResult], str]:
+    evaluation = frames.evaluation.data
+    evaluation = evaluation[evaluation["metric"].notna()]
+    if len(evaluation):
+        names = evaluation["metric"].astype(str)
+        targets, actuals = evaluation["target"], evaluation["actual"]
+        source = SOURCE_EVALUATION
+    else:
+        goals = frames.goals.data
+        goals = goals[goals["metric"].notna()]
+        if not len(goals):
+            return [], SOURCE_NONE
+        names = goals["metric"].astype(str)
+        targets = goals["target"]
+        actuals = _daily_totals(frames.daily.data, names)
+        source = SOURCE_GOALS_DAILY
+    rates = achievement(actuals, targets)
+    lights = light_of(rates, rules)
+    results = [
+        MetricResult(name, _opt(t), _opt(a), _opt(r), lights.loc[i])
+        for i, name, t, a, r in zip(rates.index, names, targets, actuals, rates)
+    ]
+    return results, source
+
+
+def _fold(series: pd.Series) -> pd.Series:
+    return series.fillna("").astype(str).str.strip().str.casefold()
+
+
+def _daily_totals(daily: pd.DataFrame, names: pd.Series) -> pd.Series:
+    """Each goal's actual: the sum of its daily actuals (metric matched case-insensitively)."""
+    sums = daily.assign(_key=_fold(daily["metric"])).groupby("_key")["actual"].sum(min_count=1)
+    totals = [sums.get(key, math.nan) for key in _fold(names)]
+    return pd.Series(totals, index=names.index, dtype="float64")
+
+
+def _tasks(summary: Summary, tasks: pd.DataFrame, as_of: dt.date) -> None:
+    counts = {status: 0 for status in TASK_STATUSES}
+    for status in tasks["status"]:
+        key = status if status in counts else "unknown"
+        counts[key] = counts.get(key, 0) + 1
+    summary.task_counts = counts
+    summary.tasks_total = len(tasks)
+    derived = derive_tasks(tasks, as_of)
+    late = derived[derived["overdue"]]
+    summary.overdue = [
+        OverdueTask(
+            _record_id(r.task_id, r.row),
+            _text(r.task_name),
+            _date(r.end_date),
+            None if pd.isna(r.days_late) else int(r.days_late),
+        )
+        for r in late.itertuples(index=False)
+    ]
+
+
+def _issues(summary: Summary, issues: pd.DataFrame) -> None:
+    summary.issues_total = len(issues)
+    unresolved = issues["resolution"].ne("resolved") | issues["resolution"].isna()
+    high = issues[issues["severity"].eq("high") & unresolved]
+    summary.high_unresolved = [
+        OpenIssue(
+            _record_id(r.issue_id, r.row),
+            _text(r.description),
+            _date(r.found_date),
+            _text(r.owner),
+            _text(r.resolution),
+        )
+        for r in high.itertuples(index=False)
+    ]
+
+
+def _daily(daily: pd.DataFrame) -> list[DayPoint]:
+    """Per metric (in order of first appearance), per date: summed target and actual."""
+    rows = daily[daily["date"].notna()]
+    if not len(rows):
+        return []
+    rows = rows.assign(_metric=rows["metric"].fillna("").astype(str).str.strip())
+    grouped = rows.groupby(["_metric", "date"], sort=False)[["target", "actual"]].sum(min_count=1)
+    order = {name: i for i, name in enumerate(dict.fromkeys(rows["_metric"]))}
+    points = [
+        DayPoint(pd.Timestamp(day).date(), metric, _opt(t), _opt(a))
+        for (metric, day), t, a in zip(grouped.index, grouped["target"], grouped["actual"])
+    ]
+    points.sort(key=lambda p: (order[p.metric], p.date))
+    return points

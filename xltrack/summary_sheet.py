@@ -1,0 +1,457 @@
+"""Lay out a Summary as the "Achievement summary" sheet and write it into a workbook.
+
+Two steps, so the layout stays engine-independent and testable:
+
+- `layout_summary(summary, lang)` -> `SheetLayout`: cells (0-based row/col,
+  value, style name), column widths and chart definitions, in en or zh.
+- `render_layout(layout)` -> `SheetParts`: the worksheet, drawing and native
+  chart XML parts, drawn by XlsxWriter into a throw-away in-memory workbook,
+  with its styles.xml; strings are inlined so the sheet needs no shared-strings
+  table. `inject.add_sheet` then puts those parts into the user's package.
+
+`write_summary` does both and writes the workbook (see inject.py for the
+output rules: new file by default, atomic in-place with a backup).
+Text copied from the workbook always goes through `write_string`, so a task
+called `=HYPERLINK(...)` stays text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from xml.sax.saxutils import escape
+
+import xlsxwriter
+from defusedxml import ElementTree
+
+from xltrack.inject import SheetParts, add_sheet
+from xltrack.spec import Spec, load_spec
+from xltrack.summary import SOURCE_GOALS_DAILY, SOURCE_NONE, TASK_STATUSES, Summary
+
+Lang = Literal["en", "zh"]
+CellValue = str | float | int | dt.date | None
+
+_MAX_TEXT = 32767  # Excel's limit for one cell
+_CHART_COL = 7  # charts sit right of the tables, from column H
+
+# Named cell formats of the sheet (XlsxWriter format properties).
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 16, "font_color": "#1F3864"},
+    "section": {"bold": True, "font_size": 12, "font_color": "#1F3864", "bottom": 1},
+    "header": {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True},
+    "label": {"bold": True},
+    "text": {"border": 1, "text_wrap": True, "valign": "top"},
+    "plain": {},
+    "note": {"italic": True, "font_color": "#595959"},
+    "integer": {"border": 1, "num_format": "#,##0"},
+    "number": {"border": 1, "num_format": "#,##0.00"},
+    "percent": {"border": 1, "num_format": "0.0%"},
+    "date": {"border": 1, "num_format": "yyyy-mm-dd", "align": "left"},
+    "as_of": {"bold": True, "num_format": "yyyy-mm-dd", "align": "left"},
+    "green": {"border": 1, "bg_color": "#C6EFCE", "font_color": "#006100", "align": "center"},
+    "yellow": {"border": 1, "bg_color": "#FFEB9C", "font_color": "#9C5700", "align": "center"},
+    "red": {"border": 1, "bg_color": "#FFC7CE", "font_color": "#9C0006", "align": "center"},
+    "total": {"bold": True, "top": 1, "num_format": "#,##0"},
+}
+_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "text"}
+_WIDTHS = {0: 14, 1: 30, 2: 14, 3: 14, 4: 13, 5: 12}
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int
+    col: int
+    value: CellValue
+    style: str = "plain"
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native chart: kind, title, categories and (name, values) series as cell ranges.
+
+    Ranges are (first_row, first_col, last_row, last_col), 0-based, on the sheet itself.
+    """
+
+    kind: str  # "bar" | "line" | "pie"
+    title: str
+    categories: tuple[int, int, int, int]
+    series: tuple[tuple[str, tuple[int, int, int, int]], ...]
+    anchor: tuple[int, int]
+    percent_axis: bool = False
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    cells: list[Cell] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    charts: list[ChartSpec] = field(default_factory=list)
+
+
+def sheet_names(spec: Spec | None = None) -> tuple[str, ...]:
+    """The summary sheet's name in every language (to find a previous one)."""
+    text = (spec or load_spec()).labels["summary_sheet"]
+    return (text.en, text.zh)
+
+
+def layout_summary(summary: Summary, lang: Lang = "en", spec: Spec | None = None) -> SheetLayout:
+    """Place a summary's facts on a sheet: values, style names, widths, charts.
+
+    Args:
+        summary: what to show.
+        lang: "en" or "zh" for labels and the sheet name.
+        spec: the template (labels); the built-in one when None.
+
+    Returns:
+        The `SheetLayout`, independent of any Excel engine.
+    """
+    spec = spec or load_spec()
+    out = _Builder(spec, lang)
+    L = out.label
+    out.put(0, 0, L("summary_sheet"), "title")
+    facts: list[tuple[str, CellValue, str]] = [
+        (L("summary_campaign"), summary.campaign or "", "label"),
+        (L("as_of"), summary.as_of, "as_of"),
+        (L("summary_period"), _period(summary), "plain"),
+        (L("summary_owner"), summary.owner or "", "plain"),
+    ]
+    for i, (name, value, style) in enumerate(facts, start=1):
+        out.put(i, 0, name, "label")
+        out.put(i, 1, value, style)
+    row = _metrics(out, summary, 6)
+    row = _tasks(out, summary, row + 1)
+    row = _overdue(out, summary, row + 1)
+    row = _issues(out, summary, row + 1)
+    row = _findings(out, summary, row + 1)
+    _daily(out, summary, row + 1)
+    layout = SheetLayout(L("summary_sheet"), out.cells, dict(_WIDTHS), out.charts)
+    return layout
+
+
+class _Builder:
+    def __init__(self, spec: Spec, lang: Lang) -> None:
+        self.spec, self.lang = spec, lang
+        self.cells: list[Cell] = []
+        self.charts: list[ChartSpec] = []
+
+    def label(self, key: str) -> str:
+        return self.spec.label(key, self.lang)
+
+    def enum(self, enum: str, key: str) -> str:
+        return self.spec.enum_label(enum, key, self.lang)
+
+    def put(self, row: int, col: int, value: CellValue, style: str = "plain") -> None:
+        self.cells.append(Cell(row, col, value, style))
+
+    def header(self, row: int, keys: list[str]) -> None:
+        for col, key in enumerate(keys):
+            self.put(row, col, self.label(key), "header")
+
+    def chart(self, chart: ChartSpec) -> None:
+        self.charts.append(chart)
+
+
+def _period(summary: Summary) -> str:
+    if not summary.start and not summary.end:
+        return ""
+    first = summary.start.isoformat() if summary.start else "?"
+    last = summary.end.isoformat() if summary.end else "?"
+    return f"{first} – {last}"
+
+
+def _number_style(value: float | None) -> str:
+    return "integer" if value is None or float(value).is_integer() else "number"
+
+
+def _metrics(out: _Builder, summary: Summary, row: int) -> int:
+    out.put(row, 0, out.label("summary_metrics"), "section")
+    keys = ["summary_metric", "summary_target", "summary_actual", "summary_rate", "summary_light"]
+    out.header(row + 1, keys)
+    first = row + 2
+    for i, m in enumerate(summary.metrics):
+        r = first + i
+        out.put(r, 0, m.name, "text")
+        out.put(r, 1, m.target, _number_style(m.target))
+        out.put(r, 2, m.actual, _number_style(m.actual))
+        out.put(r, 3, m.rate, "percent")
+        out.put(r, 4, out.enum("light", m.light) if m.light else "", m.light or "text")
+    row = first + len(summary.metrics)
+    if summary.metrics_source == SOURCE_GOALS_DAILY:
+        out.put(row, 0, out.label("summary_from_goals"), "note")
+        row += 1
+    elif summary.metrics_source == SOURCE_NONE:
+        out.put(row, 0, out.label("summary_no_metrics"), "note")
+        row += 1
+    if any(m.rate is not None for m in summary.metrics):
+        last = first + len(summary.metrics) - 1
+        out.chart(
+            ChartSpec(
+                "bar",
+                out.label("summary_chart_achievement"),
+                (first, 0, last, 0),
+                ((out.label("summary_rate"), (first, 3, last, 3)),),
+                (0, _CHART_COL),
+                percent_axis=True,
+            )
+        )
+    return row + 1
+
+
+def _tasks(out: _Builder, summary: Summary, row: int) -> int:
+    out.put(row, 0, f"{out.label('summary_tasks')} ({summary.tasks_total})", "section")
+    out.header(row + 1, ["summary_status", "count"])
+    first = row + 2
+    statuses = [s for s in TASK_STATUSES] + (
+        ["unknown"] if summary.task_counts.get("unknown") else []
+    )
+    for i, status in enumerate(statuses):
+        name = (
+            out.label("summary_unknown") if status == "unknown" else out.enum("task_status", status)
+        )
+        out.put(first + i, 0, name, "text")
+        out.put(first + i, 1, summary.task_counts.get(status, 0), "integer")
+    last = first + len(statuses) - 1
+    out.put(last + 1, 0, out.label("total"), "total")
+    out.put(last + 1, 1, summary.tasks_total, "total")
+    if summary.tasks_total:
+        out.chart(
+            ChartSpec(
+                "pie",
+                out.label("summary_chart_tasks"),
+                (first, 0, last, 0),
+                ((out.label("count"), (first, 1, last, 1)),),
+                (16, _CHART_COL),
+            )
+        )
+    return last + 3
+
+
+def _overdue(out: _Builder, summary: Summary, row: int) -> int:
+    out.put(row, 0, f"{out.label('summary_overdue')} ({len(summary.overdue)})", "section")
+    if not summary.overdue:
+        out.put(row + 1, 0, out.label("summary_none"), "note")
+        return row + 3
+    out.header(row + 1, ["summary_id", "summary_task", "summary_end", "summary_days_late"])
+    for i, task in enumerate(summary.overdue, start=row + 2):
+        out.put(i, 0, task.task_id, "text")
+        out.put(i, 1, task.name or "", "text")
+        out.put(i, 2, task.end, "date")
+        out.put(i, 3, task.days_late, "integer")
+    return row + 3 + len(summary.overdue)
+
+
+def _issues(out: _Builder, summary: Summary, row: int) -> int:
+    issues = summary.high_unresolved
+    out.put(row, 0, f"{out.label('summary_high_issues')} ({len(issues)})", "section")
+    if not issues:
+        out.put(row + 1, 0, out.label("summary_none"), "note")
+        return row + 3
+    keys = [
+        "summary_id",
+        "summary_description",
+        "summary_found",
+        "summary_owner",
+        "summary_resolution",
+    ]
+    out.header(row + 1, keys)
+    for i, issue in enumerate(issues, start=row + 2):
+        resolution = out.enum("resolution", issue.resolution) if issue.resolution else ""
+        out.put(i, 0, issue.issue_id, "text")
+        out.put(i, 1, issue.description or "", "text")
+        out.put(i, 2, issue.found, "date")
+        out.put(i, 3, issue.owner or "", "text")
+        out.put(i, 4, resolution, "text")
+    return row + 3 + len(issues)
+
+
+def _findings(out: _Builder, summary: Summary, row: int) -> int:
+    out.put(row, 0, out.label("summary_findings"), "section")
+    out.header(row + 1, ["summary_severity", "count"])
+    for i, severity in enumerate(("error", "warning", "info"), start=row + 2):
+        out.put(i, 0, out.label(f"summary_{severity}"), _SEVERITY_STYLE[severity])
+        out.put(i, 1, summary.findings_by_severity.get(severity, 0), "integer")
+    return row + 6
+
+
+def _daily(out: _Builder, summary: Summary, row: int) -> None:
+    out.put(row, 0, out.label("summary_daily"), "section")
+    if not summary.daily:
+        out.put(row + 1, 0, out.label("summary_none"), "note")
+        return
+    keys = ["summary_date", "summary_metric", "summary_target", "summary_actual", "summary_rate"]
+    out.header(row + 1, keys)
+    first = row + 2
+    for i, point in enumerate(summary.daily, start=first):
+        rate = None
+        if point.target and point.actual is not None:
+            rate = point.actual / point.target
+        out.put(i, 0, point.date, "date")
+        out.put(i, 1, point.metric, "text")
+        out.put(i, 2, point.target, _number_style(point.target))
+        out.put(i, 3, point.actual, _number_style(point.actual))
+        out.put(i, 4, rate, "percent")
+    # The trend chart shows the first metric: rows of one metric are contiguous.
+    metric = summary.daily[0].metric
+    last = first + sum(1 for p in summary.daily if p.metric == metric) - 1
+    title = (
+        f"{out.label('summary_chart_daily')}: {metric}"
+        if metric
+        else out.label("summary_chart_daily")
+    )
+    out.chart(
+        ChartSpec(
+            "line",
+            title,
+            (first, 0, last, 0),
+            (
+                (out.label("summary_target"), (first, 2, last, 2)),
+                (out.label("summary_actual"), (first, 3, last, 3)),
+            ),
+            (32, _CHART_COL),
+        )
+    )
+
+
+def render_layout(layout: SheetLayout) -> SheetParts:
+    """Draw a layout with XlsxWriter and lift out the sheet's parts.
+
+    Returns:
+        `SheetParts`: the worksheet (inline strings), drawing, chart and rels
+        parts under their XlsxWriter names, their content types and the
+        styles.xml the worksheet's style indices refer to.
+    """
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet(layout.name)
+    formats = {name: book.add_format(props) for name, props in STYLES.items()}
+    for col, width in layout.widths.items():
+        sheet.set_column(col, col, width)
+    for cell in layout.cells:
+        fmt = formats[cell.style]
+        value = cell.value
+        if value is None:
+            sheet.write_blank(cell.row, cell.col, None, fmt)
+        elif isinstance(value, str):
+            sheet.write_string(cell.row, cell.col, value[:_MAX_TEXT], fmt)
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(cell.row, cell.col, dt.datetime.combine(value, dt.time()), fmt)
+        else:
+            sheet.write_number(cell.row, cell.col, float(value), fmt)
+    for spec in layout.charts:
+        sheet.insert_chart(
+            spec.anchor[0],
+            spec.anchor[1],
+            _chart(book, layout.name, spec),
+            {"x_scale": 1.1, "y_scale": 1.0},
+        )
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_tab_color("#1F3864")
+    book.close()
+    return _lift_parts(buffer.getvalue(), layout.name)
+
+
+def _chart(book: Any, name: str, spec: ChartSpec) -> Any:
+    chart = book.add_chart({"type": spec.kind})
+    for series_name, values in spec.series:
+        series: dict[str, Any] = {
+            "name": series_name,
+            "categories": [name, *spec.categories],
+            "values": [name, *values],
+        }
+        if spec.kind == "line":
+            series["marker"] = {"type": "circle", "size": 5}
+        if spec.kind == "pie":
+            series["data_labels"] = {"value": True}
+        chart.add_series(series)
+    chart.set_title({"name": spec.title, "name_font": {"size": 12}})
+    if spec.kind == "bar":
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"num_format": "0%", "min": 0})
+        # Horizontal bars list categories bottom-up; reverse so they read like the table.
+        chart.set_y_axis({"reverse": True})
+    elif spec.kind == "line":
+        chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
+        chart.set_legend({"position": "bottom"})
+    return chart
+
+
+def _lift_parts(package: bytes, name: str) -> SheetParts:
+    with zipfile.ZipFile(io.BytesIO(package)) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    strings = _shared_strings(files.get("xl/sharedStrings.xml", b""))
+    sheet = files["xl/worksheets/sheet1.xml"].decode("utf-8")
+    sheet = re.sub(
+        r'<c ([^>]*?)t="s"([^>]*)><v>(\d+)</v></c>', lambda m: _inline(m, strings), sheet
+    )
+    # Our sheet must not be selected along with the user's active sheet.
+    sheet = sheet.replace(' tabSelected="1"', "")
+    parts = {"xl/worksheets/sheet1.xml": sheet.encode("utf-8")}
+    for part, data in files.items():
+        if part.startswith(("xl/drawings/", "xl/charts/", "xl/worksheets/_rels/")):
+            parts[part] = data
+    types = dict(
+        re.findall(
+            r'<Override PartName="/([^"]+)" ContentType="([^"]+)"/>',
+            files["[Content_Types].xml"].decode("utf-8"),
+        )
+    )
+    return SheetParts(
+        name=name,
+        sheet="xl/worksheets/sheet1.xml",
+        parts=parts,
+        content_types={p: types[p] for p in parts if p in types},
+        styles=files["xl/styles.xml"],
+    )
+
+
+def _shared_strings(data: bytes) -> list[str]:
+    if not data:
+        return []
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    root = ElementTree.fromstring(data)
+    return ["".join(t.text or "" for t in si.iter(f"{ns}t")) for si in root.findall(f"{ns}si")]
+
+
+def _inline(match: re.Match[str], strings: list[str]) -> str:
+    text = escape(strings[int(match.group(3))])
+    return (
+        f'<c {match.group(1)}t="inlineStr"{match.group(2)}>'
+        f'<is><t xml:space="preserve">{text}</t></is></c>'
+    )
+
+
+def write_summary(
+    path: str | Path,
+    summary: Summary,
+    *,
+    out: str | Path | None = None,
+    in_place: bool = False,
+    lang: Lang = "en",
+    spec: Spec | None = None,
+) -> Path:
+    """Write (or replace) the achievement summary sheet of a workbook.
+
+    Args:
+        path: the .xlsx/.xlsm the summary was built from.
+        summary: what to write (`build_summary` / `Analysis.summary`).
+        out: where to write; default `NAME.summary.xlsx` next to the input.
+        in_place: replace `path` itself atomically, keeping `NAME.bak.xlsx`.
+        lang: "en" or "zh" for the sheet's labels and name.
+        spec: the template (labels); the built-in one when None.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: the output cannot be written (the input is left intact).
+        UnreadableWorkbookError: the input is not a workbook package.
+    """
+    spec = spec or load_spec()
+    parts = render_layout(layout_summary(summary, lang, spec))
+    return add_sheet(path, parts, out=out, in_place=in_place, replace=sheet_names(spec))
