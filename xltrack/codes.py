@@ -120,9 +120,7 @@ TERMS: dict[str, dict[str, str]] = {
     "campaign-dates-missing": {"missing": "column:campaign"},
     "task-dates-missing": {"missing": "column:tasks"},
     "issue-high-unresolved": {"resolution": "enum:resolution"},
-    "issue-solution-late": {"resolution": "enum:resolution"},
     "daily-below-target": {"light": "enum:light"},
-    "evaluation-below-target": {"light": "enum:light"},
 }
 # Codes that were renamed keep working: old name -> current name.
 ALIASES: dict[str, str] = {}

@@ -88,3 +88,11 @@ def test_daily_streak_length_is_the_rule(build, spec, as_of) -> None:
     rows.append(day(f"2024-06-{STREAK_DAYS:02d}", 100, 95))
     (f,) = run_checks(build(daily=rows), as_of, spec, checks=DAILY_CHECKS)
     assert f.params["days"] == STREAK_DAYS and f.level is Severity.WARNING
+
+
+def test_daily_target_actual_typed_in_the_metric_cell(build, flat, spec, as_of) -> None:
+    # "销售额5万/实际3.8万": the reader fills target and actual from the metric column.
+    frames = build(daily=[day("2024-06-10", 50000, 38000)])
+    frames.daily.columns = {"date": "A", "metric": "B"}
+    (f,) = run_checks(frames, as_of, spec, checks=DAILY_CHECKS)
+    assert (f.code, f.location.column, f.level) == ("daily-below-target", "B", Severity.ERROR)

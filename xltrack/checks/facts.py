@@ -23,8 +23,9 @@ from xltrack.frames import CampaignFrames, TableFrame
 # What people type in a cell to mean "nothing here" (the source writes "-").
 BLANKS = frozenset({"", "-", "--", "—", "–", "/", "\\", "n/a", "na", "none", "nil", "无", "暂无", "没有", "空"})
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-# Date columns that a reader may have filled from one "start-end" cell.
-_RANGE_OF = {"start_date": "period", "end_date": "period"}
+# Columns a reader may fill from another column's cell: a "start-end" range in
+# one cell, or the daily sheet's "销售额5万/实际3.8万" in the metric column.
+_FILLED_FROM = {"start_date": "period", "end_date": "period", "target": "metric", "actual": "metric"}
 
 
 def present(table: TableFrame, key: str) -> bool:
@@ -34,12 +35,12 @@ def present(table: TableFrame, key: str) -> bool:
     """
     if not table.columns:
         return True
-    return key in table.columns or _RANGE_OF.get(key, "") in table.columns
+    return key in table.columns or _FILLED_FROM.get(key, "") in table.columns
 
 
 def letter(table: TableFrame, key: str) -> str | None:
-    """The Excel column letter of `key`, or of the one-cell range it was split from."""
-    return table.columns.get(key) or table.columns.get(_RANGE_OF.get(key, ""))
+    """The Excel column letter of `key`, or of the cell it was parsed out of."""
+    return table.columns.get(key) or table.columns.get(_FILLED_FROM.get(key, ""))
 
 
 def blank(values: pd.Series) -> pd.Series:

@@ -1,0 +1,1 @@
+"""Check tests: frames built inline, findings flattened."""

@@ -1,0 +1,114 @@
+"""`xltrack check FILE...`: run the consistency checks and report findings.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage
+error (click); 3 at least one input could not be used. When both 1 and 3 apply,
+3 wins: a gate that only looked for 1 must not pass a run in which a file was
+never checked. Every file is checked even when another one cannot be used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+
+import click
+
+from xltrack.analyze import analyze_workbook
+from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli
+from xltrack.errors import UnreadableWorkbookError, WorkbookError
+from xltrack.findings import Severity
+from xltrack.render import (
+    WorkbookReport,
+    report_from_analysis,
+    report_from_error,
+    reports_to_json,
+    reports_to_text,
+    worst_severity,
+)
+from xltrack.spec import Lang, load_spec
+
+_THRESHOLD = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
+
+
+@cli.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="The date overdue and late are measured against (YYYY-MM-DD; default today).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+    help="Language of the messages.",
+)
+@click.option(
+    "--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
+    show_default=True, help="Exit 1 when a finding is at least this severe.",
+)
+@click.option(
+    "--color/--no-color", "colour", default=None,
+    help="Colour the text output (default: only on a terminal).",
+)
+@click.pass_context
+def check(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    as_of: dt.datetime | None,
+    fmt: str,
+    lang: Lang,
+    fail_on: str,
+    colour: bool | None,
+) -> None:
+    """Check campaign workbooks for overdue tasks, open issues, targets missed and more."""
+    debug = bool(ctx.obj and ctx.obj.get("debug"))
+    day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
+    spec = load_spec()
+    reports = [_check_one(path, day, debug) for path in files]
+    if fmt == "json":
+        click.echo(reports_to_json(reports, lang, spec))
+    else:
+        if colour is None:
+            colour = sys.stdout.isatty()
+        click.echo(reports_to_text(reports, lang, colour=colour, spec=spec), nl=False, color=colour)
+    ctx.exit(exit_code(reports, fail_on))
+
+
+def exit_code(reports: list[WorkbookReport], fail_on: str) -> int:
+    """3 if any input was unusable, else 1 if a finding reaches `fail_on`, else 0."""
+    if any(r.error for r in reports):
+        return EXIT_INPUT
+    threshold = _THRESHOLD[fail_on]
+    worst = worst_severity(reports)
+    if threshold is not None and worst is not None and worst >= threshold:
+        return EXIT_FINDINGS
+    return 0
+
+
+def _check_one(path: str, as_of: dt.date, debug: bool) -> WorkbookReport:
+    try:
+        return report_from_analysis(analyze_workbook(path, as_of))
+    except WorkbookError as err:
+        _trace(debug)
+        return report_from_error(path, as_of, err)
+    except OSError as err:  # the reader wraps these; a stray one still names the file
+        _trace(debug)
+        reason = err.strerror or str(err)
+        return report_from_error(path, as_of, UnreadableWorkbookError(path, reason))
+    except Exception as err:  # the CLI boundary: one bad file must not hide the rest
+        if debug:
+            raise
+        return WorkbookReport(
+            path, as_of,
+            error={"code": "internal-error",
+                   "message": f"{path}: internal error ({type(err).__name__}: {err}); "
+                              "run `xltrack --debug check` for the traceback"},
+        )
+
+
+def _trace(debug: bool) -> None:
+    if debug:
+        traceback.print_exc(file=sys.stderr)

@@ -1,0 +1,247 @@
+"""Render findings (and, below, summaries) as text, JSON or a DataFrame; no I/O, no click.
+
+All renderings start from the same `Finding` objects, so text and JSON always
+list the same findings. Messages are filled from the templates of `codes.py`
+in English or Chinese; params that hold spec keys (an enum value, a column) are
+shown as the spec's label in that language (`codes.TERMS`). Colour is ANSI and
+only when the caller asks for it (the CLI asks when stdout is a terminal).
+
+JSON of `xltrack check` (format `xltrack.findings/1`; keys may be added, never
+renamed):
+
+    {"format": "xltrack.findings/1", "as_of": "2024-06-15", "lang": "en",
+     "workbooks": [{"path", "campaign", "as_of", "error": null | {"code", "message"},
+                    "counts": {"error", "warning", "info"},
+                    "findings": [{"code", "severity", "sheet", "row", "column", "id",
+                                  "message", "params"}]}],
+     "counts": {...}}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from xltrack.codes import ALIASES, TERMS, render_message
+from xltrack.findings import Finding, Severity, count_by_severity
+from xltrack.spec import Lang, Spec, load_spec
+
+if TYPE_CHECKING:
+    from xltrack.analyze import Analysis
+    from xltrack.errors import WorkbookError
+
+FINDINGS_FORMAT = "xltrack.findings/1"
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {"as_of": "as of", "error": "error", "warning": "warning", "info": "info",
+           "errors": "errors", "warnings": "warnings", "infos": "info", "none": "no findings",
+           "error1": "error", "warning1": "warning", "info1": "info",
+           "workbook": "(workbook)", "workbooks": "workbooks", "unusable": "cannot be used",
+           "sep": ", ", "list": ", "},
+    "zh": {"as_of": "统计日期", "error": "错误", "warning": "警告", "info": "提示",
+           "errors": "个错误", "warnings": "个警告", "infos": "条提示", "none": "未发现问题",
+           "error1": "个错误", "warning1": "个警告", "info1": "条提示",
+           "workbook": "(工作簿)", "workbooks": "个工作簿", "unusable": "无法使用",
+           "sep": ",", "list": "、"},
+}
+_ANSI = {"error": "\x1b[31;1m", "warning": "\x1b[33m", "info": "\x1b[36m", "head": "\x1b[1m",
+         "dim": "\x1b[2m"}
+_RESET = "\x1b[0m"
+
+
+@dataclass
+class WorkbookReport:
+    """What `xltrack check` says about one input: its findings, or why it could not be used."""
+
+    path: str
+    as_of: dt.date
+    campaign: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: dict[str, str] | None = None
+
+
+def report_from_analysis(analysis: Analysis) -> WorkbookReport:
+    """The report of a workbook that could be read (findings already sorted)."""
+    return WorkbookReport(
+        analysis.path, analysis.as_of, analysis.frames.name, list(analysis.findings)
+    )
+
+
+def report_from_error(path: str, as_of: dt.date, err: WorkbookError) -> WorkbookReport:
+    """The report of a workbook that could not be used at all."""
+    return WorkbookReport(str(path), as_of, error=err.to_dict())
+
+
+def localised_params(finding: Finding, lang: Lang, spec: Spec | None = None) -> dict[str, Any]:
+    """The finding's params with spec keys replaced by their labels in `lang`."""
+    terms = TERMS.get(ALIASES.get(finding.code, finding.code))
+    if not terms:
+        return dict(finding.params)
+    spec = spec or load_spec()
+    out = dict(finding.params)
+    for name, vocabulary in terms.items():
+        if name in out:
+            out[name] = _term(out[name], vocabulary, lang, spec)
+    return out
+
+
+def _term(value: Any, vocabulary: str, lang: Lang, spec: Spec) -> Any:
+    kind, _, where = vocabulary.partition(":")
+    if isinstance(value, list):
+        return _WORDS[lang]["list"].join(str(_term(v, vocabulary, lang, spec)) for v in value)
+    try:
+        if kind == "enum":
+            return spec.enum_label(where, str(value), lang)
+        if kind == "column":
+            return spec.table(where).column(str(value)).label(lang)
+    except KeyError:  # a key this spec does not know: show it as it is
+        pass
+    return value
+
+
+def finding_message(finding: Finding, lang: Lang = "en", spec: Spec | None = None) -> str:
+    """The finding's message in `lang`, with spec keys shown as labels."""
+    return render_message(finding.code, localised_params(finding, lang, spec), lang)
+
+
+def finding_to_dict(finding: Finding, lang: Lang = "en", spec: Spec | None = None) -> dict[str, Any]:
+    """One finding as in the JSON output (`Finding.from_dict` reads it back)."""
+    out = finding.to_dict(lang)
+    out["message"] = finding_message(finding, lang, spec)
+    return out
+
+
+def report_to_dict(report: WorkbookReport, lang: Lang = "en", spec: Spec | None = None) -> dict[str, Any]:
+    """One workbook's entry of the `workbooks` list."""
+    return {
+        "path": report.path,
+        "campaign": report.campaign,
+        "as_of": report.as_of.isoformat(),
+        "error": dict(report.error) if report.error else None,
+        "counts": count_by_severity(report.findings),
+        "findings": [finding_to_dict(f, lang, spec) for f in report.findings],
+    }
+
+
+def reports_to_dict(
+    reports: Sequence[WorkbookReport], lang: Lang = "en", spec: Spec | None = None
+) -> dict[str, Any]:
+    """The whole JSON document of `xltrack check`."""
+    spec = spec or load_spec()
+    everything = [f for r in reports for f in r.findings]
+    return {
+        "format": FINDINGS_FORMAT,
+        "as_of": reports[0].as_of.isoformat() if reports else None,
+        "lang": lang,
+        "workbooks": [report_to_dict(r, lang, spec) for r in reports],
+        "counts": count_by_severity(everything),
+    }
+
+
+def reports_to_json(
+    reports: Sequence[WorkbookReport], lang: Lang = "en", spec: Spec | None = None
+) -> str:
+    """`reports_to_dict` as JSON text (UTF-8 characters kept, not escaped)."""
+    return json.dumps(reports_to_dict(reports, lang, spec), ensure_ascii=False, indent=2)
+
+
+def reports_to_text(
+    reports: Sequence[WorkbookReport],
+    lang: Lang = "en",
+    colour: bool = False,
+    spec: Spec | None = None,
+) -> str:
+    """Findings grouped by workbook, then by sheet, one line each, with totals."""
+    spec = spec or load_spec()
+    words = _WORDS[lang]
+
+    def paint(text: str, style: str) -> str:
+        return f"{_ANSI[style]}{text}{_RESET}" if colour else text
+
+    lines: list[str] = []
+    for report in reports:
+        head = report.path
+        if report.campaign:
+            head += f" — {report.campaign}"
+        lines.append(paint(head, "head") + f" ({words['as_of']} {report.as_of.isoformat()})")
+        if report.error:
+            label = paint(words["error"], "error")
+            lines.append(f"  {label}  {report.error['code']}  {report.error['message']}")
+            lines.append("")
+            continue
+        sheet: object = object()
+        for f in report.findings:
+            if f.location.sheet != sheet:
+                sheet = f.location.sheet
+                lines.append("  " + paint(str(sheet) if sheet else words["workbook"], "head"))
+            level = f.level.value
+            place = f.location.cell or (str(f.location.row) if f.location.row else "")
+            lines.append(
+                f"    {place:<6} {f.location.record_id or '':<6} "
+                f"{paint(f'{words[level]:<7}', level)} {paint(f.code, 'dim')}  "
+                f"{finding_message(f, lang, spec)}"
+            )
+        lines.append("  " + _totals(report.findings, words))
+        lines.append("")
+    if len(reports) > 1:
+        everything = [f for r in reports for f in r.findings]
+        unusable = sum(1 for r in reports if r.error)
+        total = f"{len(reports)} {words['workbooks']}: {_totals(everything, words)}"
+        if unusable:
+            total += f"{words['sep']}{unusable} {words['unusable']}"
+        lines.append(total)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _totals(findings: Sequence[Finding], words: dict[str, str]) -> str:
+    if not findings:
+        return words["none"]
+    counts = count_by_severity(list(findings))
+    parts = [
+        f"{counts[s]} {words[s + 's'] if counts[s] != 1 else words[s + '1']}"
+        for s in ("error", "warning", "info")
+    ]
+    return words["sep"].join(parts)
+
+
+def worst_severity(reports: Sequence[WorkbookReport]) -> Severity | None:
+    """The highest severity among all findings, None when there are none."""
+    levels = [f.level for r in reports for f in r.findings]
+    return max(levels, key=lambda s: s.rank) if levels else None
+
+
+def findings_to_frame(
+    findings: Sequence[Finding], lang: Lang = "en", spec: Spec | None = None
+) -> pd.DataFrame:
+    """One row per finding (pandera-style failure cases), e.g. to group by code across files.
+
+    Columns: file, sheet, row (Int64), column, id, code, severity, message, params.
+    """
+    records = [
+        {
+            "file": f.location.file,
+            "sheet": f.location.sheet,
+            "row": f.location.row,
+            "column": f.location.column,
+            "id": f.location.record_id,
+            "code": f.code,
+            "severity": f.level.value,
+            "message": finding_message(f, lang, spec),
+            "params": dict(f.params),
+        }
+        for f in findings
+    ]
+    columns = ["file", "sheet", "row", "column", "id", "code", "severity", "message", "params"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+# =============================================================================
+# Summary renderers: reserved for the summary engineer (append below this line).
+# =============================================================================
