@@ -251,14 +251,14 @@ def parse_date_range(value: Any, year: int | None = None) -> Parsed:
 
 _MULTIPLIERS = {
     "": 1.0, "k": 1e3, "千": 1e3, "w": 1e4, "万": 1e4, "十万": 1e5, "百万": 1e6, "m": 1e6,
-    "mm": 1e6, "千万": 1e7, "亿": 1e8, "b": 1e9, "bn": 1e9,
+    "mm": 1e6, "千万": 1e7, "亿": 1e8, "萬": 1e4, "億": 1e8, "百萬": 1e6, "千萬": 1e7, "b": 1e9, "bn": 1e9,
 }
 _CURRENCY = re.compile(r"^(?:rmb|cny|usd|eur|[¥￥$€£])\s*|\s*(?:元|块|rmb|cny|usd|eur|yuan)$")
 _UNIT = re.compile(
     r"\s*(?:人次|人|个|次|件|份|张|篇|单|位|条|台|家|场|天|笔|元|pcs|people|persons|users|times)$"
 )
 _NUMBER = re.compile(
-    r"^(?P<sign>[-+]?)\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(?P<mult>[a-z千万亿百十]*)$"
+    r"^(?P<sign>[-+]?)\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(?P<mult>[a-z千万亿百十萬億]*)$"
 )
 _APPROX = re.compile(r"^(?:约|大约|近|approx\.?|about|~|≈)\s*")
 _AT_LEAST = re.compile(r"\s*(?:\+|以上|多|余|\+以上)$")

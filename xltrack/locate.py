@@ -30,7 +30,7 @@ class Located:
         header_row: 0-based grid row of the header.
         columns: column key -> 0-based grid column.
         rows: 0-based grid rows holding records.
-        score: how many columns the header named (ties go to labels over aliases).
+        score: (all required columns named, columns named, of them by label).
     """
 
     table: str
@@ -38,7 +38,7 @@ class Located:
     header_row: int
     columns: dict[str, int]
     rows: list[int] = field(default_factory=list)
-    score: tuple[int, int] = (0, 0)
+    score: tuple[int, int, int] = (0, 0, 0)
 
 
 def column_letter(index: int) -> str:
@@ -57,7 +57,7 @@ def _is_empty(value: Any) -> bool:
 
 def _header_candidates(
     row: list[Any], index: HeaderIndex, spec: Spec
-) -> tuple[str, dict[str, int], tuple[int, int]] | None:
+) -> tuple[str, dict[str, int], tuple[int, int, int]] | None:
     """The table a row is the header of, its columns and score; None if it is no header."""
     per_table: dict[str, dict[str, tuple[int, bool]]] = {}
     for col, value in enumerate(row):
@@ -68,7 +68,7 @@ def _header_candidates(
             # The first cell naming a column wins, a label over an alias.
             if hit.key not in found or (hit.exact and not found[hit.key][1]):
                 found[hit.key] = (col, hit.exact)
-    best: tuple[str, dict[str, int], tuple[int, int]] | None = None
+    best: tuple[str, dict[str, int], tuple[int, int, int]] | None = None
     for table, found in per_table.items():
         if len(found) < 2:
             continue
@@ -76,7 +76,8 @@ def _header_candidates(
         exact = sum(1 for _, is_label in found.values() if is_label)
         if not (required & found.keys()) and exact < 2:
             continue
-        score = (len(found), exact)
+        complete = int(required <= found.keys())
+        score = (complete, len(found), exact)
         if best is None or score > best[2]:
             best = (table, {k: c for k, (c, _) in found.items()}, score)
     return best
@@ -214,15 +215,15 @@ def _value_near(
     grid: list[list[Any]], labels: dict[tuple[int, int], str], r: int, c: int, key: str
 ) -> FormField:
     row = grid[r]
+    # Labels side by side in one row: a header row, the values are below.
+    if (r, c + 1) in labels or (r, c - 1) in labels:
+        below = grid[r + 1][c] if r + 1 < len(grid) and c < len(grid[r + 1]) else None
+        if (r + 1, c) not in labels:
+            return FormField(key, None if _is_empty(below) else below, r + 1, c)
     # To the right: the first non-empty cell within a few columns (merged value cells).
     for cc in range(c + 1, min(c + 5, len(row))):
         if (r, cc) in labels:
             break
         if not _is_empty(row[cc]):
             return FormField(key, row[cc], r, cc)
-    # Below: labels in a header row with their values in the next row.
-    if r + 1 < len(grid) and (r + 1, c) not in labels:
-        below = grid[r + 1][c] if c < len(grid[r + 1]) else None
-        if (r, c + 1) in labels or (r, c - 1) in labels:
-            return FormField(key, None if _is_empty(below) else below, r + 1, c)
     return FormField(key, None, r, c + 1)

@@ -29,6 +29,7 @@ from xltrack.cells import (
     parse_text,
 )
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
+from xltrack.evaluate import ExcelError, FormulaError, column_index, evaluate
 from xltrack.findings import Finding, Location
 from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame, empty_frame
 from xltrack.labels import enum_index, fold, header_index
@@ -146,7 +147,32 @@ class _Reader:
         return frames
 
     def _apply_formulas(self, located: dict[str, Located], frames: CampaignFrames) -> None:
-        return None
+        # Input cells only: derived columns are recomputed, never read.
+        wanted: dict[str, dict[str, set[int]]] = {}
+        for table in located.values():
+            spec_table = self.spec.table(table.table)
+            rows = {r + 1 for r in table.rows}
+            for key, col in table.columns.items():
+                if spec_table.column(key).is_input:
+                    letters = wanted.setdefault(table.sheet, {})
+                    letters.setdefault(column_letter(col), set()).update(rows)
+        for sheet, cell in frames.info_cells.values():
+            letter, row = _split_cell(cell)
+            wanted.setdefault(sheet, {}).setdefault(letter or "", set()).add(row or 0)
+        for sheet, letters in wanted.items():
+            cells = {
+                (letter, row): text
+                for (letter, row), text in self.source.formula_cells(sheet, set(letters)).items()
+                if row in letters[letter]
+            }
+            if cells:
+                evaluator = _Formulas(self, sheet)
+                for (letter, row), text in cells.items():
+                    evaluator.apply(sheet, letter, row, text)
+                for key, (info_sheet, cell) in frames.info_cells.items():
+                    letter, row = _split_cell(cell)
+                    if info_sheet == sheet and (letter, row) in cells:
+                        frames.info[key] = self.grid(sheet)[(row or 1) - 1][column_index(letter or "A") - 1]
 
     def _read_stamp(self, frames: CampaignFrames, names: list[str]) -> None:
         props = self.source.custom_properties()
@@ -393,6 +419,68 @@ class _Reader:
                     Finding("header-missing", Location(file=self.path, sheet=sheet),
                             {"column": col.key, "table": key})
                 )
+
+
+class _Formulas:
+    """Evaluates formulas typed into input cells, from the cells they reference."""
+
+    def __init__(self, reader: _Reader, sheet: str) -> None:
+        self.reader = reader
+        self.home = sheet
+        self.all: dict[str, dict[tuple[str, int], str]] = {}
+        self.done: dict[tuple[str, str, int], Any] = {}
+        self.busy: set[tuple[str, str, int]] = set()
+        self.names = {fold(n): n for n in reader.source.sheets}
+
+    def apply(self, sheet: str, col: str, row: int, text: str) -> None:
+        grid = self.reader.grid(sheet)
+        r, c = row - 1, column_index(col) - 1
+        cached = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+        loc = Location(self.reader.path, sheet, row, col)
+        try:
+            value = self.value(sheet, col, row, text)
+        except FormulaError as exc:
+            self.reader.findings.append(
+                Finding("formula-unevaluated", loc,
+                        {"formula": "=" + text, "reason": str(exc), "cached": _show(cached)})
+            )
+            return  # the cached value stays, flagged by the finding
+        if isinstance(value, ExcelError):
+            self.reader.findings.append(
+                Finding("formula-unevaluated", loc, {"formula": "=" + text, "reason": value.name})
+            )
+            value = None
+        if r < len(grid) and c < len(grid[r]):
+            grid[r][c] = "" if value is None else value
+
+    def value(self, sheet: str, col: str, row: int, text: str) -> Any:
+        key = (sheet, col, row)
+        if key in self.done:
+            return self.done[key]
+        if key in self.busy:
+            raise FormulaError(f"circular reference at {sheet}!{col}{row}")
+        self.busy.add(key)
+        try:
+            result = evaluate(text, lambda s, c, r: self.lookup(sheet if s is None else s, c, r),
+                              self.reader.as_of)
+        finally:
+            self.busy.discard(key)
+        self.done[key] = result
+        return result
+
+    def lookup(self, sheet: str, col: str, row: int) -> Any:
+        name = self.names.get(fold(sheet), sheet)
+        if name not in self.reader.source.sheets:
+            raise FormulaError(f"no sheet named {sheet}")
+        if name not in self.all:
+            self.all[name] = self.reader.source.formula_cells(name)
+        text = self.all[name].get((col, row))
+        if text is not None:
+            return self.value(name, col, row, text)
+        grid = self.reader.grid(name)
+        r, c = row - 1, column_index(col) - 1
+        value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+        return None if value == "" else value
 
 
 def _frame(table: TableSpec, records: list[dict[str, Any]]) -> pd.DataFrame:

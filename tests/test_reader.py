@@ -1,0 +1,137 @@
+"""The reader on the hand-made corpus: each workbook -> the frames its .expected.json names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import SAMPLES
+
+from xltrack.frames import LIST_TABLES, empty_frame
+from xltrack.reader import read_workbook
+from xltrack.spec import Spec
+
+HANDMADE = SAMPLES / "handmade"
+CASES = sorted(p.stem for p in HANDMADE.glob("*.xlsx"))
+AS_OF = dt.date(2024, 6, 15)
+
+
+def _expected(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((HANDMADE / f"{name}.expected.json").read_text("utf-8"))
+    return data
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 6)
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def test_reader_corpus_has_every_kind() -> None:
+    assert len(CASES) >= 6
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_reader_corpus_info(name: str, spec: Spec) -> None:
+    frames = read_workbook(HANDMADE / f"{name}.xlsx", spec, as_of=AS_OF)
+    expected = _expected(name)
+    got = {key: _plain(frames.info.get(key)) for key in expected["info"]}
+    assert got == expected["info"]
+    assert isinstance(frames.info["start_date"], dt.date)
+    assert isinstance(frames.info["budget"], float)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_reader_corpus_tables(name: str, spec: Spec) -> None:
+    frames = read_workbook(HANDMADE / f"{name}.xlsx", spec, as_of=AS_OF)
+    for key, want in _expected(name)["tables"].items():
+        table = frames.tables[key]
+        assert (table.sheet, table.header_row) == (want["sheet"], want["header_row"]), key
+        assert table.data["row"].tolist() == want["rows"], key
+        fields = list(want["records"][0])
+        got = [{f: _plain(rec[f]) for f in fields} for rec in table.data.to_dict("records")]
+        assert got == want["records"], key
+        for column, letter in want.get("columns", {}).items():
+            assert table.columns[column] == letter
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_reader_corpus_findings_flatten(name: str, spec: Spec) -> None:
+    frames = read_workbook(HANDMADE / f"{name}.xlsx", spec, as_of=AS_OF)
+    got = sorted(
+        [f.code, f.location.sheet, f.location.cell] for f in frames.load_findings
+    )
+    assert got == sorted(_expected(name)["findings"], key=lambda x: [str(v) for v in x])
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_reader_corpus_frames_have_contract_dtypes(name: str, spec: Spec) -> None:
+    frames = read_workbook(HANDMADE / f"{name}.xlsx", spec, as_of=AS_OF)
+    assert set(frames.tables) == set(LIST_TABLES)
+    for key, table in frames.tables.items():
+        want = empty_frame(spec.table(key)).dtypes
+        assert list(table.data.columns) == list(want.index), key
+        assert table.data.dtypes.to_dict() == want.to_dict(), key
+
+
+def test_reader_template_stamp_read(spec: Spec) -> None:
+    frames = read_workbook(HANDMADE / "en-generated-style.xlsx", spec, as_of=AS_OF)
+    assert (frames.template_id, frames.template_version) == ("xltrack.campaign", 0)
+    assert "Lists" not in {t.sheet for t in frames.tables.values()}
+
+
+def test_reader_formula_without_cached_value_reports_the_raw_formula(spec: Spec) -> None:
+    frames = read_workbook(HANDMADE / "en-formulas.xlsx", spec, as_of=AS_OF)
+    [finding] = [f for f in frames.load_findings if f.code == "formula-unevaluated"]
+    assert finding.params["formula"].startswith("=VLOOKUP(")
+    assert "not supported" in finding.params["reason"]
+
+
+def test_reader_formula_cached_value_is_not_trusted(tmp_path: Path, spec: Spec) -> None:
+    # A fake cached 0 on a typed-over formula: the formula is evaluated instead.
+    path = tmp_path / "cached.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Evaluation"
+    ws.append(["Metric", "Target", "Actual"])
+    ws.append(["Sales", 1000, "=B2*2"])
+    wb.save(path)
+    frames = read_workbook(path, spec, as_of=AS_OF)
+    assert frames.evaluation.data["actual"].tolist() == [2000.0]
+    assert frames.evaluation.data["rate"].tolist() == [2.0]
+
+
+def test_reader_never_modifies_the_input(spec: Spec) -> None:
+    path = HANDMADE / "zh-hans-source.xlsx"
+    before = (path.read_bytes(), os.stat(path).st_mtime_ns)
+    read_workbook(path, spec, as_of=AS_OF)
+    assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
+
+
+def test_reader_derived_columns_are_recomputed_not_read(spec: Spec) -> None:
+    frames = read_workbook(HANDMADE / "en-generated-style.xlsx", spec, as_of=AS_OF)
+    # The sheet's Days column holds typed zeros; the frame has end - start + 1.
+    assert frames.tasks.data["duration_days"].tolist() == [5.0, 6.0, 11.0]
+
+
+def test_reader_without_as_of_leaves_date_derived_columns_empty(spec: Spec) -> None:
+    frames = read_workbook(HANDMADE / "zh-hans-source.xlsx", spec)
+    assert frames.tasks.data["days_late"].isna().all()
+    assert not frames.tasks.data["overdue"].any()
