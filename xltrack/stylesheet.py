@@ -70,6 +70,11 @@ def _attr(tag: str, name: str) -> int:
     return int(m.group(1)) if m else 0
 
 
+def _format_code(tag: str) -> str:
+    m = re.search(r'formatCode="([^"]*)"', tag)
+    return m.group(1) if m else ""
+
+
 def _set_attr(tag: str, name: str, value: int) -> str:
     if re.search(rf'\b{name}="\d+"', tag):
         return re.sub(rf'\b{name}="\d+"', f'{name}="{value}"', tag, count=1)
@@ -107,29 +112,34 @@ def merge_styles(target: str, source: bytes, used: set[int]) -> tuple[str, dict[
     for name in ("fonts", "fills", "borders", "cellXfs"):
         if sections[name] is None:
             raise OutputError("styles.xml", f"the workbook's styles have no <{name}> list")
-    counts = {
-        name: len(_children(sec.body, prefix, child)) if sec else 0
+    # What the host already has; an identical entry is reused, so a rerun adds nothing.
+    host = {
+        name: _children(sec.body, prefix, child) if sec else []
         for (name, child), sec in zip(_SECTIONS, sections.values())
     }
-    existing_ids = [
-        _attr(tag, "numFmtId")
-        for tag in (
-            _children(sections["numFmts"].body, prefix, "numFmt") if sections["numFmts"] else []
-        )
-    ]
-    next_numfmt = max([_FIRST_CUSTOM_NUMFMT - 1, *existing_ids]) + 1
+    counts = {name: len(entries) for name, entries in host.items()}
+    host_numfmts = {_format_code(tag): _attr(tag, "numFmtId") for tag in host["numFmts"]}
+    next_numfmt = max([_FIRST_CUSTOM_NUMFMT - 1, *host_numfmts.values()]) + 1
     src_numfmts = {_attr(t, "numFmtId"): t for t in src_lists["numFmts"]}
 
     added: dict[str, list[str]] = {name: [] for name, _ in _SECTIONS}
     memo: dict[tuple[str, int], int] = {}
+
+    def place(name: str, entry: str) -> int:
+        """Index of `entry` in the host's list `name`, appending it when new."""
+        mine = _with_prefix(entry, prefix)
+        if mine in host[name]:
+            return host[name].index(mine)
+        host[name].append(mine)
+        added[name].append(entry)
+        return len(host[name]) - 1
 
     def take(name: str, index: int, keep_below: int) -> int:
         """Index in the host for the source's entry `index` of list `name`."""
         if index < keep_below:
             return index  # the defaults every styles.xml has (font 0, fills 0-1, border 0)
         if (name, index) not in memo:
-            memo[(name, index)] = counts[name] + len(added[name])
-            added[name].append(src_lists[name][index])
+            memo[(name, index)] = place(name, src_lists[name][index])
         return memo[(name, index)]
 
     xf_map = {0: 0}
@@ -137,18 +147,18 @@ def merge_styles(target: str, source: bytes, used: set[int]) -> tuple[str, dict[
         xf = src_lists["cellXfs"][index]
         numfmt = _attr(xf, "numFmtId")
         if numfmt >= _FIRST_CUSTOM_NUMFMT and numfmt in src_numfmts:
-            if ("numFmts", numfmt) not in memo:
-                memo[("numFmts", numfmt)] = next_numfmt
+            key = _format_code(src_numfmts[numfmt])
+            if key not in host_numfmts:
+                host_numfmts[key] = next_numfmt
                 added["numFmts"].append(_set_attr(src_numfmts[numfmt], "numFmtId", next_numfmt))
                 next_numfmt += 1
-            numfmt = memo[("numFmts", numfmt)]
+            numfmt = host_numfmts[key]
         new_xf = _set_attr(xf, "numFmtId", numfmt)
         new_xf = _set_attr(new_xf, "fontId", take("fonts", _attr(xf, "fontId"), 1))
         new_xf = _set_attr(new_xf, "fillId", take("fills", _attr(xf, "fillId"), 2))
         new_xf = _set_attr(new_xf, "borderId", take("borders", _attr(xf, "borderId"), 1))
         new_xf = _set_attr(new_xf, "xfId", 0)
-        xf_map[index] = counts["cellXfs"] + len(added["cellXfs"])
-        added["cellXfs"].append(new_xf)
+        xf_map[index] = place("cellXfs", new_xf)
 
     # Edit from the end of the document backwards so earlier offsets stay valid.
     for name, _ in reversed(_SECTIONS):

@@ -1,0 +1,307 @@
+"""Nothing lost: adding the summary sheet keeps every other part of the package.
+
+Workbooks holding values, formulas, styles, conditional formats (2010 data
+bars, icon sets), validation, defined names, comments, a chart, an image, a
+text box, a pivot table, a hidden sheet and VBA are summarized; the packages
+are then compared part by part, and LibreOffice opens and recalculates them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import warnings
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from defusedxml import ElementTree
+from libreoffice import needs_soffice, recalculate
+from workbooks import build_openpyxl, build_rich
+
+from xltrack import inject
+from xltrack.analyze import analyze_workbook
+from xltrack.errors import OutputError, UnreadableWorkbookError
+from xltrack.summary import Summary
+from xltrack.summary_sheet import layout_summary, render_layout, write_summary
+
+AS_OF = dt.date(2024, 6, 15)
+# The parts that must change to register a sheet; everything else is byte-identical.
+REGISTRY = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
+SUMMARY_PART = re.compile(
+    r"xl/(worksheets/sheet\d+\.xml|worksheets/_rels/sheet\d+\.xml\.rels|drawings/drawing\d+\.xml"
+    r"|drawings/_rels/drawing\d+\.xml\.rels|charts/chart\d+\.xml)"
+)
+BUILDERS = {"rich.xlsx": build_rich, "rich.xlsm": build_rich, "openpyxl.xlsx": build_openpyxl}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Summary]]:
+    folder = tmp_path_factory.mktemp("made")
+    result = {}
+    for name, build in BUILDERS.items():
+        path = build(folder / name)
+        result[name] = (path, analyze_workbook(path, AS_OF).summary)
+    return result
+
+
+def fresh(made: dict[str, tuple[Path, Summary]], name: str, folder: Path) -> tuple[Path, Summary]:
+    path, summary = made[name]
+    copy = folder / path.name
+    shutil.copy2(path, copy)
+    return copy, summary
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def elements(data: bytes) -> Counter[tuple[Any, ...]]:
+    """Every element as (ancestor tags, tag, attributes but count, text): a multiset."""
+    found: Counter[tuple[Any, ...]] = Counter()
+
+    def walk(el: Any, path: tuple[str, ...]) -> None:
+        attrs = tuple(sorted((k, v) for k, v in el.attrib.items() if k != "count"))
+        found[(path, el.tag, attrs, (el.text or "").strip())] += 1
+        for child in el:
+            walk(child, (*path, el.tag))
+
+    walk(ElementTree.fromstring(data), ())
+    return found
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def sheet_entries(data: bytes) -> list[str]:
+    root = ElementTree.fromstring(data)
+    return [el.get("name") for el in root.iter() if local(el.tag) == "sheet"]
+
+
+def assert_only_gained(before: dict[str, bytes], after: dict[str, bytes], sheet: str) -> None:
+    """Untouched parts byte-identical; registry parts only gain the summary's entries."""
+    new_parts = set(after) - set(before)
+    assert all(SUMMARY_PART.fullmatch(p) for p in new_parts), new_parts
+    for name, data in before.items():
+        assert name in after, f"{name} was dropped"
+        if name not in REGISTRY:
+            assert after[name] == data, f"{name} changed"
+            continue
+        old, new = elements(data), elements(after[name])
+        assert not old - new, f"{name} lost {old - new}"
+        for path, tag, attrs, _text in (new - old).elements():
+            where = [local(t) for t in (*path, tag)]
+            attr = dict(attrs)
+            if name == "xl/workbook.xml":
+                assert where[-1] == "sheet" and attr["name"] == sheet
+            elif name == "xl/_rels/workbook.xml.rels":
+                assert attr["Target"].lstrip("/").removeprefix("xl/") in {
+                    p.removeprefix("xl/") for p in new_parts}
+            elif name == "[Content_Types].xml":
+                assert attr["PartName"].lstrip("/") in new_parts
+            else:  # styles: only entries of the lists a cell format is built from
+                assert where[1] in {"numFmts", "fonts", "fills", "borders", "cellXfs"}, where
+    if "xl/styles.xml" in before:
+        for section in ("fonts", "fills", "borders", "cellXfs"):
+            old_list = _children(before["xl/styles.xml"], section)
+            assert _children(after["xl/styles.xml"], section)[: len(old_list)] == old_list
+
+
+def _children(styles: bytes, section: str) -> list[bytes]:
+    root = ElementTree.fromstring(styles)
+    block = next(el for el in root if local(el.tag) == section)
+    return [ElementTree.tostring(child) for child in block]
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_inject_keeps_every_other_part(made: dict[str, tuple[Path, Summary]], name: str,
+                                       tmp_path: Path) -> None:
+    path, summary = fresh(made, name, tmp_path)
+    before = parts(path)
+    out = write_summary(path, summary)
+    assert out == path.with_name(f"{path.stem}.summary{path.suffix}")
+    assert parts(path) == before  # the input itself is never touched
+    after = parts(out)
+    assert_only_gained(before, after, "Achievement summary")
+    assert sheet_entries(after["xl/workbook.xml"])[-1] == "Achievement summary"
+    if name == "rich.xlsm":
+        assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    if name.startswith("rich"):
+        kinds = {"pivotTables/pivotTable1.xml", "pivotCache/pivotCacheDefinition1.xml",
+                 "comments1.xml", "drawings/vmlDrawing1.vml", "media/image1.png",
+                 "charts/chart1.xml"}
+        assert {f"xl/{k}" for k in kinds} <= set(after)
+
+
+def test_inject_second_run_replaces_the_sheet(made: dict[str, tuple[Path, Summary]],
+                                              tmp_path: Path) -> None:
+    path, summary = fresh(made, "rich.xlsx", tmp_path)
+    first = write_summary(path, summary)
+    once = parts(first)
+    again = write_summary(first, summary, in_place=True, lang="zh")
+    assert again == first
+    twice = parts(first)
+    names = sheet_entries(twice["xl/workbook.xml"])
+    assert names.count("达成总结") == 1 and "Achievement summary" not in names
+    assert len(names) == len(sheet_entries(once["xl/workbook.xml"]))
+    assert set(twice) == set(once)  # old drawing and charts replaced, none left behind
+    for part, data in once.items():
+        if part not in REGISTRY and not SUMMARY_PART.fullmatch(part):
+            assert twice[part] == data, part
+    assert twice["xl/_rels/workbook.xml.rels"] == once["xl/_rels/workbook.xml.rels"]
+    third = parts(write_summary(first, summary, in_place=True, lang="zh"))
+    assert third == twice  # stable: nothing accumulates in styles or content types
+
+
+def load(path: Path, **kwargs: Any) -> Any:
+    """openpyxl as a reader of values, quiet about the parts it cannot model
+    (x14 extensions, shapes: the reason inject.py exists)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(path, **kwargs)
+
+
+def summary_cells(path: Path, sheet: str = "Achievement summary") -> dict[str, Any]:
+    book = load(path)
+    return {c.coordinate: c for row in book[sheet].iter_rows() for c in row if c.value is not None}
+
+
+def test_inject_text_from_the_workbook_stays_text(made: dict[str, tuple[Path, Summary]],
+                                                  tmp_path: Path) -> None:
+    path, summary = fresh(made, "rich.xlsx", tmp_path)
+    out = write_summary(path, summary)
+    cells = summary_cells(out)
+    formulas = [c for c in cells.values() if c.data_type == "f"]
+    assert formulas == []
+    values = {c.value: c.data_type for c in cells.values()}
+    assert values['=HYPERLINK("http://example.com","KOL")'] == "s"
+    assert values["=cmd|' /C calc'!A0"] == "s"
+    sheet_xml = [d for p, d in parts(out).items() if p.startswith("xl/worksheets/sheet")][-1]
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
+
+
+def test_inject_in_place_keeps_a_backup(made: dict[str, tuple[Path, Summary]],
+                                        tmp_path: Path) -> None:
+    path, summary = fresh(made, "rich.xlsm", tmp_path)
+    original = path.read_bytes()
+    assert write_summary(path, summary, in_place=True) == path
+    assert (tmp_path / "rich.bak.xlsm").read_bytes() == original
+    assert_only_gained(parts(tmp_path / "rich.bak.xlsm"), parts(path), "Achievement summary")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rich.bak.xlsm", "rich.xlsm"]
+
+
+def test_inject_refuses_while_excel_has_the_file_open(made: dict[str, tuple[Path, Summary]],
+                                                      tmp_path: Path) -> None:
+    path, summary = fresh(made, "rich.xlsx", tmp_path)
+    original = path.read_bytes()
+    (tmp_path / "~$rich.xlsx").write_bytes(b"owner")
+    with pytest.raises(OutputError, match="open in Excel"):
+        write_summary(path, summary, in_place=True)
+    assert path.read_bytes() == original
+    assert not (tmp_path / "rich.bak.xlsx").exists()
+
+
+@pytest.mark.parametrize("fail_at", ["write", "replace"])
+def test_inject_failure_leaves_the_original_intact(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    fail_at: str
+) -> None:
+    path, summary = fresh(made, "rich.xlsx", tmp_path)
+    original = path.read_bytes()
+    calls = {"n": 0}
+    real_writestr = zipfile.ZipFile.writestr
+
+    def broken_writestr(self: zipfile.ZipFile, *args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "No space left on device")
+        real_writestr(self, *args, **kwargs)
+
+    def broken_replace(*args: Any) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    sheet = render_layout(layout_summary(summary))  # XlsxWriter zips too: draw before breaking
+    if fail_at == "write":
+        monkeypatch.setattr(zipfile.ZipFile, "writestr", broken_writestr)
+    else:
+        monkeypatch.setattr(inject.os, "replace", broken_replace)
+    with pytest.raises(OutputError) as err:
+        inject.add_sheet(path, sheet, in_place=True)
+    assert isinstance(err.value, OSError)
+    assert calls["n"] == 5 or fail_at == "replace"
+    assert path.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir() if p.name != "rich.bak.xlsx"] == ["rich.xlsx"]
+
+
+def test_inject_output_choices(made: dict[str, tuple[Path, Summary]], tmp_path: Path) -> None:
+    path, summary = fresh(made, "rich.xlsm", tmp_path)
+    assert write_summary(path, summary).name == "rich.summary.xlsm"
+    with pytest.raises(OutputError, match="xlsm"):
+        write_summary(path, summary, out=tmp_path / "lost-macros.xlsx")
+    with pytest.raises(OutputError):
+        write_summary(path, summary, out=tmp_path / "x.xlsm", in_place=True)
+    with pytest.raises(OutputError):
+        write_summary(path, summary, out=tmp_path / "no-such-folder" / "x.xlsm")
+    assert not (tmp_path / "lost-macros.xlsx").exists()
+
+
+def test_inject_rejects_a_file_that_is_not_a_package(tmp_path: Path,
+                                                      made: dict[str, tuple[Path, Summary]]) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(UnreadableWorkbookError, match="bad.xlsx"):
+        write_summary(bad, made["rich.xlsx"][1])
+
+
+def test_inject_into_a_workbook_with_prefixed_xml(made: dict[str, tuple[Path, Summary]],
+                                                  tmp_path: Path) -> None:
+    """Some generators (OpenXML SDK) write `x:`-prefixed SpreadsheetML."""
+    path, summary = fresh(made, "openpyxl.xlsx", tmp_path)
+    files = parts(path)
+    main = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    for name in ("xl/workbook.xml", "xl/styles.xml"):
+        text = files[name].decode()
+        text = re.sub(r"<(/?)(?![?!])(?![\w]+:)(\w+)", r"<\1x:\2", text)
+        files[name] = text.replace(main.decode(), main.decode().replace("xmlns=", "xmlns:x=")).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    out = write_summary(path, summary)
+    after = parts(out)
+    assert_only_gained(files, after, "Achievement summary")
+    assert b'<x:sheet name="Achievement summary"' in after["xl/workbook.xml"]
+    assert load(out)["Achievement summary"]["B2"].value == "Spring"
+
+
+@needs_soffice
+def test_inject_libreoffice_opens_it_and_computes_the_same(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path
+) -> None:
+    sources, outputs = [], []
+    for i, name in enumerate(BUILDERS):
+        original, summary = made[name]
+        path = tmp_path / f"{i}-{name}"  # LibreOffice names its output by stem only
+        shutil.copy2(original, path)
+        sources.append(path)
+        outputs.append(write_summary(path, summary, lang="zh"))
+    computed = recalculate(sources + outputs, tmp_path / "lo")
+    for before, after in zip(computed[: len(sources)], computed[len(sources):]):
+        assert before != after
+        old = load(before, data_only=True)
+        new = load(after, data_only=True)
+        assert new.sheetnames == old.sheetnames + ["达成总结"]
+        for ws in old.worksheets:
+            values = [[c.value for c in row] for row in ws.iter_rows()]
+            assert values == [[c.value for c in row] for row in new[ws.title].iter_rows()], ws.title
+        assert new["达成总结"]["A1"].value == "达成总结"
+    rich = load(computed[len(sources)], data_only=True)
+    assert rich["Evaluation"]["D2"].value == pytest.approx(350000 / 300000)
+    assert rich["Notes"].sheet_state == "hidden"
+    assert os.path.getsize(computed[len(sources)]) > 0
