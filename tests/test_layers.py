@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "source": 2, "reader": 2, "locate": 2, "frames": 2,
     "checks": 3,
     "summary": 4, "summary_sheet": 4, "inject": 4, "stylesheet": 4,
-    "analyze": 5, "portfolio": 5, "portfolio_sheet": 5, "discover": 5, "executors": 5,
+    "analyze": 5, "portfolio": 5, "portfolio_sheet": 5, "discover": 5, "executors": 5, "portfolio_tables": 5, "export": 5,
     "render": 5, "summary_render": 5,
     "cli": 6,
 }

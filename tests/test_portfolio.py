@@ -1,0 +1,201 @@
+"""analyze_many: a folder of campaigns in, tidy tables out; broken files are rows, not crashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from portfolio_fixtures import BROKEN, GOOD, NESTED, make_campaign_folder
+
+import xltrack.portfolio as portfolio_module
+from xltrack.analyze import analyze_workbook
+from xltrack.discover import expand_paths
+from xltrack.executors import ExecutorError
+from xltrack.portfolio import (
+    FAILED,
+    FileJob,
+    Portfolio,
+    analyze_file,
+    analyze_many,
+)
+from xltrack.portfolio_tables import Accumulator
+
+AS_OF = dt.date(2024, 6, 15)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_campaign_folder(tmp_path_factory.mktemp("campaigns"))
+
+
+@pytest.fixture(scope="module")
+def serial(folder: Path) -> Portfolio:
+    return analyze_many([folder], as_of=AS_OF, jobs=1)
+
+
+def _names(paths: list[str]) -> list[str]:
+    return [Path(p).name for p in paths]
+
+
+def _assert_same(left: Portfolio, right: Portfolio) -> None:
+    for name in Portfolio.TABLES:
+        pd.testing.assert_frame_equal(getattr(left, name), getattr(right, name), obj=name)
+    assert left.to_dict() == right.to_dict()
+
+
+def test_analyze_many_broken_file_is_one_failed_row(serial: Portfolio, folder: Path) -> None:
+    assert sorted(_names(list(serial.campaigns["file"]))) == sorted(GOOD)
+    assert [(Path(f["path"]).name, f["error"]["code"]) for f in serial.failed] == [
+        (BROKEN, "file-unreadable")
+    ]
+    assert str(folder / BROKEN) in serial.failed[0]["error"]["message"]
+    report = serial.load_report
+    assert list(report["status"][report["file"].str.endswith(BROKEN)]) == [FAILED]
+    assert report["status"].isin(["read", "read with warnings", "failed"]).all()
+    assert len(report) == len(GOOD) + 1
+    broken_findings = serial.findings[serial.findings["file"].str.endswith(BROKEN)]
+    assert list(broken_findings["code"]) == ["file-unreadable"]
+    assert list(broken_findings["severity"]) == ["error"]
+
+
+def test_analyze_many_matches_analyze_workbook(serial: Portfolio, folder: Path) -> None:
+    one = analyze_workbook(folder / GOOD[2], AS_OF)
+    record = next(r for r in serial.to_dict()["campaigns"] if r["path"].endswith(GOOD[2]))
+    summary = one.summary.to_dict()
+    assert record["campaign"] == "Autumn push"
+    assert record["as_of"] == "2024-06-15"
+    assert (record["metrics"], record["tasks"], record["issues"]) == (
+        summary["metrics"], summary["tasks"], summary["issues"]
+    )
+    expected = {s: 0 for s in ("error", "warning", "info")}
+    for f in one.findings:
+        expected[f.level.value] += 1
+    assert record["findings"] == expected
+    row = serial.campaigns[serial.campaigns["campaign"] == "Autumn push"].iloc[0]
+    assert row["tasks_total"] == 12 == summary["tasks"]["total"]
+    assert row["tasks_done"] == summary["tasks"]["done"]
+    assert row["tasks_overdue"] == len(summary["tasks"]["overdue"])
+    assert row["owner"] == "Chen" and row["budget"] == 120000
+
+
+def test_analyze_many_child_tables_are_keyed(serial: Portfolio) -> None:
+    keys = set(serial.campaigns["campaign_key"])
+    assert len(keys) == len(serial.campaigns)
+    for name in ("tasks", "issues", "daily", "metrics"):
+        table = getattr(serial, name)
+        assert set(table["campaign_key"]) <= keys, name
+    per_campaign = serial.tasks.groupby("campaign_key").size()
+    totals = serial.campaigns.set_index("campaign_key")["tasks_total"]
+    assert per_campaign.to_dict() == totals[totals > 0].to_dict()
+    autumn = serial.tasks[serial.tasks["campaign"] == "Autumn push"]
+    assert list(autumn["task_id"]) == [f"T{i:03d}" for i in range(1, 13)]
+    assert autumn["start_date"].dtype == "datetime64[ns]"
+
+
+def test_analyze_many_skips_duplicates_and_lock_files(folder: Path, serial: Portfolio) -> None:
+    again = analyze_many(
+        [folder, folder / GOOD[0], str(folder / "*.xlsx"), f"{folder}/./{GOOD[1]}"],
+        as_of=AS_OF, jobs=1,
+    )
+    _assert_same(serial, again)
+
+
+def test_expand_paths_folders_globs_and_rejects(folder: Path) -> None:
+    flat = expand_paths([folder])
+    assert _names([t.path for t in flat]) == sorted([*GOOD, BROKEN])
+    deep = expand_paths([folder], recursive=True)
+    assert Path(NESTED).name in _names([t.path for t in deep])
+    globbed = expand_paths([str(folder / "[ab]-*.xlsx")])
+    assert _names([t.path for t in globbed]) == list(GOOD[:2])
+    named = expand_paths([folder / "notes.txt", folder / "missing.xlsx", str(folder / "*.none")])
+    assert [(Path(t.path).name, t.code) for t in named] == [
+        ("notes.txt", "file-unsupported"), ("missing.xlsx", "file-unreadable"),
+        ("*.none", "file-unreadable"),
+    ]
+    assert all(t.reject for t in named)
+    assert expand_paths([folder / "~$a-summer.xlsx"]) == []
+
+
+def test_analyze_many_named_text_file_is_failed_row(folder: Path) -> None:
+    result = analyze_many([folder / "notes.txt"], as_of=AS_OF, jobs=1)
+    assert result.campaigns.empty
+    assert [f["error"]["code"] for f in result.failed] == ["file-unsupported"]
+    assert "not an Excel workbook" in result.failed[0]["error"]["message"]
+
+
+def test_analyze_many_jobs2_equals_jobs1(folder: Path, serial: Portfolio) -> None:
+    _assert_same(serial, analyze_many([folder], as_of=AS_OF, jobs=2))
+
+
+def test_analyze_many_dask_equals_local(folder: Path, serial: Portfolio) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        on_dask = analyze_many([folder], as_of=AS_OF, executor="dask",
+                               scheduler=cluster.scheduler_address)
+    _assert_same(serial, on_dask)
+
+
+def test_analyze_many_unknown_executor_raises(folder: Path) -> None:
+    with pytest.raises(ExecutorError, match="unknown executor"):
+        analyze_many([folder], as_of=AS_OF, executor="spark")
+    with pytest.raises(ExecutorError, match="--scheduler needs"):
+        analyze_many([folder], as_of=AS_OF, scheduler="tcp://localhost:1")
+
+
+def test_analyze_many_reports_progress(folder: Path) -> None:
+    calls: list[tuple[int, int, int]] = []
+    analyze_many([folder], as_of=AS_OF, jobs=1, progress=lambda *a: calls.append(a))
+    assert calls[-1] == (len(GOOD) + 1, 1, len(GOOD) + 1)
+    assert [c[0] for c in calls] == list(range(1, len(GOOD) + 2))
+
+
+def test_analyze_file_result_is_compact_and_picklable(folder: Path) -> None:
+    job = FileJob(0, "a.xlsx", str(folder / GOOD[0]), AS_OF)
+    result = analyze_file(job)
+    back = pickle.loads(pickle.dumps(result))
+    assert back.campaign == result.campaign
+    assert set(back.tables) == {"tasks", "issues", "daily", "metrics", "findings"}
+    assert not any(hasattr(v, "frames") for v in vars(result).values())
+    assert back.tables["findings"]["file"] == ["a.xlsx"] * back.tables["findings"]["__len__"]
+
+
+def test_analyze_file_unexpected_error_is_failed_row(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(portfolio_module, "analyze_workbook", explode)
+    result = analyze_many([folder / GOOD[0]], as_of=AS_OF, jobs=1)
+    assert [f["error"]["code"] for f in result.failed] == ["file-unreadable"]
+    assert "KeyError" in result.failed[0]["error"]["message"]
+
+
+def test_accumulator_appends_in_input_order(folder: Path, serial: Portfolio) -> None:
+    jobs = [FileJob(i, t.path, os.path.abspath(t.path), AS_OF, t.reject, t.code)
+            for i, t in enumerate(expand_paths([folder]))]
+    acc = Accumulator(AS_OF)
+    for result in reversed([analyze_file(j) for j in jobs]):
+        acc.add(result)
+    _assert_same(serial, Portfolio(**acc.finish()))
+
+
+def test_portfolio_metrics_wide_has_one_row_per_campaign(serial: Portfolio) -> None:
+    wide = serial.metrics_wide()
+    assert list(wide["campaign_key"]) == list(serial.campaigns["campaign_key"])
+    first = serial.metrics.dropna(subset=["metric"]).iloc[0]
+    row = wide[wide["campaign_key"] == first["campaign_key"]].iloc[0]
+    assert row[f"{first['metric']} target"] == first["target"]
+
+
+def test_analyze_many_empty_input_gives_empty_tables(tmp_path: Path) -> None:
+    result = analyze_many([tmp_path], as_of=AS_OF, jobs=2)
+    assert result.to_dict() == {"campaigns": [], "failed": []}
+    assert all(df.empty for df in result.tables().values())
+    assert list(result.tasks.columns[:3]) == ["campaign_key", "campaign", "task_id"]

@@ -1,0 +1,124 @@
+"""`xltrack batch`: analyse a folder of past campaigns into one portfolio.
+
+Exit codes: 0 every file was read (and nothing reached --fail-on), 1 findings at
+or above --fail-on, 3 some files could not be read (each named on stderr) or an
+output could not be written. A failed file outranks findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from typing import TextIO
+
+import click
+
+from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli, fail
+from xltrack.errors import XltrackError
+from xltrack.executors import EXECUTORS
+from xltrack.portfolio import Portfolio, analyze_many, render_text
+
+_SEVERITIES = ("error", "warning", "info")
+
+
+class _ProgressBar:
+    """files done / total, failures and rate on one stderr line, redrawn at most 10 times a second."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, done: int, failed: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        width = 24
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "." * (width - filled)
+        line = f"\r[{bar}] {done}/{total} files, {failed} failed, {rate:.1f} files/s"
+        click.echo(line, file=self.stream, nl=False)
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            click.echo("", file=self.stream)
+
+
+@cli.command("batch")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-r", "--recursive", is_flag=True, help="Descend into sub-folders.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Measure overdue and age against this date (default: today).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the portfolio workbook (.xlsx) here.")
+@click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
+              help="Write every tidy table as Parquet and CSV into this folder.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="What to print on stdout.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores; 1 = no pool).")
+@click.option("--executor", type=click.Choice(list(EXECUTORS)), default="local",
+              show_default=True, help="Process pool on this machine, or a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler (tcp://host:8786); without it a local cluster is started.")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default=None,
+              help="Exit 1 when any campaign has a finding at or above this severity.")
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    recursive: bool,
+    as_of: dt.datetime | None,
+    output: str | None,
+    export_dir: str | None,
+    fmt: str,
+    jobs: int | None,
+    executor: str,
+    scheduler: str | None,
+    fail_on: str | None,
+) -> None:
+    """Analyse many campaign workbooks (files, folders, globs) into one portfolio."""
+    day = as_of.date() if as_of else dt.date.today()
+    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        try:
+            portfolio = analyze_many(paths, as_of=day, recursive=recursive, jobs=jobs,
+                                     executor=executor, scheduler=scheduler, progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
+        for failure in portfolio.failed:
+            click.echo(f"xltrack: error: {failure['error']['message']}", err=True)
+        if output:
+            from xltrack.portfolio_sheet import write_portfolio
+
+            write_portfolio(portfolio, output)
+        if export_dir:
+            from xltrack.export import export_tables
+
+            export_tables(portfolio.tables(), export_dir)
+    except XltrackError as err:
+        fail(err, ctx)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(portfolio), nl=False)
+    ctx.exit(_exit_code(portfolio, fail_on))
+
+
+def _exit_code(portfolio: Portfolio, fail_on: str | None) -> int:
+    if portfolio.failed:
+        return EXIT_INPUT
+    if fail_on is not None:
+        levels = _SEVERITIES[: _SEVERITIES.index(fail_on) + 1]
+        for level in levels:
+            if int(portfolio.campaigns[f"findings_{level}"].fillna(0).sum()) > 0:
+                return EXIT_FINDINGS
+    return 0
