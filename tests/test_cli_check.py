@@ -122,14 +122,24 @@ def test_cli_check_text_and_json_list_the_same_findings(runner, overdue, clean) 
     args = (overdue, clean, "--as-of", "2024-06-15", "--fail-on", "never")
     _, text = check(runner, *args)
     _, js = check(runner, *args, "--format", "json")
-    from_json = [(f["code"], f["id"]) for b in json.loads(js)["workbooks"] for f in b["findings"]]
-    from_text = []
-    for line in text.splitlines():
-        match = CODE_RE.search(line)
-        if match:
-            record = line.split()[1] if line.split()[1].startswith(("T", "Q")) else None
-            from_text.append((match.group(1), record))
-    assert from_text and from_text == [(c, i if i and i[0] in "TQ" else None) for c, i in from_json]
+    found = [f for b in json.loads(js)["workbooks"] for f in b["findings"]]
+    lines = [line for line in text.splitlines() if CODE_RE.search(line)]
+    assert len(found) > 3
+    assert [CODE_RE.search(line).group(1) for line in lines] == [f["code"] for f in found]
+    for line, f in zip(lines, found):
+        place = f"{f['column'] or ''}{f['row'] or ''}"
+        assert f["message"] in line and (not place or line.split()[0] == place)
+        assert not f["id"] or f" {f['id']} " in line
+
+
+def test_cli_check_committed_sample(runner) -> None:
+    sample = Path(__file__).resolve().parent.parent / "samples" / "handmade" / "zh-hans-source.xlsx"
+    code, out = check(runner, sample, "--as-of", "2024-06-15", "--format", "json", "--lang", "zh")
+    assert code == 1
+    (book,) = json.loads(out)["workbooks"]
+    errors = [(f["code"], f["id"]) for f in book["findings"] if f["severity"] == "error"]
+    assert ("task-overdue", "T002") in errors
+    assert all(f["message"] and "?" not in f["message"] for f in book["findings"])
 
 
 def test_cli_check_broken_file_among_good_ones(runner, overdue, clean, tmp_path) -> None:

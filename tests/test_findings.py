@@ -141,9 +141,10 @@ def test_findings_messages_show_spec_labels(spec: Spec) -> None:
     f = Finding("issue-high-unresolved", Location(sheet="Issues", row=5, record_id="Q1"),
                 {"id": "Q1", "resolution": "in_progress"})
     assert finding_message(f, "zh", spec) == "高严重度问题 Q1 仍为处理中"
-    assert finding_message(f, "en", spec) == "high-severity issue Q1 is still In progress"
+    assert finding_message(f, "en", spec) == "high-severity issue Q1 is still in progress"
     g = Finding("task-dates-missing", params={"id": "T1", "missing": ["start_date", "end_date"]})
     assert finding_message(g, "zh", spec) == "任务 T1 缺少开始日期、结束日期"
+    assert finding_message(g, "en", spec) == "task T1 has no start, end"
     odd = Finding("daily-below-target", params={"light": "purple"})
     assert "purple" in finding_message(odd, "en", spec)
 
