@@ -1,0 +1,72 @@
+"""`xltrack summarize FILE`: write the achievement summary sheet and print the summary.
+
+Reads and checks the workbook (`analyze_workbook`), writes the sheet with
+`write_summary` (a new file next to the input by default, or atomically in
+place with a backup), then prints the summary as text or JSON. The JSON goes
+to stdout alone; the "written to" note goes to stderr.
+Exit codes: 0 written; 2 usage error; 3 the input or the output cannot be used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from xltrack.analyze import analyze_workbook
+from xltrack.cli import cli, fail
+from xltrack.errors import XltrackError
+from xltrack.render import summary_to_json, summary_to_text
+from xltrack.spec import Lang, load_spec
+from xltrack.summary_sheet import write_summary
+
+
+@cli.command("summarize")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="The date overdue is measured against (YYYY-MM-DD; default today).",
+)
+@click.option(
+    "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=str), default=None,
+    help="Write to this file (default: NAME.summary.xlsx next to the input).",
+)
+@click.option(
+    "--in-place", is_flag=True,
+    help="Replace the input itself (atomically; keeps NAME.bak.xlsx).",
+)
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+    help="Language of the sheet and the text output.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="How to print the summary.",
+)
+@click.pass_context
+def summarize(
+    ctx: click.Context,
+    file: str,
+    as_of: dt.datetime | None,
+    output: str | None,
+    in_place: bool,
+    lang: Lang,
+    fmt: str,
+) -> None:
+    """Add (or replace) the achievement summary sheet of a campaign workbook."""
+    if output and in_place:
+        raise click.UsageError("give -o/--output or --in-place, not both")
+    day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
+    spec = load_spec()
+    try:
+        analysis = analyze_workbook(file, day, spec=spec)
+        written = write_summary(file, analysis.summary, out=output, in_place=in_place, lang=lang,
+                                spec=spec)
+    except XltrackError as err:
+        fail(err, ctx)
+        return
+    if fmt == "json":
+        click.echo(summary_to_json(analysis.summary, str(written)))
+    else:
+        click.echo(summary_to_text(analysis.summary, lang, spec), nl=False)
+    click.echo(f"xltrack: summary written to {written}", err=True)
