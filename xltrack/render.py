@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from xltrack.analyze import Analysis
     from xltrack.errors import WorkbookError
     from xltrack.summary import Summary
-    from xltrack.summary import Summary
 
 FINDINGS_FORMAT = "xltrack.findings/1"
 
@@ -254,63 +253,6 @@ def findings_to_frame(
 # =============================================================================
 # Summary renderers: reserved for the summary engineer (append below this line).
 # =============================================================================
-
-
-def summary_to_dict(summary: Summary, output: str | None = None) -> dict[str, Any]:
-    """The JSON of `xltrack summarize` (`Summary.to_dict()`, plus the file written)."""
-    data = summary.to_dict()
-    if output is not None:
-        data["output"] = output
-    return data
-
-
-def summary_to_json(summary: Summary, output: str | None = None) -> str:
-    """`summary_to_dict` as JSON text (UTF-8 characters kept, not escaped)."""
-    return json.dumps(summary_to_dict(summary, output), ensure_ascii=False, indent=2)
-
-
-def summary_to_text(summary: Summary, lang: Lang = "en", spec: Spec | None = None) -> str:
-    """A few lines a person reads in a terminal: metrics, tasks, open issues, findings."""
-    spec = spec or load_spec()
-    words = _WORDS[lang]
-
-    def label(key: str) -> str:
-        return spec.label(key, lang)
-
-    head = summary.campaign or summary.path or "?"
-    lines = [f"{head} ({words['as_of']} {summary.as_of.isoformat()})"]
-    lines.append(label("summary_metrics"))
-    for m in summary.metrics:
-        rate = f"{m.rate:.1%}" if m.rate is not None else "-"
-        light = spec.enum_label("light", m.light, lang) if m.light else ""
-        lines.append(
-            f"  {m.name:<16} {_figure(m.target):>12} {_figure(m.actual):>12} {rate:>8}  {light}"
-        )
-    if not summary.metrics:
-        lines.append("  " + label("summary_no_metrics"))
-    elif summary.metrics_source == "goals+daily":
-        lines.append("  " + label("summary_from_goals"))
-    counts = ", ".join(
-        f"{spec.enum_label('task_status', key, lang)} {n}"
-        for key, n in summary.task_counts.items()
-        if key != "unknown"
-    )
-    lines.append(f"{label('summary_tasks')}: {summary.tasks_total} ({counts})")
-    overdue = words["list"].join(t.task_id for t in summary.overdue) or label("summary_none")
-    lines.append(f"{label('summary_overdue')}: {overdue}")
-    high = words["list"].join(i.issue_id for i in summary.high_unresolved) or label("summary_none")
-    lines.append(f"{label('summary_high_issues')}: {high}")
-    findings = words["sep"].join(
-        f"{words[s]} {summary.findings_by_severity.get(s, 0)}" for s in ("error", "warning", "info")
-    )
-    lines.append(f"{label('summary_findings')}: {findings}")
-    return "\n".join(lines) + "\n"
-
-
-def _figure(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
 def summary_to_dict(summary: Summary, output: str | None = None) -> dict[str, Any]:
