@@ -96,3 +96,10 @@ def test_daily_target_actual_typed_in_the_metric_cell(build, flat, spec, as_of) 
     frames.daily.columns = {"date": "A", "metric": "B"}
     (f,) = run_checks(frames, as_of, spec, checks=DAILY_CHECKS)
     assert (f.code, f.location.column, f.level) == ("daily-below-target", "B", Severity.ERROR)
+
+
+def test_daily_days_after_as_of_are_not_judged(build, flat, spec, as_of) -> None:
+    rows = [day("2024-06-15", 100, 50), day("2024-06-16", 100, 0), day("2024-06-17", 100, 0),
+            day("2024-06-18", 100, 0)]
+    found = run_checks(build(daily=rows), as_of, spec, checks=DAILY_CHECKS)
+    assert flat(found) == [("daily-below-target", "Daily", 5, None)]

@@ -169,3 +169,9 @@ def test_tasks_period_column_gives_the_date_letter(build, spec, as_of) -> None:
 
 def test_tasks_empty_table_no_findings(build, spec, as_of) -> None:
     assert run_checks(build(info=INFO), as_of, spec, checks=TASK_CHECKS) == []
+
+
+def test_tasks_outside_campaign_quiet_when_campaign_dates_reversed(build, spec, as_of) -> None:
+    info = {**INFO, "start_date": dt.date(2024, 6, 30), "end_date": dt.date(2024, 6, 1)}
+    frames = build(info=info, tasks=[task("T1", "2024-06-10", "2024-06-20", "in_progress")])
+    assert run_checks(frames, as_of, spec, checks=TASK_CHECKS) == []

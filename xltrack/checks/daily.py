@@ -5,7 +5,7 @@ above `green_at` (90%) of target is green, from `yellow_at` (80%) up to green is
 yellow (a warning: 10-20% below), below that red (an error: more than 20% below).
 Exactly 10% below is still green; exactly 20% below is yellow.
 
-A streak is `STREAK_DAYS` or more consecutive recorded days of one metric with
+Days after the as-of date are not judged yet. A streak is `STREAK_DAYS` or more consecutive recorded days of one metric with
 actual below target (under 100%), counted over the rows that have both numbers,
 in date order; metric names are compared case- and width-folded.
 """
@@ -28,9 +28,11 @@ from xltrack.spec import Spec
 STREAK_DAYS = 3
 
 
-def _rates(df: pd.DataFrame) -> pd.Series:
+def _rates(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """actual/target per row; empty for days after as-of (a prefilled 0 is not a result yet)."""
     # Rounded so that 0.36/0.4 lands on the 0.9 threshold it means, as Excel shows it.
-    return achievement(df["actual"], df["target"]).round(9)
+    rate = achievement(df["actual"], df["target"]).round(9)
+    return rate.where(~(df["date"] > pd.Timestamp(as_of)))
 
 
 def check_daily_below_target(
@@ -41,7 +43,7 @@ def check_daily_below_target(
     df = table.data
     if df.empty or not (present(table, "target") and present(table, "actual")):
         return []
-    rate = _rates(df)
+    rate = _rates(df, as_of)
     green, yellow = spec.rules.green_at, spec.rules.yellow_at
     mask = rate.notna() & (rate < green)
     hit = df[mask]
@@ -68,7 +70,7 @@ def check_daily_streak(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> li
     df = table.data
     if df.empty or not (present(table, "target") and present(table, "actual")):
         return []
-    rate = _rates(df)
+    rate = _rates(df, as_of)
     rows = df.loc[rate.notna(), ["date", "metric", "row"]].copy()
     if rows.empty:
         return []

@@ -87,6 +87,8 @@ def check_task_outside_campaign(
     first, last = frames.start_date, frames.end_date
     if df.empty or (first is None and last is None):
         return []
+    if first is not None and last is not None and last < first:
+        return []  # campaign-dates-reversed says it; every task would be "outside"
     start, end = df["start_date"], df["end_date"]
     early = start < pd.Timestamp(first) if first else pd.Series(False, index=df.index)
     late = end > pd.Timestamp(last) if last else pd.Series(False, index=df.index)
