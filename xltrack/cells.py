@@ -337,8 +337,12 @@ def parse_percent(value: Any) -> Parsed:
 
 
 _SPLIT = re.compile(r"\s*[/|｜;；]\s*")
-_TARGET_WORDS = re.compile(r"(?:目标值|目标|计划|target|goal|plan)\s*[:：=]?\s*$")
-_ACTUAL_WORDS = re.compile(r"^(?:实际值|实际|完成|实际完成|actual|result|done)\s*[:：=]?\s*")
+_TARGET_WORDS = re.compile(
+    r"(?:目标值|目标|目標值|目標|计划|計劃|target|goal|plan)\s*[:：=]?\s*$", re.IGNORECASE
+)
+_ACTUAL_WORDS = re.compile(
+    r"^(?:实际完成|實際完成|实际值|實際值|实际|實際|完成|actual|result|done)\s*[:：=]?\s*", re.IGNORECASE
+)
 _FIRST_NUMBER = re.compile(r"[-+¥￥$€£]?\d|\.\d")
 
 

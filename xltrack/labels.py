@@ -58,6 +58,12 @@ def fold(text: str, keep_hints: bool = True) -> str:
     return _NOISE.sub("", folded)
 
 
+def _words(text: str) -> str:
+    """Like `fold` but keeping one space between words, for prefix matching."""
+    folded = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
+    return " ".join(_NOISE.sub(" ", folded).split())
+
+
 def _forms(text: str) -> list[str]:
     """The folded forms a header may match by: as written, then without hints."""
     forms = [fold(text)]
@@ -164,7 +170,9 @@ class EnumIndex:
             exact.pop("", None)
             self._exact[name] = exact
             # Longest first so that "未开始" wins over a shorter alias it starts with.
-            self._prefixes[name] = sorted(exact.items(), key=lambda kv: -len(kv[0]))
+            words = {_words(text): value.key for value in values
+                     for text in (*value.aliases, value.label.en, value.label.zh)}
+            self._prefixes[name] = sorted(words.items(), key=lambda kv: -len(kv[0]))
 
     def key(self, enum: str, raw: str) -> str | None:
         """The enum key `raw` stands for, or None.
@@ -184,13 +192,12 @@ class EnumIndex:
             hit = exact.get(form)
             if hit is not None:
                 return hit
-        whole = fold(raw)
+        whole = _words(raw)
         for name, key in self._prefixes[enum]:
             if len(name) < 2 or not whole.startswith(name) or whole == name:
                 continue
-            rest = whole[len(name) :]
             # "hold" must not read as "h"+"old": a Latin word must end where the alias ends.
-            if _LATIN_END.search(name) and _LATIN_START.search(rest):
+            if _LATIN_END.search(name) and _LATIN_START.search(whole[len(name) :]):
                 continue
             return key
         return None
