@@ -12,6 +12,7 @@ from xltrack.findings import Finding, Location
 from xltrack.frames import CampaignFrames, empty_campaign, frame_from_records
 from xltrack.spec import Spec
 from xltrack.summary import SOURCE_EVALUATION, SOURCE_GOALS_DAILY, SOURCE_NONE, build_summary
+from xltrack.summary_sheet import LIST_LIMIT, layout_summary
 
 
 def campaign(spec: Spec, **tables: list[dict[str, Any]]) -> CampaignFrames:
@@ -187,3 +188,53 @@ def test_summary_daily_sums_duplicate_dates(spec: Spec, as_of: dt.date) -> None:
     ]
     points = build_summary(campaign(spec, daily=daily), [], as_of).daily
     assert [(p.target, p.actual) for p in points] == [(4, 2)]
+
+
+def _cells(layout: Any) -> dict[tuple[int, int], Any]:
+    return {(c.row, c.col): c for c in layout.cells}
+
+
+def test_summary_sheet_layout_in_both_languages(spec: Spec, as_of: dt.date) -> None:
+    tasks = TASKS + [{"task_id": "T009", "task_name": '=HYPERLINK("http://x","y")',
+                      "end_date": "2024-06-01", "status": "not_started", "row": 9}]
+    frames = campaign(spec, tasks=tasks, issues=ISSUES, evaluation=EVALUATION)
+    summary = build_summary(frames, [], as_of)
+    en, zh = layout_summary(summary, "en", spec), layout_summary(summary, "zh", spec)
+    assert (en.name, zh.name) == ("Achievement summary", "达成总结")
+    lights = ("green", "yellow", "red")
+    assert [c.value for c in en.cells if c.col == 4 and c.style in lights] == [
+        "Green", "Green", "Red"]
+    assert [c.value for c in zh.cells if c.col == 4 and c.style in lights] == ["绿", "绿", "红"]
+    names = [c.value for c in en.cells if isinstance(c.value, str) and c.value.startswith("=")]
+    assert names == ['=HYPERLINK("http://x","y")']
+    cells = _cells(en)
+    achievement = next(ch for ch in en.charts if ch.kind == "bar")
+    first, col, last, _ = achievement.series[0][1]
+    assert [cells[(r, col)].value for r in range(first, last + 1)] == [
+        m.rate for m in summary.metrics]
+    pie = next(ch for ch in en.charts if ch.kind == "pie")
+    first, col, last, _ = pie.series[0][1]
+    assert sum(cells[(r, col)].value for r in range(first, last + 1)) == summary.tasks_total
+
+
+def test_summary_sheet_says_where_metrics_came_from(spec: Spec, as_of: dt.date) -> None:
+    goals = [{"metric": "销售额", "target": 100, "row": 10}]
+    layout = layout_summary(build_summary(campaign(spec, goals=goals), [], as_of), "en", spec)
+    notes = [c.value for c in layout.cells if c.style == "note"]
+    assert any("table 5" in str(n) for n in notes)
+    empty = layout_summary(build_summary(campaign(spec), [], as_of), "zh", spec)
+    assert "未找到指标" in [c.value for c in empty.cells]
+    assert [ch.kind for ch in empty.charts] == []
+
+
+def test_summary_sheet_lists_the_worst_overdue_first_and_cuts_long_lists(
+    spec: Spec, as_of: dt.date
+) -> None:
+    tasks = [{"task_id": f"T{i:03d}", "end_date": f"2024-05-{1 + i % 28:02d}", "status": "delayed",
+              "row": i + 5} for i in range(LIST_LIMIT + 20)]
+    summary = build_summary(campaign(spec, tasks=tasks), [], as_of)
+    assert len(summary.to_dict()["tasks"]["overdue"]) == LIST_LIMIT + 20
+    cells = layout_summary(summary, "en", spec).cells
+    late = [c.value for c in cells if c.col == 3 and c.style == "integer"]
+    assert len(late) == LIST_LIMIT and late == sorted(late, reverse=True) and late[0] == 45
+    assert any(c.value == f"… and 20 more (the {LIST_LIMIT} listed first)" for c in cells)

@@ -38,6 +38,8 @@ CellValue = str | float | int | dt.date | None
 
 _MAX_TEXT = 32767  # Excel's limit for one cell
 _CHART_COL = 7  # charts sit right of the tables, from column H
+# A summary lists the worst cases, not a copy of the table (the JSON keeps every ID).
+LIST_LIMIT = 100
 
 # Named cell formats of the sheet (XlsxWriter format properties).
 STYLES: dict[str, dict[str, Any]] = {
@@ -237,12 +239,21 @@ def _overdue(out: _Builder, summary: Summary, row: int) -> int:
         out.put(row + 1, 0, out.label("summary_none"), "note")
         return row + 3
     out.header(row + 1, ["summary_id", "summary_task", "summary_end", "summary_days_late"])
-    for i, task in enumerate(summary.overdue, start=row + 2):
+    worst = sorted(summary.overdue, key=lambda t: -(t.days_late or 0))[:LIST_LIMIT]
+    for i, task in enumerate(worst, start=row + 2):
         out.put(i, 0, task.task_id, "text")
         out.put(i, 1, task.name or "", "text")
         out.put(i, 2, task.end, "date")
         out.put(i, 3, task.days_late, "integer")
-    return row + 3 + len(summary.overdue)
+    return _more(out, row + 2 + len(worst), len(summary.overdue) - len(worst))
+
+
+def _more(out: _Builder, row: int, hidden: int) -> int:
+    """A note under a cut list; returns the row after the block and a blank line."""
+    if hidden <= 0:
+        return row + 1
+    out.put(row, 0, out.label("summary_more").format(n=hidden, shown=LIST_LIMIT), "note")
+    return row + 2
 
 
 def _issues(out: _Builder, summary: Summary, row: int) -> int:
@@ -259,14 +270,15 @@ def _issues(out: _Builder, summary: Summary, row: int) -> int:
         "summary_resolution",
     ]
     out.header(row + 1, keys)
-    for i, issue in enumerate(issues, start=row + 2):
+    for i, issue in enumerate(issues[:LIST_LIMIT], start=row + 2):
         resolution = out.enum("resolution", issue.resolution) if issue.resolution else ""
         out.put(i, 0, issue.issue_id, "text")
         out.put(i, 1, issue.description or "", "text")
         out.put(i, 2, issue.found, "date")
         out.put(i, 3, issue.owner or "", "text")
         out.put(i, 4, resolution, "text")
-    return row + 3 + len(issues)
+    shown = min(len(issues), LIST_LIMIT)
+    return _more(out, row + 2 + shown, len(issues) - shown)
 
 
 def _findings(out: _Builder, summary: Summary, row: int) -> int:
