@@ -305,3 +305,82 @@ def test_inject_libreoffice_opens_it_and_computes_the_same(
     assert rich["Evaluation"]["D2"].value == pytest.approx(350000 / 300000)
     assert rich["Notes"].sheet_state == "hidden"
     assert os.path.getsize(computed[len(sources)]) > 0
+
+
+_MINIMAL = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxml'
+        'formats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/>'
+        "</Relationships>"),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships"><sheets><sheet name="Data" sheetId="5" r:id="r1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxml'
+        'formats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="/xl/worksheets/sheet1.xml"/></Relationships>'),
+    "xl/worksheets/sheet1.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>42</v></c></row></sheetData>'
+        "</worksheet>"),
+}
+
+
+def test_inject_into_a_minimal_package_without_styles(made: dict[str, tuple[Path, Summary]],
+                                                      tmp_path: Path) -> None:
+    """No styles part, absolute relationship targets, a sheetId that is not 1."""
+    path = tmp_path / "minimal.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in _MINIMAL.items():
+            z.writestr(name, text)
+    out = write_summary(path, made["rich.xlsx"][1])
+    after = parts(out)
+    assert after["xl/worksheets/sheet1.xml"] == _MINIMAL["xl/worksheets/sheet1.xml"].encode()
+    assert b'sheetId="6"' in after["xl/workbook.xml"]
+    assert b"/styles" in after["xl/_rels/workbook.xml.rels"]
+    ids = re.findall(rb'Id="(\w+)"', after["xl/_rels/workbook.xml.rels"])
+    assert len(ids) == len(set(ids)) == 3
+    book = load(out)
+    assert book.sheetnames == ["Data", "Achievement summary"]
+    assert book["Data"]["A1"].value == 42
+    assert book["Achievement summary"]["A1"].font.b
+
+
+def test_inject_replacing_a_sheet_with_formulas_drops_the_stale_calc_chain(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path
+) -> None:
+    path, summary = fresh(made, "openpyxl.xlsx", tmp_path)
+    files = parts(path)
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("达成总结")["A1"] = "=1+1"  # a user typed into an old summary sheet
+    book.save(path)
+    files = parts(path)
+    chain = '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' \
+            '<c r="G2" i="2"/><c r="A1" i="3"/></calcChain>'
+    files["xl/calcChain.xml"] = chain.encode()
+    files["xl/_rels/workbook.xml.rels"] = files["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId77" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    after = parts(write_summary(path, summary))
+    assert "xl/calcChain.xml" not in after
+    assert b"calcChain" not in after["xl/_rels/workbook.xml.rels"]
+    assert b"calcChain" not in after["[Content_Types].xml"]
+    assert sheet_entries(after["xl/workbook.xml"]) == ["Campaign", "Tasks", "Achievement summary"]
+    assert after["xl/worksheets/sheet2.xml"] == files["xl/worksheets/sheet2.xml"]

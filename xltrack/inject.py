@@ -35,10 +35,21 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import ElementTree
 
 from xltrack.errors import OutputError, UnreadableWorkbookError
+from xltrack.package import (
+    add_relationship,
+    drop_relationship,
+    free_name,
+    insert_before_close,
+    owned_parts,
+    owner_of,
+    relationships,
+    rels_path,
+    resolve,
+    update_content_types,
+)
 from xltrack.stylesheet import merge_styles, remap_styles
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _WORKSHEET_TYPE = _REL_NS + "/worksheet"
 _STYLES_TYPE = _REL_NS + "/styles"
 _STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
@@ -179,97 +190,41 @@ def _write_atomic(
 # -- package model -------------------------------------------------------------
 
 
-def _rels_path(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
-def _resolve(base: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
-
-
-def _relationships(data: bytes) -> list[dict[str, str]]:
-    root = ElementTree.fromstring(data)
-    return [dict(el.attrib) for el in root.iter(f"{_PKG_REL_NS}Relationship")]
-
-
-def _targets(files: dict[str, bytes], part: str) -> list[tuple[dict[str, str], str]]:
-    rels = files.get(_rels_path(part))
-    if rels is None:
-        return []
-    return [
-        (rel, _resolve(part, rel.get("Target", "")))
-        for rel in _relationships(rels)
-        if rel.get("TargetMode") != "External"
-    ]
-
-
-def _owner(rels_part: str) -> str:
-    folder, name = posixpath.split(rels_part)
-    return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
-
-
-def _owned_parts(files: dict[str, bytes], sheet: str) -> set[str]:
-    """The sheet, its rels, and the parts reachable from it that nothing else refers to."""
-    owned, stack = {sheet}, [sheet]
-    while stack:
-        part = stack.pop()
-        if _rels_path(part) in files:
-            owned.add(_rels_path(part))
-        for _, target in _targets(files, part):
-            if target in files and target not in owned:
-                owned.add(target)
-                stack.append(target)
-    shared = set()
-    for rels in files:
-        if rels.endswith(".rels") and rels not in owned and _owner(rels) != "":
-            shared |= {t for _, t in _targets(files, _owner(rels))}
-    shared.discard(sheet)  # the workbook refers to it; we reuse that entry
-    keep = {p for p in owned if p in shared}
-    keep |= {_rels_path(p) for p in keep}
-    return owned - keep
-
-
-def _free_name(taken: set[str], folder: str, stem: str, ext: str) -> str:
-    numbers = [
-        int(m.group(1))
-        for p in taken
-        if (m := re.fullmatch(re.escape(f"{folder}/{stem}") + r"(\d+)" + re.escape(ext), p))
-    ]
-    n = max(numbers, default=0) + 1
-    return f"{folder}/{stem}{n}{ext}"
-
-
 def _inject(
     files: dict[str, bytes], order: list[str], parts: SheetParts, names: set[str], src: Path
 ) -> tuple[list[str], dict[str, bytes]]:
     try:
-        root_rels = _relationships(files["_rels/.rels"])
+        root_rels = relationships(files["_rels/.rels"])
         office = next(r for r in root_rels if r.get("Type", "").endswith("/officeDocument"))
-        book = _resolve("", office["Target"])
+        book = resolve("", office["Target"])
         book_xml = files[book].decode("utf-8")
-        book_rels_part = _rels_path(book)
-        book_rels = _relationships(files[book_rels_part])
+        book_rels_part = rels_path(book)
+        book_rels = relationships(files[book_rels_part])
         sheets = _sheets(files[book])
+        types_xml = files["[Content_Types].xml"].decode("utf-8")
     except (KeyError, StopIteration, UnicodeDecodeError, ElementTree.ParseError) as exc:
         raise UnreadableWorkbookError(str(src), f"not a workbook package: {exc}") from exc
     if _STRICT_NS in book_xml:
         raise OutputError(str(src), "Strict Open XML workbooks are not supported; save as .xlsx")
-    targets = {r["Id"]: _resolve(book, r.get("Target", "")) for r in book_rels}
+    targets = {r["Id"]: resolve(book, r.get("Target", "")) for r in book_rels}
     previous = next((s for s in sheets if s["name"].casefold() in names), None)
     out = dict(files)
     if previous is not None:
+        if previous["rid"] not in targets:
+            raise OutputError(str(src), f"sheet {previous['name']!r} has no worksheet part")
         sheet_part = targets[previous["rid"]]
-        removed = _owned_parts(files, sheet_part)
+        removed = owned_parts(files, sheet_part)
+        calc = _stale_calc_chain(files, sheet_part, book, book_rels)
+        if calc is not None:  # Excel "repairs" a chain naming cells that lost their formulas
+            removed.add(calc[1])
+            out[book_rels_part] = drop_relationship(out[book_rels_part], calc[0])
     else:
         removed = set()
-        sheet_part = _free_name(
+        sheet_part = free_name(
             set(files), posixpath.join(posixpath.dirname(book), "worksheets"), "sheet", ".xml"
         )
     for part in removed:
-        del out[part]
+        out.pop(part, None)
     mapping = _allocate(parts, sheet_part, set(out) | {sheet_part}, posixpath.dirname(book))
     new_parts = _rename(parts, mapping)
 
@@ -279,38 +234,50 @@ def _inject(
     used |= {int(i) for i in re.findall(r'<col\b[^>]*?\bstyle="(\d+)"', sheet_xml)}
     content_types = {mapping[p]: ct for p, ct in parts.content_types.items()}
     if styles_rel is not None:
-        styles_part = _resolve(book, styles_rel["Target"])
+        styles_part = resolve(book, styles_rel["Target"])
         merged, xf_map = merge_styles(files[styles_part].decode("utf-8"), parts.styles, used)
         out[styles_part] = merged.encode("utf-8")
         new_parts[sheet_part] = remap_styles(sheet_xml, xf_map).encode("utf-8")
     else:  # a package without styles takes the sheet's own
-        styles_part = _free_name(set(out), posixpath.dirname(book), "styles", ".xml")
+        styles_part = posixpath.join(posixpath.dirname(book), "styles.xml")
+        if styles_part in out:
+            styles_part = free_name(set(out), posixpath.dirname(book), "styles", ".xml")
         new_parts[styles_part] = parts.styles
         content_types[styles_part] = _STYLES_CT
-        out[book_rels_part] = _add_relationship(
+        out[book_rels_part] = add_relationship(
             out[book_rels_part],
-            book_rels,
             _STYLES_TYPE,
             posixpath.relpath(styles_part, posixpath.dirname(book)),
         )[0]
     if previous is not None:
         out[book] = _rename_sheet(book_xml, previous["name"], parts.name).encode("utf-8")
     else:
-        rels, rid = _add_relationship(
+        rels, rid = add_relationship(
             out[book_rels_part],
-            book_rels,
             _WORKSHEET_TYPE,
             posixpath.relpath(sheet_part, posixpath.dirname(book)),
         )
         out[book_rels_part] = rels
         next_id = max((int(s["sheetId"]) for s in sheets if s["sheetId"].isdigit()), default=0) + 1
         out[book] = _add_sheet_entry(book_xml, parts.name, next_id, rid).encode("utf-8")
-    out["[Content_Types].xml"] = _update_content_types(
-        files["[Content_Types].xml"].decode("utf-8"), removed, content_types
-    ).encode("utf-8")
+    out["[Content_Types].xml"] = update_content_types(types_xml, removed, content_types).encode(
+        "utf-8"
+    )
     out.update(new_parts)
     kept = [name for name in order if name in out]
     return kept + [name for name in new_parts if name not in kept], out
+
+
+def _stale_calc_chain(
+    files: dict[str, bytes], sheet: str, book: str, book_rels: list[dict[str, str]]
+) -> tuple[str, str] | None:
+    """(rId, part) of the calculation chain when the sheet being replaced had formulas."""
+    if not re.search(rb"<(?:\w+:)?f[\s>/]", files.get(sheet, b"")):
+        return None
+    for rel in book_rels:
+        if rel.get("Type", "").endswith("/calcChain"):
+            return rel["Id"], resolve(book, rel.get("Target", ""))
+    return None
 
 
 def _sheets(book: bytes) -> list[dict[str, str]]:
@@ -331,11 +298,11 @@ def _allocate(parts: SheetParts, sheet: str, taken: set[str], base: str) -> dict
         folder = posixpath.join(base, posixpath.basename(posixpath.dirname(part)))
         m = re.fullmatch(r"([A-Za-z_]+)\d*(\.\w+)", posixpath.basename(part))
         stem, ext = (m.group(1), m.group(2)) if m else ("part", ".xml")
-        mapping[part] = _free_name(taken, folder, stem, ext)
+        mapping[part] = free_name(taken, folder, stem, ext)
         taken.add(mapping[part])
     for part in parts.parts:
         if part.endswith(".rels"):
-            mapping[part] = _rels_path(mapping[_owner(part)])
+            mapping[part] = rels_path(mapping[owner_of(part)])
     return mapping
 
 
@@ -343,10 +310,10 @@ def _rename(parts: SheetParts, mapping: dict[str, str]) -> dict[str, bytes]:
     renamed = {}
     for part, data in parts.parts.items():
         if part.endswith(".rels"):
-            owner, new_owner = _owner(part), mapping[_owner(part)]
+            owner, new_owner = owner_of(part), mapping[owner_of(part)]
 
             def retarget(m: re.Match[str], owner: str = owner, new_owner: str = new_owner) -> str:
-                target = mapping.get(_resolve(owner, m.group(1)))
+                target = mapping.get(resolve(owner, m.group(1)))
                 if target is None:
                     return m.group(0)
                 return f'Target="{posixpath.relpath(target, posixpath.dirname(new_owner))}"'
@@ -356,45 +323,6 @@ def _rename(parts: SheetParts, mapping: dict[str, str]) -> dict[str, bytes]:
     return renamed
 
 
-def _add_relationship(
-    data: bytes, existing: list[dict[str, str]], rel_type: str, target: str
-) -> tuple[bytes, str]:
-    ids = {r.get("Id") for r in existing}
-    n = len(ids) + 1
-    while f"rId{n}" in ids:
-        n += 1
-    rid = f"rId{n}"
-    text = data.decode("utf-8")
-    entry = f'<Relationship Id="{rid}" Type="{rel_type}" Target={quoteattr(target)}/>'
-    return _insert_before_close(text, "Relationships", entry).encode("utf-8"), rid
-
-
-def _insert_before_close(text: str, tag: str, entry: str) -> str:
-    closing = list(re.finditer(rf"</(\w+:)?{tag}>", text))
-    if closing:
-        m = closing[-1]
-        prefix = m.group(1) or ""
-        return text[: m.start()] + _prefixed(entry, prefix) + text[m.start() :]
-    empty = re.search(rf"<(\w+:)?{tag}\b([^>]*)/>", text)
-    if empty is None:
-        raise OutputError("", f"no <{tag}> element to extend")
-    prefix = empty.group(1) or ""
-    return (
-        text[: empty.start()]
-        + f"<{prefix}{tag}{empty.group(2)}>"
-        + _prefixed(entry, prefix)
-        + f"</{prefix}{tag}>"
-        + text[empty.end() :]
-    )
-
-
-def _prefixed(snippet: str, prefix: str) -> str:
-    """Put unprefixed element names of our snippet in the host document's prefix."""
-    if not prefix:
-        return snippet
-    return re.sub(r"<(/?)(?=[A-Za-z])(?![A-Za-z]+:)", rf"<\1{prefix}", snippet)
-
-
 def _add_sheet_entry(book_xml: str, name: str, sheet_id: int, rid: str) -> str:
     m = re.search(r'xmlns:(\w+)="' + re.escape(_REL_NS) + '"', book_xml)
     if m:
@@ -402,7 +330,7 @@ def _add_sheet_entry(book_xml: str, name: str, sheet_id: int, rid: str) -> str:
     else:  # declare it on the element itself
         rel_attr = f'xmlns:xr_="{_REL_NS}" xr_:id="{rid}"'
     entry = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" {rel_attr}/>'
-    return _insert_before_close(book_xml, "sheets", entry)
+    return insert_before_close(book_xml, "sheets", entry)
 
 
 def _rename_sheet(book_xml: str, old: str, new: str) -> str:
@@ -415,14 +343,3 @@ def _rename_sheet(book_xml: str, old: str, new: str) -> str:
             renamed = re.sub(r'\bname=(["\'])[^"\']*\1', f"name={quoteattr(new)}", tag, count=1)
             return book_xml[: m.start()] + renamed + book_xml[m.end() :]
     return book_xml
-
-
-def _update_content_types(text: str, removed: set[str], added: dict[str, str]) -> str:
-    for part in removed:
-        text = re.sub(
-            r'<(?:\w+:)?Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>', "", text
-        )
-    for part, content_type in added.items():
-        entry = f'<Override PartName="/{part}" ContentType="{content_type}"/>'
-        text = _insert_before_close(text, "Types", entry)
-    return text

@@ -385,8 +385,9 @@ def _chart(book: Any, name: str, spec: ChartSpec) -> Any:
     if spec.kind == "bar":
         chart.set_legend({"none": True})
         chart.set_x_axis({"num_format": "0%", "min": 0})
-        # Horizontal bars list categories bottom-up; reverse so they read like the table.
-        chart.set_y_axis({"reverse": True})
+        # Horizontal bars list categories bottom-up; reverse so they read like the table,
+        # and cross at the last category so the percent axis stays at the bottom.
+        chart.set_y_axis({"reverse": True, "crossing": "max"})
     elif spec.kind == "line":
         chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
         chart.set_legend({"position": "bottom"})
