@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from xltrack.findings import Finding
+from xltrack.findings import Finding, sort_findings
 from xltrack.frames import CampaignFrames, TableFrame, frame_from_records
 from xltrack.spec import Spec
 
@@ -57,11 +57,14 @@ def build(spec: Spec) -> Build:
     return make
 
 
+ORDER = {"Campaign": 0, "Tasks": 1, "Daily": 2, "Issues": 3, "Evaluation": 4}
+
+
 def flatten(findings: list[Finding], *, codes: set[str] | None = None) -> list[tuple[Any, ...]]:
-    """[(code, sheet, row, id)], optionally only some codes."""
+    """[(code, sheet, row, id)] in display order (sheet, row, column, code), maybe some codes."""
     return [
         (f.code, f.location.sheet, f.location.row, f.location.record_id)
-        for f in findings
+        for f in sort_findings(findings, ORDER)
         if codes is None or f.code in codes
     ]
 

@@ -17,7 +17,7 @@ from xltrack.checks.daily import DAILY_CHECKS
 from xltrack.checks.evaluation import EVALUATION_CHECKS
 from xltrack.checks.issues import ISSUE_CHECKS
 from xltrack.checks.tasks import TASK_CHECKS
-from xltrack.findings import Finding, sort_findings
+from xltrack.findings import Finding
 from xltrack.frames import CampaignFrames
 from xltrack.spec import Spec, load_spec
 
@@ -47,7 +47,9 @@ def run_checks(
         checks: the checks to run; all of them by default.
 
     Returns:
-        The findings, in sheet order, then row, column and code.
+        The findings in registry order, each check's in table order: deterministic,
+        but not display order; `analyze_workbook` sorts them once together with the
+        reader's findings (`findings.sort_findings`).
     """
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
@@ -55,8 +57,7 @@ def run_checks(
     found: list[Finding] = []
     for check in checks:
         found.extend(check(frames, as_of, spec))
-    order = {name: i for i, name in enumerate(frames.sheet_order)}
-    return sort_findings(found, order)
+    return found
 
 
 __all__ = ["ALL_CHECKS", "Check", "run_checks"]

@@ -17,7 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from xltrack.checks.facts import emit, iso, number, percent, present
+from xltrack.checks.facts import emit, iso, percent, present
 from xltrack.derive import achievement
 from xltrack.findings import Finding, Severity
 from xltrack.frames import CampaignFrames
@@ -71,32 +71,41 @@ def check_daily_streak(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> li
     if df.empty or not (present(table, "target") and present(table, "actual")):
         return []
     rate = _rates(df, as_of)
-    rows = df.loc[rate.notna(), ["date", "metric", "row"]].copy()
-    if rows.empty:
+    judged = np.flatnonzero(rate.notna().to_numpy())  # positions in df
+    if judged.size < STREAK_DAYS:
         return []
-    rows["below"] = rate[rate.notna()] < 1.0
-    rows["key"] = rows["metric"].map(lambda m: fold(m) if isinstance(m, str) else "")
-    rows["order"] = np.flatnonzero(rate.notna().to_numpy())  # positions in df
-    rows = rows.sort_values(["key", "date", "order"], kind="stable", na_position="last")
-    fresh = rows["below"].ne(rows["below"].shift()) | rows["key"].ne(rows["key"].shift())
-    rows["run"] = fresh.cumsum()
-    runs = rows[rows["below"]].groupby("run", sort=False)
-    stats = runs.agg(
-        days=("below", "size"), first=("date", "first"), last=("date", "last"),
-        label=("order", "last"),
-    )
-    stats = stats[stats["days"] >= STREAK_DAYS]
-    if stats.empty:
+    # Daily sheets are short (a row per day and metric), so plain Python is cheaper
+    # here than a pandas groupby.
+    metrics = df["metric"].to_numpy()[judged].tolist()
+    keys = [fold(m) if isinstance(m, str) else "" for m in metrics]
+    dates = df["date"].to_numpy(dtype="datetime64[ns]")[judged]
+    stamps = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view("int64")).tolist()
+    below = (rate.to_numpy()[judged] < 1.0).tolist()
+    order = sorted(range(len(judged)), key=lambda i: (keys[i], stamps[i], i))
+    runs: list[tuple[int, int]] = []  # (first, last) positions in `order`
+    n = 0
+    while n < len(order):
+        if not below[order[n]]:
+            n += 1
+            continue
+        last = n
+        while (last + 1 < len(order) and below[order[last + 1]]
+               and keys[order[last + 1]] == keys[order[n]]):
+            last += 1
+        if last - n + 1 >= STREAK_DAYS:
+            runs.append((n, last))
+        n = last + 1
+    if not runs:
         return []
-    stats = stats.sort_values("label")
-    hit = df.iloc[stats["label"].to_numpy()]
+    runs.sort(key=lambda run: judged[order[run[1]]])
+    hit = df.iloc[[int(judged[order[last]]) for _, last in runs]]
     return emit(
         "daily-below-target-streak", frames, table, hit, column="actual", id_key=None,
         params={
             "metric": hit["metric"],
-            "days": [number(d) for d in stats["days"].tolist()],
-            "first": iso(stats["first"]),
-            "last": iso(stats["last"]),
+            "days": [last - first + 1 for first, last in runs],
+            "first": iso(dates[[order[first] for first, _ in runs]]),
+            "last": iso(dates[[order[last] for _, last in runs]]),
         },
     )
 

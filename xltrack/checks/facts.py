@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xltrack.codes import CODES
 from xltrack.findings import Finding, Location, Severity
 from xltrack.frames import CampaignFrames, TableFrame
 
@@ -45,14 +46,15 @@ def letter(table: TableFrame, key: str) -> str | None:
 
 def blank(values: pd.Series) -> pd.Series:
     """True where a text cell is empty or holds a placeholder such as '-' or '无'."""
-    text = values.astype(object).where(values.notna(), "")
-    return text.map(lambda v: str(v).strip().casefold() in BLANKS).astype(bool)
+    text = values.astype(object).where(values.notna(), "").astype(str)
+    return text.str.strip().str.casefold().isin(BLANKS).astype(bool)
 
 
-def iso(values: pd.Series) -> list[str | None]:
-    """ISO dates of a datetime64 column; None for NaT."""
-    text = values.dt.strftime("%Y-%m-%d")
-    return [None if isinstance(v, float) or v is None else str(v) for v in text.tolist()]
+def iso(values: pd.Series | np.ndarray) -> list[str | None]:
+    """ISO dates of a datetime64 column or array; None for NaT."""
+    stamps = np.asarray(values, dtype="datetime64[ns]")
+    text = np.datetime_as_string(stamps, unit="D").tolist()
+    return [None if nat else day for day, nat in zip(text, np.isnat(stamps).tolist())]
 
 
 def number(value: Any) -> int | float | None:
@@ -125,27 +127,21 @@ def emit(
     """
     if selected.empty:
         return []
-    file = frames.path or None
-    rows = [None if pd.isna(r) else int(r) for r in selected["row"].tolist()]
+    file, sheet = frames.path or None, table.sheet
+    rows = _plain_column(selected["row"])
     ids: list[Any] = selected[id_key].tolist() if id_key else [None] * len(rows)
     col_letter = letter(table, column) if column else None
     names = list(params)
-    values = [list(params[name]) for name in names]
+    values = [_plain_column(params[name]) for name in names]
+    default = Severity(CODES[code].severity)  # once, not per finding
+    letters = {key: letter(table, key) for key in set(columns or ()) if key}
     found = []
     for i, row in enumerate(rows):
         record = ids[i] if isinstance(ids[i], str) else None
-        facts = {name: _plain(vals[i]) for name, vals in zip(names, values)}
-        facts = {k: v for k, v in facts.items() if v is not None}
-        own = columns[i] if columns else None
-        col = letter(table, own) if own else col_letter
-        found.append(
-            Finding(
-                code,
-                Location(file, table.sheet, row, col, record),
-                facts,
-                severities[i] if severities else None,
-            )
-        )
+        facts = {name: vals[i] for name, vals in zip(names, values) if vals[i] is not None}
+        col = letters.get(columns[i]) if columns and columns[i] else col_letter
+        level = (severities[i] if severities else None) or default
+        found.append(Finding(code, Location(file, sheet, row, col, record), facts, level))
     return found
 
 
@@ -155,21 +151,45 @@ def duplicate_ids(code: str, frames: CampaignFrames, key: str, id_key: str) -> l
     df = table.data
     if df.empty or not present(table, id_key):
         return []
-    ids = df[id_key].astype(object).where(df[id_key].notna(), None)
-    norm = ids.map(lambda v: v.strip().casefold() if isinstance(v, str) else None)
-    norm = norm.where(norm.ne(""), None)
-    counts = norm.map(norm.value_counts())
-    first_row = df["row"].groupby(norm).transform("first")
-    hit_mask = norm.notna() & norm.duplicated(keep="first")
-    hit = df[hit_mask]
+    folded = [v.strip().casefold() if isinstance(v, str) else "" for v in df[id_key].tolist()]
+    norm = pd.Series(folded, index=df.index, dtype=object)
+    shared = norm.ne("") & norm.duplicated(keep=False)
+    if not shared.any():
+        return []
+    group = norm[shared]
+    counts = group.map(group.value_counts())
+    first_row = df.loc[shared, "row"].groupby(group).transform("first")
+    repeat = group.duplicated(keep="first")
+    hit = df.loc[repeat[repeat].index]
     return emit(
         code, frames, table, hit, column=id_key, id_key=id_key,
-        params={"id": hit[id_key], "count": counts[hit_mask], "first_row": first_row[hit_mask]},
+        params={"id": hit[id_key], "count": counts[repeat], "first_row": first_row[repeat]},
     )
+
+
+def _plain_column(values: Sequence[Any]) -> list[Any]:
+    """A column of facts as plain Python values, converted in bulk where the dtype allows."""
+    if isinstance(values, pd.Series):
+        if values.dtype.kind == "f":
+            arr = values.to_numpy(dtype="float64")
+            finite = np.isfinite(arr)
+            whole = finite & (np.mod(arr, 1) == 0) & (np.abs(arr) < 2**53)
+            return [
+                (int(v) if w else round(v, 4)) if f else None
+                for v, f, w in zip(arr.tolist(), finite.tolist(), whole.tolist())
+            ]
+        if values.dtype.kind in "iub" and not values.hasnans:
+            return list(values.tolist())
+        values = values.tolist()
+    # Most facts are already text or None: skip the call for those.
+    return [v if v is None or type(v) is str else _plain(v) for v in values]
 
 
 def _plain(value: Any) -> Any:
     """numpy scalars and NaN to plain Python values (params must pickle and JSON-dump)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is list:
+        return value
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, (np.integer, np.floating, float)):
