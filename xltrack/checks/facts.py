@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,8 +47,9 @@ def letter(table: TableFrame, key: str) -> str | None:
 
 def blank(values: pd.Series) -> pd.Series:
     """True where a text cell is empty or holds a placeholder such as '-' or '无'."""
-    text = values.astype(object).where(values.notna(), "").astype(str)
-    return text.str.strip().str.casefold().isin(BLANKS).astype(bool)
+    # A plain loop: pandas string methods build several intermediate arrays per call.
+    empty = [not isinstance(v, str) or v.strip().casefold() in BLANKS for v in values.tolist()]
+    return pd.Series(empty, index=values.index, dtype=bool)
 
 
 def iso(values: pd.Series | np.ndarray) -> list[str | None]:
@@ -139,7 +141,8 @@ def emit(
     for i, row in enumerate(rows):
         record = ids[i] if isinstance(ids[i], str) else None
         facts = {name: vals[i] for name, vals in zip(names, values) if vals[i] is not None}
-        col = letters.get(columns[i]) if columns and columns[i] else col_letter
+        own = columns[i] if columns else None
+        col = letters.get(own) if own else col_letter
         level = (severities[i] if severities else None) or default
         found.append(Finding(code, Location(file, sheet, row, col, record), facts, level))
     return found
@@ -152,18 +155,24 @@ def duplicate_ids(code: str, frames: CampaignFrames, key: str, id_key: str) -> l
     if df.empty or not present(table, id_key):
         return []
     folded = [v.strip().casefold() if isinstance(v, str) else "" for v in df[id_key].tolist()]
-    norm = pd.Series(folded, index=df.index, dtype=object)
-    shared = norm.ne("") & norm.duplicated(keep=False)
-    if not shared.any():
+    counts = Counter(folded)  # counted in C; the common case (no repeats) ends here
+    shared = {ident for ident, n in counts.items() if n > 1 and ident}
+    if not shared:
         return []
-    group = norm[shared]
-    counts = group.map(group.value_counts())
-    first_row = df.loc[shared, "row"].groupby(group).transform("first")
-    repeat = group.duplicated(keep="first")
-    hit = df.loc[repeat[repeat].index]
+    first: dict[str, int] = {}
+    repeats = []
+    for pos in (p for p, ident in enumerate(folded) if ident in shared):
+        if first.setdefault(folded[pos], pos) != pos:
+            repeats.append(pos)
+    hit = df.iloc[repeats]
+    rows = df["row"].tolist()
     return emit(
         code, frames, table, hit, column=id_key, id_key=id_key,
-        params={"id": hit[id_key], "count": counts[repeat], "first_row": first_row[repeat]},
+        params={
+            "id": hit[id_key],
+            "count": [counts[folded[pos]] for pos in repeats],
+            "first_row": [rows[first[folded[pos]]] for pos in repeats],
+        },
     )
 
 
