@@ -20,13 +20,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+from conftest import ROOT
 from defusedxml import ElementTree
 from libreoffice import needs_soffice, recalculate
 from workbooks import build_openpyxl, build_rich
 
 from xltrack import inject
 from xltrack.analyze import analyze_workbook
-from xltrack.errors import OutputError, UnreadableWorkbookError
+from xltrack.errors import OutputError, UnreadableWorkbookError, XltrackError
 from xltrack.summary import Summary
 from xltrack.summary_sheet import layout_summary, render_layout, write_summary
 
@@ -35,8 +36,11 @@ AS_OF = dt.date(2024, 6, 15)
 REGISTRY = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
 SUMMARY_PART = re.compile(
     r"xl/(worksheets/sheet\d+\.xml|worksheets/_rels/sheet\d+\.xml\.rels|drawings/drawing\d+\.xml"
-    r"|drawings/_rels/drawing\d+\.xml\.rels|charts/chart\d+\.xml)"
+    r"|drawings/_rels/drawing\d+\.xml\.rels|charts/chart\d+\.xml"
+    r"|styles\.xml)"  # only new when the package had no styles part
 )
+HANDMADE = sorted((ROOT / "samples" / "handmade").glob("*.xlsx"))
+HOSTILE = sorted((ROOT / "samples" / "hostile").glob("*.xls*"))
 BUILDERS = {"rich.xlsx": build_rich, "rich.xlsm": build_rich, "openpyxl.xlsx": build_openpyxl}
 
 
@@ -285,9 +289,10 @@ def test_inject_libreoffice_opens_it_and_computes_the_same(
     made: dict[str, tuple[Path, Summary]], tmp_path: Path
 ) -> None:
     sources, outputs = [], []
-    for i, name in enumerate(BUILDERS):
-        original, summary = made[name]
-        path = tmp_path / f"{i}-{name}"  # LibreOffice names its output by stem only
+    cases = [made[name] for name in BUILDERS]
+    cases += [(p, analyze_workbook(p, AS_OF).summary) for p in HANDMADE]
+    for i, (original, summary) in enumerate(cases):
+        path = tmp_path / f"{i}-{original.name}"  # LibreOffice names its output by stem only
         shutil.copy2(original, path)
         sources.append(path)
         outputs.append(write_summary(path, summary, lang="zh"))
@@ -384,3 +389,29 @@ def test_inject_replacing_a_sheet_with_formulas_drops_the_stale_calc_chain(
     assert b"calcChain" not in after["[Content_Types].xml"]
     assert sheet_entries(after["xl/workbook.xml"]) == ["Campaign", "Tasks", "Achievement summary"]
     assert after["xl/worksheets/sheet2.xml"] == files["xl/worksheets/sheet2.xml"]
+
+
+
+@pytest.mark.parametrize("sample", HANDMADE, ids=lambda p: p.name)
+def test_inject_into_the_handmade_samples(sample: Path, tmp_path: Path) -> None:
+    path = tmp_path / sample.name
+    shutil.copy2(sample, path)
+    summary = analyze_workbook(path, AS_OF).summary
+    out = write_summary(path, summary, lang="zh")
+    assert_only_gained(parts(path), parts(out), "达成总结")
+
+
+@pytest.mark.parametrize("sample", HOSTILE, ids=lambda p: p.name)
+def test_inject_into_hostile_files_fails_cleanly(made: dict[str, tuple[Path, Summary]],
+                                                 sample: Path, tmp_path: Path) -> None:
+    """Never a traceback: either a sheet is added, or an XltrackError names the file."""
+    path = tmp_path / sample.name
+    shutil.copy2(sample, path)
+    try:
+        out = write_summary(path, made["rich.xlsx"][1])
+    except XltrackError as err:
+        assert sample.name in str(err)
+        assert sorted(p.name for p in tmp_path.iterdir()) == [sample.name]
+    else:
+        assert_only_gained(parts(path), parts(out), "Achievement summary")
+    assert path.read_bytes() == sample.read_bytes()

@@ -129,7 +129,11 @@ def add_sheet(
             )
     infos, files = _read_package(src)
     names = {parts.name.casefold()} | {n.casefold() for n in replace}
-    order, result = _inject(files, [i.filename for i in infos], parts, names, src)
+    try:
+        order, result = _inject(files, [i.filename for i in infos], parts, names, src)
+    except (ElementTree.ParseError, ValueError, KeyError, UnicodeDecodeError) as exc:
+        # defusedxml's refusals (entities, DTDs) are ValueErrors: a hostile or broken package.
+        raise UnreadableWorkbookError(str(src), f"cannot add a sheet to this package: {exc}") from exc
     ct = files.get("[Content_Types].xml", b"").decode("utf-8", "replace")
     if "macroEnabled" in ct and dest.suffix.lower() not in (".xlsm", ".xltm"):
         raise OutputError(str(dest), "a workbook with macros must keep the .xlsm extension")
