@@ -70,20 +70,22 @@ def derive_daily(df: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 def _cumulative_by_date(dates: pd.Series, metric: pd.Series, values: pd.Series) -> pd.Series:
     """SUMIFS(values, metric, this metric, date, "<=" & this date), for rows with a value."""
-    result = pd.Series(np.nan, index=values.index, dtype="float64")
-    for _, idx in metric.groupby(metric, sort=False).groups.items():
-        when = dates.loc[idx]
-        order = np.argsort(when.to_numpy(dtype="datetime64[ns]"), kind="stable")
-        sorted_dates = when.to_numpy(dtype="datetime64[ns]")[order]
-        running = np.cumsum(values.loc[idx].fillna(0).to_numpy()[order])
+    result = np.full(len(values), np.nan)
+    when_all = dates.to_numpy(dtype="datetime64[ns]")
+    values_all = values.to_numpy(dtype="float64", na_value=np.nan)
+    for positions in metric.groupby(metric, sort=False).indices.values():
+        when, vals = when_all[positions], values_all[positions]
+        order = np.argsort(when, kind="stable")
+        sorted_dates = when[order]
+        running = np.cumsum(np.nan_to_num(vals[order], nan=0.0))
         valid = ~np.isnat(sorted_dates)
         sorted_dates, running = sorted_dates[valid], running[valid]
-        for label, day in zip(idx, when.to_numpy(dtype="datetime64[ns]")):
-            if np.isnat(day) or pd.isna(values.at[label]):
-                continue
-            pos = np.searchsorted(sorted_dates, day, side="right")
-            result.at[label] = float(running[pos - 1]) if pos else 0.0
-    return result
+        keep = ~np.isnat(when) & ~np.isnan(vals)
+        if not keep.any():
+            continue
+        pos = np.searchsorted(sorted_dates, when[keep], side="right")
+        result[positions[keep]] = np.where(pos > 0, running[np.maximum(pos - 1, 0)], 0.0)
+    return pd.Series(result, index=values.index, dtype="float64")
 
 
 def derive_issues(df: pd.DataFrame, as_of: dt.date | None, rules: Rules) -> pd.DataFrame:

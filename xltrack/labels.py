@@ -87,8 +87,12 @@ class HeaderIndex:
 
     def __init__(self, spec: Spec) -> None:
         self._by_table: dict[str, dict[str, tuple[str, bool]]] = {}
+        self.raw_names: set[str] = set()  # labels and aliases as written, case-folded
         for table in spec.tables.values():
             self._by_table[table.key] = _table_names(table)
+            for col in table.columns:
+                for text in (col.label.en, col.label.zh, *col.aliases):
+                    self.raw_names.add(text.strip().casefold())
 
     def tables(self) -> list[str]:
         return list(self._by_table)

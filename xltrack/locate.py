@@ -38,6 +38,7 @@ class Located:
     header_row: int
     columns: dict[str, int]
     rows: list[int] = field(default_factory=list)
+    lone: list[tuple[int, Any]] = field(default_factory=list)  # rows with a single value
     score: tuple[int, int, int] = (0, 0, 0)
 
 
@@ -83,13 +84,6 @@ def _header_candidates(
     return best
 
 
-def _first_text(row: list[Any]) -> str | None:
-    for value in row:
-        if not _is_empty(value):
-            return value if isinstance(value, str) else None
-    return None
-
-
 def looks_like_note(text: str) -> bool:
     """A lone cell below or between tables: a note, a title, an instruction."""
     stripped = text.strip()
@@ -110,42 +104,66 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
     """
     found: list[Located] = []
     current: Located | None = None
+    # A new table starts after a blank row, a title or a note, or at a row whose first
+    # cell is a known header word; checking only those keeps long bodies cheap.
+    may_start = True
+    first_cols = (0, 0)
     for r, row in enumerate(grid):
-        if current is not None:
-            # Inside a body only a row starting with a known header can start a new table.
-            first = _first_text(row)
-            if first is None or not index.match_any(first):
-                _add_body_row(current, r, row)
+        if current is not None and not may_start:
+            count = _add_body_row(current, r, row)
+            if count > 1 and not _starts_with_header(row, first_cols, index):
+                continue
+            if count > 1:
+                current.rows.pop()
+            else:
+                may_start = True
                 continue
         hit = _header_candidates(row, index, spec)
         if hit is None:
             if current is not None:
-                _add_body_row(current, r, row)
+                may_start = _add_body_row(current, r, row) <= 1
             continue
         table, columns, score = hit
         current = Located(table, sheet, r, columns, score=score)
+        first_cols = (0, min(columns.values()))
         found.append(current)
+        may_start = False
     for located in found:
-        _trim_trailing_notes(located, grid)
+        # A row with one lone text cell that reads as a note or a title is not a record.
+        notes = {r for r, value in located.lone if isinstance(value, str) and looks_like_note(value)}
+        if notes:
+            located.rows = [r for r in located.rows if r not in notes]
     return found
 
 
-def _add_body_row(table: Located, r: int, row: list[Any]) -> None:
-    cells = [row[c] for c in table.columns.values() if c < len(row)]
-    if any(not _is_empty(v) for v in cells):
+def _starts_with_header(row: list[Any], first_cols: tuple[int, int], index: HeaderIndex) -> bool:
+    # Inside a body, only a row whose first cell (or the table's first column) is a
+    # header word as written can start the next table without a blank row first.
+    for c in first_cols:
+        value = row[c] if c < len(row) else None
+        if type(value) is str and value.strip().casefold() in index.raw_names:
+            return True
+    return False
+
+
+def _add_body_row(table: Located, r: int, row: list[Any]) -> int:
+    """Add the row if it has a value in a mapped column; returns how many (0, 1 or 2+)."""
+    count, lone = 0, None
+    width = len(row)
+    for c in table.columns.values():
+        if c < width:
+            value = row[c]
+            if value is None or value == "" or (type(value) is str and not value.strip()):
+                continue
+            count += 1
+            if count > 1:
+                break
+            lone = value
+    if count:
         table.rows.append(r)
-
-
-def _trim_trailing_notes(table: Located, grid: list[list[Any]]) -> None:
-    # A row with one lone text cell that reads as a note or a title is not a record.
-    kept = []
-    for r in table.rows:
-        row = grid[r]
-        values = [row[c] for c in table.columns.values() if c < len(row) and not _is_empty(row[c])]
-        if len(values) == 1 and isinstance(values[0], str) and looks_like_note(values[0]):
-            continue
-        kept.append(r)
-    table.rows = kept
+    if count == 1:
+        table.lone.append((r, lone))
+    return count
 
 
 @dataclass

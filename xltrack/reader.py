@@ -11,22 +11,25 @@ a file that cannot be used at all raises a `WorkbookError`.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import python_calamine
 
 from xltrack import derive
 from xltrack.cells import (
     Parsed,
+    kind_of,
     parse_amount,
+    parse_column,
     parse_date,
     parse_date_range,
-    parse_id,
-    parse_percent,
     parse_target_actual,
     parse_text,
+    raw_text,
 )
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
 from xltrack.evaluate import ExcelError, FormulaError, column_index, evaluate
@@ -38,8 +41,8 @@ from xltrack.source import Source, open_source, wrap_engine_error
 from xltrack.spec import ColumnSpec, Spec, TableSpec, load_spec
 
 STAMP_SHEET = "_xltrack"
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MAIN_TABLES = ("campaign", "tasks", "daily", "issues", "evaluation")
-_NUMERIC = {"number": parse_amount, "money": parse_amount, "count": parse_amount}
 
 
 def read_workbook(
@@ -210,8 +213,12 @@ class _Reader:
         for sheet in names:
             if self._skipped(sheet):
                 continue
-            header_rows = {t.header_row for t in located.values() if t.sheet == sheet}
-            fields = find_form(self.grid(sheet), self.spec, self.index, header_rows)
+            taken: set[int] = set()
+            for table in located.values():
+                if table.sheet == sheet:
+                    taken.add(table.header_row)
+                    taken.update(table.rows)
+            fields = find_form(self.grid(sheet), self.spec, self.index, taken)
             filled = sum(1 for f in fields.values() if f.value is not None)
             if len(fields) >= 2 and (best is None or filled > best[0]):
                 best = (filled, sheet, fields)
@@ -288,101 +295,63 @@ class _Reader:
         if located is None:
             return TableFrame(key=key, data=empty_frame(table))
         grid = self.grid(located.sheet)
-        year = self._year_hint(None)
+        rows = [grid[r] for r in located.rows]
+        excel_rows = [r + 1 for r in located.rows]
+        transposed = list(zip_longest(*rows)) if rows else []
+        ids: list[Any] = [None] * len(rows)
         id_key = next((c.key for c in table.columns if c.type == "id"), None)
-        records: list[dict[str, Any]] = []
-        for r in located.rows:
-            row = grid[r]
-            record: dict[str, Any] = {"row": r + 1}
-            record_id = None
-            if id_key in located.columns:
-                col = located.columns[id_key]
-                record_id = parse_id(row[col] if col < len(row) else None).value
-            for col_spec in table.columns:
-                if col_spec.formula is not None or col_spec.key not in located.columns:
-                    continue
-                c = located.columns[col_spec.key]
-                value = row[c] if c < len(row) else None
-                loc = Location(self.path, located.sheet, r + 1, column_letter(c), record_id)
-                record[col_spec.key] = self._value(col_spec, value, loc, year)
-            self._split_ranges(table, record)
-            if key == "daily":
-                self._split_daily_metric(record, located, row, r)
-            records.append(record)
-        data = _frame(table, records)
-        data = self._derive(key, data, frames)
+        if id_key in located.columns:
+            ids, _ = parse_column(_cells(transposed, located.columns[id_key], len(rows)), "id")
+        data: dict[str, list[Any]] = {}
+        for col in table.columns:
+            if col.formula is not None or col.key not in located.columns:
+                continue
+            c = located.columns[col.key]
+            values = _cells(transposed, c, len(rows))
+            letter = column_letter(c)
+            if col.type == "enum":
+                data[col.key] = self._enum_column(col, values, located.sheet, letter, excel_rows, ids)
+                continue
+            parsed, notes = parse_column(values, col.type, self._year_hint(None))
+            for i, note in notes:
+                loc = Location(self.path, located.sheet, excel_rows[i], letter, ids[i])
+                self._report(note, loc, kind_of(col.type))
+            data[col.key] = parsed
+        _split_ranges(table, data, len(rows))
+        if key == "daily" and "metric" in data:
+            _split_daily_metric(data, len(rows))
+        frame = _frame(table, data, excel_rows)
+        frame = self._derive(key, frame, frames)
         columns = {k: column_letter(c) for k, c in located.columns.items()}
         for spec_col in table.columns:
             # Dates read from a one-cell range point at that cell.
             for target in spec_col.splits_into if spec_col.key in columns else ():
                 columns.setdefault(target, columns[spec_col.key])
-        return TableFrame(key, data, located.sheet, located.header_row + 1, columns)
+        return TableFrame(key, frame, located.sheet, located.header_row + 1, columns)
 
-    def _value(self, col: ColumnSpec, value: Any, loc: Location, year: int | None) -> Any:
-        if value == "" or value is None:
-            return None
-        if col.type == "id":
-            return parse_id(value).value
-        if col.type == "text":
-            return parse_text(value).value
-        if col.type == "enum":
-            return self._enum(col, value, loc)
-        if col.type == "date":
-            parsed = parse_date(value, year)
-            kind = "date"
-        elif col.type == "date_range":
-            parsed = parse_date_range(value, year)
-            kind = "date range"
-        elif col.type == "percent":
-            parsed = parse_percent(value)
-            kind = "percentage"
-        elif col.type in _NUMERIC:
-            parsed = _NUMERIC[col.type](value)
-            kind = "number"
-        else:
-            parsed = parse_text(value)
-            kind = "text"
-        self._report(parsed, loc, kind)
-        return parsed.value
-
-    def _enum(self, col: ColumnSpec, value: Any, loc: Location) -> str | None:
-        text = parse_text(value).value
-        if text is None:
-            return None
+    def _enum_column(
+        self, col: ColumnSpec, values: list[Any], sheet: str, letter: str,
+        rows: list[int], ids: list[Any],
+    ) -> list[str | None]:
         assert col.enum is not None
-        key = self.enums.key(col.enum, text)
-        if key is not None:
-            return key
-        if col.open_enum:
-            return str(text)
-        self.findings.append(Finding("cell-not-in-list", loc, {"raw": str(text), "kind": col.enum}))
-        return None
-
-    @staticmethod
-    def _split_ranges(table: TableSpec, record: dict[str, Any]) -> None:
-        for col in table.columns:
-            span = record.pop(col.key, None) if col.is_virtual else None
-            if span is None:
+        memo: dict[Any, str | None] = {}
+        out: list[str | None] = []
+        for i, value in enumerate(values):
+            if value is None or value == "":
+                out.append(None)
                 continue
-            start_key, end_key = col.splits_into
-            if record.get(start_key) is None:
-                record[start_key] = span[0]
-            if record.get(end_key) is None:
-                record[end_key] = span[1]
-
-    def _split_daily_metric(self, record: dict[str, Any], located: Located, row: list[Any], r: int) -> None:
-        metric = record.get("metric")
-        if not isinstance(metric, str) or "/" not in metric and "／" not in metric:
-            return
-        parsed = parse_target_actual(metric)
-        if not parsed.ok:
-            return
-        name, target, actual = parsed.value
-        record["metric"] = name
-        if record.get("target") is None:
-            record["target"] = target
-        if record.get("actual") is None:
-            record["actual"] = actual
+            if value not in memo:
+                text = parse_text(value).value
+                key = self.enums.key(col.enum, text) if text is not None else None
+                memo[value] = key if key is not None or not col.open_enum else str(text)
+            key = memo[value]
+            if key is None and parse_text(value).value is not None:
+                loc = Location(self.path, sheet, rows[i], letter, ids[i])
+                self.findings.append(
+                    Finding("cell-not-in-list", loc, {"raw": raw_text(value), "kind": col.enum})
+                )
+            out.append(key)
+        return out
 
     def _derive(self, key: str, data: pd.DataFrame, frames: CampaignFrames) -> pd.DataFrame:
         if key == "tasks":
@@ -483,27 +452,79 @@ class _Formulas:
         return None if value == "" else value
 
 
-def _frame(table: TableSpec, records: list[dict[str, Any]]) -> pd.DataFrame:
+_EMPTY: dict[int, tuple[TableSpec, pd.DataFrame]] = {}
+
+
+def _empty(table: TableSpec) -> pd.DataFrame:
+    # The typed empty frame of a table gives the dtypes; build it once per table spec.
+    hit = _EMPTY.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = (table, empty_frame(table))
+        _EMPTY[id(table)] = hit
+    return hit[1]
+
+
+def _cells(columns: list[tuple[Any, ...]], c: int, n: int) -> list[Any]:
+    return list(columns[c]) if c < len(columns) else [None] * n
+
+
+def _split_ranges(table: TableSpec, data: dict[str, list[Any]], n: int) -> None:
+    """A start-end range typed in one cell fills the start and end columns where empty."""
+    for col in table.columns:
+        spans = data.pop(col.key, None) if col.is_virtual else None
+        if spans is None:
+            continue
+        for target, part in zip(col.splits_into, (0, 1)):
+            values = data.setdefault(target, [None] * n)
+            for i, span in enumerate(spans):
+                if span is not None and values[i] is None:
+                    values[i] = span[part]
+
+
+def _split_daily_metric(data: dict[str, list[Any]], n: int) -> None:
+    """`销售额5万/实际3.8万` in the metric column: metric, target and actual."""
+    metric = data["metric"]
+    target = data.setdefault("target", [None] * n)
+    actual = data.setdefault("actual", [None] * n)
+    for i, text in enumerate(metric):
+        if not isinstance(text, str) or ("/" not in text and "／" not in text):
+            continue
+        parsed = parse_target_actual(text)
+        if parsed.ok:
+            metric[i], goal, done = parsed.value
+            target[i] = goal if target[i] is None else target[i]
+            actual[i] = done if actual[i] is None else actual[i]
+
+
+def _frame(table: TableSpec, data: dict[str, list[Any]], rows: list[int]) -> pd.DataFrame:
     """Typed frame in the frames.py convention, built column by column."""
-    frame = empty_frame(table)
-    if not records:
-        return frame
-    data: dict[str, Any] = {}
+    frame = _empty(table)
+    if not rows:
+        return frame.copy()
+    n = len(rows)
+    columns: dict[str, Any] = {}
     for col in table.laid_out:
-        values = [r.get(col.key) for r in records]
+        values = data.get(col.key)
         dtype = frame[col.key].dtype
-        if col.type == "date":
-            data[col.key] = pd.Series(
-                [pd.Timestamp(v) if v is not None else pd.NaT for v in values], dtype="datetime64[ns]"
-            )
+        if values is None:
+            columns[col.key] = pd.Series([None] * n, dtype=object).astype(dtype) if dtype != bool \
+                else pd.Series([False] * n, dtype=bool)
+        elif col.type == "date":
+            # Ordinals through numpy: much faster than datetime64 from date objects.
+            ordinals = np.array([v.toordinal() if v is not None else 0 for v in values], dtype="int64")
+            days = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[ns]")
+            days[ordinals == 0] = np.datetime64("NaT")
+            columns[col.key] = pd.Series(days)
         elif dtype == "float64":
-            data[col.key] = pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+            columns[col.key] = pd.Series(
+                np.array([np.nan if v is None else v for v in values], dtype="float64")
+            )
         elif dtype == bool:
-            data[col.key] = pd.Series([bool(v) for v in values], dtype=bool)
+            columns[col.key] = pd.Series([bool(v) for v in values], dtype=bool)
         else:
-            data[col.key] = pd.Series(values, dtype=object)
-    data["row"] = pd.Series([r["row"] for r in records], dtype="Int64")
-    return pd.DataFrame(data)
+            columns[col.key] = pd.Series(values, dtype=object)
+    columns["row"] = pd.Series(rows, dtype="Int64")
+    return pd.DataFrame(columns)
 
 
 def _split_cell(cell: str | None) -> tuple[str | None, int | None]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -127,7 +128,8 @@ class Source:
         if b"<f" not in xml:
             return {}
         masters: dict[str, tuple[str, int, str]] = {}
-        for hit in _SHARED_MASTER.finditer(xml):
+        shared = _SHARED_MASTER.finditer(xml) if b'"shared"' in xml else iter(())
+        for hit in shared:
             ref = _CELL_REF.search(hit.group(1))
             index = _SHARED_INDEX.search(hit.group(2))
             if ref and index:
@@ -135,7 +137,7 @@ class Source:
                     ref.group(1).decode(), int(ref.group(2)), _unescape(hit.group(3))
                 )
         found: dict[tuple[str, int], str] = {}
-        for hit in _FORMULA_CELL.finditer(xml):
+        for hit in _formula_hits(xml, letters):
             ref = _CELL_REF.search(hit.group(1))
             if ref is None:
                 continue
@@ -161,6 +163,27 @@ class Source:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _formula_hits(xml: bytes, letters: set[str] | None) -> Iterator[re.Match[bytes]]:
+    """`_FORMULA_CELL` matches, only in the given columns when `letters` is set."""
+    if letters is None:
+        yield from _FORMULA_CELL.finditer(xml)
+        return
+    wanted = [x for x in letters if x.isascii() and x.isalpha()]
+    if not wanted:
+        return
+    # Searched backwards, a formula cell starts with the literal "f<>" (from "><f"), so
+    # the engine skips the many plain cells at memchr speed and checks the column only
+    # where there is a formula: a 10,000-row sheet takes milliseconds instead of tens.
+    backwards = xml[::-1]
+    columns = b"|".join(re.escape(x[::-1].encode()) for x in sorted(wanted))
+    pattern = re.compile(rb'f<>[^<]*?"\d+(?:' + columns + rb')"=r\s+c<')
+    size = len(xml)
+    for hit in pattern.finditer(backwards):
+        cell = _FORMULA_CELL.match(xml, size - hit.end())
+        if cell is not None:
+            yield cell
 
 
 def _unescape(raw: bytes) -> str:
