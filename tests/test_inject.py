@@ -309,6 +309,13 @@ def test_inject_libreoffice_opens_it_and_computes_the_same(
     rich = load(computed[len(sources)], data_only=True)
     assert rich["Evaluation"]["D2"].value == pytest.approx(350000 / 300000)
     assert rich["Notes"].sheet_state == "hidden"
+    assert rich["Tasks"].data_validations.dataValidation
+    assert rich.defined_names["Rate"].attr_text == "Notes!$A$2"
+    # LibreOffice understood and saved back what it found: the pivot table, the
+    # user's chart and our three, the comment, the image.
+    saved = set(parts(computed[len(sources)]))
+    assert {"xl/pivotTables/pivotTable1.xml", "xl/comments1.xml", "xl/media/image1.png"} <= saved
+    assert len([p for p in saved if p.startswith("xl/charts/chart")]) == 4
     assert os.path.getsize(computed[len(sources)]) > 0
 
 
