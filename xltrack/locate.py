@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
 from xltrack.labels import HeaderIndex
@@ -103,67 +104,57 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
         The located tables, each with its body rows.
     """
     found: list[Located] = []
-    current: Located | None = None
-    # A new table starts after a blank row, a title or a note, or at a row whose first
-    # cell is a known header word; checking only those keeps long bodies cheap.
-    may_start = True
-    first_cols = (0, 0)
-    for r, row in enumerate(grid):
-        if current is not None and not may_start:
-            count = _add_body_row(current, r, row)
-            if count > 1 and not _starts_with_header(row, first_cols, index):
-                continue
-            if count > 1:
-                current.rows.pop()
-            else:
-                may_start = True
-                continue
-        hit = _header_candidates(row, index, spec)
+    r = 0
+    while r < len(grid):
+        hit = _header_candidates(grid[r], index, spec)
         if hit is None:
-            if current is not None:
-                may_start = _add_body_row(current, r, row) <= 1
+            r += 1
             continue
         table, columns, score = hit
-        current = Located(table, sheet, r, columns, score=score)
-        first_cols = (0, min(columns.values()))
-        found.append(current)
-        may_start = False
+        located = Located(table, sheet, r, columns, score=score)
+        found.append(located)
+        r = _read_body(grid, r + 1, located, index, spec)
     for located in found:
         # A row with one lone text cell that reads as a note or a title is not a record.
-        notes = {r for r, value in located.lone if isinstance(value, str) and looks_like_note(value)}
+        notes = {r for r, value in located.lone if isinstance(value, str) and (looks_like_note(value) or value.isspace())}
         if notes:
             located.rows = [r for r in located.rows if r not in notes]
     return found
 
 
-def _starts_with_header(row: list[Any], first_cols: tuple[int, int], index: HeaderIndex) -> bool:
-    # Inside a body, only a row whose first cell (or the table's first column) is a
-    # header word as written can start the next table without a blank row first.
-    for c in first_cols:
-        value = row[c] if c < len(row) else None
-        if type(value) is str and value.strip().casefold() in index.raw_names:
-            return True
-    return False
+def _read_body(grid: list[list[Any]], start: int, table: Located, index: HeaderIndex, spec: Spec) -> int:
+    """Collect the body rows of `table` from `start`; returns the row of the next header.
 
-
-def _add_body_row(table: Located, r: int, row: list[Any]) -> int:
-    """Add the row if it has a value in a mapped column; returns how many (0, 1 or 2+)."""
-    count, lone = 0, None
-    width = len(row)
-    for c in table.columns.values():
-        if c < width:
-            value = row[c]
-            if value is None or value == "" or (type(value) is str and not value.strip()):
-                continue
-            count += 1
-            if count > 1:
-                break
-            lone = value
-    if count:
-        table.rows.append(r)
-    if count == 1:
-        table.lone.append((r, lone))
-    return count
+    Works column by column (comprehensions, not a call per row), as bodies run to
+    10,000 rows. A new table can start after a blank row, a title or a note, or at a
+    row whose first cell is a header word as written; only those rows are tried.
+    """
+    rows = grid[start:]
+    if not rows:
+        return len(grid)
+    columns = list(zip_longest(*rows))
+    mapped = [columns[c] for c in table.columns.values() if c < len(columns)]
+    # Empty cells are "" (calamine) or None; tuple.count runs at C speed.
+    counts = [len(mapped) - cells.count("") - cells.count(None) for cells in zip(*mapped)]
+    names = index.raw_names
+    starts = [False] * len(rows)
+    for c in {0, min(table.columns.values())}:
+        if c < len(columns):
+            starts = [
+                flag or (type(v) is str and v.strip().casefold() in names)
+                for flag, v in zip(starts, columns[c])
+            ]
+    may_start = False
+    for i, count in enumerate(counts):
+        if (may_start or starts[i]) and _header_candidates(rows[i], index, spec) is not None:
+            return start + i
+        if count:
+            table.rows.append(start + i)
+            if count == 1:
+                value = next(cells[i] for cells in mapped if cells[i] != "" and cells[i] is not None)
+                table.lone.append((start + i, value))
+        may_start = count <= 1
+    return len(grid)
 
 
 @dataclass
