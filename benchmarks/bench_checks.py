@@ -114,27 +114,33 @@ def median_seconds(fn: Callable[[], Any], rounds: int) -> tuple[float, Any]:
 
 
 def measure(path: Path, rounds: int) -> dict[str, Any]:
-    """Read then check, alternately, `rounds` times; ratios per round so load changes cancel."""
+    """Read then check, alternately, `rounds` times; ratios per round so load changes cancel.
+
+    Both wall-clock and process CPU time are kept: on a shared machine CPU time is the
+    steadier of the two (other processes' load does not count), wall time is what users see.
+    """
     spec = load_spec()
     frames = read_workbook(path, spec=spec, as_of=AS_OF)  # warm caches (imports, spec, t2s)
     findings = run_checks(frames, AS_OF, spec)
-    reads, ratios = [], []
+    reads, wall, cpu = [], [], []
     for _ in range(rounds):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         frames = read_workbook(path, spec=spec, as_of=AS_OF)
-        read_s = time.perf_counter() - began
-        began = time.perf_counter()
+        read_s, read_cpu = time.perf_counter() - began, time.process_time() - began_cpu
+        began, began_cpu = time.perf_counter(), time.process_time()
         findings = run_checks(frames, AS_OF, spec)
-        check_s = time.perf_counter() - began
+        check_s, check_cpu = time.perf_counter() - began, time.process_time() - began_cpu
         reads.append(read_s)
-        ratios.append(check_s / read_s)
+        wall.append(check_s / read_s)
+        cpu.append(check_cpu / read_cpu)
     read_s = statistics.median(reads)
     per_check = []
     for check in ALL_CHECKS:
         seconds, _ = median_seconds(lambda c=check: c(frames, AS_OF, spec), rounds)
         per_check.append((check.__name__, seconds / read_s))
     return {"frames": frames, "findings": findings, "read_s": read_s,
-            "ratio": statistics.median(ratios), "per_check": per_check}
+            "ratio": statistics.median(wall), "cpu_ratio": statistics.median(cpu),
+            "per_check": per_check}
 
 
 def main() -> None:
@@ -161,11 +167,11 @@ def main() -> None:
         (f"Workbooks: {args.tasks:,} tasks, 90 daily rows, 300 issues, 3 evaluation rows."
         " *typical*: one task in 50 has a problem; *worst*: nearly every task trips a check."),
         "",
-        "| workbook | findings | run_checks / read_workbook | target <= 0.25 |",
-        "|---|---|---|---|",
+        "| workbook | findings | checks / read (CPU) | checks / read (wall) | target <= 0.25 |",
+        "|---|---|---|---|---|",
         *[
-            f"| {name} | {len(r['findings']):,} | **{r['ratio']:.3f}** |"
-            f" {'met' if r['ratio'] <= 0.25 else 'NOT met'} |"
+            f"| {name} | {len(r['findings']):,} | **{r['cpu_ratio']:.3f}** | {r['ratio']:.3f} |"
+            f" {'met' if max(r['cpu_ratio'], r['ratio']) <= 0.25 else 'NOT met'} |"
             for name, r in results.items()
         ],
         "",
@@ -187,7 +193,8 @@ def main() -> None:
     ]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     for name, r in results.items():
-        print(f"{name}: read {r['read_s']:.3f}s, ratio {r['ratio']:.3f} ({len(r['findings'])} findings)")
+        print(f"{name}: read {r['read_s']:.3f}s, checks/read cpu {r['cpu_ratio']:.3f}"
+              f" wall {r['ratio']:.3f} ({len(r['findings'])} findings)")
 
 
 if __name__ == "__main__":
