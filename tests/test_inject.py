@@ -135,6 +135,12 @@ def test_inject_keeps_every_other_part(made: dict[str, tuple[Path, Summary]], na
     after = parts(out)
     assert_only_gained(before, after, "Achievement summary")
     assert sheet_entries(after["xl/workbook.xml"])[-1] == "Achievement summary"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out) as zout:
+        assert zout.testzip() is None
+        for info in zin.infolist():  # untouched parts are copied compressed, as they were
+            if info.filename not in REGISTRY:
+                copied = zout.getinfo(info.filename)
+                assert (copied.CRC, copied.compress_size) == (info.CRC, info.compress_size)
     if name == "rich.xlsm":
         assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     if name.startswith("rich"):

@@ -37,6 +37,7 @@ from defusedxml import ElementTree
 from xltrack.errors import OutputError, UnreadableWorkbookError
 from xltrack.package import (
     add_relationship,
+    copy_member_raw,
     drop_relationship,
     free_name,
     insert_before_close,
@@ -133,13 +134,22 @@ def add_sheet(
         order, result = _inject(files, [i.filename for i in infos], parts, names, src)
     except (ElementTree.ParseError, ValueError, KeyError, UnicodeDecodeError) as exc:
         # defusedxml's refusals (entities, DTDs) are ValueErrors: a hostile or broken package.
-        raise UnreadableWorkbookError(str(src), f"cannot add a sheet to this package: {exc}") from exc
+        raise UnreadableWorkbookError(
+            str(src), f"cannot add a sheet to this package: {exc}"
+        ) from exc
     ct = files.get("[Content_Types].xml", b"").decode("utf-8", "replace")
     if "macroEnabled" in ct and dest.suffix.lower() not in (".xlsm", ".xltm"):
         raise OutputError(str(dest), "a workbook with macros must keep the .xlsm extension")
     by_name = {i.filename: i for i in infos}
+    untouched = {name for name in order if result[name] is files.get(name)}
     _write_atomic(
-        dest, order, result, by_name, backup=backup_path(src) if in_place else None, mode_from=src
+        dest,
+        order,
+        result,
+        by_name,
+        untouched=untouched,
+        backup=backup_path(src) if in_place else None,
+        source=src,
     )
     return dest
 
@@ -166,25 +176,32 @@ def _write_atomic(
     files: dict[str, bytes],
     infos: dict[str, zipfile.ZipInfo],
     *,
+    untouched: set[str],
     backup: Path | None,
-    mode_from: Path,
+    source: Path,
 ) -> None:
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=".~xltrack-", suffix=dest.suffix, dir=dest.parent)
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as z:
+        with (
+            os.fdopen(fd, "wb") as handle,
+            zipfile.ZipFile(source) as original,
+            zipfile.ZipFile(handle, "w") as z,
+        ):
             for name in order:
+                if name in untouched and copy_member_raw(original, z, infos[name]):
+                    continue
                 old = infos.get(name)
                 info = zipfile.ZipInfo(name, old.date_time if old else _FIXED_TIME)
                 info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
                 info.external_attr = old.external_attr if old else 0o600 << 16
                 z.writestr(info, files[name])
-        shutil.copymode(mode_from, tmp)
+        shutil.copymode(source, tmp)
         if backup is not None:
-            shutil.copy2(mode_from, backup)
+            shutil.copy2(source, backup)
         os.replace(tmp, dest)
         tmp = None
-    except (OSError, zipfile.LargeZipFile, ValueError) as exc:
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
         raise OutputError(str(dest), f"cannot write: {exc}") from exc
     finally:
         if tmp is not None and os.path.exists(tmp):

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
+import zipfile
 from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree
 
 from xltrack.errors import OutputError
+
+_LOCAL_HEADER = b"PK\x03\x04"
+_SMALL = 1 << 31  # members below this size need no ZIP64 records
 
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
@@ -135,3 +140,47 @@ def update_content_types(text: str, removed: set[str], added: dict[str, str]) ->
         entry = f'<Override PartName="/{part}" ContentType="{content_type}"/>'
         text = insert_before_close(text, "Types", entry)
     return text
+
+
+def copy_member_raw(
+    source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> bool:
+    """Copy one member's compressed bytes as they are, without inflating and deflating again.
+
+    Recompressing every untouched part is most of the cost of adding a sheet; a raw
+    copy is also the strongest form of "unchanged". Uses zipfile's documented
+    on-disk format and its long-stable writer attributes (fp, filelist,
+    NameToInfo, start_dir). Returns False (copy nothing) for members it does not
+    handle (encrypted, ZIP64-sized, odd compression): the caller rewrites those.
+    """
+    if (
+        info.flag_bits & 0x1
+        or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        or max(info.file_size, info.compress_size, info.header_offset) >= _SMALL
+        or source.fp is None
+        or target.fp is None
+    ):
+        return False
+    source.fp.seek(info.header_offset)
+    head = source.fp.read(30)
+    if len(head) != 30 or head[:4] != _LOCAL_HEADER:
+        return False
+    name_length, extra_length = struct.unpack("<HH", head[26:30])
+    source.fp.seek(info.header_offset + 30 + name_length + extra_length)
+    raw = source.fp.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        return False
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    copy.compress_type = info.compress_type
+    copy.CRC = info.CRC
+    copy.compress_size = info.compress_size
+    copy.file_size = info.file_size
+    copy.external_attr = info.external_attr
+    copy.flag_bits = info.flag_bits & 0x800  # keep the UTF-8 name flag; sizes now precede data
+    copy.header_offset = target.fp.tell()
+    target.fp.write(copy.FileHeader(False))
+    target.fp.write(raw)
+    target.filelist.append(copy)
+    target.NameToInfo[copy.filename] = copy
+    target.start_dir = target.fp.tell()
+    return True

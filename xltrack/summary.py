@@ -239,22 +239,25 @@ def _daily_totals(daily: pd.DataFrame, names: pd.Series) -> pd.Series:
 
 
 def _tasks(summary: Summary, tasks: pd.DataFrame, as_of: dt.date) -> None:
-    counts = {status: 0 for status in TASK_STATUSES}
-    for status in tasks["status"]:
-        key = status if status in counts else "unknown"
-        counts[key] = counts.get(key, 0) + 1
+    found = tasks["status"].value_counts(dropna=False)
+    counts = {status: int(found.get(status, 0)) for status in TASK_STATUSES}
+    others = len(tasks) - sum(counts.values())
+    if others:
+        counts["unknown"] = others
     summary.task_counts = counts
     summary.tasks_total = len(tasks)
     derived = derive_tasks(tasks, as_of)
     late = derived[derived["overdue"]]
+    # Overdue implies an end date and a days-late figure; whole columns convert at C speed.
     summary.overdue = [
-        OverdueTask(
-            _record_id(r.task_id, r.row),
-            _text(r.task_name),
-            _date(r.end_date),
-            None if pd.isna(r.days_late) else int(r.days_late),
+        OverdueTask(_record_id(task_id, row), _text(name), end, int(days))
+        for task_id, row, name, end, days in zip(
+            late["task_id"].tolist(),
+            late["row"].tolist(),
+            late["task_name"].tolist(),
+            late["end_date"].dt.date.tolist(),
+            late["days_late"].tolist(),
         )
-        for r in late.itertuples(index=False)
     ]
 
 
