@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -190,8 +191,8 @@ def reports_to_text(
             level = f.level.value
             place = f.location.cell or (str(f.location.row) if f.location.row else "")
             lines.append(
-                f"    {place:<6} {f.location.record_id or '':<6} "
-                f"{paint(f'{words[level]:<7}', level)} {paint(f.code, 'dim')}  "
+                f"    {_pad(place, 6)} {_pad(f.location.record_id or '', 6)} "
+                f"{paint(_pad(words[level], 7), level)} {paint(f.code, 'dim')}  "
                 f"{finding_message(f, lang, spec)}"
             )
         lines.append("  " + _totals(report.findings, words))
@@ -204,6 +205,12 @@ def reports_to_text(
             total += f"{words['sep']}{unusable} {words['unusable']}"
         lines.append(total)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align to a terminal width: CJK characters take two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
 
 
 def _totals(findings: Sequence[Finding], words: dict[str, str]) -> str:
