@@ -5,9 +5,10 @@ above `green_at` (90%) of target is green, from `yellow_at` (80%) up to green is
 yellow (a warning: 10-20% below), below that red (an error: more than 20% below).
 Exactly 10% below is still green; exactly 20% below is yellow.
 
-Days after the as-of date are not judged yet. A streak is `STREAK_DAYS` or more consecutive recorded days of one metric with
-actual below target (under 100%), counted over the rows that have both numbers,
-in date order; metric names are compared case- and width-folded.
+Days after the as-of date are not judged yet. A streak is `STREAK_DAYS` or more
+consecutive recorded days of one metric with actual below target (under 100%),
+counted over the rows that have both numbers, in date order; metric names are
+compared folded (case, width, Traditional/Simplified, spaces).
 """
 
 from __future__ import annotations
