@@ -122,6 +122,10 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
     return found
 
 
+def _filled(value: Any) -> bool:
+    return not (value is None or value == "" or (type(value) is str and value.isspace()))
+
+
 def _read_body(grid: list[list[Any]], start: int, table: Located, index: HeaderIndex, spec: Spec) -> int:
     """Collect the body rows of `table` from `start`; returns the row of the next header.
 
@@ -147,6 +151,13 @@ def _read_body(grid: list[list[Any]], start: int, table: Located, index: HeaderI
     may_start = False
     for i, count in enumerate(counts):
         if (may_start or starts[i]) and _header_candidates(rows[i], index, spec) is not None:
+            # A lone cell just above the next header is that table's title ("Budget split").
+            last = table.rows[-1] if table.rows else None
+            if (
+                table.lone and last == table.lone[-1][0]
+                and not any(_filled(v) for r in range(last + 1, start + i) for v in grid[r])
+            ):
+                table.rows.pop()
             return start + i
         if count:
             table.rows.append(start + i)
@@ -168,7 +179,7 @@ class FormField:
 
 
 def find_form(
-    grid: list[list[Any]], spec: Spec, index: HeaderIndex, skip_rows: set[int]
+    grid: list[list[Any]], spec: Spec, index: HeaderIndex, skip: dict[int, set[int]]
 ) -> dict[str, FormField]:
     """Table 1 written as label/value pairs: value right of its label, or below it.
 
@@ -176,21 +187,23 @@ def find_form(
         grid: the sheet's values.
         spec: the template definition.
         index: the header index of `spec`.
-        skip_rows: rows that belong to list tables (their headers are not labels).
+        skip: row -> columns that belong to list tables (their headers are not labels).
 
     Returns:
         Field key -> the first value found for it (empty values included).
     """
     labels: dict[tuple[int, int], str] = {}
     for r, row in enumerate(grid):
-        if r in skip_rows:
-            continue
+        taken = skip.get(r, ())
         for c, value in enumerate(row):
+            if c in taken:
+                continue
             if isinstance(value, str) and value.strip() and len(value) <= _MAX_HEADER_TEXT:
                 hit = index.match("campaign", value)
                 if hit is None:
                     hit = _inline_label(value, index)
-                if hit is not None:
+                # "Owner | *Manager": a cell naming the same field as its left neighbour is its value.
+                if hit is not None and labels.get((r, c - 1)) != hit[0]:
                     labels[(r, c)] = hit[0]
     fields: dict[str, FormField] = {}
     for (r, c), key in labels.items():

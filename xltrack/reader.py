@@ -213,11 +213,12 @@ class _Reader:
         for sheet in names:
             if self._skipped(sheet):
                 continue
-            taken: set[int] = set()
+            taken: dict[int, set[int]] = {}
             for table in located.values():
                 if table.sheet == sheet:
-                    taken.add(table.header_row)
-                    taken.update(table.rows)
+                    cols = set(table.columns.values())
+                    for r in (table.header_row, *table.rows):
+                        taken.setdefault(r, set()).update(cols)
             fields = find_form(self.grid(sheet), self.spec, self.index, taken)
             filled = sum(1 for f in fields.values() if f.value is not None)
             if len(fields) >= 2 and (best is None or filled > best[0]):
