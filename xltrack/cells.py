@@ -466,3 +466,14 @@ def _parse_one(value: Any, column_type: str, year: int | None) -> Parsed:
     if column_type in ("number", "money", "count"):
         return parse_amount(value)
     return parse_text(value)
+
+
+def show_value(value: Any) -> str:
+    """A parsed value as a finding shows it (dates ISO, whole floats without .0)."""
+    if isinstance(value, tuple):
+        return " to ".join(show_value(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -249,3 +249,12 @@ def _value_near(
         if not _is_empty(row[cc]):
             return FormField(key, row[cc], r, cc)
     return FormField(key, None, r, c + 1)
+
+
+def split_cell(cell: str | None) -> tuple[str | None, int | None]:
+    """"B7" -> ("B", 7); (None, None) for no cell."""
+    if not cell:
+        return None, None
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return letters, int(digits) if digits else None

@@ -15,7 +15,6 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import python_calamine
 
@@ -27,21 +26,21 @@ from xltrack.cells import (
     parse_column,
     parse_date,
     parse_date_range,
-    parse_target_actual,
     parse_text,
     raw_text,
+    show_value,
 )
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
-from xltrack.evaluate import ExcelError, FormulaError, column_index, evaluate
 from xltrack.findings import Finding, Location
+from xltrack.formulas import apply_input_formulas
 from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame, empty_frame
 from xltrack.labels import enum_index, fold, header_index
-from xltrack.locate import Located, column_letter, find_form, find_tables
+from xltrack.locate import Located, column_letter, find_form, find_tables, split_cell
+from xltrack.records import build_frame, column_cells, split_daily_metric, split_ranges
 from xltrack.source import Source, open_source, wrap_engine_error
-from xltrack.spec import ColumnSpec, Spec, TableSpec, load_spec
+from xltrack.spec import ColumnSpec, Spec, load_spec
 
 STAMP_SHEET = "_xltrack"
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MAIN_TABLES = ("campaign", "tasks", "daily", "issues", "evaluation")
 
 
@@ -141,41 +140,13 @@ class _Reader:
             raise UnrecognizedWorkbookError(
                 self.path, "none of the five campaign tables was found (no matching headers)"
             )
-        self._apply_formulas(located, frames)
+        apply_input_formulas(self, located, frames)
         self._parse_form_values(frames)
         for key in LIST_TABLES:
             frames.tables[key] = self._read_table(key, located.get(key), frames)
         self._missing(frames, located, form_sheet)
         frames.load_findings = self.findings
         return frames
-
-    def _apply_formulas(self, located: dict[str, Located], frames: CampaignFrames) -> None:
-        # Input cells only: derived columns are recomputed, never read.
-        wanted: dict[str, dict[str, set[int]]] = {}
-        for table in located.values():
-            spec_table = self.spec.table(table.table)
-            rows = {r + 1 for r in table.rows}
-            for key, col in table.columns.items():
-                if spec_table.column(key).is_input:
-                    letters = wanted.setdefault(table.sheet, {})
-                    letters.setdefault(column_letter(col), set()).update(rows)
-        for sheet, cell in frames.info_cells.values():
-            letter, row = _split_cell(cell)
-            wanted.setdefault(sheet, {}).setdefault(letter or "", set()).add(row or 0)
-        for sheet, letters in wanted.items():
-            cells = {
-                (letter, row): text
-                for (letter, row), text in self.source.formula_cells(sheet, set(letters)).items()
-                if row in letters[letter]
-            }
-            if cells:
-                evaluator = _Formulas(self, sheet)
-                for (letter, row), text in cells.items():
-                    evaluator.apply(sheet, letter, row, text)
-                for key, (info_sheet, cell) in frames.info_cells.items():
-                    letter, row = _split_cell(cell)
-                    if info_sheet == sheet and (letter, row) in cells:
-                        frames.info[key] = self.grid(sheet)[(row or 1) - 1][column_index(letter or "A") - 1]
 
     def _read_stamp(self, frames: CampaignFrames, names: list[str]) -> None:
         props = self.source.custom_properties()
@@ -272,7 +243,7 @@ class _Reader:
 
     def _cell(self, parsed: Parsed, frames: CampaignFrames, key: str, kind: str) -> Any:
         sheet, cell = frames.info_cells.get(key, (None, None))
-        col, row = _split_cell(cell)
+        col, row = split_cell(cell)
         loc = Location(file=self.path, sheet=sheet, row=row, column=col)
         self._report(parsed, loc, kind)
         return parsed.value
@@ -285,7 +256,7 @@ class _Reader:
                 Finding(
                     "cell-guessed",
                     loc,
-                    {"raw": parsed.raw, "value": _show(parsed.value), "assumption": parsed.assumption},
+                    {"raw": parsed.raw, "value": show_value(parsed.value), "assumption": parsed.assumption},
                 )
             )
 
@@ -302,13 +273,13 @@ class _Reader:
         ids: list[Any] = [None] * len(rows)
         id_key = next((c.key for c in table.columns if c.type == "id"), None)
         if id_key in located.columns:
-            ids, _ = parse_column(_cells(transposed, located.columns[id_key], len(rows)), "id")
+            ids, _ = parse_column(column_cells(transposed, located.columns[id_key], len(rows)), "id")
         data: dict[str, list[Any]] = {}
         for col in table.columns:
             if col.formula is not None or col.key not in located.columns:
                 continue
             c = located.columns[col.key]
-            values = _cells(transposed, c, len(rows))
+            values = column_cells(transposed, c, len(rows))
             letter = column_letter(c)
             if col.type == "enum":
                 data[col.key] = self._enum_column(col, values, located.sheet, letter, excel_rows, ids)
@@ -318,10 +289,10 @@ class _Reader:
                 loc = Location(self.path, located.sheet, excel_rows[i], letter, ids[i])
                 self._report(note, loc, kind_of(col.type))
             data[col.key] = parsed
-        _split_ranges(table, data, len(rows))
+        split_ranges(table, data, len(rows))
         if key == "daily" and "metric" in data:
-            _split_daily_metric(data, len(rows))
-        frame = _frame(table, data, excel_rows)
+            split_daily_metric(data, len(rows))
+        frame = build_frame(table, data, excel_rows)
         frame = self._derive(key, frame, frames)
         columns = {k: column_letter(c) for k, c in located.columns.items()}
         for spec_col in table.columns:
@@ -389,158 +360,3 @@ class _Reader:
                     Finding("header-missing", Location(file=self.path, sheet=sheet),
                             {"column": col.key, "table": key})
                 )
-
-
-class _Formulas:
-    """Evaluates formulas typed into input cells, from the cells they reference."""
-
-    def __init__(self, reader: _Reader, sheet: str) -> None:
-        self.reader = reader
-        self.home = sheet
-        self.all: dict[str, dict[tuple[str, int], str]] = {}
-        self.done: dict[tuple[str, str, int], Any] = {}
-        self.busy: set[tuple[str, str, int]] = set()
-        self.names = {fold(n): n for n in reader.source.sheets}
-
-    def apply(self, sheet: str, col: str, row: int, text: str) -> None:
-        grid = self.reader.grid(sheet)
-        r, c = row - 1, column_index(col) - 1
-        cached = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
-        loc = Location(self.reader.path, sheet, row, col)
-        try:
-            value = self.value(sheet, col, row, text)
-        except FormulaError as exc:
-            self.reader.findings.append(
-                Finding("formula-unevaluated", loc,
-                        {"formula": "=" + text, "reason": str(exc), "cached": _show(cached)})
-            )
-            return  # the cached value stays, flagged by the finding
-        if isinstance(value, ExcelError):
-            self.reader.findings.append(
-                Finding("formula-unevaluated", loc, {"formula": "=" + text, "reason": value.name})
-            )
-            value = None
-        if r < len(grid) and c < len(grid[r]):
-            grid[r][c] = "" if value is None else value
-
-    def value(self, sheet: str, col: str, row: int, text: str) -> Any:
-        key = (sheet, col, row)
-        if key in self.done:
-            return self.done[key]
-        if key in self.busy:
-            raise FormulaError(f"circular reference at {sheet}!{col}{row}")
-        self.busy.add(key)
-        try:
-            result = evaluate(text, lambda s, c, r: self.lookup(sheet if s is None else s, c, r),
-                              self.reader.as_of)
-        finally:
-            self.busy.discard(key)
-        self.done[key] = result
-        return result
-
-    def lookup(self, sheet: str, col: str, row: int) -> Any:
-        name = self.names.get(fold(sheet), sheet)
-        if name not in self.reader.source.sheets:
-            raise FormulaError(f"no sheet named {sheet}")
-        if name not in self.all:
-            self.all[name] = self.reader.source.formula_cells(name)
-        text = self.all[name].get((col, row))
-        if text is not None:
-            return self.value(name, col, row, text)
-        grid = self.reader.grid(name)
-        r, c = row - 1, column_index(col) - 1
-        value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
-        return None if value == "" else value
-
-
-_EMPTY: dict[int, tuple[TableSpec, pd.DataFrame]] = {}
-
-
-def _empty(table: TableSpec) -> pd.DataFrame:
-    # The typed empty frame of a table gives the dtypes; build it once per table spec.
-    hit = _EMPTY.get(id(table))
-    if hit is None or hit[0] is not table:
-        hit = (table, empty_frame(table))
-        _EMPTY[id(table)] = hit
-    return hit[1]
-
-
-def _cells(columns: list[tuple[Any, ...]], c: int, n: int) -> list[Any]:
-    return list(columns[c]) if c < len(columns) else [None] * n
-
-
-def _split_ranges(table: TableSpec, data: dict[str, list[Any]], n: int) -> None:
-    """A start-end range typed in one cell fills the start and end columns where empty."""
-    for col in table.columns:
-        spans = data.pop(col.key, None) if col.is_virtual else None
-        if spans is None:
-            continue
-        for target, part in zip(col.splits_into, (0, 1)):
-            values = data.setdefault(target, [None] * n)
-            for i, span in enumerate(spans):
-                if span is not None and values[i] is None:
-                    values[i] = span[part]
-
-
-def _split_daily_metric(data: dict[str, list[Any]], n: int) -> None:
-    """`销售额5万/实际3.8万` in the metric column: metric, target and actual."""
-    metric = data["metric"]
-    target = data.setdefault("target", [None] * n)
-    actual = data.setdefault("actual", [None] * n)
-    for i, text in enumerate(metric):
-        if not isinstance(text, str) or ("/" not in text and "／" not in text):
-            continue
-        parsed = parse_target_actual(text)
-        if parsed.ok:
-            metric[i], goal, done = parsed.value
-            target[i] = goal if target[i] is None else target[i]
-            actual[i] = done if actual[i] is None else actual[i]
-
-
-def _frame(table: TableSpec, data: dict[str, list[Any]], rows: list[int]) -> pd.DataFrame:
-    """Typed frame in the frames.py convention, built column by column."""
-    frame = _empty(table)
-    if not rows:
-        return frame.copy()
-    n = len(rows)
-    columns: dict[str, Any] = {}
-    for col in table.laid_out:
-        values = data.get(col.key)
-        dtype = frame[col.key].dtype
-        if values is None:
-            columns[col.key] = pd.Series([None] * n, dtype=object).astype(dtype) if dtype != bool \
-                else pd.Series([False] * n, dtype=bool)
-        elif col.type == "date":
-            # Ordinals through numpy: much faster than datetime64 from date objects.
-            ordinals = np.array([v.toordinal() if v is not None else 0 for v in values], dtype="int64")
-            days = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[ns]")
-            days[ordinals == 0] = np.datetime64("NaT")
-            columns[col.key] = pd.Series(days)
-        elif dtype == "float64":
-            columns[col.key] = pd.Series(
-                np.array([np.nan if v is None else v for v in values], dtype="float64")
-            )
-        elif dtype == bool:
-            columns[col.key] = pd.Series([bool(v) for v in values], dtype=bool)
-        else:
-            columns[col.key] = pd.Series(values, dtype=object)
-    columns["row"] = pd.Series(rows, dtype="Int64")
-    return pd.DataFrame(columns)
-
-
-def _split_cell(cell: str | None) -> tuple[str | None, int | None]:
-    if not cell:
-        return None, None
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return letters, int(digits) if digits else None
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, tuple):
-        return " to ".join(_show(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -1,0 +1,136 @@
+"""Evaluate formulas that people typed into input cells, from the cells they reference.
+
+Cached values cannot be trusted (files written by Python libraries carry none or
+a fake 0), so each formula found in an input cell of a located table, or in a
+value cell of table 1, is evaluated with `xltrack.evaluate` from the workbook's
+own cells, following references into other sheets and other formulas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+from xltrack.cells import show_value
+from xltrack.evaluate import ExcelError, FormulaError, column_index, evaluate
+from xltrack.findings import Finding, Location
+from xltrack.frames import CampaignFrames
+from xltrack.labels import fold
+from xltrack.locate import Located, column_letter, split_cell
+from xltrack.source import Source
+from xltrack.spec import Spec
+
+
+class WorkbookReader(Protocol):
+    """What the formula pass needs from the reader."""
+
+    path: str
+    spec: Spec
+    as_of: dt.date | None
+    source: Source
+    findings: list[Finding]
+
+    def grid(self, sheet: str) -> list[list[Any]]: ...
+
+
+def apply_input_formulas(
+    reader: WorkbookReader, located: dict[str, Located], frames: CampaignFrames
+) -> None:
+    """Evaluate formulas typed into input cells (and table 1's value cells), in place.
+
+    The sheet grids (and `frames.info`) get the evaluated values; a formula that
+    cannot be evaluated keeps its cached value and becomes a `formula-unevaluated`
+    finding. Derived columns are not looked at: they are recomputed, never read.
+
+    Args:
+        reader: the reader holding the workbook's grids, source and findings.
+        located: the tables found, by key.
+        frames: the frames being filled (their info cells are evaluated too).
+    """
+    # Input cells only: derived columns are recomputed, never read.
+    wanted: dict[str, dict[str, set[int]]] = {}
+    for table in located.values():
+        spec_table = reader.spec.table(table.table)
+        rows = {r + 1 for r in table.rows}
+        for key, col in table.columns.items():
+            if spec_table.column(key).is_input:
+                letters = wanted.setdefault(table.sheet, {})
+                letters.setdefault(column_letter(col), set()).update(rows)
+    for sheet, cell in frames.info_cells.values():
+        letter, row = split_cell(cell)
+        wanted.setdefault(sheet, {}).setdefault(letter or "", set()).add(row or 0)
+    for sheet, letters in wanted.items():
+        cells = {
+            (letter, row): text
+            for (letter, row), text in reader.source.formula_cells(sheet, set(letters)).items()
+            if row in letters[letter]
+        }
+        if cells:
+            evaluator = _Formulas(reader)
+            for (letter, row), text in cells.items():
+                evaluator.apply(sheet, letter, row, text)
+            for key, (info_sheet, cell) in frames.info_cells.items():
+                letter, row = split_cell(cell)
+                if info_sheet == sheet and (letter, row) in cells:
+                    frames.info[key] = reader.grid(sheet)[(row or 1) - 1][column_index(letter or "A") - 1]
+
+
+class _Formulas:
+    """Evaluates formulas typed into input cells, from the cells they reference."""
+
+    def __init__(self, reader: WorkbookReader) -> None:
+        self.reader = reader
+        self.all: dict[str, dict[tuple[str, int], str]] = {}
+        self.done: dict[tuple[str, str, int], Any] = {}
+        self.busy: set[tuple[str, str, int]] = set()
+        self.names = {fold(n): n for n in reader.source.sheets}
+
+    def apply(self, sheet: str, col: str, row: int, text: str) -> None:
+        grid = self.reader.grid(sheet)
+        r, c = row - 1, column_index(col) - 1
+        cached = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+        loc = Location(self.reader.path, sheet, row, col)
+        try:
+            value = self.value(sheet, col, row, text)
+        except FormulaError as exc:
+            self.reader.findings.append(
+                Finding("formula-unevaluated", loc,
+                        {"formula": "=" + text, "reason": str(exc), "cached": show_value(cached)})
+            )
+            return  # the cached value stays, flagged by the finding
+        if isinstance(value, ExcelError):
+            self.reader.findings.append(
+                Finding("formula-unevaluated", loc, {"formula": "=" + text, "reason": value.name})
+            )
+            value = None
+        if r < len(grid) and c < len(grid[r]):
+            grid[r][c] = "" if value is None else value
+
+    def value(self, sheet: str, col: str, row: int, text: str) -> Any:
+        key = (sheet, col, row)
+        if key in self.done:
+            return self.done[key]
+        if key in self.busy:
+            raise FormulaError(f"circular reference at {sheet}!{col}{row}")
+        self.busy.add(key)
+        try:
+            result = evaluate(text, lambda s, c, r: self.lookup(sheet if s is None else s, c, r),
+                              self.reader.as_of)
+        finally:
+            self.busy.discard(key)
+        self.done[key] = result
+        return result
+
+    def lookup(self, sheet: str, col: str, row: int) -> Any:
+        name = self.names.get(fold(sheet), sheet)
+        if name not in self.reader.source.sheets:
+            raise FormulaError(f"no sheet named {sheet}")
+        if name not in self.all:
+            self.all[name] = self.reader.source.formula_cells(name)
+        text = self.all[name].get((col, row))
+        if text is not None:
+            return self.value(name, col, row, text)
+        grid = self.reader.grid(name)
+        r, c = row - 1, column_index(col) - 1
+        value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+        return None if value == "" else value
