@@ -112,6 +112,17 @@ def assert_only_gained(before: dict[str, bytes], after: dict[str, bytes], sheet:
                 assert attr["PartName"].lstrip("/") in new_parts
             else:  # styles: only entries of the lists a cell format is built from
                 assert where[1] in {"numFmts", "fonts", "fills", "borders", "cellXfs"}, where
+    # Stronger still: the registry texts are the old texts plus insertions, byte for byte
+    # (prefixes, mc:Ignorable, attribute order, whitespace untouched).
+    news = "|".join(re.escape(p.removeprefix("xl/")) for p in new_parts)
+    plain = {
+        "xl/workbook.xml": rf'<(\w+:)?sheet name="{re.escape(sheet)}"[^>]*/>',
+        "xl/_rels/workbook.xml.rels": rf'<Relationship Id="\w+" Type="[^"]+" Target="/?(xl/)?({news})"/>',
+        "[Content_Types].xml": rf'<Override PartName="/xl/({news})" [^>]*/>',
+    }
+    for name, added in plain.items():
+        if name in before and before[name] != after[name]:
+            assert re.sub(added, "", after[name].decode()) == before[name].decode(), name
     if "xl/styles.xml" in before:
         for section in ("fonts", "fills", "borders", "cellXfs"):
             old_list = _children(before["xl/styles.xml"], section)
@@ -428,3 +439,44 @@ def test_inject_into_hostile_files_fails_cleanly(made: dict[str, tuple[Path, Sum
     else:
         assert_only_gained(parts(path), parts(out), "Achievement summary")
     assert path.read_bytes() == sample.read_bytes()
+
+
+_EXCEL_ROOT = (
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'mc:Ignorable="x15 xr xr6 xr10 xr2" '
+    'xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main" '
+    'xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision" '
+    'xmlns:xr6="http://schemas.microsoft.com/office/spreadsheetml/2016/revision6" '
+    'xmlns:xr10="http://schemas.microsoft.com/office/spreadsheetml/2016/revision10" '
+    'xmlns:xr2="http://schemas.microsoft.com/office/spreadsheetml/2015/revision2">'
+    '<fileVersion appName="xl" lastEdited="7" lowestEdited="7" rupBuild="27328"/>'
+    '<workbookPr defaultThemeVersion="166925"/>'
+    '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    '<mc:Choice Requires="x15"><x15ac:absPath url="C:\\Users\\mia\\" '
+    'xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac"/></mc:Choice>'
+    '</mc:AlternateContent>'
+    '<xr:revisionPtr revIDLastSave="0" documentId="8_{6C3D}" xr6:coauthVersionLast="47" '
+    'xr6:coauthVersionMax="47" xr10:uidLastSave="{00000000-0000-0000-0000-000000000000}"/>'
+)
+
+
+def test_inject_keeps_an_excel_workbook_part_as_excel_wrote_it(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path
+) -> None:
+    """mc:Ignorable prefixes must survive: re-serialised XML would break them."""
+    path, summary = fresh(made, "openpyxl.xlsx", tmp_path)
+    files = parts(path)
+    book = files["xl/workbook.xml"].decode()
+    rest = book[book.index("<bookViews"):] if "<bookViews" in book else book[book.index("<sheets"):]
+    files["xl/workbook.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + _EXCEL_ROOT + rest
+    ).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    after = parts(write_summary(path, summary))
+    assert_only_gained(files, after, "Achievement summary")
+    assert _EXCEL_ROOT.encode() in after["xl/workbook.xml"]
+    assert load(tmp_path / "openpyxl.summary.xlsx").sheetnames[-1] == "Achievement summary"
