@@ -480,3 +480,11 @@ def test_inject_keeps_an_excel_workbook_part_as_excel_wrote_it(
     assert_only_gained(files, after, "Achievement summary")
     assert _EXCEL_ROOT.encode() in after["xl/workbook.xml"]
     assert load(tmp_path / "openpyxl.summary.xlsx").sheetnames[-1] == "Achievement summary"
+
+
+def test_inject_takes_an_analysis_and_is_deterministic(tmp_path: Path) -> None:
+    path = build_rich(tmp_path / "rich.xlsx")
+    analysis = analyze_workbook(path, AS_OF)
+    first = parts(write_summary(path, analysis, out=tmp_path / "a.xlsx"))
+    second = parts(write_summary(path, analysis.summary, out=tmp_path / "b.xlsx"))
+    assert first == second

@@ -17,7 +17,7 @@ called `=HYPERLINK(...)` stays text.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from xltrack.inject import add_sheet
 from xltrack.sheetparts import Cell, CellValue, ChartSpec, SheetLayout, render_layout
@@ -286,9 +286,16 @@ def _daily(out: _Builder, summary: Summary, row: int) -> None:
     )
 
 
+class _HasSummary(Protocol):
+    """An `analyze.Analysis` (typed structurally: analyze sits above this layer)."""
+
+    @property
+    def summary(self) -> Summary: ...
+
+
 def write_summary(
     path: str | Path,
-    summary: Summary,
+    summary: Summary | _HasSummary,
     *,
     out: str | Path | None = None,
     in_place: bool = False,
@@ -299,7 +306,7 @@ def write_summary(
 
     Args:
         path: the .xlsx/.xlsm the summary was built from.
-        summary: what to write (`build_summary` / `Analysis.summary`).
+        summary: what to write: a `Summary` or an `Analysis` (its `.summary`).
         out: where to write; default `NAME.summary.xlsx` next to the input.
         in_place: replace `path` itself atomically, keeping `NAME.bak.xlsx`.
         lang: "en" or "zh" for the sheet's labels and name.
@@ -313,5 +320,7 @@ def write_summary(
         UnreadableWorkbookError: the input is not a workbook package.
     """
     spec = spec or load_spec()
+    if not isinstance(summary, Summary):
+        summary = summary.summary
     parts = render_layout(layout_summary(summary, lang, spec))
     return add_sheet(path, parts, out=out, in_place=in_place, replace=sheet_names(spec))
