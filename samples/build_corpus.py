@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -67,7 +68,16 @@ def _rows(ws: Worksheet, rows: list[tuple[Any, ...]], start: int = 1) -> int:
 def _save(wb: openpyxl.Workbook, path: Path) -> None:
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
-    wb.save(path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    # Fixed zip timestamps, so that rebuilding the corpus leaves unchanged files unchanged.
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with now
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-06-01T09:00:00Z", data)
+            archive.writestr(zipfile.ZipInfo(info.filename, (2024, 6, 1, 0, 0, 0)), data)
 
 
 def zh_hans_source(path: Path) -> dict[str, Any]:
@@ -417,6 +427,33 @@ _XXE = (
 )
 
 
+_BROKEN_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Task ID'
+)
+_TASKS_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main"><sheetData>'
+    + "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>T{r:03d}</t></is></c>'
+        f'<c r="B{r}" t="inlineStr"><is><t>Task number {r}</t></is></c></row>'
+        for r in range(1, 400)
+    )
+    + "</sheetData></worksheet>"
+)
+
+
+def _flip_in_sheet(data: bytes) -> bytes:
+    """Corrupt the compressed bytes of the sheet part: the zip directory stays valid."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    body = bytearray(data)
+    for offset in range(info.compress_size // 3, info.compress_size // 3 + 40):
+        body[start + offset] ^= 0x5A
+    return bytes(body)
+
+
 def _ole2(extra: bytes) -> bytes:
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
     return header + b"\x00" * 512 + extra + b"\x00" * 1024
@@ -433,6 +470,8 @@ HOSTILE_FILES: dict[str, Callable[[], bytes]] = {
                                     + "EncryptedPackage".encode("utf-16-le")),
     "ods-renamed.xlsx": lambda: _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
                                       "content.xml": "<office:document-content/>"}),
+    "broken-sheet-xml.xlsx": lambda: _minimal_xlsx({"xl/worksheets/sheet1.xml": _BROKEN_SHEET}),
+    "bad-crc.xlsx": lambda: _flip_in_sheet(_minimal_xlsx({"xl/worksheets/sheet1.xml": _TASKS_SHEET})),
     "billion-laughs.xlsx": lambda: _minimal_xlsx({"xl/workbook.xml": _LAUGHS}),
     "external-entity.xlsx": lambda: _minimal_xlsx({"xl/worksheets/sheet1.xml": _XXE}),
 }

@@ -34,6 +34,8 @@ EXPECTED: list[tuple[str, type[WorkbookError], str]] = [
     ("legacy.xls", UnsupportedWorkbookError, ".xls"),
     ("encrypted.xlsx", UnreadableWorkbookError, "encrypted"),
     ("ods-renamed.xlsx", UnsupportedWorkbookError, "OpenDocument"),
+    ("broken-sheet-xml.xlsx", UnreadableWorkbookError, "corrupt (XmlError"),
+    ("bad-crc.xlsx", UnreadableWorkbookError, "Bad CRC"),
     ("billion-laughs.xlsx", UnreadableWorkbookError, "entit"),
     ("external-entity.xlsx", UnreadableWorkbookError, "entit"),
     ("empty-workbook.xlsx", UnrecognizedWorkbookError, "none of the five"),

@@ -392,5 +392,6 @@ def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
     Returns:
         An `UnreadableWorkbookError` naming the file (raise it `from exc`).
     """
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     return UnreadableWorkbookError(path, f"the workbook is corrupt ({reason[:200]})")
