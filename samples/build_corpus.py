@@ -353,7 +353,38 @@ def generated_style(path: Path) -> dict[str, Any]:
     }
 
 
+def two_row_header(path: Path) -> dict[str, Any]:
+    """A merged group header over sub-headers, an ID column of serial numbers, notes below."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    _rows(ws, [("任务分解", None, None, None, None),
+               ("序号", "任务内容", "计划时间", None, "完成情况"),
+               (None, None, "开始", "结束", None),
+               (1, "海报设计", dt.date(2024, 6, 1), dt.date(2024, 6, 5), "完成"),
+               (2, "达人合作", dt.date(2024, 6, 3), dt.date(2024, 6, 8), "延期2天"),
+               (),
+               ("备注:状态每周五更新",)])
+    ws.merge_cells("A1:E1")
+    ws.merge_cells("C2:D2")
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    ws.merge_cells("E2:E3")
+    _save(wb, path)
+    return {
+        "info": {},
+        "tables": {"tasks": {"sheet": "Sheet1", "header_row": 2, "rows": [4, 5], "records": [
+            {"task_id": "1", "task_name": "海报设计", "start_date": "2024-06-01", "end_date": "2024-06-05",
+             "status": "done"},
+            {"task_id": "2", "task_name": "达人合作", "start_date": "2024-06-03", "end_date": "2024-06-08",
+             "status": "delayed"}],
+            "columns": {"start_date": "C", "end_date": "D", "status": "E"}}},
+        "findings": [["sheet-missing", None, None]] * 4 + [["header-missing", "Sheet1", None]],
+    }
+
+
 CASES: dict[str, Callable[[Path], dict[str, Any]]] = {
+    "zh-two-row-header": two_row_header,
     "zh-hans-source": zh_hans_source,
     "zh-hant-stacked": zh_hant_stacked,
     "en-reordered": en_reordered,

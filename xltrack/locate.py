@@ -113,6 +113,8 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
         table, columns, score = hit
         located = Located(table, sheet, r, columns, score=score)
         found.append(located)
+        if r + 1 < len(grid) and _sub_header(grid[r + 1], located, index):
+            r += 1  # a second header row: 起止时间 over 开始 | 结束
         r = _read_body(grid, r + 1, located, index, spec)
     for located in found:
         # A row with one lone text cell that reads as a note or a title is not a record.
@@ -120,6 +122,25 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
         if notes:
             located.rows = [r for r in located.rows if r not in notes]
     return found
+
+
+def _sub_header(row: list[Any], table: Located, index: HeaderIndex) -> bool:
+    """Merge a second header row into `table` if every filled cell of it names a column."""
+    extra: dict[str, int] = {}
+    for c, value in enumerate(row):
+        if not _filled(value):
+            continue
+        hit = index.match(table.table, value) if type(value) is str else None
+        if hit is None:
+            return False
+        extra[hit[0]] = c
+    if not extra:
+        return False
+    taken = set(extra.values())
+    # A merged group header above the sub-headers ("起止时间" over start and end) gives way.
+    table.columns = {k: c for k, c in table.columns.items() if c not in taken or k in extra}
+    table.columns.update(extra)
+    return True
 
 
 def _filled(value: Any) -> bool:

@@ -294,6 +294,12 @@ class _Reader:
             split_daily_metric(data, len(rows))
         frame = build_frame(table, data, excel_rows)
         frame = self._derive(key, frame, frames)
+        if key == "evaluation":
+            # What the sheet says the rate is (typed or a cached value), for the checks to
+            # compare with actual/target; the `rate` column itself is always recomputed.
+            written = column_cells(transposed, located.columns.get("rate", len(transposed)), len(rows))
+            rates, _ = parse_column(written, "percent")
+            frame["rate_written"] = pd.Series(rates, dtype="float64").to_numpy()
         columns = {k: column_letter(c) for k, c in located.columns.items()}
         for spec_col in table.columns:
             # Dates read from a one-cell range point at that cell.
