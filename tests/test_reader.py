@@ -148,3 +148,19 @@ def test_reader_without_as_of_leaves_date_derived_columns_empty(spec: Spec) -> N
     frames = read_workbook(HANDMADE / "zh-hans-source.xlsx", spec)
     assert frames.tasks.data["days_late"].isna().all()
     assert not frames.tasks.data["overdue"].any()
+
+
+def test_reader_ignores_the_summary_sheet_xltrack_adds(tmp_path: Path, spec: Spec) -> None:
+    from xltrack.analyze import analyze_workbook
+    from xltrack.summary_sheet import write_summary
+
+    source = HANDMADE / "zh-hans-source.xlsx"
+    before = read_workbook(source, spec, as_of=AS_OF)
+    analysis = analyze_workbook(source, AS_OF, spec=spec)
+    out = write_summary(source, analysis, out=tmp_path / "with-summary.xlsx", lang="zh", spec=spec)
+    after = read_workbook(out, spec, as_of=AS_OF)
+    assert spec.label("summary_sheet", "zh") in after.sheet_order
+    for key in ("tasks", "daily", "issues", "evaluation"):
+        assert after.tables[key].sheet == before.tables[key].sheet
+        pd.testing.assert_frame_equal(after.tables[key].data, before.tables[key].data)
+    assert after.info == before.info

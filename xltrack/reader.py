@@ -118,7 +118,7 @@ class _Reader:
     def _skipped(self, sheet: str) -> bool:
         folded = fold(sheet)
         skip = {fold(STAMP_SHEET), "lists", "列表", "dashboard", "仪表盘"}
-        for key in ("lists", "dashboard"):
+        for key in ("lists", "dashboard", "summary_sheet"):
             if key in self.spec.labels:
                 skip |= {fold(self.spec.label(key, "en")), fold(self.spec.label(key, "zh"))}
         return folded in skip or sheet == STAMP_SHEET
