@@ -119,3 +119,11 @@ def test_labels_property_spacing_and_colons_do_not_matter(
     table, header, key = case
     hit = header_index(spec).match(table, f"{pad}{header}{pad}")
     assert hit is not None and hit[0] == key
+
+
+def test_labels_yaml_booleans_do_not_leak_into_aliases(spec: Spec) -> None:
+    # YAML 1.1 reads a bare `no` as False; the template quotes it.
+    aliases = {a for t in spec.tables.values() for c in t.columns for a in c.aliases}
+    aliases |= {a for values in spec.enums.values() for v in values for a in v.aliases}
+    assert not aliases & {"True", "False", "None"}
+    assert header_index(spec).match("tasks", "No") == ("task_id", False)

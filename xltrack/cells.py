@@ -104,6 +104,11 @@ _FULL = re.compile(rf"^{_Y}{_MD}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?$")
 _MONTH_DAY = re.compile(rf"^{_MD}$")
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _US = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$")
+# "6月10日(周一)", "2024.6.10 星期一", "Mon, Jun 10": the weekday adds nothing.
+_WEEKDAY = re.compile(
+    r"\s*[(（]?\s*(?:周|星期|礼拜)[一二三四五六日天]\s*[)）]?\s*$"
+    r"|^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+)
 _MONTHS = {
     name: i
     for i, names in enumerate(
@@ -157,7 +162,7 @@ def parse_date(value: Any, year: int | None = None) -> Parsed:
     if isinstance(value, (int, float)):
         day = from_serial(float(value))
         return Parsed(day, raw=raw_text(value)) if day else _fail(value)
-    text = _clean(value).casefold()
+    text = _WEEKDAY.sub("", _clean(value).casefold()).strip()
     for pattern in (_FULL, _COMPACT, _US):
         hit = pattern.match(text)
         if hit:
