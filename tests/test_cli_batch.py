@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from portfolio_fixtures import BROKEN, FORMULA_TEXT, GOOD, make_campaign_folder
 
 from xltrack import executors
 from xltrack.cli import cli
+from xltrack.cli.batch import _ProgressBar
 
 SHEETS = ["Campaigns", "Charts", "Metrics", "Tasks", "Issues", "Daily", "Findings",
           "Finding codes", "Trends", "Load report"]
@@ -142,3 +144,14 @@ def test_batch_workbook_opens_in_libreoffice(full_run: tuple[Result, Path], tmp_
     (copy,) = convert([out / "portfolio.xlsx"], tmp_path / "lo")
     book = openpyxl.load_workbook(copy, read_only=True)
     assert book.sheetnames == SHEETS
+
+
+def test_batch_progress_bar_draws_done_failed_and_rate() -> None:
+    stream = io.StringIO()
+    bar = _ProgressBar(stream)
+    bar(1, 0, 4)
+    bar(4, 1, 4)
+    bar.close()
+    text = stream.getvalue()
+    assert text.startswith("\r[") and text.endswith("\n")
+    assert "4/4 files, 1 failed" in text and "files/s" in text

@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import sys
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from portfolio_fixtures import BROKEN, GOOD, NESTED, make_campaign_folder
 
 import xltrack.portfolio as portfolio_module
+from xltrack import portfolio_sheet
 from xltrack.analyze import analyze_workbook
 from xltrack.discover import expand_paths
+from xltrack.errors import OutputError
 from xltrack.executors import ExecutorError
+from xltrack.export import export_tables
 from xltrack.portfolio import (
     FAILED,
     FileJob,
@@ -199,3 +204,31 @@ def test_analyze_many_empty_input_gives_empty_tables(tmp_path: Path) -> None:
     assert result.to_dict() == {"campaigns": [], "failed": []}
     assert all(df.empty for df in result.tables().values())
     assert list(result.tasks.columns[:3]) == ["campaign_key", "campaign", "task_id"]
+
+
+def test_write_portfolio_streams_big_sheets_with_autofilter(
+    serial: Portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(portfolio_sheet, "TABLE_ROW_LIMIT", 1)
+    path = portfolio_sheet.write_portfolio(serial, tmp_path / "big.xlsx")
+    book = openpyxl.load_workbook(path)
+    tasks = book["Tasks"]
+    assert not tasks.tables and tasks.auto_filter.ref
+    assert tasks.max_row == len(serial.tasks) + 1
+    ids = [row[2] for row in tasks.iter_rows(min_row=2, values_only=True)]
+    assert ids == list(serial.tasks["task_id"])
+
+
+def test_write_portfolio_bad_folder_raises_output_error(serial: Portfolio, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="cannot write"):
+        portfolio_sheet.write_portfolio(serial, tmp_path / "missing" / "p.xlsx")
+
+
+def test_export_tables_without_pyarrow_names_the_extra(
+    serial: Portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(OutputError, match=r"xltrack\[parquet\]"):
+        export_tables(serial.tables(), tmp_path / "out")
+    written = export_tables(serial.tables(), tmp_path / "csv", formats=("csv",))
+    assert [p.name for p in written][:2] == ["campaigns.csv", "tasks.csv"]

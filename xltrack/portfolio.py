@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from xltrack.analyze import analyze_workbook
+from xltrack.codes import CODES
 from xltrack.discover import expand_paths
 from xltrack.errors import WorkbookError
 from xltrack.executors import run
@@ -119,7 +120,7 @@ def analyze_file(job: FileJob) -> FileResult:
 
 def _failed(job: FileJob, error: dict[str, str]) -> FileResult:
     finding = Finding(
-        code=error["code"] if error["code"].startswith("file-") else "file-unreadable",
+        code=error["code"] if error["code"] in CODES else "file-unreadable",
         params={"reason": error["message"]},
     )
     rows = finding_columns([finding], job.path)

@@ -216,7 +216,7 @@ class _Writer:
         })
         bar.set_title({"name": "Achievement by campaign"})
         bar.set_x_axis({"num_format": "0%", "min": 0})
-        bar.set_y_axis({"reverse": True})
+        bar.set_y_axis({"reverse": True, "interval_unit": 1 if n <= 80 else max(1, n // 60)})
         bar.set_legend({"none": True})
         bar.set_size({"width": 720, "height": min(4000, max(320, 22 * n + 120))})
         sheet.insert_chart(2, 0, bar)
@@ -239,7 +239,7 @@ class _Writer:
             "values": ["Finding codes", 1, 3, max(top, 1), 3], "data_labels": {"value": True},
         })
         col_bar.set_title({"name": "Most frequent finding codes"})
-        col_bar.set_y_axis({"reverse": True})
+        col_bar.set_y_axis({"reverse": True, "interval_unit": 1})
         col_bar.set_legend({"none": True})
         col_bar.set_size({"width": 720, "height": max(320, 26 * top + 120)})
         sheet.insert_chart(22, 12, col_bar)
