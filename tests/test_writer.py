@@ -1,0 +1,265 @@
+"""The generated workbook's structure, read back with openpyxl (LibreOffice judges values elsewhere)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from xltrack.cli import cli
+from xltrack.errors import OutputError, SpecError
+from xltrack.spec import Spec, default_template_path, load_spec
+from xltrack.writer import generate_workbook
+
+AS_OF = dt.date(2024, 6, 15)
+SHEETS_EN = ["Dashboard", "Campaign", "Tasks", "Daily", "Issues", "Evaluation", "Lists", "_xltrack"]
+
+
+def load(path: Path, **kwargs: Any) -> openpyxl.Workbook:
+    """openpyxl drops the data-bar extension it cannot model, and says so; nothing to fix."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*extension is not supported",
+                                category=UserWarning)
+        return openpyxl.load_workbook(path, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("writer") / "example.xlsx"
+    return generate_workbook(path, example=True, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def wb(example: Path) -> openpyxl.Workbook:
+    return load(example)
+
+
+@pytest.fixture(scope="module")
+def values(example: Path) -> openpyxl.Workbook:
+    return load(example, data_only=True)
+
+
+def header_row(ws: Any, row: int = 3) -> list[Any]:
+    return [c.value for c in ws[row] if c.value is not None]
+
+
+def test_writer_sheets_in_order_with_lists_and_meta_hidden(wb: openpyxl.Workbook) -> None:
+    assert wb.sheetnames == SHEETS_EN
+    states = {ws.title: ws.sheet_state for ws in wb}
+    assert [name for name, state in states.items() if state != "visible"] == ["Lists", "_xltrack"]
+    assert wb.active.title == "Dashboard"
+
+
+def test_writer_every_list_is_an_excel_table_with_spec_headers(
+    wb: openpyxl.Workbook, spec: Spec
+) -> None:
+    for key, sheet in (("tasks", "Tasks"), ("daily", "Daily"), ("issues", "Issues"),
+                       ("evaluation", "Evaluation")):
+        ws = wb[sheet]
+        table = ws.tables[f"tbl_{key}"]
+        labels = [c.label("en") for c in spec.table(key).laid_out]
+        last = openpyxl.utils.get_column_letter(len(labels))
+        assert table.ref == f"A3:{last}53"  # header on row 3, 50 rows (the default)
+        assert [c.name for c in table.tableColumns] == labels
+        assert header_row(ws) == labels
+        assert ws.freeze_panes == "A4"
+    campaign = wb["Campaign"]
+    assert set(campaign.tables) == {"tbl_goals", "tbl_budget_split"}
+
+
+def test_writer_drop_downs_come_from_named_lists(wb: openpyxl.Workbook) -> None:
+    ws = wb["Tasks"]
+    by_formula = {dv.formula1: dv for dv in ws.data_validations.dataValidation}
+    status = by_formula["list_task_status"]
+    assert str(status.sqref) == "H4:H53"
+    assert status.errorStyle in (None, "stop")
+    assert by_formula["list_phase"].errorStyle == "information"  # teams add their own phases
+    lists = wb["Lists"]
+    target = wb.defined_names["list_task_status"].attr_text
+    assert target == "Lists!$A$2:$A$5"
+    assert [lists[f"A{r}"].value for r in range(2, 6)] == ["Not started", "In progress", "Done",
+                                                          "Delayed"]
+
+
+def test_writer_defined_names_point_at_the_cells_formulas_use(
+    wb: openpyxl.Workbook, values: openpyxl.Workbook
+) -> None:
+    names = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
+    assert names["AsOf"] == "Dashboard!$B$3"
+    assert values["Dashboard"]["B3"].value == dt.datetime(2024, 6, 15)
+    sheet, cell = names["Budget"].split("!")
+    assert values[sheet][cell.replace("$", "")].value == 500000
+    rules = {}
+    for name in ("GreenAt", "YellowAt", "SolutionHours"):
+        sheet, cell = names[name].split("!")
+        rules[name] = values[sheet][cell.replace("$", "")].value
+    assert rules == {"GreenAt": 0.9, "YellowAt": 0.8, "SolutionHours": 48}
+
+
+def test_writer_stamps_template_id_and_version(wb: openpyxl.Workbook) -> None:
+    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert props["xltrack_template"] == "xltrack.campaign"
+    assert props["xltrack_template_version"] == 1
+    meta = {row[0]: row[1] for row in wb["_xltrack"].iter_rows(values_only=True)}
+    assert set(meta) == {"template_id", "template_version", "lang", "xltrack_version",
+                         "generated"}
+    assert (meta["template_id"], meta["template_version"], meta["lang"]) == (
+        "xltrack.campaign", 1, "en")
+    assert dt.datetime.fromisoformat(meta["generated"]).year >= 2024
+
+
+def test_writer_inputs_unlocked_formulas_locked_sheets_protected(
+    wb: openpyxl.Workbook, tmp_path: Path
+) -> None:
+    ws = wb["Tasks"]
+    assert ws.protection.sheet is True
+    assert ws["A4"].protection.locked is False  # T001
+    assert ws["K4"].value.startswith("=") and ws["K4"].protection.locked is True
+    assert wb["Dashboard"]["B3"].protection.locked is False  # the as-of date is an input
+    assert wb["Dashboard"]["B10"].protection.locked is True
+    loose = load(generate_workbook(tmp_path / "open.xlsx", protect=False))
+    assert not any(s.protection.sheet for s in loose)
+
+
+def test_writer_identifiers_stay_text(wb: openpyxl.Workbook, tmp_path: Path) -> None:
+    assert wb["Tasks"]["A4"].value == "T001"
+    assert wb["Tasks"]["A4"].number_format == "@"
+    path = generate_workbook(tmp_path / "ids.xlsx", data={"tasks": [{"task_id": "007"}]})
+    cell = load(path)["Tasks"]["A4"]
+    assert (cell.value, cell.data_type) == ("007", "s")
+
+
+def test_writer_user_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
+    evil = '=HYPERLINK("http://example.com","click")'
+    path = generate_workbook(tmp_path / "eq.xlsx", name="=1+1",
+                             data={"tasks": [{"task_id": "T1", "task_name": evil}]})
+    with zipfile.ZipFile(path) as z:
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets"))
+    assert "HYPERLINK" in sheets
+    assert not re.search(r"<f>[^<]*HYPERLINK", sheets)
+    assert not re.search(r"<f>1\+1</f>", sheets)
+    ws = load(path, data_only=True)["Tasks"]
+    assert ws["B4"].value == evil
+
+
+def test_writer_cached_values_are_the_computed_ones(values: openpyxl.Workbook) -> None:
+    tasks = values["Tasks"]
+    # T002 ended 2024-06-08, delayed: 7 days late at the pinned 2024-06-15.
+    assert [tasks[f"{c}5"].value for c in "JKL"] == [6, 7, "OVERDUE"]
+    assert [tasks[f"{c}4"].value for c in "JKL"] == [5, None, None]  # done: not late
+    rates = [values["Evaluation"][f"D{r}"].value for r in (4, 5, 6)]
+    assert [round(r * 100) for r in rates] == [117, 93, 120]
+    daily = values["Daily"]
+    assert [daily[f"{c}4"].value for c in "EFGH"] == [0.76, "Red", 50000, 38000]
+    assert [daily[f"{c}5"].value for c in "EFGH"] == [0.84, "Yellow", 100000, 80000]
+    dash = {r[0]: r[1] for r in values["Dashboard"].iter_rows(min_row=4, max_row=20,
+                                                              max_col=2, values_only=True)}
+    assert (dash["Done"], dash["Total"], dash["Overdue tasks"]) == (1, 3, 1)
+    assert dash["Open high-severity issues"] == 0  # Q002 is high but resolved
+    assert dash["Budget"] == 500000
+
+
+def test_writer_blank_rows_cache_empty_not_zero(values: openpyxl.Workbook,
+                                                wb: openpyxl.Workbook) -> None:
+    assert wb["Tasks"]["J40"].value.startswith("=IF(")
+    for sheet, cell in (("Tasks", "J40"), ("Tasks", "L40"), ("Daily", "G30"),
+                        ("Issues", "H30"), ("Evaluation", "D30")):
+        assert values[sheet][cell].value in (None, ""), (sheet, cell)
+
+
+def test_writer_conditional_formats_refer_to_their_own_sheet(wb: openpyxl.Workbook) -> None:
+    for ws in wb:
+        for rng in ws.conditional_formatting:
+            for rule in rng.rules:
+                for formula in rule.formula or []:
+                    assert "!" not in formula, (ws.title, formula)
+    rules = [f for rng in wb["Tasks"].conditional_formatting for r in rng.rules
+             for f in r.formula or []]
+    assert '$L4<>""' in rules  # overdue rows
+    assert '$H4="Delayed"' in rules
+
+
+def test_writer_chinese_workbook_uses_source_labels(tmp_path: Path) -> None:
+    path = generate_workbook(tmp_path / "zh.xlsx", lang="zh", example=True, as_of=AS_OF)
+    book = load(path)
+    assert book.sheetnames[:3] == ["仪表盘", "活动信息", "任务分解"]
+    assert [book["任务分解"][f"H{r}"].value for r in (4, 5, 6)] == ["已完成", "滞后", "进行中"]
+    assert [book["问题风险"][f"E{r}"].value for r in (4, 5)] == ["中", "高"]
+    assert book["_xltrack"]["B3"].value == "zh"
+
+
+def test_writer_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"precious")
+    with pytest.raises(OutputError, match="already exists"):
+        generate_workbook(path)
+    assert path.read_bytes() == b"precious"
+    generate_workbook(path, force=True)
+    assert zipfile.is_zipfile(path)
+    with pytest.raises(OutputError, match="does not exist"):
+        generate_workbook(tmp_path / "no" / "x.xlsx")
+
+
+def _variant(tmp_path: Path) -> Path:
+    data = yaml.safe_load(default_template_path().read_text(encoding="utf-8"))
+    data["id"] = "acme.campaign"
+    data["enums"]["phase"].append({"key": "teaser", "label": {"en": "Teaser", "zh": "悬念期"}})
+    data["tables"]["tasks"]["columns"].insert(
+        3, {"key": "channel", "type": "text", "width": 14,
+            "label": {"en": "Channel", "zh": "渠道"}})
+    path = tmp_path / "acme.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_writer_cli_new_writes_refuses_and_forces(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "c.xlsx"
+    first = runner.invoke(cli, ["new", str(out), "--example", "--lang", "zh", "--rows", "10"])
+    assert first.exit_code == 0, first.output
+    assert load(out)["任务分解"].tables["tbl_tasks"].ref.endswith("13")
+    again = runner.invoke(cli, ["new", str(out)])
+    assert again.exit_code == 3
+    assert "already exists" in again.output and "Traceback" not in again.output
+    forced = runner.invoke(cli, ["new", str(out), "--force", "--name", "Launch",
+                                 "--start", "2024-07-01", "--end", "2024-07-31",
+                                 "--budget", "1000"])
+    assert forced.exit_code == 0, forced.output
+    campaign = load(out, data_only=True)["Campaign"]
+    assert (campaign["B3"].value, campaign["B6"].value) == ("Launch", dt.datetime(2024, 7, 1))
+
+
+def test_writer_cli_new_with_team_template(tmp_path: Path) -> None:
+    runner = CliRunner()
+    template = _variant(tmp_path)
+    out = tmp_path / "acme.xlsx"
+    result = runner.invoke(cli, ["new", str(out), "--template", str(template), "--example"])
+    assert result.exit_code == 0, result.output
+    book = load(out)
+    assert header_row(book["Tasks"])[3] == "Channel"
+    lists = {col[0].value: [c.value for c in col[1:]] for col in book["Lists"].iter_cols()}
+    assert "Teaser" in lists["phase"]
+    assert book["_xltrack"]["B1"].value == "acme.campaign"
+    # the overdue formula follows its column and inputs even with a column inserted
+    assert book["Tasks"]["M5"].value.startswith("=IF(AND(G5<>")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\nversion: 1\ntables: {}\n", encoding="utf-8")
+    bad = runner.invoke(cli, ["new", str(tmp_path / "b.xlsx"), "--template", str(broken)])
+    assert bad.exit_code == 3
+    assert "broken.yaml" in bad.output and "Traceback" not in bad.output
+    assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_writer_spec_errors_are_spec_errors(tmp_path: Path) -> None:
+    spec = load_spec()
+    with pytest.raises(ValueError):
+        generate_workbook(tmp_path / "l.xlsx", lang="fr", spec=spec)
+    assert issubclass(SpecError, ValueError)

@@ -1,0 +1,74 @@
+"""`xltrack new OUT.xlsx`: write a formatted campaign-tracking workbook.
+
+Parses options, calls `generate_workbook`, prints the path. An existing file is
+never overwritten without --force; a bad --template is reported as one line
+naming the file and the problem (exit 3), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from xltrack.cli import cli, fail
+from xltrack.errors import XltrackError
+from xltrack.spec import load_spec
+from xltrack.writer import generate_workbook
+
+_DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
+
+
+@cli.command("new")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of headers, sheet names and drop-down values.")
+@click.option("--name", help="Campaign name.")
+@click.option("--owner", help="Campaign owner.")
+@click.option("--start", type=click.DateTime(_DATE_FORMATS), help="Campaign start (YYYY-MM-DD).")
+@click.option("--end", type=click.DateTime(_DATE_FORMATS), help="Campaign end (YYYY-MM-DD).")
+@click.option("--budget", type=click.FloatRange(min=0), help="Total budget.")
+@click.option("--rows", type=click.IntRange(1, 1_000_000), default=50, show_default=True,
+              help="Rows laid out in each list table.")
+@click.option("--example", is_flag=True,
+              help="Fill every table with the source's example campaign.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=str),
+              help="A team's own template definition (YAML).")
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+@click.pass_context
+def new(
+    ctx: click.Context,
+    out: str,
+    lang: str,
+    name: str | None,
+    owner: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    budget: float | None,
+    rows: int,
+    example: bool,
+    template: str | None,
+    force: bool,
+) -> None:
+    """Write a campaign-tracking workbook to OUT (.xlsx)."""
+    if start and end and end < start:
+        raise click.BadParameter("the end is before the start", param_hint="--end")
+    try:
+        spec = load_spec(template) if template else None
+        path = generate_workbook(
+            out,
+            lang=lang,
+            spec=spec,
+            name=name,
+            owner=owner,
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+            budget=budget,
+            rows=rows,
+            example=example,
+            force=force,
+        )
+    except XltrackError as err:
+        fail(err, ctx)
+        return
+    click.echo(f"wrote {path}")

@@ -1,0 +1,289 @@
+"""Write one list table: its Excel Table, rows, drop-downs and at-a-glance highlighting.
+
+Rows are written strictly in order (XlsxWriter constant_memory mode). Input
+cells come from a typed frame; formula cells get the spec's formula for their
+row and, as cached value, the derived value from xltrack/derive.py ("" where
+the row has no data, never XlsxWriter's default 0).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any, Union
+
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from xltrack.errors import SpecError
+from xltrack.layout import Grid, Layout, TableLayout, compile_formula, quote
+from xltrack.spec import ColumnSpec, Lang, Spec, TableSpec
+from xltrack.styles import DATA_BAR_COLOUR, Styles
+
+Target = Union[Worksheet, Grid]  # noqa: UP007 (runtime alias, py3.10)
+_EPOCH = pd.Timestamp("1899-12-30")
+_LABEL = re.compile(r"\{label:([A-Za-z_]+)\}")
+_NUMERIC = frozenset({"number", "money", "percent", "count"})
+
+
+def write_table_rows(
+    target: Target,
+    styles: Styles,
+    layout: Layout,
+    table: TableSpec,
+    placed: TableLayout,
+    frame: pd.DataFrame,
+    n_data: int,
+    *,
+    worksheet: Worksheet | None = None,
+    blanks: bool = False,
+) -> None:
+    """Header, Excel Table, data rows, validations and conditional formats of a table.
+
+    Args:
+        target: the worksheet (rows stream) or a Grid (small sheets, any order).
+        frame: the table's typed frame with derived columns (derive.py).
+        n_data: how many leading rows of `frame` hold data.
+        worksheet: the sheet behind `target` when it is a Grid.
+        blanks: write empty input cells explicitly (sheets without column formats).
+    """
+    ws = worksheet if worksheet is not None else target
+    assert isinstance(ws, Worksheet)
+    spec, lang = layout.spec, layout.lang
+    columns = table.laid_out
+    headers = [c.label(lang) for c in columns]
+    if len({h.casefold() for h in headers}) != len(headers):
+        raise SpecError(f"tables.{table.key}: two columns share a {lang} label")
+    add_table(ws, placed, headers, f"tbl_{table.key}")
+    header_fmt = styles.cell("header")
+    for col, text in zip(columns, headers):
+        target.write_string(placed.header_row, placed.cols[col.key], text, header_fmt)
+    cells = [_column_writer(target, styles, layout, table, placed, c, frame, n_data, blanks)
+             for c in columns]
+    for i in range(placed.n_rows):
+        row = placed.first_row + i
+        for write in cells:
+            write(row, i)
+    _validate(ws, spec, lang, table, placed)
+    _highlight(ws, styles, layout, table, placed)
+
+
+def _column_writer(
+    target: Target,
+    styles: Styles,
+    layout: Layout,
+    table: TableSpec,
+    placed: TableLayout,
+    col: ColumnSpec,
+    frame: pd.DataFrame,
+    n_data: int,
+    blanks: bool,
+) -> Callable[[int, int], None]:
+    """A function (row, index) writing this column's cell in that row."""
+    index = placed.cols[col.key]
+    fmt = styles.value(col.type, unlocked=col.is_input)
+    if col.formula is not None:
+        formula = compile_formula(col.formula, table, placed, layout)
+        cached = cached_values(layout.spec, layout.lang, col, frame[col.key], n_data)
+        write_formula = target.write_formula
+
+        def formula_cell(row: int, i: int) -> None:
+            value = cached[i] if i < n_data else ""
+            write_formula(row, index, formula % {"row": row + 1}, fmt, value)
+
+        return formula_cell
+    values = input_values(layout.spec, layout.lang, col, frame[col.key], n_data)
+    numeric = col.type == "date" or col.type in _NUMERIC
+    write = target.write_number if numeric else target.write_string
+    write_blank = target.write_blank
+
+    def input_cell(row: int, i: int) -> None:
+        value = values[i] if i < n_data else None
+        if value is None:
+            if blanks:
+                write_blank(row, index, None, fmt)
+        else:
+            write(row, index, value, fmt)
+
+    return input_cell
+
+
+def input_values(spec: Spec, lang: Lang, col: ColumnSpec, series: pd.Series, n: int) -> list[Any]:
+    """What to write in an input column: numbers (dates as serials), texts, or None."""
+    series = series.iloc[:n]
+    if col.type == "date":
+        serial = (series - _EPOCH) / pd.Timedelta(days=1)
+        return [None if math.isnan(v) else v for v in serial.astype("float64").tolist()]
+    if col.type in _NUMERIC:
+        return [None if math.isnan(v) else v for v in series.astype("float64").tolist()]
+    if col.type == "enum" and col.enum:
+        labels = {v.key: v.label(lang) for v in spec.enums[col.enum]}
+        return [None if _blank(v) else labels.get(v, v) for v in series.tolist()]
+    return [None if _blank(v) else str(v) for v in series.tolist()]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def cached_values(spec: Spec, lang: Lang, col: ColumnSpec, series: pd.Series, n: int) -> list[Any]:
+    """The value each formula cell computes, for the data written ("" when it shows nothing)."""
+    series = series.iloc[:n]
+    if col.type == "flag":
+        found = _LABEL.search(col.formula or "")
+        word = spec.label(found.group(1), lang) if found else "TRUE"
+        return [word if bool(v) else "" for v in series.tolist()]
+    if col.type == "enum" and col.enum:
+        labels = {v.key: v.label(lang) for v in spec.enums[col.enum]}
+        return ["" if _blank(v) else labels.get(v, v) for v in series.tolist()]
+    return [number_or_blank(v) for v in series.astype("float64").tolist()]
+
+
+def number_or_blank(value: float | None) -> float | int | str:
+    """A cached number: "" for missing, whole numbers as int (Excel writes 5, not 5.0)."""
+    if value is None or math.isnan(value):
+        return ""
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def write_value(target: Target, row: int, col: int, ctype: str, value: Any, fmt: Any) -> None:
+    """Write one form value by column type; an empty value leaves a formatted blank."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        target.write_blank(row, col, None, fmt)
+    elif ctype == "date":
+        stamp = pd.Timestamp(value)
+        target.write_number(row, col, (stamp - _EPOCH) / pd.Timedelta(days=1), fmt)
+    elif ctype in _NUMERIC:
+        target.write_number(row, col, float(value), fmt)
+    else:
+        target.write_string(row, col, str(value), fmt)
+
+
+def add_table(ws: Worksheet, placed: TableLayout, headers: list[str], name: str) -> None:
+    """An Excel Table (ListObject) over the header and data rows.
+
+    XlsxWriter refuses add_table() in constant_memory mode because it writes the
+    header cells itself, possibly out of row order. The table part only needs
+    the range and column names; we write the header cells ourselves, in order,
+    so the guard is lifted for this one call.
+    """
+    last_col = placed.first_col + len(headers) - 1
+    saved = ws.constant_memory
+    ws.constant_memory = 0
+    try:
+        status = ws.add_table(
+            placed.header_row, placed.first_col, placed.last_row, last_col,
+            {"name": name, "style": "Table Style Light 1",
+             "columns": [{"header": h} for h in headers]},
+        )
+    finally:
+        ws.constant_memory = saved
+    if status != 0:
+        raise SpecError(f"cannot lay out table {name} (XlsxWriter status {status})")
+
+
+def _validate(ws: Worksheet, spec: Spec, lang: Lang, table: TableSpec, placed: TableLayout) -> None:
+    """Drop-downs for enum columns (through the Lists names) and date/number checks."""
+    for col in table.laid_out:
+        if not col.is_input:
+            continue
+        c = placed.cols[col.key]
+        cells = (placed.first_row, c, placed.last_row, c)
+        if col.type == "enum" and col.enum:
+            ws.data_validation(*cells, {
+                "validate": "list",
+                "source": f"=list_{col.enum}",
+                "error_type": "information" if col.open_enum else "stop",
+                "error_title": col.label(lang),
+            })
+        elif col.type == "date":
+            ws.data_validation(*cells, {
+                "validate": "date", "criteria": "between", "error_type": "warning",
+                "minimum": pd.Timestamp("2000-01-01").to_pydatetime(),
+                "maximum": pd.Timestamp("2099-12-31").to_pydatetime(),
+            })
+        elif col.type in _NUMERIC:
+            ws.data_validation(*cells, {
+                "validate": "decimal", "criteria": "between", "error_type": "warning",
+                "minimum": -1e12, "maximum": 1e12,
+            })
+
+
+def _highlight(ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec,
+               placed: TableLayout) -> None:
+    """Conditional formats on this sheet only: row states, traffic lights, pasted values."""
+    spec, lang = layout.spec, layout.lang
+    keys = set(placed.cols)
+    first, last = placed.first_row, placed.last_row
+    row_range = (first, placed.first_col, last, placed.first_col + len(placed.cols) - 1)
+
+    def ref(key: str) -> str:
+        return f"${placed.letter(key)}{first + 1}"
+
+    def rule(cells: tuple[int, int, int, int], formula: str, look: str) -> None:
+        ws.conditional_format(*cells, {"type": "formula", "criteria": formula,
+                                       "format": styles.look(look)})
+
+    def enum(name: str, key: str) -> str:
+        return quote(spec.enum_label(name, key, lang))
+
+    def column(key: str) -> tuple[int, int, int, int]:
+        return (first, placed.cols[key], last, placed.cols[key])
+
+    # Validation does not survive paste: flag values outside a closed drop-down.
+    for col in table.laid_out:
+        if col.type == "enum" and col.enum and col.is_input and not col.open_enum:
+            others = ",".join(f"{ref(col.key)}<>{enum(col.enum, v.key)}"
+                              for v in spec.enums[col.enum])
+            rule(column(col.key), f"=AND({ref(col.key)}<>\"\",{others})", "invalid")
+    if table.key == "tasks" and {"overdue", "status"} <= keys:
+        rule(row_range, f'={ref("overdue")}<>""', "overdue")
+        rule(row_range, f'={ref("status")}={enum("task_status", "delayed")}', "delayed")
+        rule(row_range, f'={ref("status")}={enum("task_status", "done")}', "done")
+    if table.key == "issues" and {"severity", "resolution"} <= keys:
+        rule(row_range, f'=AND({ref("severity")}={enum("severity", "high")},'
+                        f'{ref("resolution")}<>{enum("resolution", "resolved")})', "high_open")
+        rule(row_range, f'={ref("resolution")}={enum("resolution", "resolved")}', "done")
+    if "sla_breach" in keys:
+        rule(column("sla_breach"), f'={ref("sla_breach")}<>""', "red")
+    if "light" in keys:
+        for light in ("green", "yellow", "red"):
+            rule(column("light"), f'={ref("light")}={enum("light", light)}', light)
+    if table.key == "evaluation" and "rate" in keys:
+        _rate_lights(ws, styles, layout, column("rate"), ref("rate"))
+        ws.conditional_format(*column("rate"), {
+            "type": "data_bar", "bar_color": DATA_BAR_COLOUR,
+            "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1.5})
+
+
+def _rate_lights(ws: Worksheet, styles: Styles, layout: Layout,
+                 cells: tuple[int, int, int, int], cell: str) -> None:
+    """Traffic-light fills on achievement rates (the thresholds are copied from the rules
+    because conditional formats may only refer to their own sheet)."""
+    rules = layout.spec.rules
+    green, yellow = f"{cell}>={rules.green_at}", f"{cell}>={rules.yellow_at}"
+    for look, test in (("green", green), ("yellow", f"{yellow},NOT({green})"),
+                       ("red", f"NOT({yellow})")):
+        ws.conditional_format(*cells, {
+            "type": "formula", "criteria": f"=AND(ISNUMBER({cell}),{test})",
+            "format": styles.look(look)})
+
+
+def print_setup(ws: Worksheet, header_row: int | None) -> None:
+    """Landscape A4, fit to one page wide, header row repeated on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_footer("&L&A&R&P / &N")
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+
+
+def protect_sheet(ws: Worksheet) -> None:
+    """Protect without a password: formulas locked, inputs editable, filters usable."""
+    ws.protect("", {
+        "format_columns": True, "format_rows": True, "autofilter": True, "sort": True,
+        "select_locked_cells": True, "select_unlocked_cells": True,
+    })

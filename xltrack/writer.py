@@ -1,0 +1,308 @@
+"""Generate a campaign-tracking workbook from the template: `generate_workbook()`.
+
+One sheet per table (a Dashboard first, the Campaign form with its goals and
+budget blocks, Tasks, Daily, Issues, Evaluation), a hidden Lists sheet feeding
+the drop-downs, and a hidden `_xltrack` sheet stamping the template id and
+version. Every formula is written with the value it computes for the data it
+was written with (xltrack/derive.py), and every user text with write_string,
+so a leading "=" stays text. XlsxWriter's constant_memory mode keeps memory
+flat however many rows stream, at the price of writing each sheet in row order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from xltrack import derive
+from xltrack.dashboard import write_dashboard
+from xltrack.errors import OutputError
+from xltrack.layout import (
+    BLOCK_COL,
+    LIST_SHEETS,
+    RECORD_TABLES,
+    TITLE_ROW,
+    Grid,
+    Layout,
+    Records,
+    campaign_layout,
+    list_layout,
+    load_example,
+    sheet_names,
+    table_frame,
+)
+from xltrack.spec import LANGS, Lang, Spec, load_spec
+from xltrack.styles import Styles
+from xltrack.tables import print_setup, protect_sheet, write_table_rows, write_value
+
+_RULE_NAMES = (
+    ("GreenAt", "green_at"),
+    ("YellowAt", "yellow_at"),
+    ("SolutionHours", "issue_solution_hours"),
+    ("ResponseHours", "issue_response_hours"),
+)
+
+
+def generate_workbook(
+    path: str | os.PathLike[str],
+    *,
+    lang: str = "en",
+    spec: Spec | None = None,
+    template: str | os.PathLike[str] | None = None,
+    name: str | None = None,
+    owner: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    budget: float | None = None,
+    rows: int = 50,
+    example: bool = False,
+    force: bool = False,
+    as_of: dt.date | None = None,
+    protect: bool = True,
+    data: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write a formatted campaign-tracking workbook.
+
+    Args:
+        path: the .xlsx file to write.
+        lang: "en" or "zh": headers, sheet names, drop-down values.
+        spec: a loaded template; `template` (a YAML file) or the built-in one when None.
+        template: a team's template file, loaded with `load_spec`.
+        name, owner, start, end, budget: campaign form fields (override the example's).
+        rows: rows laid out in each list table (at least as many as there are records).
+        example: fill every table with the source's example campaign.
+        force: overwrite an existing file.
+        as_of: pin the Dashboard's as-of date; None writes `=TODAY()`.
+        protect: protect sheets (no password) so only input cells can be edited.
+        data: records to write instead of the example: {"campaign": {field: value},
+            "tasks": [ {column_key: value} ] or a DataFrame, ...}; enum columns hold keys.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: the file exists (without `force`) or cannot be written.
+        SpecError: the template is invalid or cannot lay out a workbook.
+        ValueError: `lang` or `rows` is out of range.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    if rows < 1:
+        raise ValueError("rows must be at least 1")
+    spec = spec if spec is not None else load_spec(Path(template) if template else None)
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(str(target), "is a folder, not a file")
+    if target.exists() and not force:
+        raise OutputError(str(target), "already exists (use force / --force to overwrite)")
+    if not target.parent.is_dir():
+        raise OutputError(str(target), f"folder {target.parent} does not exist")
+    language: Lang = "zh" if lang == "zh" else "en"
+    content: dict[str, Any] = load_example(spec, language) if example else {}
+    content.update(data or {})
+    info = dict(content.get("campaign") or {})
+    for key, value in (("name", name), ("owner", owner), ("start_date", start),
+                       ("end_date", end), ("budget", budget)):
+        if value is not None:
+            info[key] = value
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
+    try:
+        _write(tmp, spec, language, info, content, rows, as_of, protect)
+        os.replace(tmp, target)
+    except (OSError, XlsxWriterException) as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(str(target), f"cannot write: {exc}") from exc
+    return target
+
+
+def _write(
+    path: Path,
+    spec: Spec,
+    lang: Lang,
+    info: dict[str, Any],
+    content: dict[str, Records],
+    rows: int,
+    as_of: dt.date | None,
+    protect: bool,
+) -> None:
+    workbook = Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    try:
+        _fill(workbook, spec, lang, info, content, rows, as_of, protect)
+    except BaseException:
+        _discard(workbook)
+        raise
+    workbook.close()
+
+
+def _discard(workbook: Workbook) -> None:
+    """Drop a half-written workbook: its row temp files, and the close() it will never get."""
+    for ws in workbook.worksheets():
+        if ws.constant_memory and ws.row_data_filename:
+            ws._opt_close()
+            Path(ws.row_data_filename).unlink(missing_ok=True)
+    workbook.fileclosed = True
+
+
+def _fill(
+    workbook: Workbook,
+    spec: Spec,
+    lang: Lang,
+    info: dict[str, Any],
+    content: dict[str, Records],
+    rows: int,
+    as_of: dt.date | None,
+    protect: bool,
+) -> None:
+    styles = Styles(workbook)
+    layout = Layout(spec, lang, sheet_names(spec, lang))
+    today = as_of or dt.date.today()
+    frames = {key: table_frame(spec, spec.table(key), content.get(key)) for key in RECORD_TABLES}
+    campaign_layout(spec, layout, len(frames["goals"]), len(frames["budget_split"]))
+    for key in LIST_SHEETS:
+        list_layout(spec, layout, key, max(rows, len(frames[key])))
+    sheets = {key: workbook.add_worksheet(name) for key, name in layout.sheets.items()}
+    budget = _number(info.get("budget"))
+    derived = {
+        "goals": frames["goals"],
+        "budget_split": derive.derive_budget_split(frames["budget_split"], budget),
+        "tasks": derive.derive_tasks(frames["tasks"], today),
+        "daily": derive.derive_daily(frames["daily"], spec.rules),
+        "issues": derive.derive_issues(frames["issues"], today, spec.rules),
+        "evaluation": derive.derive_evaluation(frames["evaluation"]),
+    }
+    _write_lists(sheets["lists"], styles, layout)
+    _write_campaign(sheets["campaign"], styles, layout, info, derived)
+    for key in LIST_SHEETS:
+        ws = sheets[key]
+        table = spec.table(key)
+        placed = layout.tables[key]
+        ws.write_string(TITLE_ROW, 0, table.title(lang), styles.cell("title"))
+        for col in table.laid_out:
+            fmt = styles.value(col.type, unlocked=col.is_input)
+            ws.set_column(placed.cols[col.key], placed.cols[col.key], col.width or 12, fmt)
+        write_table_rows(ws, styles, layout, table, placed, derived[key], len(frames[key]))
+        ws.freeze_panes(placed.first_row, 0)
+        print_setup(ws, placed.header_row)
+    write_dashboard(sheets["dashboard"], styles, layout, derived, info, as_of, today)
+    _write_meta(sheets["meta"], spec, lang)
+    for ws in sheets.values():
+        if protect:
+            protect_sheet(ws)
+    sheets["dashboard"].activate()
+    for name, formula in sorted(layout.names.items()):
+        workbook.define_name(name, formula)
+    workbook.set_properties({"title": spec.title(lang), "subject": str(info.get("name") or "")})
+    workbook.set_custom_property("xltrack_template", spec.id)
+    workbook.set_custom_property("xltrack_template_version", spec.version)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _write_campaign(
+    ws: Worksheet, styles: Styles, layout: Layout, info: dict[str, Any], derived: dict[str, Any]
+) -> None:
+    spec, lang = layout.spec, layout.lang
+    form = spec.table("campaign")
+    grid = Grid()
+    grid.put(TITLE_ROW, 0, "write_string", form.title(lang), styles.cell("title"))
+    for col in form.laid_out:
+        row, value_col = layout.form_cells[col.key]
+        grid.put(row, 0, "write_string", col.label(lang), styles.cell("label"))
+        fmt = styles.value(col.type, unlocked=True)
+        write_value(grid, row, value_col, col.type, info.get(col.key), fmt)
+    for name, key in (("Budget", "budget"), ("CampaignStart", "start_date"),
+                      ("CampaignEnd", "end_date")):
+        if key in layout.form_cells:
+            layout.define(name, layout.sheets["campaign"], *layout.form_cells[key])
+    widths = {0: 26.0, 1: 40.0, 2: 2.0}
+    for key in ("goals", "budget_split"):
+        table = spec.table(key)
+        placed = layout.tables[key]
+        grid.put(placed.header_row - 1, BLOCK_COL, "write_string", table.title(lang),
+                 styles.cell("subtitle"))
+        write_table_rows(grid, styles, layout, table, placed, derived[key],
+                         len(derived[key]), worksheet=ws, blanks=True)
+        for col in table.laid_out:
+            index = placed.cols[col.key]
+            widths[index] = max(widths.get(index, 0), col.width or 12)
+    for index, width in widths.items():
+        ws.set_column(index, index, width)
+    grid.flush(ws)
+    print_setup(ws, None)
+
+
+def _write_lists(ws: Worksheet, styles: Styles, layout: Layout) -> None:
+    """Drop-down sources (one column per enum) and the rule cells, behind defined names."""
+    spec, lang = layout.spec, layout.lang
+    sheet = layout.sheets["lists"]
+    enums = list(spec.enums)
+    header = styles.cell("header")
+    for j, enum in enumerate(enums):
+        ws.write_string(0, j, enum, header)
+        ws.set_column(j, j, 16)
+    rule_col = len(enums) + 1
+    ws.write_string(0, rule_col, "rule", header)
+    ws.write_string(0, rule_col + 1, "value", header)
+    ws.set_column(rule_col, rule_col, 22)
+    depth = max(max(len(v) for v in spec.enums.values()), len(_RULE_NAMES))
+    for i in range(depth):
+        for j, enum in enumerate(enums):
+            labels = spec.enum_labels(enum, lang)
+            if i < len(labels):
+                ws.write_string(i + 1, j, labels[i])
+        if i < len(_RULE_NAMES):
+            name, key = _RULE_NAMES[i]
+            ws.write_string(i + 1, rule_col, name)
+            ws.write_number(i + 1, rule_col + 1, float(getattr(spec.rules, key)))
+            layout.define(name, sheet, i + 1, rule_col + 1)
+    for j, enum in enumerate(enums):
+        layout.define(f"list_{enum}", sheet, 1, j, len(spec.enums[enum]))
+    ws.hide()
+
+
+def _write_meta(ws: Worksheet, spec: Spec, lang: Lang) -> None:
+    """The stamp readers rely on: key/value rows in A:B."""
+    try:
+        version = metadata.version("xltrack")
+    except metadata.PackageNotFoundError:
+        version = "0+unknown"
+    generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    rows: list[tuple[str, str | int]] = [
+        ("template_id", spec.id),
+        ("template_version", spec.version),
+        ("lang", lang),
+        ("xltrack_version", version),
+        ("generated", generated),
+    ]
+    for i, (key, value) in enumerate(rows):
+        ws.write_string(i, 0, key)
+        if isinstance(value, int):
+            ws.write_number(i, 1, value)
+        else:
+            ws.write_string(i, 1, value)
+    ws.set_column(0, 1, 20)
+    ws.hide()
+
