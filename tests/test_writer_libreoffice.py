@@ -1,0 +1,115 @@
+"""LibreOffice recalculates generated workbooks: its results must equal what xltrack cached.
+
+One soffice call recalculates the en and zh example workbooks and the empty
+en and zh templates, all pinned to an as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from libreoffice import needs_soffice, recalculate
+
+from xltrack.layout import load_example
+from xltrack.spec import Lang, Spec, load_spec
+from xltrack.writer import generate_workbook
+
+pytestmark = [needs_soffice, pytest.mark.libreoffice]
+
+AS_OF = dt.date(2024, 6, 15)
+ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
+CASES: dict[str, tuple[Lang, bool]] = {"example-en": ("en", True), "example-zh": ("zh", True),
+         "empty-en": ("en", False), "empty-zh": ("zh", False)}
+
+
+def load(path: Path, **kwargs: Any) -> openpyxl.Workbook:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*extension is not supported",
+                                category=UserWarning)
+        return openpyxl.load_workbook(path, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """name -> (generated file, LibreOffice's recalculated copy)."""
+    folder = tmp_path_factory.mktemp("lo")
+    made = [generate_workbook(folder / f"{name}.xlsx", lang=lang, example=example, as_of=AS_OF)
+            for name, (lang, example) in CASES.items()]
+    done = recalculate(made, folder / "out")
+    return {name: (src, out) for name, src, out in zip(CASES, made, done)}
+
+
+def _comparable(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return round(float(value), 9)
+    return value
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_writer_lo_no_error_values(books: dict[str, tuple[Path, Path]], name: str) -> None:
+    computed = load(books[name][1], data_only=True)
+    errors = [(ws.title, c.coordinate, c.value) for ws in computed for row in ws.iter_rows()
+              for c in row if isinstance(c.value, str) and c.value.startswith(ERRORS)]
+    assert errors == []
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_writer_lo_cached_values_equal_libreoffice(
+    books: dict[str, tuple[Path, Path]], name: str
+) -> None:
+    source, out = books[name]
+    formulas, cached, computed = load(source), load(source, data_only=True), load(out, data_only=True)
+    checked, wrong = 0, []
+    for ws in formulas:
+        for row in ws.iter_rows():
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    continue
+                checked += 1
+                mine = _comparable(cached[ws.title][cell.coordinate].value)
+                theirs = _comparable(computed[ws.title][cell.coordinate].value)
+                if mine != theirs:
+                    wrong.append((ws.title, cell.coordinate, cell.value, mine, theirs))
+    assert checked > 500
+    assert wrong == []
+
+
+@pytest.mark.parametrize("name", ["example-en", "example-zh"])
+def test_writer_lo_example_rates(books: dict[str, tuple[Path, Path]], name: str,
+                                 spec: Spec) -> None:
+    lang = CASES[name][0]
+    sheet = spec.table("evaluation").sheet
+    assert sheet is not None
+    ws = load(books[name][1], data_only=True)[sheet(lang)]
+    assert [round(ws[f"D{r}"].value * 100) for r in (4, 5, 6)] == [117, 93, 120]
+
+
+@pytest.mark.parametrize("name", ["example-en", "example-zh"])
+def test_writer_lo_dashboard_counts_match_the_example(
+    books: dict[str, tuple[Path, Path]], name: str
+) -> None:
+    spec = load_spec()
+    lang = CASES[name][0]
+    example = load_example(spec, lang)
+    overdue = sum(1 for t in example["tasks"]
+                  if t["status"] != "done" and t["end_date"] < AS_OF)
+    open_high = sum(1 for i in example["issues"]
+                    if i["severity"] == "high" and i["resolution"] != "resolved")
+    ws = load(books[name][1], data_only=True)[spec.label("dashboard", lang)]
+    shown = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_row=20, max_col=2,
+                                              values_only=True) if r[0]}
+    assert overdue == 1 and open_high == 0  # T002 ended 6.8, delayed; Q002 high but resolved
+    assert shown[spec.label("overdue_count", lang)] == overdue
+    assert shown[spec.label("open_high_count", lang)] == open_high
+    assert shown[spec.enum_label("task_status", "done", lang)] == 1
