@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import platform
 import statistics
 import tempfile
@@ -100,11 +101,17 @@ def build_workbook(path: Path, tasks: int) -> None:
 
 
 def median_seconds(fn: Callable[[], Any], rounds: int) -> float:
+    """Median wall time; garbage collected before and paused during each call, as timeit does."""
     times = []
     for _ in range(rounds):
-        began = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - began)
+        gc.collect()
+        gc.disable()
+        try:
+            began = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - began)
+        finally:
+            gc.enable()
     return statistics.median(times)
 
 

@@ -408,9 +408,8 @@ def parse_column(
     """
     out = _fast_pass(values, column_type)
     notes: list[tuple[int, Parsed]] = []
-    for i, got in enumerate(out):
-        if got is not _SLOW:
-            continue
+    slow = [i for i, got in enumerate(out) if got is _SLOW] if _SLOW in out else []
+    for i in slow:
         parsed = _parse_one(values[i], column_type, year)
         out[i] = parsed.value
         if not parsed.ok or parsed.assumption:

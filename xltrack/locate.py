@@ -200,7 +200,7 @@ class FormField:
 
 
 def find_form(
-    grid: list[list[Any]], spec: Spec, index: HeaderIndex, skip: dict[int, set[int]]
+    grid: list[list[Any]], spec: Spec, index: HeaderIndex, skip: dict[int, frozenset[int]]
 ) -> dict[str, FormField]:
     """Table 1 written as label/value pairs: value right of its label, or below it.
 
@@ -214,11 +214,17 @@ def find_form(
         Field key -> the first value found for it (empty values included).
     """
     labels: dict[tuple[int, int], str] = {}
+    free: dict[tuple[frozenset[int], int], list[int]] = {}  # the columns left, per (taken, width)
     for r, row in enumerate(grid):
-        taken = skip.get(r, ())
-        for c, value in enumerate(row):
-            if c in taken:
-                continue
+        taken = skip.get(r)
+        if taken is None:
+            columns: Any = range(len(row))
+        else:
+            columns = free.get((taken, len(row)))
+            if columns is None:
+                columns = free[(taken, len(row))] = [c for c in range(len(row)) if c not in taken]
+        for c in columns:
+            value = row[c]
             if isinstance(value, str) and value.strip() and len(value) <= _MAX_HEADER_TEXT:
                 hit = index.match("campaign", value)
                 if hit is None:

@@ -33,10 +33,10 @@ from xltrack.cells import (
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
-from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame, empty_frame
+from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame
 from xltrack.labels import enum_index, fold, header_index
 from xltrack.locate import Located, column_letter, find_form, find_tables, split_cell
-from xltrack.records import build_frame, column_cells, split_daily_metric, split_ranges
+from xltrack.records import build_frame, column_cells, empty_typed, split_daily_metric, split_ranges
 from xltrack.source import Source, open_source, wrap_engine_error
 from xltrack.spec import ColumnSpec, Spec, load_spec
 
@@ -184,12 +184,12 @@ class _Reader:
         for sheet in names:
             if self._skipped(sheet):
                 continue
-            taken: dict[int, set[int]] = {}
+            taken: dict[int, frozenset[int]] = {}
             for table in located.values():
                 if table.sheet == sheet:
-                    cols = set(table.columns.values())
+                    cols = frozenset(table.columns.values())
                     for r in (table.header_row, *table.rows):
-                        taken.setdefault(r, set()).update(cols)
+                        taken[r] = taken[r] | cols if r in taken else cols
             fields = find_form(self.grid(sheet), self.spec, self.index, taken)
             filled = sum(1 for f in fields.values() if f.value is not None)
             if len(fields) >= 2 and (best is None or filled > best[0]):
@@ -265,7 +265,7 @@ class _Reader:
     def _read_table(self, key: str, located: Located | None, frames: CampaignFrames) -> TableFrame:
         table = self.spec.table(key)
         if located is None:
-            return TableFrame(key=key, data=empty_frame(table))
+            return TableFrame(key=key, data=empty_typed(table).copy())
         grid = self.grid(located.sheet)
         rows = [grid[r] for r in located.rows]
         excel_rows = [r + 1 for r in located.rows]
@@ -312,23 +312,26 @@ class _Reader:
         rows: list[int], ids: list[Any],
     ) -> list[str | None]:
         assert col.enum is not None
+        # Few distinct values in a long column: map each once.
         memo: dict[Any, str | None] = {}
-        out: list[str | None] = []
-        for i, value in enumerate(values):
-            if value is None or value == "":
-                out.append(None)
-                continue
-            if value not in memo:
-                text = parse_text(value).value
-                key = self.enums.key(col.enum, text) if text is not None else None
-                memo[value] = key if key is not None or not col.open_enum else str(text)
-            key = memo[value]
-            if key is None and parse_text(value).value is not None:
-                loc = Location(self.path, sheet, rows[i], letter, ids[i])
-                self.findings.append(
-                    Finding("cell-not-in-list", loc, {"raw": raw_text(value), "kind": col.enum})
-                )
-            out.append(key)
+        unknown: set[Any] = set()
+        for value in set(values):
+            text = parse_text(value).value
+            key = self.enums.key(col.enum, text) if text is not None else None
+            if key is None and text is not None:
+                if col.open_enum:
+                    key = str(text)
+                else:
+                    unknown.add(value)
+            memo[value] = key
+        out = [memo[v] for v in values]
+        if unknown:
+            for i, value in enumerate(values):
+                if value in unknown:
+                    loc = Location(self.path, sheet, rows[i], letter, ids[i])
+                    self.findings.append(
+                        Finding("cell-not-in-list", loc, {"raw": raw_text(value), "kind": col.enum})
+                    )
         return out
 
     def _derive(self, key: str, data: pd.DataFrame, frames: CampaignFrames) -> pd.DataFrame:

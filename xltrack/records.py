@@ -70,26 +70,29 @@ def build_frame(table: TableSpec, data: dict[str, list[Any]], rows: list[int]) -
     if not rows:
         return frame.copy()
     n = len(rows)
+    dtypes = frame.dtypes.to_dict()
     columns: dict[str, Any] = {}
     for col in table.laid_out:
         values = data.get(col.key)
-        dtype = frame[col.key].dtype
-        if values is None:
-            columns[col.key] = pd.Series([None] * n, dtype=object).astype(dtype) if dtype != bool \
-                else pd.Series([False] * n, dtype=bool)
-        elif col.type == "date":
+        dtype = dtypes[col.key]
+        if col.type == "date":
             # Ordinals through numpy: much faster than datetime64 from date objects.
-            ordinals = np.array([v.toordinal() if v is not None else 0 for v in values], dtype="int64")
+            ordinals = np.array(
+                [v.toordinal() if v is not None else 0 for v in values] if values else [0] * n,
+                dtype="int64",
+            )
             days = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[ns]")
             days[ordinals == 0] = np.datetime64("NaT")
-            columns[col.key] = pd.Series(days)
+            columns[col.key] = days
         elif dtype == "float64":
-            columns[col.key] = pd.Series(
-                np.array([np.nan if v is None else v for v in values], dtype="float64")
+            columns[col.key] = np.array(
+                [np.nan if v is None else v for v in values] if values else [np.nan] * n,
+                dtype="float64",
             )
         elif dtype == bool:
-            columns[col.key] = pd.Series([bool(v) for v in values], dtype=bool)
+            columns[col.key] = np.array([bool(v) for v in values] if values else [False] * n, dtype=bool)
         else:
-            columns[col.key] = pd.Series(values, dtype=object)
-    columns["row"] = pd.Series(rows, dtype="Int64")
+            # An explicit object Series: pandas 3 would infer its string dtype from an array.
+            columns[col.key] = pd.Series(values if values else [None] * n, dtype=object)
+    columns["row"] = pd.array(rows, dtype="Int64")
     return pd.DataFrame(columns)
