@@ -61,12 +61,34 @@ def write_table_rows(
         target.write_string(placed.header_row, placed.cols[col.key], text, header_fmt)
     cells = [_column_writer(target, styles, layout, table, placed, c, frame, n_data, blanks)
              for c in columns]
+    heights = row_heights(table, frame.iloc[:n_data])
     for i in range(placed.n_rows):
         row = placed.first_row + i
+        if i in heights:
+            ws.set_row(row, heights[i])
         for write in cells:
             write(row, i)
     _validate(ws, spec, lang, table, placed)
     _highlight(ws, styles, layout, table, placed)
+
+
+def row_heights(table: TableSpec, frame: pd.DataFrame) -> dict[int, float]:
+    """Heights (points) of rows whose wrapped text needs more than one line.
+
+    Excel and LibreOffice do not reliably grow a row for wrapped text in a file
+    that was never opened, so the writer sizes them: a CJK character counts as
+    two width units, and a line of Calibri 11 is 15 points.
+    """
+    lines = pd.Series(1, index=frame.index, dtype="int64")
+    for col in table.laid_out:
+        if col.type not in ("text", "id", "enum") or not col.is_input or col.key not in frame:
+            continue
+        text = frame[col.key].astype("string").fillna("")
+        units = text.str.len() + text.str.count(r"[\u2e80-\uffff]")
+        usable = max((col.width or 12) - 1.5, 1.0)
+        need = (units.astype("float64") / usable).apply(math.ceil).clip(lower=1)
+        lines = lines.where(lines >= need, need.astype("int64"))
+    return {int(i): 15.0 * int(n) for i, n in lines.items() if n > 1}
 
 
 def _column_writer(

@@ -197,6 +197,7 @@ def _fill(
         for col in table.laid_out:
             fmt = styles.value(col.type, unlocked=col.is_input)
             ws.set_column(placed.cols[col.key], placed.cols[col.key], col.width or 12, fmt)
+        ws.set_row(placed.header_row, 30)  # two lines of header (rows flush in order)
         write_table_rows(ws, styles, layout, table, placed, derived[key], len(frames[key]))
         ws.freeze_panes(placed.first_row, 0)
         print_setup(ws, placed.header_row)
