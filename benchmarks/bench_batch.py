@@ -31,7 +31,7 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, final
 
 import pandas as pd
 
@@ -91,7 +91,7 @@ def _timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
-def baseline(paths: list[Path]) -> float:
+def baseline(paths: list[Path]) -> tuple[float, float]:
     """Serial: read_excel(openpyxl, all sheets) + the same checks and summary, per file."""
     prepared: dict[int, CampaignFrames] = {}
     for v in range(VARIANTS):
@@ -106,15 +106,19 @@ def baseline(paths: list[Path]) -> float:
                 findings = frames.load_findings + run_checks(frames, AS_OF)
                 build_summary(frames, findings, AS_OF)
 
-    return _timed(run)
+    cpu = time.process_time()
+    wall = _timed(run)
+    return wall, time.process_time() - cpu
 
 
-def ours(paths: list[Path], jobs: int) -> float:
-    def run() -> None:
+def ours(paths: list[Path], jobs: int) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (parent + workers) of one batch."""
+    with _Tree(every=0.1) as tree:
+        start = time.perf_counter()
         result = analyze_many(paths, as_of=AS_OF, jobs=jobs)
-        assert len(result.campaigns) == len(paths), result.failed[:3]
-
-    return _timed(run)
+        wall = time.perf_counter() - start
+    assert len(result.campaigns) == len(paths), result.failed[:3]
+    return wall, tree.cpu_seconds
 
 
 def _cpu(fn: Callable[[], Any]) -> float:
@@ -156,39 +160,100 @@ def phases(path: Path, rounds: int = 15) -> dict[str, float]:
     return out
 
 
+def profile_packages(paths: list[Path]) -> list[tuple[str, float]]:
+    """Share of a worker's own time per package (xltrack module, pandas, numpy, ...)."""
+    import cProfile
+    import pstats
+
+    jobs = [FileJob(i, str(p), str(p.resolve()), AS_OF) for i, p in enumerate(paths)]
+    analyze_file(jobs[0])
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [analyze_file(j) for j in jobs])
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]  # pstats has no public accessor
+    shares: dict[str, float] = {}
+    for (filename, _, _), (_, _, own, _, _) in stats.items():
+        shares[_package(filename)] = shares.get(_package(filename), 0.0) + own
+    total = sum(shares.values()) or 1.0
+    ranked = sorted(shares.items(), key=lambda kv: -kv[1])
+    return [(name, value / total) for name, value in ranked[:10]]
+
+
+def _package(filename: str) -> str:
+    path = filename.replace("\\", "/")
+    if "/xltrack/" in path:
+        return "xltrack." + path.rsplit("/xltrack/", 1)[1].removesuffix(".py").replace("/", ".")
+    if "site-packages/" in path:
+        return path.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    if path.startswith(("~", "<")):
+        return "builtins (C calls)"
+    return "python stdlib"
+
+
 # -- memory: a child process per size, sampling the RSS of its whole process tree ----------
-def memory_probe(paths: list[Path], jobs: int) -> dict[str, float]:
-    import psutil
+@final
+class _Tree:
+    """Samples this process and all its descendants: peak RSS and CPU seconds used."""
 
-    me = psutil.Process()
-    peak = {"tree": 0.0, "parent": 0.0}
-    stop = threading.Event()
+    def __init__(self, every: float = 0.02) -> None:
+        import psutil
 
-    def sample() -> None:
-        while not stop.is_set():
+        self.psutil = psutil
+        self.me = psutil.Process()
+        self.every = every
+        self.peak_tree_mb = self.peak_parent_mb = 0.0
+        self.cpu: dict[int, float] = {}
+        self.start_cpu = self._own_cpu()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _own_cpu(self) -> float:
+        t = self.me.cpu_times()
+        return float(t.user + t.system)
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            self.sample()
+            time.sleep(self.every)
+
+    def sample(self) -> None:
+        try:
+            children = self.me.children(recursive=True)
+        except self.psutil.Error:
+            return
+        total = 0
+        for p in [self.me, *children]:
             try:
-                procs = [me, *me.children(recursive=True)]
-                total = 0
-                for p in procs:
-                    try:
-                        total += p.memory_info().rss
-                    except psutil.Error:
-                        pass
-                peak["tree"] = max(peak["tree"], total / 2**20)
-                peak["parent"] = max(peak["parent"], me.memory_info().rss / 2**20)
-            except psutil.Error:
+                total += p.memory_info().rss
+                if p.pid != self.me.pid:
+                    t = p.cpu_times()
+                    self.cpu[p.pid] = t.user + t.system
+            except self.psutil.Error:
                 pass
-            time.sleep(0.02)
+        self.peak_tree_mb = max(self.peak_tree_mb, total / 2**20)
+        self.peak_parent_mb = max(self.peak_parent_mb, self.me.memory_info().rss / 2**20)
 
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    start = time.perf_counter()
-    result = analyze_many(paths, as_of=AS_OF, jobs=jobs)
-    seconds = time.perf_counter() - start
-    stop.set()
-    thread.join()
+    def __enter__(self) -> _Tree:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU of this process since start plus the last seen CPU of every descendant."""
+        return self._own_cpu() - self.start_cpu + sum(self.cpu.values())
+
+
+def memory_probe(paths: list[Path], jobs: int) -> dict[str, float]:
+    with _Tree() as tree:
+        start = time.perf_counter()
+        result = analyze_many(paths, as_of=AS_OF, jobs=jobs)
+        seconds = time.perf_counter() - start
     return {"files": len(paths), "campaigns": len(result.campaigns), "tasks": len(result.tasks),
-            "seconds": seconds, "peak_tree_mb": peak["tree"], "peak_parent_mb": peak["parent"]}
+            "seconds": seconds, "peak_tree_mb": tree.peak_tree_mb,
+            "peak_parent_mb": tree.peak_parent_mb}
 
 
 def memory(cache: Path, tasks: int, sizes: tuple[int, ...], jobs: int) -> list[dict[str, float]]:
@@ -201,10 +266,13 @@ def memory(cache: Path, tasks: int, sizes: tuple[int, ...], jobs: int) -> list[d
     return out
 
 
-def report(args: argparse.Namespace, t: dict[str, float], mem: list[dict[str, float]],
-           prof: dict[str, float]) -> str:
+def report(args: argparse.Namespace, runs: dict[str, tuple[float, float]],
+           mem: list[dict[str, float]], prof: dict[str, float],
+           packages: list[tuple[str, float]]) -> str:
     n = args.files
-    rate = {k: n / v for k, v in t.items()}
+    rate = {k: n / wall for k, (wall, _) in runs.items()}
+    cores = {k: cpu / wall for k, (wall, cpu) in runs.items()}
+    cpu_ms = {k: cpu / n * 1e3 for k, (_, cpu) in runs.items()}
     r1, r2 = rate["jobs=1"] / rate["baseline"], rate["jobs=2"] / rate["baseline"]
     scale = rate["jobs=2"] / rate["jobs=1"]
     m200, m2000 = mem[0], mem[-1]
@@ -221,12 +289,19 @@ def report(args: argparse.Namespace, t: dict[str, float], mem: list[dict[str, fl
         "",
         "## Throughput (same run, same files)",
         "",
-        "| run | files/s | vs baseline |",
-        "|---|---|---|",
+        "| run | files/s | vs baseline | CPU ms per file | cores obtained (CPU/wall) |",
+        "|---|---|---|---|---|",
         (f"| baseline: serial `read_excel(openpyxl)` + run_checks + build_summary | "
-        f"{rate['baseline']:.1f} | 1.00x |"),
-        f"| xltrack batch, --jobs 1 | {rate['jobs=1']:.1f} | {r1:.2f}x |",
-        f"| xltrack batch, --jobs 2 | {rate['jobs=2']:.1f} | {r2:.2f}x |",
+         f"{rate['baseline']:.1f} | 1.00x | {cpu_ms['baseline']:.0f} | {cores['baseline']:.2f} |"),
+        (f"| xltrack batch, --jobs 1 | {rate['jobs=1']:.1f} | {r1:.2f}x | "
+         f"{cpu_ms['jobs=1']:.0f} | {cores['jobs=1']:.2f} |"),
+        (f"| xltrack batch, --jobs 2 | {rate['jobs=2']:.1f} | {r2:.2f}x | "
+         f"{cpu_ms['jobs=2']:.0f} | {cores['jobs=2']:.2f} |"),
+        "",
+        ("CPU ms per file counts the parent and every worker process; cores obtained "
+         "is how much CPU the run actually got per second of wall time. With 2 jobs "
+         "and a machine to ourselves it would approach 2; anything less is the machine's "
+         "other load (see the load averages), not the pool waiting on itself."),
         "",
         "1-minute load average before and after each run: "
         + ", ".join(f"{x:.1f}" for x in args.loads)
@@ -266,6 +341,12 @@ def report(args: argparse.Namespace, t: dict[str, float], mem: list[dict[str, fl
         f"{prof['analyze_file (+ batch reduction)']:.1f} ms; the rest is read_workbook, "
         "run_checks and build_summary, each called once per workbook."),
         "",
+        "## Profile of one worker by package (cProfile, own time, 20 workbooks)",
+        "",
+        "| package | share of a worker's time |",
+        "|---|---|",
+        *[f"| {name} | {share:.0%} |" for name, share in packages],
+        "",
     ]
     return "\n".join(lines)
 
@@ -290,16 +371,17 @@ def main() -> None:
     paths = build_cache(args.cache, max(args.files, *sizes), args.tasks)[: args.files]
     print(f"{len(paths)} workbooks in {args.cache}", file=sys.stderr)
     prof = phases(paths[0])
-    times: dict[str, float] = {}
+    packages = profile_packages(paths[:20])
+    runs: dict[str, tuple[float, float]] = {}
     loads = [os.getloadavg()[0]]
     for name, fn in (("baseline", lambda: baseline(paths)), ("jobs=1", lambda: ours(paths, 1)),
                      ("jobs=2", lambda: ours(paths, 2))):
-        times[name] = fn()
+        runs[name] = fn()
         loads.append(os.getloadavg()[0])
-        print(f"{name}: {times[name]:.1f} s", file=sys.stderr)
+        print(f"{name}: {runs[name][0]:.1f} s wall, {runs[name][1]:.1f} s CPU", file=sys.stderr)
     args.loads = loads
     mem = memory(args.cache, args.tasks, sizes, args.jobs_memory)
-    text = report(args, times, mem, prof)
+    text = report(args, runs, mem, prof, packages)
     args.out.write_text(text, encoding="utf-8")
     print(text)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import stat
 import zipfile
 from pathlib import Path
 
@@ -119,6 +120,11 @@ def test_batch_export_writes_parquet_and_csv(full_run: tuple[Result, Path]) -> N
     totals = {c["campaign"]: c["tasks"]["total"] for c in data["campaigns"]}
     assert tasks.groupby("campaign").size().to_dict() == {k: v for k, v in totals.items() if v}
     assert (folder / "campaigns.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    plain = folder / "plain.txt"
+    plain.write_text("x", encoding="utf-8")  # the mode any new file gets (umask)
+    for written in (folder / "tasks.parquet", folder / "tasks.csv", out / "portfolio.xlsx"):
+        assert stat.S_IMODE(written.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
     assert "春季新品促销" in (folder / "campaigns.csv").read_text(encoding="utf-8-sig")
 
 

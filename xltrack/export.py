@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -72,17 +71,14 @@ def _write(df: pd.DataFrame, path: str, fmt: str) -> None:
 
 
 def _atomic(path: Path, write: Any) -> None:
+    # A plain temp name (not mkstemp, whose 0600 mode would survive the rename).
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".xltrack-", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(str(path), f"cannot write: {exc.strerror or exc}") from exc
-    try:
-        write(tmp)
+        write(str(tmp))
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise OutputError(str(path), f"cannot write: {exc.strerror or exc}") from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

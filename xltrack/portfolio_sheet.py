@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -57,13 +57,12 @@ def write_portfolio(portfolio: Any, path: str | Path) -> Path:
     tables = portfolio.tables()
     biggest = max(len(df) for df in tables.values())
     folder = target.resolve().parent
+    if not folder.is_dir():
+        raise OutputError(str(target), f"cannot write: folder {folder} does not exist")
+    # A plain temp name (not mkstemp, whose 0600 mode would survive the rename).
+    tmp = folder / f".{target.stem}.{os.getpid()}.tmp.xlsx"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".xltrack-", suffix=".xlsx", dir=folder)
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(str(target), f"cannot write in {folder}: {exc.strerror or exc}") from exc
-    try:
-        book = xlsxwriter.Workbook(tmp, {
+        book = xlsxwriter.Workbook(str(tmp), {
             "constant_memory": biggest > TABLE_ROW_LIMIT,
             "strings_to_formulas": False, "strings_to_urls": False,
             "default_date_format": "yyyy-mm-dd", "nan_inf_to_errors": False,
@@ -71,11 +70,11 @@ def write_portfolio(portfolio: Any, path: str | Path) -> Path:
         _Writer(book, portfolio).write_all()
         book.close()
         os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(str(target), f"cannot write the workbook: {exc.strerror or exc}") from exc
+    except (OSError, XlsxWriterException) as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(str(target), f"cannot write the workbook: {exc}") from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return target
 
@@ -165,11 +164,14 @@ class _Writer:
             })
         for start in range(0, n, _CHUNK):
             block = df.iloc[start : min(n, start + _CHUNK)]
-            values = [self._cells(block[c]) for c in block.columns]
+            columns_out = [self._column(sheet, block[c]) for c in block.columns]
+            # Row by row: constant_memory flushes a row as soon as a later one is written.
             for offset in range(len(block)):
                 r = start + offset + 1
-                for c, column in enumerate(values):
-                    self._write(sheet, r, c, column[offset])
+                for c, (write, values) in enumerate(columns_out):
+                    value = values[offset]
+                    if value is not None:
+                        write(r, c, value)
 
     def _format(self, col: str, series: pd.Series, percent: frozenset[str]) -> Any:
         if pd.api.types.is_datetime64_any_dtype(series):
@@ -181,26 +183,19 @@ class _Writer:
         return None
 
     @staticmethod
-    def _cells(series: pd.Series) -> list[Any]:
+    def _column(sheet: Worksheet, series: pd.Series) -> tuple[Any, list[Any]]:
+        """The worksheet method for a column's dtype, and its cells (None = leave blank)."""
         if pd.api.types.is_datetime64_any_dtype(series):
-            return [None if pd.isna(v) else v.to_pydatetime() for v in series]
+            stamps = series.to_numpy(dtype=object)
+            return sheet.write_datetime, [None if v is pd.NaT else v for v in stamps]
         if pd.api.types.is_bool_dtype(series):
-            return [bool(v) for v in series]
-        return [None if _missing(v) else v for v in series.tolist()]
-
-    def _write(self, sheet: Worksheet, r: int, c: int, value: Any) -> None:
-        if value is None:
-            return
-        if isinstance(value, str):
-            sheet.write_string(r, c, value)
-        elif isinstance(value, bool):
-            sheet.write_boolean(r, c, value)
-        elif isinstance(value, (int, float)):
-            sheet.write_number(r, c, value)
-        elif hasattr(value, "year"):
-            sheet.write_datetime(r, c, value)
-        else:
-            sheet.write_string(r, c, str(value))
+            return sheet.write_boolean, series.tolist()
+        if pd.api.types.is_numeric_dtype(series):
+            numbers = series.astype("float64").tolist()
+            return sheet.write_number, [None if _missing(v) else v for v in numbers]
+        return sheet.write_string, [
+            v if isinstance(v, str) else None if _missing(v) else str(v) for v in series.tolist()
+        ]
 
     # -- charts -----------------------------------------------------------------------
     def _charts(self, sheet: Worksheet, campaigns: pd.DataFrame, codes: pd.DataFrame,
