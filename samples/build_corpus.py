@@ -383,7 +383,79 @@ def two_row_header(path: Path) -> dict[str, Any]:
     }
 
 
+def _generated(lang: str) -> openpyxl.Workbook:
+    """xltrack's own example workbook, opened for editing as another program would."""
+    from xltrack.writer import generate_workbook  # the corpus builder is a dev tool
+
+    buffer = HERE / f".generated-{lang}.xlsx"
+    generate_workbook(buffer, lang=lang, example=True, force=True, as_of=dt.date(2024, 6, 15))
+    try:
+        return openpyxl.load_workbook(buffer)
+    finally:
+        buffer.unlink()
+
+
+def generated_edited(path: Path) -> dict[str, Any]:
+    """Generated, then edited: a row deleted, rows typed below the table, a status pasted
+    past the drop-down, a formula column overwritten, a formula typed in an input cell,
+    sheets reordered (openpyxl keeps no cached values, like other Python tools)."""
+    wb = _generated("en")
+    tasks = wb["Tasks"]
+    tasks.delete_rows(5)  # T002 goes; T003 moves up to row 5
+    tasks["H5"] = "Blocked"  # not in the drop-down
+    tasks["K5"] = 99  # a typed number over the Days late formula
+    for r, (tid, status) in enumerate((("T010", "滞后2天"), ("T011", "Completed")), start=60):
+        for c, value in enumerate(
+            (tid, f"Added task {tid}", "Execution", "*Ops", dt.date(2024, 6, 12), "2024.6.14", None, status), 1
+        ):
+            if value is not None:
+                tasks.cell(r, c, value)
+    evaluation = wb["Evaluation"]
+    evaluation["C5"] = "=B5*0.9"
+    wb.move_sheet("Tasks", offset=4)
+    _save(wb, path)
+    return {
+        "info": {"name": "2024 summer new-product promotion", "owner": "*Manager",
+                 "start_date": "2024-06-01", "end_date": "2024-06-30", "budget": 500000.0},
+        "template": ["xltrack.campaign", 1],
+        "tables": {
+            "tasks": {"sheet": "Tasks", "header_row": 3, "rows": [4, 5, 60, 61], "records": [
+                {"task_id": "T001", "status": "done", "end_date": "2024-06-05", "days_late": None},
+                {"task_id": "T003", "status": None, "end_date": "2024-06-20", "days_late": 0.0},
+                {"task_id": "T010", "status": "delayed", "end_date": "2024-06-14", "days_late": 1.0},
+                {"task_id": "T011", "status": "done", "end_date": "2024-06-14", "days_late": None}]},
+            "evaluation": {"sheet": "Evaluation", "header_row": 3, "rows": [4, 5, 6], "records": [
+                {"metric": "Sales", "actual": 350000.0},
+                {"metric": "New members", "actual": 2700.0},
+                {"metric": "Social exposure", "actual": 1200000.0}]},
+        },
+        "findings": [["cell-not-in-list", "Tasks", "H5"]],
+    }
+
+
+def generated_old_version(path: Path) -> dict[str, Any]:
+    """Generated in Chinese by an older template version (the stamp says 0)."""
+    wb = _generated("zh")
+    meta = wb["_xltrack"]
+    for row in meta.iter_rows(min_col=1, max_col=2):
+        if row[0].value == "template_version":
+            row[1].value = 0
+    _save(wb, path)
+    return {
+        "info": {"name": "2024年夏季新品促销", "owner": "*经理", "start_date": "2024-06-01",
+                 "end_date": "2024-06-30", "budget": 500000.0},
+        "template": ["xltrack.campaign", 0],
+        "tables": {
+            "tasks": {"sheet": "任务分解", "header_row": 3, "rows": [4, 5, 6], "records": EXPECTED_TASKS},
+            "issues": {"sheet": "问题风险", "header_row": 3, "rows": [4, 5], "records": EXPECTED_ISSUES},
+        },
+        "findings": [["template-version", "_xltrack", None]],
+    }
+
+
 CASES: dict[str, Callable[[Path], dict[str, Any]]] = {
+    "en-generated-edited": generated_edited,
+    "zh-generated-old-version": generated_old_version,
     "zh-two-row-header": two_row_header,
     "zh-hans-source": zh_hans_source,
     "zh-hant-stacked": zh_hant_stacked,

@@ -76,6 +76,13 @@ def test_reader_corpus_tables(name: str, spec: Spec) -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
+def test_reader_corpus_template_stamp(name: str, spec: Spec) -> None:
+    frames = read_workbook(HANDMADE / f"{name}.xlsx", spec, as_of=AS_OF)
+    want = _expected(name).get("template", [None, None])
+    assert [frames.template_id, frames.template_version] == want
+
+
+@pytest.mark.parametrize("name", CASES)
 def test_reader_corpus_findings_flatten(name: str, spec: Spec) -> None:
     frames = read_workbook(HANDMADE / f"{name}.xlsx", spec, as_of=AS_OF)
     got = sorted(
