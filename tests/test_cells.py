@@ -13,6 +13,7 @@ from xltrack.cells import (
     from_serial,
     is_blank,
     parse_amount,
+    parse_column,
     parse_date,
     parse_date_range,
     parse_id,
@@ -226,3 +227,26 @@ def test_cells_property_parsers_never_raise(value: Any) -> None:
     for parse_d in (parse_date, parse_date_range):
         got = parse_d(value, 2024)
         assert got.ok or got.value is None
+
+
+cell_values = st.one_of(
+    st.none(), st.just(""), st.text(max_size=8), st.sampled_from(["-", "无", "N/A", "－", " 张三 ", "Bo"]),
+    st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False, width=32), dates,
+    st.datetimes(min_value=dt.datetime(1960, 1, 1), max_value=dt.datetime(2099, 1, 1)),
+)
+
+
+@given(st.lists(cell_values, max_size=12),
+       st.sampled_from(["text", "id", "date", "date_range", "number", "money", "count", "percent"]))
+def test_cells_property_parse_column_matches_the_cell_parsers(values: list[Any], column_type: str) -> None:
+    one = {"text": parse_text, "id": parse_id, "number": parse_amount, "money": parse_amount,
+           "count": parse_amount, "percent": parse_percent}
+    got, notes = parse_column(values, column_type, 2024)
+    for i, value in enumerate(values):
+        if column_type in ("date", "date_range"):
+            want = (parse_date if column_type == "date" else parse_date_range)(value, 2024)
+        else:
+            want = one[column_type](value)
+        assert got[i] == want.value, (value, column_type)
+        noted = dict(notes).get(i)
+        assert (noted is not None) == (not want.ok or bool(want.assumption)), (value, column_type)

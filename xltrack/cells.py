@@ -20,6 +20,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serials a date column may hold: 1954-10-03 .. 2119-01-10; other numbers are not dates.
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 _BLANKS = frozenset({"", "-", "--", "—", "——", "/", "n/a", "na", "none", "null", "无", "空"})
+# Placeholders as people type them, before width folding (full-width forms included).
+_BLANKS_AS_TYPED = _BLANKS | frozenset({"－", "－－", "／", "ｎ/ａ", "ｎａ", "―", "――", "一"})
 
 
 @dataclass(frozen=True)
@@ -425,9 +427,11 @@ def _fast_pass(values: list[Any], column_type: str) -> list[Any]:
     the cells the parsers must see. Inline expressions, as this runs for every cell."""
     slow, date, datetime = _SLOW, dt.date, dt.datetime
     if column_type == "text":
-        # Placeholders ("-", "N/A", "无") are at most 4 characters; longer text is text.
+        # Placeholders ("-", "N/A", "无") are at most 4 characters; longer text is text, and
+        # so is a short one that is no placeholder as typed (张三, Bo); the rest is parsed.
+        blanks = _BLANKS_AS_TYPED
         return [
-            s if type(v) is str and len(s := v.strip()) > 4
+            s if type(v) is str and (len(s := v.strip()) > 4 or (s and s.casefold() not in blanks))
             else None if v == "" or v is None else slow
             for v in values
         ]
