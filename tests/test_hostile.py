@@ -96,3 +96,22 @@ def test_hostile_source_lists_sheets_and_hidden_ones() -> None:
         assert list(source.sheets)[:2] == ["Campaign", "Tasks"]
         assert source.hidden == {"_xltrack"}
         assert source.sheets["Tasks"].startswith("xl/worksheets/")
+
+
+def test_hostile_cell_that_crashes_the_fast_engine_is_read_another_way(tmp_path: Path, spec: Spec) -> None:
+    # python-calamine panics (a BaseException) on a date-formatted -1e15; openpyxl reads it.
+    import openpyxl
+
+    path = tmp_path / "panic.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Task ID", "Task", "Owner", "End"])
+    ws.append(["T1", "Posters", "Bo", -1e15])
+    ws["D2"].number_format = "yyyy-mm-dd"
+    ws.append(["T2", "Print", "Cy", "2024-06-08"])
+    wb.save(path)
+    frames = read_workbook(path, spec)
+    assert frames.tasks.data["task_id"].tolist() == ["T1", "T2"]
+    assert [(f.code, f.location.cell) for f in frames.load_findings if f.code == "cell-unparsed"] == [
+        ("cell-unparsed", "D2")
+    ]

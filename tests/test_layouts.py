@@ -19,6 +19,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xltrack.errors import UnrecognizedWorkbookError
 from xltrack.labels import header_index
 from xltrack.reader import read_workbook
 from xltrack.spec import load_spec
@@ -154,3 +155,41 @@ def test_layouts_tables_found_by_headers_anywhere(layout: dict[str, Any]) -> Non
             values = [v.date() if isinstance(v, pd.Timestamp) else v for v in got.data[key].tolist()]
             assert values == [r[key] for r in spec["records"]], (table, key)
     assert [f for f in frames.load_findings if f.code in ("cell-unparsed", "cell-not-in-list")] == []
+
+
+WORDS = sorted({n for t in SPEC.tables.values() for c in t.columns for n in (c.label.zh, c.label.en)}
+               | {w for vs in SPEC.enums.values() for v in vs for w in (v.label.zh, v.label.en)})
+junk = st.one_of(
+    st.sampled_from(WORDS), st.text(st.characters(min_codepoint=32, exclude_categories=["Cs"]), max_size=12),
+    st.integers(-10**9, 10**9),
+    st.floats(allow_nan=True, allow_infinity=False), st.booleans(),
+    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2100, 1, 1)),
+    st.sampled_from(["=1/0", "=SUM(A1:A3)", "=A1+B1", "=FOO()", "=Sheet9!A1", "=A1*", "6.1-6.5", "30万"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cells=st.lists(st.tuples(st.integers(1, 25), st.integers(1, 10), junk), max_size=120),
+    header=st.sampled_from([None, "tasks", "daily", "issues", "evaluation", "campaign"]),
+)
+def test_layouts_any_grid_reads_or_is_unrecognized(
+    cells: list[tuple[int, int, Any]], header: str | None
+) -> None:
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    if header:  # a real header row over junk values exercises every parser
+        for c, col in enumerate(SPEC.table(header).columns, start=1):
+            sheet.cell(1, c, col.label.zh)
+    for row, col, value in cells:
+        sheet.cell(row, col, value)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "junk.xlsx"
+        wb.save(path)
+        try:
+            frames = read_workbook(path, SPEC, as_of=dt.date(2024, 6, 15))
+        except UnrecognizedWorkbookError as err:
+            assert str(path) in str(err)
+            return
+    for finding in frames.load_findings:
+        assert finding.message()  # every finding renders

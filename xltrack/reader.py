@@ -37,7 +37,13 @@ from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame
 from xltrack.labels import enum_index, fold, header_index
 from xltrack.locate import Located, column_letter, find_form, find_tables, split_cell
 from xltrack.records import build_frame, column_cells, empty_typed, split_daily_metric, split_ranges
-from xltrack.source import Source, open_source, wrap_engine_error
+from xltrack.source import (
+    Source,
+    is_engine_panic,
+    open_source,
+    read_sheet_slowly,
+    wrap_engine_error,
+)
 from xltrack.spec import ColumnSpec, Spec, load_spec
 
 STAMP_SHEET = "_xltrack"
@@ -103,9 +109,16 @@ class _Reader:
 
     def grid(self, sheet: str) -> list[list[Any]]:
         if sheet not in self.grids:
-            data = self.book.get_sheet_by_name(sheet)
-            grid = data.to_python(skip_empty_area=False)
-            for (r0, c0), (r1, c1) in data.merged_cell_ranges or []:
+            try:
+                data = self.book.get_sheet_by_name(sheet)
+                grid = data.to_python(skip_empty_area=False)
+                merged = data.merged_cell_ranges or []
+            except BaseException as exc:
+                # python-calamine panics on some out-of-range date cells; openpyxl copes.
+                if not is_engine_panic(exc):
+                    raise
+                grid, merged = read_sheet_slowly(self.path, sheet), []
+            for (r0, c0), (r1, c1) in merged:
                 # A value merged down one column (a phase over several tasks) belongs to
                 # every row; wide merges are titles and notes and stay in their first cell.
                 if c0 == c1 and r1 > r0 and r0 < len(grid) and c0 < len(grid[r0]):

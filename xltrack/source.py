@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -391,3 +392,31 @@ def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     return UnreadableWorkbookError(path, f"the workbook is corrupt ({reason[:200]})")
+
+
+def is_engine_panic(exc: BaseException) -> bool:
+    """True for a Rust panic surfacing from python-calamine (a BaseException, not an Exception)."""
+    return type(exc).__name__ == "PanicException"
+
+
+def read_sheet_slowly(path: str, sheet: str) -> list[list[Any]]:
+    """One sheet's values through openpyxl, for when the fast engine gives up on a cell.
+
+    Raises:
+        UnreadableWorkbookError: openpyxl cannot read the sheet either.
+    """
+    import openpyxl  # only for the rare sheet python-calamine cannot convert
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about the very cells that sent us here; they become findings.
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                rows = book[sheet].iter_rows(min_row=1, min_col=1, values_only=True)
+                return [list(row) for row in rows]
+            finally:
+                book.close()
+    except (KeyError, OSError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+        raise UnreadableWorkbookError(path, f"cannot read the sheet: {exc}", sheet=sheet) from exc
+
