@@ -18,7 +18,7 @@ from xltrack import portfolio_sheet
 from xltrack.analyze import analyze_workbook
 from xltrack.discover import expand_paths
 from xltrack.errors import OutputError
-from xltrack.executors import ExecutorError
+from xltrack.executors import ExecutorError, run_local
 from xltrack.export import export_tables
 from xltrack.portfolio import (
     FAILED,
@@ -232,3 +232,12 @@ def test_export_tables_without_pyarrow_names_the_extra(
         export_tables(serial.tables(), tmp_path / "out")
     written = export_tables(serial.tables(), tmp_path / "csv", formats=("csv",))
     assert [p.name for p in written][:2] == ["campaigns.csv", "tasks.csv"]
+
+
+def _die(item: int) -> int:
+    os._exit(1)  # a worker killed mid-batch (OOM killer, segfault)
+
+
+def test_run_local_dead_worker_is_an_executor_error() -> None:
+    with pytest.raises(ExecutorError, match="worker process died"):
+        list(run_local(_die, [1, 2, 3, 4], jobs=2))

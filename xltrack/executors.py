@@ -18,6 +18,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from xltrack.errors import XltrackError
@@ -104,19 +105,24 @@ def run_local(
     workers = min(jobs, len(items))
     size = chunk_size(len(items), workers)
     context = _context(preload or [func.__module__])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: set[Future[list[R]]] = set()
-        limit = workers * (1 + _IN_FLIGHT_PER_WORKER)
-        for chunk in _chunks(items, size):
-            if len(pending) >= limit:
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending: set[Future[list[R]]] = set()
+            limit = workers * (1 + _IN_FLIGHT_PER_WORKER)
+            for chunk in _chunks(items, size):
+                if len(pending) >= limit:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        yield from future.result()
+                pending.add(pool.submit(run_chunk, func, chunk))
+            while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield from future.result()
-            pending.add(pool.submit(run_chunk, func, chunk))
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield from future.result()
+    except BrokenProcessPool as exc:
+        raise ExecutorError(
+            "a worker process died (killed, or out of memory); try fewer --jobs"
+        ) from exc
 
 
 def run_dask(
