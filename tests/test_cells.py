@@ -13,7 +13,6 @@ from xltrack.cells import (
     from_serial,
     is_blank,
     parse_amount,
-    parse_column,
     parse_date,
     parse_date_range,
     parse_id,
@@ -21,6 +20,7 @@ from xltrack.cells import (
     parse_target_actual,
     parse_text,
 )
+from xltrack.records import parse_column
 
 D = dt.date
 YEAR = "year 2024 from the campaign"

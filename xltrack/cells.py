@@ -21,7 +21,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 _BLANKS = frozenset({"", "-", "--", "—", "——", "/", "n/a", "na", "none", "null", "无", "空"})
 # Placeholders as people type them, before width folding (full-width forms included).
-_BLANKS_AS_TYPED = _BLANKS | frozenset({"－", "－－", "／", "ｎ/ａ", "ｎａ", "―", "――", "一"})
+BLANKS_AS_TYPED = _BLANKS | frozenset({"－", "－－", "／", "ｎ/ａ", "ｎａ", "―", "――", "一"})
 
 
 @dataclass(frozen=True)
@@ -378,102 +378,6 @@ def parse_target_actual(value: Any) -> Parsed:
         return _fail(value)
     notes = [p.assumption for p in (target, actual) if p.assumption]
     return Parsed((metric, target.value, actual.value), raw=str(value), assumption="; ".join(notes) or None)
-
-
-# -- whole columns -----------------------------------------------------------------
-
-_KINDS = {
-    "date": "date", "date_range": "date range", "percent": "percentage",
-    "number": "number", "money": "amount", "count": "number", "id": "identifier", "text": "text",
-}
-
-
-def kind_of(column_type: str) -> str:
-    """The word a finding uses for a column type (date, amount, ...)."""
-    return _KINDS.get(column_type, column_type)
-
-
-def parse_column(
-    values: list[Any], column_type: str, year: int | None = None
-) -> tuple[list[Any], list[tuple[int, Parsed]]]:
-    """Parse one column of cells of one type, typed cells on a fast path.
-
-    Args:
-        values: the cells, as an engine returns them ("" or None when empty).
-        column_type: a spec column type (id, text, date, date_range, number, money,
-            count, percent).
-        year: the campaign's year, for dates typed without one.
-
-    Returns:
-        The parsed values (None when empty or unreadable) and, by position, every
-        `Parsed` that failed or made an assumption, for the caller to report.
-    """
-    out = _fast_pass(values, column_type)
-    notes: list[tuple[int, Parsed]] = []
-    slow = [i for i, got in enumerate(out) if got is _SLOW] if _SLOW in out else []
-    for i in slow:
-        parsed = _parse_one(values[i], column_type, year)
-        out[i] = parsed.value
-        if not parsed.ok or parsed.assumption:
-            notes.append((i, parsed))
-    return out, notes
-
-
-_SLOW: Any = object()
-
-
-def _fast_pass(values: list[Any], column_type: str) -> list[Any]:
-    """Typed cells (dates as dates, numbers as numbers, plain text) in one pass; `_SLOW` marks
-    the cells the parsers must see. Inline expressions, as this runs for every cell."""
-    slow, date, datetime = _SLOW, dt.date, dt.datetime
-    if column_type == "text":
-        # Placeholders ("-", "N/A", "无") are at most 4 characters; longer text is text, and
-        # so is a short one that is no placeholder as typed (张三, Bo); the rest is parsed.
-        blanks = _BLANKS_AS_TYPED
-        return [
-            s if type(v) is str and (len(s := v.strip()) > 4 or (s and s.casefold() not in blanks))
-            else None if v == "" or v is None else slow
-            for v in values
-        ]
-    if column_type == "id":
-        return [
-            (v.strip() or None) if type(v) is str else None if v is None else slow
-            for v in values
-        ]
-    if column_type == "date":
-        return [
-            v.date() if type(v) is datetime
-            else v if type(v) is date
-            else None if v == "" or v is None else slow
-            for v in values
-        ]
-    if column_type in ("number", "money", "count"):
-        return [
-            float(v) if type(v) is float or type(v) is int
-            else None if v == "" or v is None else slow
-            for v in values
-        ]
-    if column_type == "percent":
-        return [
-            float(v) if (type(v) is float or type(v) is int) and -2 <= v <= 2
-            else None if v == "" or v is None else slow
-            for v in values
-        ]
-    return [None if v == "" or v is None else slow for v in values]
-
-
-def _parse_one(value: Any, column_type: str, year: int | None) -> Parsed:
-    if column_type == "id":
-        return parse_id(value)
-    if column_type == "date":
-        return parse_date(value, year)
-    if column_type == "date_range":
-        return parse_date_range(value, year)
-    if column_type == "percent":
-        return parse_percent(value)
-    if column_type in ("number", "money", "count"):
-        return parse_amount(value)
-    return parse_text(value)
 
 
 def show_value(value: Any) -> str:

@@ -9,16 +9,24 @@ own cells, following references into other sheets and other formulas.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from xltrack.cells import show_value
-from xltrack.evaluate import ExcelError, FormulaError, column_index, evaluate
+from xltrack.evaluate import ExcelError, FormulaError, column_index, evaluate, shift_formula
 from xltrack.findings import Finding, Location
 from xltrack.frames import CampaignFrames
 from xltrack.labels import fold
 from xltrack.locate import Located, column_letter, split_cell
 from xltrack.source import Source
 from xltrack.spec import Spec
+
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
+_SHARED_MASTER = re.compile(rb"<c\b([^>]*)>\s*<f\b([^>]*\bt=\"shared\"[^>]*)>([^<]+)</f>")
+_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
+_SHARED_INDEX = re.compile(rb"\bsi=\"(\d+)\"")
 
 
 class WorkbookReader(Protocol):
@@ -62,7 +70,7 @@ def apply_input_formulas(
     for sheet, letters in wanted.items():
         cells = {
             (letter, row): text
-            for (letter, row), text in reader.source.formula_cells(sheet, set(letters)).items()
+            for (letter, row), text in formula_cells(reader.source, sheet, set(letters)).items()
             if row in letters[letter]
         }
         if cells:
@@ -126,7 +134,7 @@ class _Formulas:
         if name not in self.reader.source.sheets:
             raise FormulaError(f"no sheet named {sheet}")
         if name not in self.all:
-            self.all[name] = self.reader.source.formula_cells(name)
+            self.all[name] = formula_cells(self.reader.source, name)
         text = self.all[name].get((col, row))
         if text is not None:
             return self.value(name, col, row, text)
@@ -134,3 +142,75 @@ class _Formulas:
         r, c = row - 1, column_index(col) - 1
         value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
         return None if value == "" else value
+
+
+def formula_cells(
+    source: Source, sheet: str, letters: set[str] | None = None
+) -> dict[tuple[str, int], str]:
+    """Formulas on a sheet, (column letters, row) -> text without `=`.
+
+    Scans the sheet XML with a regular expression (no XML parser, so no entity
+    expansion; the parts were checked for DTDs on opening); shared formulas are
+    expanded for their dependent cells.
+
+    Args:
+        source: the opened workbook.
+        sheet: the sheet name.
+        letters: only cells in these columns; all when None.
+
+    Raises:
+        UnreadableWorkbookError: the sheet part is missing or corrupt.
+    """
+    part = source.sheets.get(sheet)
+    if not part or not source.has_part(part):
+        return {}
+    xml = source.read_part(part)
+    if b"<f" not in xml:
+        return {}
+    masters: dict[str, tuple[str, int, str]] = {}
+    shared = _SHARED_MASTER.finditer(xml) if b'"shared"' in xml else iter(())
+    for hit in shared:
+        ref = _CELL_REF.search(hit.group(1))
+        index = _SHARED_INDEX.search(hit.group(2))
+        if ref and index:
+            masters[index.group(1).decode()] = (
+                ref.group(1).decode(), int(ref.group(2)), _unescape(hit.group(3))
+            )
+    found: dict[tuple[str, int], str] = {}
+    for hit in _formula_hits(xml, letters):
+        ref = _CELL_REF.search(hit.group(1))
+        if ref is None:
+            continue
+        col, row = ref.group(1).decode(), int(ref.group(2))
+        if letters is not None and col not in letters:
+            continue
+        text = _unescape(hit.group(3) or b"")
+        index = _SHARED_INDEX.search(hit.group(2))
+        if not text and index and index.group(1).decode() in masters:
+            m_col, m_row, m_text = masters[index.group(1).decode()]
+            text = shift_formula(m_text, row - m_row, column_index(col) - column_index(m_col))
+        if text:
+            found[(col, row)] = text
+    return found
+
+
+_SHARED_INDEX = re.compile(rb"\bsi=\"(\d+)\"")
+def _formula_hits(xml: bytes, letters: set[str] | None) -> Iterator[re.Match[bytes]]:
+    """`_FORMULA_CELL` matches, only in the given columns when `letters` is set."""
+    if letters is None:
+        yield from _FORMULA_CELL.finditer(xml)
+        return
+    wanted = [x for x in letters if x.isascii() and x.isalpha()]
+    if not wanted:
+        return
+    # Writers put r= first in <c>; naming the wanted columns there lets the engine
+    # drop the other cells within a few bytes each.
+    columns = b"|".join(re.escape(x.encode()) for x in sorted(wanted))
+    pattern = re.compile(
+        rb'<c (r="(?:' + columns + rb')\d+"[^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)'
+    )
+    yield from pattern.finditer(xml)
+
+
+def _unescape(raw: bytes) -> str:
+    return html.unescape(raw.decode("utf-8", errors="replace"))

@@ -21,9 +21,7 @@ import python_calamine
 from xltrack import derive
 from xltrack.cells import (
     Parsed,
-    kind_of,
     parse_amount,
-    parse_column,
     parse_date,
     parse_date_range,
     parse_text,
@@ -36,7 +34,15 @@ from xltrack.formulas import apply_input_formulas
 from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame
 from xltrack.labels import enum_index, fold, header_index
 from xltrack.locate import Located, column_letter, find_form, find_tables, split_cell
-from xltrack.records import build_frame, column_cells, empty_typed, split_daily_metric, split_ranges
+from xltrack.records import (
+    build_frame,
+    column_cells,
+    empty_typed,
+    kind_of,
+    parse_column,
+    split_daily_metric,
+    split_ranges,
+)
 from xltrack.source import (
     Source,
     is_engine_panic,
@@ -75,6 +81,10 @@ def read_workbook(
             book = python_calamine.CalamineWorkbook.from_path(name)
         except (python_calamine.CalamineError, OSError, ValueError) as exc:
             raise wrap_engine_error(name, exc) from exc
+        except BaseException as exc:
+            if is_engine_panic(exc):
+                raise wrap_engine_error(name, exc) from exc
+            raise
         try:
             return _Reader(name, spec, as_of, source, book).read()
         except WorkbookError:

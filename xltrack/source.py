@@ -8,11 +8,9 @@ every third-party error becomes one of our `WorkbookError`s naming the file.
 
 from __future__ import annotations
 
-import html
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,7 +24,6 @@ from xltrack.errors import (
     UnsupportedWorkbookError,
     WorkbookError,
 )
-from xltrack.evaluate import column_index, shift_formula
 
 # Limits for one part and the whole archive; a real 10,000-task sheet is ~5 MB of XML.
 MAX_PART_BYTES = 256 * 1024 * 1024
@@ -42,10 +39,6 @@ _ZIP_EMPTY = b"PK\x05\x06"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<table|<head|<body|<meta|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
-_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
-_SHARED_MASTER = re.compile(rb"<c\b([^>]*)>\s*<f\b([^>]*\bt=\"shared\"[^>]*)>([^<]+)</f>")
-_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
-_SHARED_INDEX = re.compile(rb"\bsi=\"(\d+)\"")
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -106,54 +99,6 @@ class Source:
                 props[name] = (prop[0].text or "").strip()
         return props
 
-    def formula_cells(
-        self, sheet: str, letters: set[str] | None = None
-    ) -> dict[tuple[str, int], str]:
-        """Formulas on a sheet, (column letters, row) -> text without `=`.
-
-        Scans the sheet XML with a regular expression (no XML parser, so no entity
-        expansion; the parts were checked for DTDs on opening); shared formulas are
-        expanded for their dependent cells.
-
-        Args:
-            sheet: the sheet name.
-            letters: only cells in these columns; all when None.
-
-        Raises:
-            UnreadableWorkbookError: the sheet part is missing or corrupt.
-        """
-        part = self.sheets.get(sheet)
-        if not part or not self.has_part(part):
-            return {}
-        xml = self.read_part(part)
-        if b"<f" not in xml:
-            return {}
-        masters: dict[str, tuple[str, int, str]] = {}
-        shared = _SHARED_MASTER.finditer(xml) if b'"shared"' in xml else iter(())
-        for hit in shared:
-            ref = _CELL_REF.search(hit.group(1))
-            index = _SHARED_INDEX.search(hit.group(2))
-            if ref and index:
-                masters[index.group(1).decode()] = (
-                    ref.group(1).decode(), int(ref.group(2)), _unescape(hit.group(3))
-                )
-        found: dict[tuple[str, int], str] = {}
-        for hit in _formula_hits(xml, letters):
-            ref = _CELL_REF.search(hit.group(1))
-            if ref is None:
-                continue
-            col, row = ref.group(1).decode(), int(ref.group(2))
-            if letters is not None and col not in letters:
-                continue
-            text = _unescape(hit.group(3) or b"")
-            index = _SHARED_INDEX.search(hit.group(2))
-            if not text and index and index.group(1).decode() in masters:
-                m_col, m_row, m_text = masters[index.group(1).decode()]
-                text = shift_formula(m_text, row - m_row, column_index(col) - column_index(m_col))
-            if text:
-                found[(col, row)] = text
-        return found
-
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
@@ -164,27 +109,6 @@ class Source:
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-
-def _formula_hits(xml: bytes, letters: set[str] | None) -> Iterator[re.Match[bytes]]:
-    """`_FORMULA_CELL` matches, only in the given columns when `letters` is set."""
-    if letters is None:
-        yield from _FORMULA_CELL.finditer(xml)
-        return
-    wanted = [x for x in letters if x.isascii() and x.isalpha()]
-    if not wanted:
-        return
-    # Writers put r= first in <c>; naming the wanted columns there lets the engine
-    # drop the other cells within a few bytes each.
-    columns = b"|".join(re.escape(x.encode()) for x in sorted(wanted))
-    pattern = re.compile(
-        rb'<c (r="(?:' + columns + rb')\d+"[^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)'
-    )
-    yield from pattern.finditer(xml)
-
-
-def _unescape(raw: bytes) -> str:
-    return html.unescape(raw.decode("utf-8", errors="replace"))
 
 
 def parse_xml_bytes(data: bytes, path: str, part: str) -> Element:
