@@ -171,3 +171,22 @@ def test_reader_ignores_the_summary_sheet_xltrack_adds(tmp_path: Path, spec: Spe
         assert after.tables[key].sheet == before.tables[key].sheet
         pd.testing.assert_frame_equal(after.tables[key].data, before.tables[key].data)
     assert after.info == before.info
+
+
+def test_reader_year_without_a_campaign_comes_from_as_of_and_says_so(tmp_path: Path, spec: Spec) -> None:
+    path = tmp_path / "no-campaign.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["任务ID", "任务名称", "负责人", "起止时间"])
+    ws.append(["T1", "海报", "甲", "6.1-6.5"])
+    wb.save(path)
+    frames = read_workbook(path, spec, as_of=dt.date(2025, 3, 1))
+    assert frames.tasks.data["end_date"].tolist() == [pd.Timestamp(2025, 6, 5)]
+    [guess] = [f for f in frames.load_findings if f.code == "cell-guessed"]
+    assert guess.params["assumption"] == "year 2025 from the as-of date"
+    assert (guess.location.sheet, guess.location.cell) == ("Sheet", "D2")
+    # Without as_of there is no year to take: the cell is reported, not guessed.
+    frames = read_workbook(path, spec)
+    assert [(f.code, f.location.cell) for f in frames.load_findings if f.code.startswith("cell")] == [
+        ("cell-unparsed", "D2")
+    ]

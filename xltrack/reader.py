@@ -275,11 +275,14 @@ class _Reader:
         if not parsed.ok:
             self.findings.append(Finding("cell-unparsed", loc, {"kind": kind, "raw": parsed.raw}))
         elif parsed.assumption:
+            assumption = parsed.assumption
+            if self.year is None:  # no campaign year: the parsers were given the as-of year
+                assumption = assumption.replace("from the campaign", "from the as-of date")
             self.findings.append(
                 Finding(
                     "cell-guessed",
                     loc,
-                    {"raw": parsed.raw, "value": show_value(parsed.value), "assumption": parsed.assumption},
+                    {"raw": parsed.raw, "value": show_value(parsed.value), "assumption": assumption},
                 )
             )
 
