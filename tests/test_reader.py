@@ -190,3 +190,21 @@ def test_reader_year_without_a_campaign_comes_from_as_of_and_says_so(tmp_path: P
     assert [(f.code, f.location.cell) for f in frames.load_findings if f.code.startswith("cell")] == [
         ("cell-unparsed", "D2")
     ]
+
+
+def test_reader_rows_with_only_formula_results_are_not_records(tmp_path: Path, spec: Spec) -> None:
+    # A hand-made sheet fills its "Days" formula down rows nobody has used yet; Excel
+    # caches 1 (0 - 0 + 1) in each of them.
+    import xlsxwriter
+
+    path = tmp_path / "filled-down.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["Task ID", "Task", "Owner", "Start", "End", "Days"])
+    ws.write_row(1, 0, ["T1", "Posters", "Bo", "2024-06-01", "2024-06-05"])
+    for r in range(1, 7):
+        ws.write_formula(r, 5, f"=E{r + 1}-D{r + 1}+1", None, 5 if r == 1 else 1)
+    book.close()
+    frames = read_workbook(path, spec, as_of=AS_OF)
+    assert frames.tasks.data["row"].tolist() == [2]
+    assert frames.tasks.data["duration_days"].tolist() == [5.0]

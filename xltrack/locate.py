@@ -158,7 +158,13 @@ def _read_body(grid: list[list[Any]], start: int, table: Located, index: HeaderI
     if not rows:
         return len(grid)
     columns = list(zip_longest(*rows))
-    mapped = [columns[c] for c in table.columns.values() if c < len(columns)]
+    # Only input columns say whether a row holds a record: a formula column shows values
+    # (0, #VALUE!) in rows nobody has filled in yet.
+    spec_table = spec.table(table.table)
+    mapped = [
+        columns[c] for k, c in table.columns.items()
+        if c < len(columns) and spec_table.column(k).is_input
+    ] or [columns[c] for c in table.columns.values() if c < len(columns)]
     # Empty cells are "" (calamine) or None; tuple.count runs at C speed.
     counts = [len(mapped) - cells.count("") - cells.count(None) for cells in zip(*mapped)]
     names = index.raw_names
