@@ -238,14 +238,14 @@ def _timeline(ws: Worksheet, grid: Grid, styles: Styles, layout: Layout, frame: 
         ws.set_column(col, col, 3.2)
     n = min(tasks.n_rows, max(GANTT_MIN_ROWS, len(frame)), GANTT_MAX_ROWS)
     labels = {v.key: v.label(lang) for v in spec.enums["task_status"]}
-    cell_fmt = styles.cell("gantt_cell")
     for i in range(n):
         r, src = day_row + 1 + i, tasks.first_row + i
         ident, name = tasks.ref("task_id", src), tasks.ref("task_name", src)
         rec = frame.iloc[i] if i < len(frame) else None
         shown = ""
-        if rec is not None and rec["task_name"] is not None:
-            shown = (f"{rec['task_id']} " if rec["task_id"] is not None else "") + rec["task_name"]
+        if rec is not None and _cached(rec["task_name"], "text"):
+            ident_text = _cached(rec["task_id"], "text")
+            shown = (f"{ident_text} " if ident_text else "") + _cached(rec["task_name"], "text")
         grid.put(r, 0, "write_formula",
                  f'=IF({name}="","",IF({ident}="","",{ident}&" ")&{name})',
                  styles.value("text", unlocked=False), shown)
@@ -253,8 +253,6 @@ def _timeline(ws: Worksheet, grid: Grid, styles: Styles, layout: Layout, frame: 
             col_type = table.column(key).type
             value = _cached(rec[key] if rec is not None else None, col_type, labels)
             _mirror(grid, r, j, tasks.ref(key, src), value, styles.value(col_type, unlocked=False))
-        for d in range(days):
-            grid.put(r, DAY_COL + d, "write_blank", None, cell_fmt)
     _gantt_rules(ws, styles, layout, day_row, n, days)
 
 
@@ -279,6 +277,9 @@ def _gantt_rules(ws: Worksheet, styles: Styles, layout: Layout, day_row: int, n:
             "type": "formula", "criteria": f"=AND({on_bar},{test})", "format": styles.look(look)})
     ws.conditional_format(first, left, last, right, {
         "type": "formula", "criteria": f"={day}={as_of}", "format": styles.look("today_column")})
+    # The day grid is a conditional format too: thousands of bordered blank cells cost time.
+    ws.conditional_format(first, left, last, right, {
+        "type": "formula", "criteria": "=TRUE", "format": styles.look("gantt_cell")})
     ws.conditional_format(day_row, left, day_row, right, {
         "type": "formula", "criteria": f"={xl_col_to_name(left)}{day_row + 1}={as_of}",
         "format": styles.look("today")})

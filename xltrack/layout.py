@@ -284,6 +284,10 @@ def _coerce(table: TableSpec, df: pd.DataFrame) -> pd.DataFrame:
             data[col.key] = pd.to_numeric(values, errors="coerce").astype("float64")
         elif col.type == "flag":
             data[col.key] = values.fillna(False).astype(bool)
+        elif values.dtype != object and pd.api.types.is_string_dtype(values.dtype):
+            # A compact (e.g. Arrow) text column stays compact: the writer turns it
+            # into Python strings chunk by chunk.
+            data[col.key] = values.where(values.ne(""))
         else:
             text = values.astype(object)
             data[col.key] = text.where(text.notna() & text.ne(""), None).map(

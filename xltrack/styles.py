@@ -64,7 +64,6 @@ _CELLS: dict[str, dict[str, Any]] = {
     # A day column is narrow and numbers never spill into the next cell: month only.
     "gantt_month": {"num_format": "mmm", "font_size": 7, "font_color": MUTED_FONT},
     "gantt_month_zh": {"num_format": 'm"月"', "font_size": 7, "font_color": MUTED_FONT},
-    "gantt_cell": {"border": 1, "border_color": "#E7E6E6"},
 }
 
 _LOOKS: dict[str, dict[str, Any]] = {
@@ -82,6 +81,7 @@ _LOOKS: dict[str, dict[str, Any]] = {
     "bar_overdue": {"bg_color": RED_FONT},
     "today": {"bg_color": TODAY_FILL, "font_color": HEADER_FONT},
     "today_column": {"bg_color": "#FDE9E7"},
+    "gantt_cell": {"border": 1, "border_color": "#E7E6E6"},
 }
 
 DATA_BAR_COLOUR = "#5B9BD5"

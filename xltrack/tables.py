@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable
 from typing import Any, Union
 
+import numpy as np
 import pandas as pd
+from xlsxwriter.utility import xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from xltrack.errors import SpecError
@@ -25,6 +27,7 @@ Target = Union[Worksheet, Grid]  # noqa: UP007 (runtime alias, py3.10)
 _EPOCH = pd.Timestamp("1899-12-30")
 _LABEL = re.compile(r"\{label:([A-Za-z_]+)\}")
 _NUMERIC = frozenset({"number", "money", "percent", "count"})
+CHUNK = 4096
 
 
 def write_table_rows(
@@ -59,15 +62,23 @@ def write_table_rows(
     header_fmt = styles.cell("header")
     for col, text in zip(columns, headers):
         target.write_string(placed.header_row, placed.cols[col.key], text, header_fmt)
-    cells = [_column_writer(target, styles, layout, table, placed, c, frame, n_data, blanks)
+    plans = [_column_plan(target, styles, layout, table, placed, c, frame, blanks)
              for c in columns]
-    heights = row_heights(table, frame.iloc[:n_data])
-    for i in range(placed.n_rows):
-        row = placed.first_row + i
-        if i in heights:
-            ws.set_row(row, heights[i])
-        for write in cells:
-            write(row, i)
+    # Chunks bound the Python objects alive at once (values, formulas, heights),
+    # whatever the table's length: constant_memory only helps if we stream too.
+    for lo in range(0, placed.n_rows, CHUNK):
+        hi = min(lo + CHUNK, placed.n_rows)
+        part = frame.iloc[lo:min(hi, n_data)] if lo < n_data else frame.iloc[0:0]
+        heights = row_heights(table, part)
+        cells = [plan(part, lo, hi) for plan in plans]
+        for j in range(hi - lo):
+            row = placed.first_row + lo + j
+            if j in heights:
+                ws.set_row(row, heights[j])
+            for write in cells:
+                write(row, j)
+        if heights and ws.constant_memory:
+            _forget_rows(ws, placed.first_row + lo, ws.previous_row)
     _validate(ws, spec, lang, table, placed)
     _highlight(ws, styles, layout, table, placed)
 
@@ -79,19 +90,20 @@ def row_heights(table: TableSpec, frame: pd.DataFrame) -> dict[int, float]:
     that was never opened, so the writer sizes them: a CJK character counts as
     two width units, and a line of Calibri 11 is 15 points.
     """
-    lines = pd.Series(1, index=frame.index, dtype="int64")
+    lines = np.ones(len(frame), dtype="int64")
     for col in table.laid_out:
         if col.type not in ("text", "id", "enum") or not col.is_input or col.key not in frame:
             continue
         text = frame[col.key].astype("string").fillna("")
         units = text.str.len() + text.str.count(r"[\u2e80-\uffff]")
         usable = max((col.width or 12) - 1.5, 1.0)
-        need = (units.astype("float64") / usable).apply(math.ceil).clip(lower=1)
-        lines = lines.where(lines >= need, need.astype("int64"))
-    return {int(i): 15.0 * int(n) for i, n in lines.items() if n > 1}
+        need = np.ceil(units.to_numpy(dtype="float64", na_value=0.0) / usable)
+        lines = np.maximum(lines, need.astype("int64"))
+    tall = np.flatnonzero(lines > 1)
+    return dict(zip(tall.tolist(), (15.0 * lines[tall]).tolist()))
 
 
-def _column_writer(
+def _column_plan(
     target: Target,
     styles: Styles,
     layout: Layout,
@@ -99,36 +111,47 @@ def _column_writer(
     placed: TableLayout,
     col: ColumnSpec,
     frame: pd.DataFrame,
-    n_data: int,
     blanks: bool,
-) -> Callable[[int, int], None]:
-    """A function (row, index) writing this column's cell in that row."""
+) -> Callable[[pd.DataFrame, int, int], Callable[[int, int], None]]:
+    """plan(part, lo, hi) gives a function (row, j) writing this column's cell in that row.
+
+    `part` holds the data rows of table rows lo..hi-1 (possibly fewer: blank rows follow).
+    """
     index = placed.cols[col.key]
     fmt = styles.value(col.type, unlocked=col.is_input)
+    spec, lang = layout.spec, layout.lang
     if col.formula is not None:
         formula = compile_formula(col.formula, table, placed, layout)
-        cached = cached_values(layout.spec, layout.lang, col, frame[col.key], n_data)
         write_formula = target.write_formula
 
-        def formula_cell(row: int, i: int) -> None:
-            value = cached[i] if i < n_data else ""
-            write_formula(row, index, formula % {"row": row + 1}, fmt, value)
+        def formula_chunk(part: pd.DataFrame, lo: int, hi: int) -> Callable[[int, int], None]:
+            cached = cached_values(spec, lang, col, part[col.key], len(part))
+            cached += [""] * (hi - lo - len(cached))
 
-        return formula_cell
-    values = input_values(layout.spec, layout.lang, col, frame[col.key], n_data)
+            def formula_cell(row: int, j: int) -> None:
+                write_formula(row, index, formula % {"row": row + 1}, fmt, cached[j])
+
+            return formula_cell
+
+        return formula_chunk
     numeric = col.type == "date" or col.type in _NUMERIC
     write = target.write_number if numeric else target.write_string
     write_blank = target.write_blank
 
-    def input_cell(row: int, i: int) -> None:
-        value = values[i] if i < n_data else None
-        if value is None:
-            if blanks:
-                write_blank(row, index, None, fmt)
-        else:
-            write(row, index, value, fmt)
+    def input_chunk(part: pd.DataFrame, lo: int, hi: int) -> Callable[[int, int], None]:
+        values = input_values(spec, lang, col, part[col.key], len(part))
+        values += [None] * (hi - lo - len(values))
 
-    return input_cell
+        def input_cell(row: int, j: int) -> None:
+            value = values[j]
+            if value is not None:
+                write(row, index, value, fmt)
+            elif blanks:
+                write_blank(row, index, None, fmt)
+
+        return input_cell
+
+    return input_chunk
 
 
 def input_values(spec: Spec, lang: Lang, col: ColumnSpec, series: pd.Series, n: int) -> list[Any]:
@@ -182,20 +205,34 @@ def write_value(target: Target, row: int, col: int, ctype: str, value: Any, fmt:
         target.write_string(row, col, str(value), fmt)
 
 
+def _forget_rows(ws: Worksheet, first: int, stop: int) -> None:
+    """Drop the row properties of rows already flushed to disk.
+
+    Even in constant_memory mode XlsxWriter keeps every set_row() (for images
+    we never place); once a row is written out only the current one matters.
+    """
+    for row in range(first, stop):
+        ws.row_info.pop(row, None)
+        ws.row_sizes.pop(row, None)
+
+
 def add_table(ws: Worksheet, placed: TableLayout, headers: list[str], name: str) -> None:
     """An Excel Table (ListObject) over the header and data rows.
 
     XlsxWriter refuses add_table() in constant_memory mode because it writes the
-    header cells itself, possibly out of row order. The table part only needs
-    the range and column names; we write the header cells ourselves, in order,
-    so the guard is lifted for this one call.
+    header cells itself, possibly out of row order; and it remembers every cell
+    of the range for its overlap check (a million dict entries for 100,000
+    rows). The table part only needs the range and column names: the table is
+    declared over its header and first row, with the guard lifted, then given
+    its full range; we write the header cells ourselves, in order. Our layout
+    never overlaps tables.
     """
     last_col = placed.first_col + len(headers) - 1
     saved = ws.constant_memory
     ws.constant_memory = 0
     try:
         status = ws.add_table(
-            placed.header_row, placed.first_col, placed.last_row, last_col,
+            placed.header_row, placed.first_col, placed.header_row + 1, last_col,
             {"name": name, "style": "Table Style Light 1",
              "columns": [{"header": h} for h in headers]},
         )
@@ -203,6 +240,8 @@ def add_table(ws: Worksheet, placed: TableLayout, headers: list[str], name: str)
         ws.constant_memory = saved
     if status != 0:
         raise SpecError(f"cannot lay out table {name} (XlsxWriter status {status})")
+    full = xl_range(placed.header_row, placed.first_col, placed.last_row, last_col)
+    ws.tables[-1].update(range=full, a_range=full, autofilter=full)
 
 
 def _validate(ws: Worksheet, spec: Spec, lang: Lang, table: TableSpec, placed: TableLayout) -> None:
