@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from xltrack import tables, writer
 from xltrack.cli import cli
 from xltrack.errors import OutputError, SpecError
 from xltrack.spec import Spec, default_template_path, load_spec
@@ -263,3 +265,61 @@ def test_writer_spec_errors_are_spec_errors(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         generate_workbook(tmp_path / "l.xlsx", lang="fr", spec=spec)
     assert issubclass(SpecError, ValueError)
+
+
+def _cells(book: openpyxl.Workbook) -> dict[tuple[str, str], Any]:
+    return {(ws.title, c.coordinate): c.value for ws in book for row in ws.iter_rows()
+            for c in row if c.value is not None}
+
+
+def test_writer_streamed_workbook_equals_the_default_one(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "STREAM_ROWS", 0)
+    streamed = generate_workbook(tmp_path / "streamed.xlsx", example=True, as_of=AS_OF)
+    with zipfile.ZipFile(streamed) as z, zipfile.ZipFile(example) as y:
+        assert "inlineStr" in z.read("xl/worksheets/sheet3.xml").decode()
+        assert "inlineStr" not in y.read("xl/worksheets/sheet3.xml").decode()
+    for data_only in (False, True):
+        mine, theirs = load(streamed, data_only=data_only), load(example, data_only=data_only)
+        cells = _cells(mine)
+        cells.pop(("_xltrack", "B5"))  # the generation time
+        expected = _cells(theirs)
+        expected.pop(("_xltrack", "B5"))
+        assert cells == expected
+    a, b = load(streamed)["Tasks"], load(example)["Tasks"]
+    assert a.tables["tbl_tasks"].ref == b.tables["tbl_tasks"].ref
+    assert [str(v.sqref) for v in a.data_validations.dataValidation] == [
+        str(v.sqref) for v in b.data_validations.dataValidation]
+    assert a.row_dimensions[4].height == b.row_dimensions[4].height
+
+
+def test_writer_long_table_streams_in_chunks(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "STREAM_ROWS", 1_000)
+    n = tables.CHUNK + 100
+    frame = pd.DataFrame({
+        "task_id": [f"T{i:05d}" for i in range(1, n + 1)],
+        "task_name": ["A task with a name long enough to wrap"] * n,
+        "start_date": pd.Timestamp("2024-06-01"),
+        "end_date": pd.Timestamp("2024-06-10"),
+        "status": ["in_progress"] * (n - 1) + ["done"],
+    })
+    assert writer.streams({"tasks": frame}, 1)
+    path = generate_workbook(tmp_path / "long.xlsx", data={"tasks": frame}, rows=1, as_of=AS_OF)
+    book, values = load(path, read_only=True), load(path, data_only=True, read_only=True)
+    last = n + 3
+    row = next(book["Tasks"].iter_rows(min_row=last, max_row=last, values_only=True))
+    cached = next(values["Tasks"].iter_rows(min_row=last, max_row=last, values_only=True))
+    edge = tables.CHUNK + 3  # the last row of the first chunk
+    before = next(values["Tasks"].iter_rows(min_row=edge, max_row=edge, values_only=True))
+    assert row[0] == f"T{n:05d}"
+    assert row[11] == f'=IF(AND(F{last}<>"",H{last}<>"Done",F{last}<AsOf),"OVERDUE","")'
+    assert cached[7:12] == ("Done", None, 10, None, None)
+    assert before[7:12] == ("In progress", None, 10, 5, "OVERDUE")
+    book.close()
+    values.close()
+    full = load(path)
+    assert full["Tasks"].tables["tbl_tasks"].ref == f"A3:L{last}"
+    assert full["Tasks"].row_dimensions[last].height == 30
+    assert full["Tasks"].row_dimensions[edge].height == 30  # flushed, then forgotten

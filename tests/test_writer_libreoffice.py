@@ -1,7 +1,8 @@
 """LibreOffice recalculates generated workbooks: its results must equal what xltrack cached.
 
-One soffice call recalculates the en and zh example workbooks and the empty
-en and zh templates, all pinned to an as-of date.
+One soffice call recalculates the en and zh example workbooks, the empty en
+and zh templates, and the example written in streaming (constant_memory)
+mode, all pinned to an as-of date.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import openpyxl
 import pytest
 from libreoffice import needs_soffice, recalculate
 
+from xltrack import writer
 from xltrack.layout import load_example
 from xltrack.spec import Lang, Spec, load_spec
 from xltrack.writer import generate_workbook
@@ -24,7 +26,8 @@ pytestmark = [needs_soffice, pytest.mark.libreoffice]
 AS_OF = dt.date(2024, 6, 15)
 ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
 CASES: dict[str, tuple[Lang, bool]] = {"example-en": ("en", True), "example-zh": ("zh", True),
-         "empty-en": ("en", False), "empty-zh": ("zh", False)}
+         "empty-en": ("en", False), "empty-zh": ("zh", False),
+                                         "streamed-en": ("en", True)}
 
 
 def load(path: Path, **kwargs: Any) -> openpyxl.Workbook:
@@ -38,8 +41,13 @@ def load(path: Path, **kwargs: Any) -> openpyxl.Workbook:
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     """name -> (generated file, LibreOffice's recalculated copy)."""
     folder = tmp_path_factory.mktemp("lo")
-    made = [generate_workbook(folder / f"{name}.xlsx", lang=lang, example=example, as_of=AS_OF)
-            for name, (lang, example) in CASES.items()]
+    made = []
+    with pytest.MonkeyPatch.context() as patch:
+        for name, (lang, example) in CASES.items():
+            # "streamed": the constant_memory path (inline strings) on a small workbook
+            patch.setattr(writer, "STREAM_ROWS", 0 if name.startswith("streamed") else 20_000)
+            made.append(generate_workbook(folder / f"{name}.xlsx", lang=lang, example=example,
+                                          as_of=AS_OF))
     done = recalculate(made, folder / "out")
     return {name: (src, out) for name, src, out in zip(CASES, made, done)}
 
@@ -85,7 +93,7 @@ def test_writer_lo_cached_values_equal_libreoffice(
     assert wrong == []
 
 
-@pytest.mark.parametrize("name", ["example-en", "example-zh"])
+@pytest.mark.parametrize("name", ["example-en", "example-zh", "streamed-en"])
 def test_writer_lo_example_rates(books: dict[str, tuple[Path, Path]], name: str,
                                  spec: Spec) -> None:
     lang = CASES[name][0]
@@ -95,7 +103,7 @@ def test_writer_lo_example_rates(books: dict[str, tuple[Path, Path]], name: str,
     assert [round(ws[f"D{r}"].value * 100) for r in (4, 5, 6)] == [117, 93, 120]
 
 
-@pytest.mark.parametrize("name", ["example-en", "example-zh"])
+@pytest.mark.parametrize("name", ["example-en", "example-zh", "streamed-en"])
 def test_writer_lo_dashboard_counts_match_the_example(
     books: dict[str, tuple[Path, Path]], name: str
 ) -> None:

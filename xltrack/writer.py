@@ -44,6 +44,10 @@ from xltrack.spec import LANGS, Lang, Spec, load_spec
 from xltrack.styles import Styles
 from xltrack.tables import print_setup, protect_sheet, write_table_rows, write_value
 
+# Above this many list rows, rows stream to disk (XlsxWriter constant_memory):
+# flat memory, but strings are written inline, which a few readers (Apple
+# Numbers) do not support; smaller workbooks keep the shared-string table.
+STREAM_ROWS = 20_000
 _RULE_NAMES = (
     ("GreenAt", "green_at"),
     ("YellowAt", "yellow_at"),
@@ -124,6 +128,13 @@ def generate_workbook(
     return target
 
 
+def streams(content: Mapping[str, Any], rows: int) -> bool:
+    """Whether a workbook with this content is written in constant_memory mode."""
+    sizes = [content.get(key) for key in LIST_SHEETS]
+    total = sum(max(rows, 0 if size is None else len(size)) for size in sizes)
+    return total > STREAM_ROWS
+
+
 def _write(
     path: Path,
     spec: Spec,
@@ -137,7 +148,7 @@ def _write(
     workbook = Workbook(
         str(path),
         {
-            "constant_memory": True,
+            "constant_memory": streams(content, rows),
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
