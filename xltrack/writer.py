@@ -5,8 +5,9 @@ budget blocks, Tasks, Daily, Issues, Evaluation), a hidden Lists sheet feeding
 the drop-downs, and a hidden `_xltrack` sheet stamping the template id and
 version. Every formula is written with the value it computes for the data it
 was written with (xltrack/derive.py), and every user text with write_string,
-so a leading "=" stays text. XlsxWriter's constant_memory mode keeps memory
-flat however many rows stream, at the price of writing each sheet in row order.
+so a leading "=" stays text. Every sheet is written in row order, so that
+above STREAM_ROWS list rows XlsxWriter's constant_memory mode can keep memory
+flat however many rows stream.
 """
 
 from __future__ import annotations
