@@ -323,3 +323,13 @@ def test_writer_long_table_streams_in_chunks(tmp_path: Path,
     assert full["Tasks"].tables["tbl_tasks"].ref == f"A3:L{last}"
     assert full["Tasks"].row_dimensions[last].height == 30
     assert full["Tasks"].row_dimensions[edge].height == 30  # flushed, then forgotten
+
+
+def test_writer_row_heights_same_for_few_and_many_rows(spec: Spec) -> None:
+    names = ["short", "A task with a name long enough to wrap", "线下物料准备" * 3, None, "x" * 80]
+    few = pd.DataFrame({"task_id": ["T1"] * 5, "task_name": names})
+    many = pd.concat([few] * 100, ignore_index=True)  # the vectorised path
+    expected = {1: 30.0, 2: 30.0, 4: 60.0}  # 38 chars, 18 CJK = 36 units, 80 chars in 24.5
+    assert tables.row_heights(spec.table("tasks"), few) == expected
+    assert {k: v for k, v in tables.row_heights(spec.table("tasks"), many).items()
+            if k < 5} == expected

@@ -26,6 +26,7 @@ from xltrack.styles import DATA_BAR_COLOUR, Styles
 Target = Union[Worksheet, Grid]  # noqa: UP007 (runtime alias, py3.10)
 _EPOCH = pd.Timestamp("1899-12-30")
 _LABEL = re.compile(r"\{label:([A-Za-z_]+)\}")
+_WIDE = re.compile(r"[\u2e80-\uffff]")
 _NUMERIC = frozenset({"number", "money", "percent", "count"})
 CHUNK = 4096
 
@@ -90,10 +91,23 @@ def row_heights(table: TableSpec, frame: pd.DataFrame) -> dict[int, float]:
     that was never opened, so the writer sizes them: a CJK character counts as
     two width units, and a line of Calibri 11 is 15 points.
     """
+    wrapped = [c for c in table.laid_out
+               if c.type in ("text", "id", "enum") and c.is_input and c.key in frame]
+    if frame.empty or not wrapped:
+        return {}
+    if len(frame) <= 256:  # pandas string methods cost more than they save on a few rows
+        heights = {}
+        for j, texts in enumerate(zip(*(frame[c.key].tolist() for c in wrapped))):
+            need = max(
+                math.ceil((len(t) + len(_WIDE.findall(t))) / max((c.width or 12) - 1.5, 1.0))
+                if isinstance(t, str) else 1
+                for c, t in zip(wrapped, texts)
+            )
+            if need > 1:
+                heights[j] = 15.0 * need
+        return heights
     lines = np.ones(len(frame), dtype="int64")
-    for col in table.laid_out:
-        if col.type not in ("text", "id", "enum") or not col.is_input or col.key not in frame:
-            continue
+    for col in wrapped:
         text = frame[col.key].astype("string").fillna("")
         units = text.str.len() + text.str.count(r"[\u2e80-\uffff]")
         usable = max((col.width or 12) - 1.5, 1.0)
