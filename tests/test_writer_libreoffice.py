@@ -27,7 +27,28 @@ AS_OF = dt.date(2024, 6, 15)
 ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
 CASES: dict[str, tuple[Lang, bool]] = {"example-en": ("en", True), "example-zh": ("zh", True),
          "empty-en": ("en", False), "empty-zh": ("zh", False),
-                                         "streamed-en": ("en", True)}
+                                         "streamed-en": ("en", True), "messy": ("en", False)}
+# Rows people really leave: no metric, no date, case-different metric, unknown status.
+MESSY = {
+    "daily": [
+        {"date": dt.date(2024, 6, 10), "target": 100, "actual": 50},
+        {"date": dt.date(2024, 6, 11), "metric": "Sales", "target": 100, "actual": 95},
+        {"date": dt.date(2024, 6, 12), "metric": "sales", "target": 100, "actual": 85},
+        {"metric": "Sales", "target": 100},
+        {"target": 0, "actual": 3},
+    ],
+    "tasks": [
+        {"task_id": "T1", "task_name": "=1+1", "status": "Done", "end_date": dt.date(2024, 6, 1)},
+        {"task_id": "T2", "status": "paused", "start_date": dt.date(2024, 6, 20),
+         "end_date": dt.date(2024, 6, 10)},
+        {"task_name": "no id", "status": "delayed", "end_date": dt.date(2024, 6, 15)},
+    ],
+    "issues": [
+        {"issue_id": "Q1", "found_date": dt.date(2024, 6, 13), "severity": "High"},
+        {"issue_id": "Q2", "found_date": dt.date(2024, 6, 20), "resolution": "resolved"},
+    ],
+    "evaluation": [{"metric": "Zero", "target": 0, "actual": 5}, {"metric": "Half", "actual": 5}],
+}
 
 
 def load(path: Path, **kwargs: Any) -> openpyxl.Workbook:
@@ -47,7 +68,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
             # "streamed": the constant_memory path (inline strings) on a small workbook
             patch.setattr(writer, "STREAM_ROWS", 0 if name.startswith("streamed") else 20_000)
             made.append(generate_workbook(folder / f"{name}.xlsx", lang=lang, example=example,
-                                          as_of=AS_OF))
+                                          as_of=AS_OF, data=MESSY if name == "messy" else None))
     done = recalculate(made, folder / "out")
     return {name: (src, out) for name, src, out in zip(CASES, made, done)}
 

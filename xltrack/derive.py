@@ -61,10 +61,13 @@ def derive_daily(df: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     out = df.copy()
     out["rate"] = achievement(out["actual"], out["target"])
     out["light"] = light_of(out["rate"], rules)
-    # SUMIFS matches the metric case-insensitively and an empty metric matches empty.
+    # SUMIFS matches the metric case-insensitively; an empty criterion (no metric, or
+    # "<=" with no date) matches no cell (LibreOffice, checked), so such a row sums to 0.
     metric = out["metric"].fillna("").astype(str).str.casefold()
+    no_criterion = metric.eq("") | out["date"].isna()
     for key, source in (("cum_target", "target"), ("cum_actual", "actual")):
-        out[key] = _cumulative_by_date(out["date"], metric, out[source])
+        cum = _cumulative_by_date(out["date"], metric, out[source])
+        out[key] = cum.mask(no_criterion & out[source].notna(), 0.0)
     return out
 
 
