@@ -237,6 +237,9 @@ def test_writer_cli_new_writes_refuses_and_forces(tmp_path: Path) -> None:
     assert forced.exit_code == 0, forced.output
     campaign = load(out, data_only=True)["Campaign"]
     assert (campaign["B3"].value, campaign["B6"].value) == ("Launch", dt.datetime(2024, 7, 1))
+    backwards = runner.invoke(cli, ["new", str(tmp_path / "d.xlsx"), "--start", "2024-07-31",
+                                    "--end", "2024-07-01"])
+    assert backwards.exit_code == 2 and not (tmp_path / "d.xlsx").exists()
 
 
 def test_writer_cli_new_with_team_template(tmp_path: Path) -> None:

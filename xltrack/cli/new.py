@@ -25,8 +25,10 @@ _DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
               help="Language of headers, sheet names and drop-down values.")
 @click.option("--name", help="Campaign name.")
 @click.option("--owner", help="Campaign owner.")
-@click.option("--start", type=click.DateTime(_DATE_FORMATS), help="Campaign start (YYYY-MM-DD).")
-@click.option("--end", type=click.DateTime(_DATE_FORMATS), help="Campaign end (YYYY-MM-DD).")
+@click.option("--start", type=click.DateTime(_DATE_FORMATS), metavar="DATE",
+              help="Campaign start (YYYY-MM-DD).")
+@click.option("--end", type=click.DateTime(_DATE_FORMATS), metavar="DATE",
+              help="Campaign end (YYYY-MM-DD).")
 @click.option("--budget", type=click.FloatRange(min=0), help="Total budget.")
 @click.option("--rows", type=click.IntRange(1, 1_000_000), default=50, show_default=True,
               help="Rows laid out in each list table.")
