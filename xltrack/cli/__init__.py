@@ -47,4 +47,4 @@ def main(argv: list[str] | None = None) -> Any:
 
 
 # Commands live one per module; importing them attaches them to `cli`.
-from xltrack.cli import commands  # noqa: E402,F401
+from xltrack.cli import commands  # noqa: F401

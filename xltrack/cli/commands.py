@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 # One line per command module (xltrack/cli/<command>.py).
-from xltrack.cli import check  # noqa: F401
-from xltrack.cli import new  # noqa: F401
-from xltrack.cli import batch  # noqa: F401
-from xltrack.cli import summarize  # noqa: F401
+from xltrack.cli import (
+    batch,  # noqa: F401
+    check,  # noqa: F401
+    new,  # noqa: F401
+    summarize,  # noqa: F401
+)
