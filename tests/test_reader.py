@@ -208,3 +208,15 @@ def test_reader_rows_with_only_formula_results_are_not_records(tmp_path: Path, s
     frames = read_workbook(path, spec, as_of=AS_OF)
     assert frames.tasks.data["row"].tolist() == [2]
     assert frames.tasks.data["duration_days"].tolist() == [5.0]
+
+
+def test_reader_blank_generated_workbook_has_no_campaign_name(tmp_path: Path) -> None:
+    # The goals block's title sits right of the empty name cell; it is not the name.
+    from xltrack.writer import generate_workbook
+
+    for lang in ("en", "zh"):
+        path = generate_workbook(tmp_path / f"blank-{lang}.xlsx", lang=lang)
+        frames = read_workbook(path)
+        assert frames.name is None, lang
+        named = generate_workbook(tmp_path / f"named-{lang}.xlsx", lang=lang, name="Spring sale")
+        assert read_workbook(named).name == "Spring sale"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
 
-from xltrack.labels import HeaderIndex
+from xltrack.labels import HeaderIndex, fold
 from xltrack.spec import Spec
 
 _NOTE = re.compile(r"^(?:注|备注|说明|填写|填表|note|notes|remark|\*|※|表\s*\d|table\s*\d)", re.IGNORECASE)
@@ -239,6 +239,7 @@ def find_form(
                 if hit is not None and labels.get((r, c - 1)) != hit[0]:
                     labels[(r, c)] = hit[0]
     fields: dict[str, FormField] = {}
+    titles = _titles(spec)
     for (r, c), key in labels.items():
         if key in fields:
             continue
@@ -246,8 +247,15 @@ def find_form(
         if inline is not None:
             fields[key] = FormField(key, inline, r, c)
             continue
-        fields[key] = _value_near(grid, labels, r, c, key)
+        fields[key] = _value_near(grid, labels, r, c, key, titles)
     return fields
+
+
+def _titles(spec: Spec) -> frozenset[str]:
+    """Every table's title, folded: a block title beside a blank field is not its value."""
+    return frozenset(
+        fold(table.title(lang)) for table in spec.tables.values() for lang in ("en", "zh")
+    )
 
 
 def _inline_label(text: str, index: HeaderIndex) -> tuple[str, bool] | None:
@@ -267,7 +275,12 @@ def _inline_value(text: str, index: HeaderIndex) -> str | None:
 
 
 def _value_near(
-    grid: list[list[Any]], labels: dict[tuple[int, int], str], r: int, c: int, key: str
+    grid: list[list[Any]],
+    labels: dict[tuple[int, int], str],
+    r: int,
+    c: int,
+    key: str,
+    titles: frozenset[str] = frozenset(),
 ) -> FormField:
     row = grid[r]
     # Labels side by side in one row: a header row, the values are below.
@@ -277,7 +290,7 @@ def _value_near(
             return FormField(key, None if _is_empty(below) else below, r + 1, c)
     # To the right: the first non-empty cell within a few columns (merged value cells).
     for cc in range(c + 1, min(c + 5, len(row))):
-        if (r, cc) in labels:
+        if (r, cc) in labels or (isinstance(row[cc], str) and fold(row[cc]) in titles):
             break
         if not _is_empty(row[cc]):
             return FormField(key, row[cc], r, cc)
