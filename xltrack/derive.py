@@ -23,20 +23,29 @@ def _days(later: pd.Series, earlier: pd.Series | pd.Timestamp) -> pd.Series:
     return (later - earlier).dt.days.astype("float64")
 
 
+def not_done(status: pd.Series) -> pd.Series:
+    """Every status but done counts as not done: delayed, blank and unknown ones too."""
+    return status.ne("done") | status.isna()
+
+
+def overdue_mask(end: pd.Series, status: pd.Series, as_of: dt.date) -> pd.Series:
+    """The overdue rule: an end date before as-of on a task that is not done."""
+    return end.notna() & not_done(status) & (end < pd.Timestamp(as_of))
+
+
 def derive_tasks(df: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
     """duration_days, days_late, overdue (a delayed task is not done)."""
     out = df.copy()
     start, end = out["start_date"], out["end_date"]
     out["duration_days"] = _days(end, start) + 1
-    not_done = out["status"].ne("done") | out["status"].isna()
     if as_of is None:
         out["days_late"] = np.nan
         out["overdue"] = False
         return out
     today = pd.Timestamp(as_of)
     late = (today - end).dt.days.astype("float64").clip(lower=0)
-    out["days_late"] = late.where(end.notna() & not_done)
-    out["overdue"] = (end.notna() & not_done & (end < today)).astype(bool)
+    out["days_late"] = late.where(end.notna() & not_done(out["status"]))
+    out["overdue"] = overdue_mask(end, out["status"], as_of).astype(bool)
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from xltrack.derive import achievement, derive_tasks, light_of
+from xltrack.derive import achievement, light_of, overdue_mask
 from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
 from xltrack.spec import Rules, Spec, load_spec
@@ -246,9 +246,9 @@ def _tasks(summary: Summary, tasks: pd.DataFrame, as_of: dt.date) -> None:
         counts["unknown"] = others
     summary.task_counts = counts
     summary.tasks_total = len(tasks)
-    derived = derive_tasks(tasks, as_of)
-    late = derived[derived["overdue"]]
-    # Overdue implies an end date and a days-late figure; whole columns convert at C speed.
+    # The frames may have been read for another as-of date: apply the rule afresh.
+    late = tasks[overdue_mask(tasks["end_date"], tasks["status"], as_of)]
+    # Overdue implies an end date, so days late is whole; whole columns convert at C speed.
     summary.overdue = [
         OverdueTask(_record_id(task_id, row), _text(name), end, int(days))
         for task_id, row, name, end, days in zip(
@@ -256,7 +256,7 @@ def _tasks(summary: Summary, tasks: pd.DataFrame, as_of: dt.date) -> None:
             late["row"].tolist(),
             late["task_name"].tolist(),
             late["end_date"].dt.date.tolist(),
-            late["days_late"].tolist(),
+            (pd.Timestamp(as_of) - late["end_date"]).dt.days.tolist(),
         )
     ]
 

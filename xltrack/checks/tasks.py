@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 
 from xltrack.checks.facts import blank, duplicate_ids, emit, iso, present
+from xltrack.derive import overdue_mask
 from xltrack.findings import Finding
 from xltrack.frames import CampaignFrames
 from xltrack.spec import Spec
@@ -25,8 +26,7 @@ def check_task_overdue(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> li
     if df.empty or not (present(table, "end_date") and present(table, "status")):
         return []
     today = pd.Timestamp(as_of)
-    end = df["end_date"]
-    hit = df[end.notna() & (end < today) & df["status"].ne("done")]
+    hit = df[overdue_mask(df["end_date"], df["status"], as_of)]
     return emit(
         "task-overdue", frames, table, hit, column="end_date", id_key=ID,
         params={
