@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
+from workbooks import load_generated as load
 
 from xltrack import tables, writer
 from xltrack.cli import cli
@@ -25,12 +25,6 @@ AS_OF = dt.date(2024, 6, 15)
 SHEETS_EN = ["Dashboard", "Campaign", "Tasks", "Daily", "Issues", "Evaluation", "Lists", "_xltrack"]
 
 
-def load(path: Path, **kwargs: Any) -> openpyxl.Workbook:
-    """openpyxl drops the data-bar extension it cannot model, and says so; nothing to fix."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*extension is not supported",
-                                category=UserWarning)
-        return openpyxl.load_workbook(path, **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,12 @@ mode, all pinned to an as-of date.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from libreoffice import needs_soffice, recalculate
+from workbooks import load_generated as load
 
 from xltrack import writer
 from xltrack.layout import load_example
@@ -51,11 +50,6 @@ MESSY = {
 }
 
 
-def load(path: Path, **kwargs: Any) -> openpyxl.Workbook:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*extension is not supported",
-                                category=UserWarning)
-        return openpyxl.load_workbook(path, **kwargs)
 
 
 @pytest.fixture(scope="module")
