@@ -65,8 +65,13 @@ def light_of(rate: pd.Series, rules: Rules) -> pd.Series:
     return pd.Series(lights, index=rate.index, dtype=object).replace("", None)
 
 
-def derive_daily(df: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """rate, light, and cumulative target/actual per metric up to each date."""
+def derive_daily(
+    df: pd.DataFrame, rules: Rules, groups: np.ndarray | None = None
+) -> pd.DataFrame:
+    """rate, light, and cumulative target/actual per metric up to each date.
+
+    `groups` (one int per row) keeps the sums of stacked campaigns apart.
+    """
     out = df.copy()
     out["rate"] = achievement(out["actual"], out["target"])
     out["light"] = light_of(out["rate"], rules)
@@ -74,6 +79,8 @@ def derive_daily(df: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     # "<=" with no date) matches no cell (LibreOffice, checked), so such a row sums to 0.
     metric = out["metric"].fillna("").astype(str).str.casefold()
     no_criterion = metric.eq("") | out["date"].isna()
+    if groups is not None and len(groups) and groups.max() > 0:
+        metric = pd.Series(groups.astype(str), index=metric.index) + "\x1f" + metric
     for key, source in (("cum_target", "target"), ("cum_actual", "actual")):
         cum = _cumulative_by_date(out["date"], metric, out[source])
         out[key] = cum.mask(no_criterion & out[source].notna(), 0.0)
@@ -123,10 +130,11 @@ def derive_evaluation(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def derive_budget_split(df: pd.DataFrame, budget: float | None) -> pd.DataFrame:
+def derive_budget_split(df: pd.DataFrame, budget: float | np.ndarray | None) -> pd.DataFrame:
+    """amount = share x the campaign budget (one budget, or one per row of a stack)."""
     out = df.copy()
-    if budget is None or pd.isna(budget):
+    if budget is None:
         out["amount"] = np.nan
     else:
-        out["amount"] = out["share"] * float(budget)
+        out["amount"] = out["share"].to_numpy(dtype="float64") * np.asarray(budget, dtype="float64")
     return out

@@ -15,10 +15,8 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import python_calamine
 
-from xltrack import derive
 from xltrack.cells import (
     Parsed,
     parse_amount,
@@ -35,7 +33,6 @@ from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame
 from xltrack.labels import enum_index, fold, header_index
 from xltrack.locate import Located, column_letter, find_form, find_tables, split_cell
 from xltrack.records import (
-    build_frame,
     column_cells,
     empty_typed,
     kind_of,
@@ -51,6 +48,7 @@ from xltrack.source import (
     wrap_engine_error,
 )
 from xltrack.spec import ColumnSpec, Spec, load_spec
+from xltrack.stack import WRITTEN_RATE, ReadCampaign, ReadTable, build_stack
 
 STAMP_SHEET = "_xltrack"
 MAIN_TABLES = ("campaign", "tasks", "daily", "issues", "evaluation")
@@ -75,6 +73,18 @@ def read_workbook(
         UnrecognizedWorkbookError: none of the five tables can be found.
     """
     spec = spec or load_spec()
+    return build_stack([read_campaign(path, spec, as_of=as_of)], spec, as_of).frames(0)
+
+
+def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None) -> ReadCampaign:
+    """Read one workbook's tables as parsed columns, without building DataFrames.
+
+    The batch reads many workbooks this way and types them together
+    (`stack.build_stack`); `read_workbook` is this plus a stack of one.
+
+    Raises:
+        WorkbookError: as `read_workbook`.
+    """
     name = str(path)
     with open_source(path) as source:
         try:
@@ -146,9 +156,10 @@ class _Reader:
                 skip |= {fold(self.spec.label(key, "en")), fold(self.spec.label(key, "zh"))}
         return folded in skip or sheet == STAMP_SHEET
 
-    def read(self) -> CampaignFrames:
+    def read(self) -> ReadCampaign:
         names = list(self.source.sheets) or list(self.book.sheet_names)
         frames = CampaignFrames(path=self.path, info={}, tables={}, sheet_order=names)
+        read = ReadCampaign(frames)
         self._read_stamp(frames, names)
         located: dict[str, Located] = {}
         for sheet in names:
@@ -166,10 +177,12 @@ class _Reader:
         apply_input_formulas(self, located, frames)
         self._parse_form_values(frames)
         for key in LIST_TABLES:
-            frames.tables[key] = self._read_table(key, located.get(key), frames)
+            frames.tables[key], table = self._read_table(key, located.get(key))
+            if table is not None:
+                read.tables[key] = table
         self._missing(frames, located, form_sheet)
         frames.load_findings = self.findings
-        return frames
+        return read
 
     def _read_stamp(self, frames: CampaignFrames, names: list[str]) -> None:
         props = self.source.custom_properties()
@@ -288,10 +301,10 @@ class _Reader:
 
     # -- list tables -----------------------------------------------------------------
 
-    def _read_table(self, key: str, located: Located | None, frames: CampaignFrames) -> TableFrame:
+    def _read_table(self, key: str, located: Located | None) -> tuple[TableFrame, ReadTable | None]:
         table = self.spec.table(key)
         if located is None:
-            return TableFrame(key=key, data=empty_typed(table).copy())
+            return TableFrame(key=key, data=empty_typed(table)), None
         grid = self.grid(located.sheet)
         rows = [grid[r] for r in located.rows]
         excel_rows = [r + 1 for r in located.rows]
@@ -318,20 +331,18 @@ class _Reader:
         split_ranges(table, data, len(rows))
         if key == "daily" and "metric" in data:
             split_daily_metric(data, len(rows))
-        frame = build_frame(table, data, excel_rows)
-        frame = self._derive(key, frame, frames)
         if key == "evaluation":
             # What the sheet says the rate is (typed or a cached value), for the checks to
             # compare with actual/target; the `rate` column itself is always recomputed.
             written = column_cells(transposed, located.columns.get("rate", len(transposed)), len(rows))
-            rates, _ = parse_column(written, "percent")
-            frame["rate_written"] = pd.Series(rates, dtype="float64").to_numpy()
+            data[WRITTEN_RATE], _ = parse_column(written, "percent")
         columns = {k: column_letter(c) for k, c in located.columns.items()}
         for spec_col in table.columns:
             # Dates read from a one-cell range point at that cell.
             for target in spec_col.splits_into if spec_col.key in columns else ():
                 columns.setdefault(target, columns[spec_col.key])
-        return TableFrame(key, frame, located.sheet, located.header_row + 1, columns)
+        head = TableFrame(key, empty_typed(table), located.sheet, located.header_row + 1, columns)
+        return head, ReadTable(data, excel_rows)
 
     def _enum_column(
         self, col: ColumnSpec, values: list[Any], sheet: str, letter: str,
@@ -359,19 +370,6 @@ class _Reader:
                         Finding("cell-not-in-list", loc, {"raw": raw_text(value), "kind": col.enum})
                     )
         return out
-
-    def _derive(self, key: str, data: pd.DataFrame, frames: CampaignFrames) -> pd.DataFrame:
-        if key == "tasks":
-            return derive.derive_tasks(data, self.as_of)
-        if key == "daily":
-            return derive.derive_daily(data, self.spec.rules)
-        if key == "issues":
-            return derive.derive_issues(data, self.as_of, self.spec.rules)
-        if key == "evaluation":
-            return derive.derive_evaluation(data)
-        if key == "budget_split":
-            return derive.derive_budget_split(data, frames.info.get("budget"))
-        return data
 
     def _missing(self, frames: CampaignFrames, located: dict[str, Located], form_sheet: str | None) -> None:
         stamped = frames.template_id is not None

@@ -22,7 +22,7 @@ def test_registry_lists_every_check_function_once() -> None:
     assert sorted(registered) == sorted(defined)
     assert len(set(registered)) == len(registered)
     for check in ALL_CHECKS:
-        assert list(inspect.signature(check).parameters) == ["frames", "as_of", "spec"]
+        assert list(inspect.signature(check).parameters) == ["stack", "as_of", "spec"]
 
 
 def test_registry_checks_never_read_the_clock_or_open_files() -> None:

@@ -17,6 +17,7 @@ from xltrack.checks.facts import cell_location, letter, number, percent
 from xltrack.findings import Finding, Location
 from xltrack.frames import CampaignFrames
 from xltrack.spec import Spec
+from xltrack.stack import CAMPAIGN, Stack
 
 # Half a percentage point: shares such as 33.3% + 33.3% + 33.3% still add up.
 SPLIT_TOLERANCE = 0.005
@@ -34,8 +35,12 @@ def _form_found(frames: CampaignFrames) -> bool:
     return bool(frames.info or frames.info_cells)
 
 
-def check_campaign_fields(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_campaign_fields(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """campaign-name-missing, campaign-dates-missing, campaign-budget-missing."""
+    return [f for frames in stack.campaigns for f in _fields(frames)]
+
+
+def _fields(frames: CampaignFrames) -> list[Finding]:
     if not _form_found(frames):
         return []
     found = []
@@ -55,41 +60,43 @@ def check_campaign_fields(frames: CampaignFrames, as_of: dt.date, spec: Spec) ->
     return found
 
 
-def check_campaign_dates(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_campaign_dates(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """campaign-dates-reversed: the campaign ends before it starts."""
-    start, end = frames.start_date, frames.end_date
-    if start is None or end is None or end >= start:
-        return []
-    where = cell_location(frames, "end_date", fallback="period")
-    return [
-        Finding(
-            "campaign-dates-reversed", where, {"start": start.isoformat(), "end": end.isoformat()}
-        )
-    ]
+    found = []
+    for frames in stack.campaigns:
+        start, end = frames.start_date, frames.end_date
+        if start is not None and end is not None and end < start:
+            found.append(Finding(
+                "campaign-dates-reversed", cell_location(frames, "end_date", fallback="period"),
+                {"start": start.isoformat(), "end": end.isoformat()},
+            ))
+    return found
 
 
-def check_budget_split(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_budget_split(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """budget-split-mismatch: the shares of the budget split do not total 100%."""
-    table = frames.budget_split
-    shares = table.data["share"] if "share" in table.data.columns else None
-    if shares is None or not shares.notna().any():
+    split = stack.tables["budget_split"]
+    if "share" not in split.columns:
         return []
-    total = float(shares.sum())
-    if abs(round(total - 1.0, 9)) <= SPLIT_TOLERANCE:
-        return []
-    where = Location(
-        file=frames.path or None, sheet=table.sheet, row=None, column=letter(table, "share")
-    )
-    rows = table.data.loc[shares.notna(), "row"].dropna()
-    if not rows.empty:  # point at the last share, where a total would go
-        where = dataclasses.replace(where, row=int(rows.max()))
-    return [
-        Finding(
-            "budget-split-mismatch",
-            where,
-            {"total": number(total), "total_pct": percent(total), "count": int(shares.notna().sum())},
+    given = split[split["share"].notna()]
+    found = []
+    for position, shares in given.groupby(CAMPAIGN, sort=True):
+        total = float(shares["share"].sum())
+        if abs(round(total - 1.0, 9)) <= SPLIT_TOLERANCE:
+            continue
+        frames = stack.campaigns[int(position)]  # type: ignore[call-overload]
+        table = frames.budget_split
+        where = Location(
+            file=frames.path or None, sheet=table.sheet, row=None, column=letter(table, "share")
         )
-    ]
+        rows = shares["row"].dropna()
+        if not rows.empty:  # point at the last share, where a total would go
+            where = dataclasses.replace(where, row=int(rows.max()))
+        found.append(Finding(
+            "budget-split-mismatch", where,
+            {"total": number(total), "total_pct": percent(total), "count": len(shares)},
+        ))
+    return found
 
 
 CAMPAIGN_CHECKS = (check_campaign_fields, check_campaign_dates, check_budget_split)

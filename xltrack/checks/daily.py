@@ -18,15 +18,16 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from xltrack.checks.facts import emit, iso, percent, present
+from xltrack.checks.facts import emit, iso, percent, rows
 from xltrack.derive import achievement
 from xltrack.findings import Finding, Severity
-from xltrack.frames import CampaignFrames
 from xltrack.labels import fold
 from xltrack.spec import Spec
+from xltrack.stack import CAMPAIGN, Stack
 
 # The source escalates after two weeks; three recorded days is the earliest sign worth showing.
 STREAK_DAYS = 3
+DAILY = "daily"
 
 
 def _rates(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
@@ -36,13 +37,10 @@ def _rates(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
     return rate.where(~(df["date"] > pd.Timestamp(as_of)))
 
 
-def check_daily_below_target(
-    frames: CampaignFrames, as_of: dt.date, spec: Spec
-) -> list[Finding]:
+def check_daily_below_target(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """daily-below-target: a yellow (warning) or red (error) day."""
-    table = frames.daily
-    df = table.data
-    if df.empty or not (present(table, "target") and present(table, "actual")):
+    df = rows(stack, DAILY, "target", "actual")
+    if df.empty:
         return []
     rate = _rates(df, as_of)
     green, yellow = spec.rules.green_at, spec.rules.yellow_at
@@ -51,7 +49,7 @@ def check_daily_below_target(
     hit_rate = rate[mask]
     red = (hit_rate < yellow).tolist()
     return emit(
-        "daily-below-target", frames, table, hit, column="actual", id_key=None,
+        "daily-below-target", stack, DAILY, hit, column="actual", id_key=None,
         params={
             "metric": hit["metric"],
             "date": iso(hit["date"]),
@@ -65,11 +63,10 @@ def check_daily_below_target(
     )
 
 
-def check_daily_streak(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_daily_streak(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """daily-below-target-streak: one finding per run, on the run's last row."""
-    table = frames.daily
-    df = table.data
-    if df.empty or not (present(table, "target") and present(table, "actual")):
+    df = rows(stack, DAILY, "target", "actual")
+    if df.empty:
         return []
     rate = _rates(df, as_of)
     judged = np.flatnonzero(rate.notna().to_numpy())  # positions in df
@@ -78,7 +75,8 @@ def check_daily_streak(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> li
     # Daily sheets are short (a row per day and metric), so plain Python is cheaper
     # here than a pandas groupby.
     metrics = df["metric"].to_numpy()[judged].tolist()
-    keys = [fold(m) if isinstance(m, str) else "" for m in metrics]
+    owners = df[CAMPAIGN].to_numpy()[judged].tolist()
+    keys = [(o, fold(m) if isinstance(m, str) else "") for o, m in zip(owners, metrics)]
     dates = df["date"].to_numpy(dtype="datetime64[ns]")[judged]
     stamps = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view("int64")).tolist()
     below = (rate.to_numpy()[judged] < 1.0).tolist()
@@ -101,7 +99,7 @@ def check_daily_streak(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> li
     runs.sort(key=lambda run: judged[order[run[1]]])
     hit = df.iloc[[int(judged[order[last]]) for _, last in runs]]
     return emit(
-        "daily-below-target-streak", frames, table, hit, column="actual", id_key=None,
+        "daily-below-target-streak", stack, DAILY, hit, column="actual", id_key=None,
         params={
             "metric": hit["metric"],
             "days": [last - first + 1 for first, last in runs],

@@ -19,15 +19,16 @@ import datetime as dt
 
 import pandas as pd
 
-from xltrack.checks.facts import emit, percent, present
+from xltrack.checks.facts import emit, percent, present, rows
 from xltrack.derive import achievement
 from xltrack.findings import Finding, Severity
-from xltrack.frames import CampaignFrames
 from xltrack.labels import fold
 from xltrack.spec import Spec
+from xltrack.stack import CAMPAIGN, Stack
 
 # One percentage point: written rates are usually rounded or truncated to whole percents.
 RATE_TOLERANCE = 0.01
+EVALUATION = "evaluation"
 
 
 def metric_key(name: object) -> str:
@@ -37,12 +38,9 @@ def metric_key(name: object) -> str:
     return fold(name, keep_hints=False) or fold(name)
 
 
-def check_evaluation_rate(
-    frames: CampaignFrames, as_of: dt.date, spec: Spec
-) -> list[Finding]:
+def check_evaluation_rate(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """evaluation-rate-mismatch: the written rate is not actual/target."""
-    table = frames.evaluation
-    df = table.data
+    df = stack.tables[EVALUATION]
     if df.empty or "rate_written" not in df.columns:
         return []
     computed = achievement(df["actual"], df["target"])
@@ -51,7 +49,7 @@ def check_evaluation_rate(
     mask = written.notna() & computed.notna() & (gap > RATE_TOLERANCE)
     hit = df[mask]
     return emit(
-        "evaluation-rate-mismatch", frames, table, hit, column="rate", id_key="metric",
+        "evaluation-rate-mismatch", stack, EVALUATION, hit, column="rate", id_key="metric",
         params={
             "metric": hit["metric"],
             "written": written[mask],
@@ -62,12 +60,9 @@ def check_evaluation_rate(
     )
 
 
-def check_evaluation_below_target(
-    frames: CampaignFrames, as_of: dt.date, spec: Spec
-) -> list[Finding]:
+def check_evaluation_below_target(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """evaluation-below-target: actual under target, graded by traffic light."""
-    table = frames.evaluation
-    df = table.data
+    df = stack.tables[EVALUATION]
     if df.empty:
         return []
     rate = achievement(df["actual"], df["target"]).round(9)
@@ -78,7 +73,7 @@ def check_evaluation_below_target(
     lights = ["green" if r >= green else "yellow" if r >= yellow else "red" for r in hit_rate]
     grade = {"green": Severity.INFO, "yellow": Severity.WARNING, "red": Severity.ERROR}
     return emit(
-        "evaluation-below-target", frames, table, hit, column="actual", id_key="metric",
+        "evaluation-below-target", stack, EVALUATION, hit, column="actual", id_key="metric",
         params={
             "metric": hit["metric"],
             "actual": hit["actual"],
@@ -91,19 +86,32 @@ def check_evaluation_below_target(
     )
 
 
-def check_goal_evaluated(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_goal_evaluated(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """goal-not-evaluated: a goal of table 1 with no row of the same metric in table 5."""
-    goals, evaluation = frames.goals, frames.evaluation
-    if goals.data.empty or not evaluation.found or not present(evaluation, "metric"):
+    goals = stack.tables["goals"]
+    if goals.empty:
         return []
-    ended = frames.end_date is not None and frames.end_date < as_of
-    if evaluation.data.empty and not ended:
-        return []  # the review has not started yet
-    done = {metric_key(m) for m in evaluation.data["metric"].tolist()} - {""}
-    keys = goals.data["metric"].map(metric_key)
-    hit = goals.data[keys.ne("") & ~keys.isin(done)]
+    evaluated = rows(stack, EVALUATION, "metric")
+    owners = evaluated[CAMPAIGN].tolist()
+    reviewed = set(owners)
+    done: list[set[str] | None] = []  # per campaign; None = not judged
+    for position, c in enumerate(stack.campaigns):
+        table = c.tables[EVALUATION]
+        ended = c.end_date is not None and c.end_date < as_of
+        # Judged once the review has started (table 5 has rows) or the campaign has ended.
+        judged = table.found and present(table, "metric") and (position in reviewed or ended)
+        done.append(set() if judged else None)
+    for owner, metric in zip(owners, evaluated["metric"].tolist()):
+        names = done[owner]
+        if names is not None:
+            names.add(metric_key(metric))
+    mask = [
+        bool(key) and (names := done[owner]) is not None and key not in names
+        for key, owner in zip(map(metric_key, goals["metric"].tolist()), goals[CAMPAIGN].tolist())
+    ]
+    hit = goals[pd.Series(mask, index=goals.index, dtype=bool)]
     return emit(
-        "goal-not-evaluated", frames, goals, hit, column="metric", id_key="metric",
+        "goal-not-evaluated", stack, "goals", hit, column="metric", id_key="metric",
         params={"metric": hit["metric"]},
     )
 

@@ -21,6 +21,7 @@ import pandas as pd
 from xltrack.codes import CODES
 from xltrack.findings import Finding, Location, Severity
 from xltrack.frames import CampaignFrames, TableFrame
+from xltrack.stack import CAMPAIGN, Stack
 
 # What people type in a cell to mean "nothing here" (the source writes "-").
 BLANKS = frozenset({"", "-", "--", "—", "–", "/", "\\", "n/a", "na", "none", "nil", "无", "暂无", "没有", "空"})
@@ -43,6 +44,23 @@ def present(table: TableFrame, key: str) -> bool:
 def letter(table: TableFrame, key: str) -> str | None:
     """The Excel column letter of `key`, or of the cell it was parsed out of."""
     return table.columns.get(key) or table.columns.get(_FILLED_FROM.get(key, ""))
+
+
+def rows(stack: Stack, key: str, *needs: str) -> pd.DataFrame:
+    """The rows of table `key` from the campaigns whose sheet has every column in `needs`.
+
+    A column that was never found is absent, not empty: a check that needs it stays
+    quiet for that campaign instead of flagging every row.
+    """
+    df = stack.tables[key]
+    if df.empty or not needs:
+        return df
+    ok = [all(present(c.tables[key], need) for need in needs) for c in stack.campaigns]
+    if all(ok):
+        return df
+    if not any(ok):
+        return df.iloc[:0]
+    return df[np.asarray(ok)[df[CAMPAIGN].to_numpy()]]
 
 
 def blank(values: pd.Series) -> pd.Series:
@@ -101,8 +119,8 @@ def cell_location(frames: CampaignFrames, key: str, fallback: str | None = None)
 
 def emit(
     code: str,
-    frames: CampaignFrames,
-    table: TableFrame,
+    stack: Stack,
+    key: str,
     selected: pd.DataFrame,
     *,
     column: str | None,
@@ -111,13 +129,13 @@ def emit(
     severities: Sequence[Severity | None] | None = None,
     columns: Sequence[str | None] | None = None,
 ) -> list[Finding]:
-    """One Finding per selected row.
+    """One Finding per selected row, located in its own campaign's file, sheet and column.
 
     Args:
         code: the finding code.
-        frames: the campaign (for the file name).
-        table: the table the rows come from (sheet, column letters).
-        selected: the flagged rows of `table.data`.
+        stack: the campaigns (file names, sheets and column letters of each).
+        key: the table the rows come from.
+        selected: the flagged rows of `stack.tables[key]`.
         column: the column key the finding points at.
         id_key: the column holding the record ID, if the table has one.
         params: fact name -> one value per selected row; None values are left out.
@@ -130,15 +148,18 @@ def emit(
     if selected.empty:
         return []
     # Column-wise list comprehensions: a 10,000-finding worst case spends its time here.
-    file, sheet, count = frames.path or None, table.sheet, len(selected)
+    heads, count = stack.campaigns, len(selected)
+    owners: list[int] = selected[CAMPAIGN].tolist()
+    files = [heads[c].path or None for c in owners]
+    sheets = [heads[c].tables[key].sheet for c in owners]
     rows = _plain_column(selected["row"])
     ids = [v if isinstance(v, str) else None for v in selected[id_key].tolist()] \
         if id_key else [None] * count
-    if columns:
-        letters = {key: letter(table, key) for key in set(columns) if key}
-        cols = [letters.get(key) if key else None for key in columns]
-    else:
-        cols = [letter(table, column) if column else None] * count
+    wanted = columns if columns else [column] * count
+    letters: dict[tuple[int, str | None], str | None] = {}
+    for pair in set(zip(owners, wanted)):
+        letters[pair] = letter(heads[pair[0]].tables[key], pair[1]) if pair[1] else None
+    cols = [letters[pair] for pair in zip(owners, wanted)]
     default = Severity(CODES[code].severity)  # once, not per finding
     levels = [level or default for level in severities] if severities else [default] * count
     names = list(params)
@@ -152,34 +173,37 @@ def emit(
                     del fact[name]
     return [
         Finding(code, Location(file, sheet, row, col, record), fact, level)
-        for row, col, record, fact, level in zip(rows, cols, ids, facts, levels)
+        for file, sheet, row, col, record, fact, level
+        in zip(files, sheets, rows, cols, ids, facts, levels)
     ]
 
 
-def duplicate_ids(code: str, frames: CampaignFrames, key: str, id_key: str) -> list[Finding]:
-    """Rows whose ID (trimmed, case-folded) already appeared higher up the table."""
-    table = frames.tables[key]
-    df = table.data
-    if df.empty or not present(table, id_key):
+def duplicate_ids(code: str, stack: Stack, key: str, id_key: str) -> list[Finding]:
+    """Rows whose ID (trimmed, case-folded) already appeared higher up the same campaign's table."""
+    df = rows(stack, key, id_key)
+    if df.empty:
         return []
-    folded = [v.strip().casefold() if isinstance(v, str) else "" for v in df[id_key].tolist()]
+    folded = [
+        (owner, v.strip().casefold() if isinstance(v, str) else "")
+        for owner, v in zip(df[CAMPAIGN].tolist(), df[id_key].tolist())
+    ]
     counts = Counter(folded)  # counted in C; the common case (no repeats) ends here
-    shared = {ident for ident, n in counts.items() if n > 1 and ident}
+    shared = {ident for ident, n in counts.items() if n > 1 and ident[1]}
     if not shared:
         return []
-    first: dict[str, int] = {}
+    first: dict[tuple[int, str], int] = {}
     repeats = []
     for pos in (p for p, ident in enumerate(folded) if ident in shared):
         if first.setdefault(folded[pos], pos) != pos:
             repeats.append(pos)
     hit = df.iloc[repeats]
-    rows = df["row"].tolist()
+    excel_rows = df["row"].tolist()
     return emit(
-        code, frames, table, hit, column=id_key, id_key=id_key,
+        code, stack, key, hit, column=id_key, id_key=id_key,
         params={
             "id": hit[id_key],
             "count": [counts[folded[pos]] for pos in repeats],
-            "first_row": [rows[first[folded[pos]]] for pos in repeats],
+            "first_row": [excel_rows[first[folded[pos]]] for pos in repeats],
         },
     )
 

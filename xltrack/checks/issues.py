@@ -12,40 +12,35 @@ import datetime as dt
 
 import pandas as pd
 
-from xltrack.checks.facts import blank, duplicate_ids, emit, iso, number, present
+from xltrack.checks.facts import blank, duplicate_ids, emit, iso, number, rows
 from xltrack.findings import Finding
-from xltrack.frames import CampaignFrames
 from xltrack.spec import Spec
+from xltrack.stack import Stack
 
 ID = "issue_id"
+ISSUES = "issues"
 
 
 def _resolution(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), "open")
 
 
-def check_issue_high_unresolved(
-    frames: CampaignFrames, as_of: dt.date, spec: Spec
-) -> list[Finding]:
+def check_issue_high_unresolved(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """issue-high-unresolved: severity high and not resolved."""
-    table = frames.issues
-    df = table.data
-    if df.empty or not (present(table, "severity") and present(table, "resolution")):
+    df = rows(stack, ISSUES, "severity", "resolution")
+    if df.empty:
         return []
     hit = df[df["severity"].eq("high") & df["resolution"].ne("resolved")]
     return emit(
-        "issue-high-unresolved", frames, table, hit, column="resolution", id_key=ID,
+        "issue-high-unresolved", stack, ISSUES, hit, column="resolution", id_key=ID,
         params={"id": hit[ID], "resolution": _resolution(hit["resolution"])},
     )
 
 
-def check_issue_solution_late(
-    frames: CampaignFrames, as_of: dt.date, spec: Spec
-) -> list[Finding]:
+def check_issue_solution_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """issue-solution-late: unresolved more than the solution window after it was found."""
-    table = frames.issues
-    df = table.data
-    if df.empty or not (present(table, "found_date") and present(table, "resolution")):
+    df = rows(stack, ISSUES, "found_date", "resolution")
+    if df.empty:
         return []
     limit = float(spec.rules.issue_solution_hours)
     found = df["found_date"]
@@ -53,7 +48,7 @@ def check_issue_solution_late(
     mask = found.notna() & df["resolution"].ne("resolved") & (hours > limit)
     hit = df[mask]
     return emit(
-        "issue-solution-late", frames, table, hit, column="resolution", id_key=ID,
+        "issue-solution-late", stack, ISSUES, hit, column="resolution", id_key=ID,
         params={
             "id": hit[ID],
             "found": iso(hit["found_date"]),
@@ -64,24 +59,21 @@ def check_issue_solution_late(
     )
 
 
-def check_issue_owner(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_issue_owner(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """issue-owner-missing: an issue nobody owns."""
-    table = frames.issues
-    df = table.data
-    if df.empty or not present(table, "owner"):
+    df = rows(stack, ISSUES, "owner")
+    if df.empty:
         return []
     hit = df[blank(df["owner"])]
     return emit(
-        "issue-owner-missing", frames, table, hit, column="owner", id_key=ID,
+        "issue-owner-missing", stack, ISSUES, hit, column="owner", id_key=ID,
         params={"id": hit[ID]},
     )
 
 
-def check_issue_id_duplicate(
-    frames: CampaignFrames, as_of: dt.date, spec: Spec
-) -> list[Finding]:
+def check_issue_id_duplicate(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """issue-id-duplicate: an ID used again (reported on every repeat after the first)."""
-    return duplicate_ids("issue-id-duplicate", frames, "issues", ID)
+    return duplicate_ids("issue-id-duplicate", stack, ISSUES, ID)
 
 
 ISSUE_CHECKS = (

@@ -8,27 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
-from xltrack.checks.facts import blank, duplicate_ids, emit, iso, present
+from xltrack.checks.facts import blank, duplicate_ids, emit, iso, rows
 from xltrack.derive import overdue_mask
 from xltrack.findings import Finding
-from xltrack.frames import CampaignFrames
 from xltrack.spec import Spec
+from xltrack.stack import Stack
 
 ID = "task_id"
+TASKS = "tasks"
 
 
-def check_task_overdue(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_task_overdue(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """task-overdue: the end date is before as-of and the task is not done."""
-    table = frames.tasks
-    df = table.data
-    if df.empty or not (present(table, "end_date") and present(table, "status")):
+    df = rows(stack, TASKS, "end_date", "status")
+    if df.empty:
         return []
     today = pd.Timestamp(as_of)
     hit = df[overdue_mask(df["end_date"], df["status"], as_of)]
     return emit(
-        "task-overdue", frames, table, hit, column="end_date", id_key=ID,
+        "task-overdue", stack, TASKS, hit, column="end_date", id_key=ID,
         params={
             "id": hit[ID],
             "end": iso(hit["end_date"]),
@@ -39,29 +40,27 @@ def check_task_overdue(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> li
     )
 
 
-def check_task_delay_reason(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_task_delay_reason(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """task-delay-reason-missing: a delayed task with an empty (or '-') reason."""
-    table = frames.tasks
-    df = table.data
-    if df.empty or not (present(table, "status") and present(table, "delay_reason")):
+    df = rows(stack, TASKS, "status", "delay_reason")
+    if df.empty:
         return []
     hit = df[df["status"].eq("delayed") & blank(df["delay_reason"])]
     return emit(
-        "task-delay-reason-missing", frames, table, hit, column="delay_reason", id_key=ID,
+        "task-delay-reason-missing", stack, TASKS, hit, column="delay_reason", id_key=ID,
         params={"id": hit[ID]},
     )
 
 
-def check_task_dates(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_task_dates(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """task-dates-reversed (end before start) and task-dates-missing (info)."""
-    table = frames.tasks
-    df = table.data
-    if df.empty or not (present(table, "start_date") and present(table, "end_date")):
+    df = rows(stack, TASKS, "start_date", "end_date")
+    if df.empty:
         return []
     start, end = df["start_date"], df["end_date"]
     rev = df[start.notna() & end.notna() & (end < start)]
     found = emit(
-        "task-dates-reversed", frames, table, rev, column="end_date", id_key=ID,
+        "task-dates-reversed", stack, TASKS, rev, column="end_date", id_key=ID,
         params={"id": rev[ID], "start": iso(rev["start_date"]), "end": iso(rev["end_date"])},
     )
     gap = df[start.isna() | end.isna()]
@@ -71,71 +70,74 @@ def check_task_dates(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list
         for s, e in zip(no_start, no_end)
     ]
     found += emit(
-        "task-dates-missing", frames, table, gap, column=None, id_key=ID,
+        "task-dates-missing", stack, TASKS, gap, column=None, id_key=ID,
         params={"id": gap[ID], "missing": missing},
         columns=[m[0] for m in missing],
     )
     return found
 
 
-def check_task_outside_campaign(
-    frames: CampaignFrames, as_of: dt.date, spec: Spec
-) -> list[Finding]:
+def check_task_outside_campaign(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """task-outside-campaign: a task starts before or ends after the campaign window."""
-    table = frames.tasks
-    df = table.data
-    first, last = frames.start_date, frames.end_date
-    if df.empty or (first is None and last is None):
+    df = stack.tables[TASKS]
+    windows = [(c.start_date, c.end_date) for c in stack.campaigns]
+    # A reversed window is campaign-dates-reversed's to report: every task would be "outside".
+    judged = [
+        (first, last) if not (first and last and last < first) else (None, None)
+        for first, last in windows
+    ]
+    if df.empty or not any(first or last for first, last in judged):
         return []
-    if first is not None and last is not None and last < first:
-        return []  # campaign-dates-reversed says it; every task would be "outside"
-    start, end = df["start_date"], df["end_date"]
-    early = start < pd.Timestamp(first) if first else pd.Series(False, index=df.index)
-    late = end > pd.Timestamp(last) if last else pd.Series(False, index=df.index)
+    firsts = stack.per_row(df, [_stamp(first) for first, _ in judged])
+    lasts = stack.per_row(df, [_stamp(last) for _, last in judged])
+    first_at = pd.Series(firsts.astype("datetime64[ns]"), index=df.index)
+    last_at = pd.Series(lasts.astype("datetime64[ns]"), index=df.index)
+    early = df["start_date"] < first_at  # NaT on either side compares False
+    late = df["end_date"] > last_at
     mask = early | late
     hit = df[mask]
     return emit(
-        "task-outside-campaign", frames, table, hit, column=None, id_key=ID,
+        "task-outside-campaign", stack, TASKS, hit, column=None, id_key=ID,
         params={
             "id": hit[ID],
             "start": iso(hit["start_date"]),
             "end": iso(hit["end_date"]),
-            "campaign_start": [first.isoformat() if first else None] * len(hit),
-            "campaign_end": [last.isoformat() if last else None] * len(hit),
+            "campaign_start": iso(first_at[mask]),
+            "campaign_end": iso(last_at[mask]),
         },
         columns=["start_date" if e else "end_date" for e in early[mask].tolist()],
     )
 
 
-def check_task_owner(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def _stamp(day: dt.date | None) -> np.datetime64:
+    return np.datetime64(day, "ns") if day is not None else np.datetime64("NaT", "ns")
+
+
+def check_task_owner(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """task-owner-missing: a task nobody owns."""
-    table = frames.tasks
-    df = table.data
-    if df.empty or not present(table, "owner"):
+    df = rows(stack, TASKS, "owner")
+    if df.empty:
         return []
     hit = df[blank(df["owner"])]
     return emit(
-        "task-owner-missing", frames, table, hit, column="owner", id_key=ID,
+        "task-owner-missing", stack, TASKS, hit, column="owner", id_key=ID,
         params={"id": hit[ID]},
     )
 
 
-def check_task_id_duplicate(frames: CampaignFrames, as_of: dt.date, spec: Spec) -> list[Finding]:
+def check_task_id_duplicate(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """task-id-duplicate: an ID used again (reported on every repeat after the first)."""
-    return duplicate_ids("task-id-duplicate", frames, "tasks", ID)
+    return duplicate_ids("task-id-duplicate", stack, TASKS, ID)
 
 
-def check_task_done_in_future(
-    frames: CampaignFrames, as_of: dt.date, spec: Spec
-) -> list[Finding]:
+def check_task_done_in_future(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """task-done-in-future: marked done but starting after as-of."""
-    table = frames.tasks
-    df = table.data
-    if df.empty or not (present(table, "status") and present(table, "start_date")):
+    df = rows(stack, TASKS, "status", "start_date")
+    if df.empty:
         return []
     hit = df[df["status"].eq("done") & (df["start_date"] > pd.Timestamp(as_of))]
     return emit(
-        "task-done-in-future", frames, table, hit, column="start_date", id_key=ID,
+        "task-done-in-future", stack, TASKS, hit, column="start_date", id_key=ID,
         params={
             "id": hit[ID],
             "start": iso(hit["start_date"]),

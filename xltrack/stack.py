@@ -1,0 +1,158 @@
+"""Many campaigns' tables stacked into one DataFrame per table, so pandas is paid once per batch.
+
+Building a DataFrame, deriving columns and running a vectorised check each cost
+a fixed tenth of a millisecond or so whatever the row count; on a 100-task
+workbook that overhead is most of the work. A `Stack` holds the rows of many
+campaigns in one frame per table, each row carrying `campaign`: the position of
+its campaign in `Stack.campaigns`. Those heads (`CampaignFrames` whose tables
+hold no rows) keep what is per campaign: path, form fields, sheets and column
+letters. One workbook is a stack of one; a batch worker stacks a few dozen.
+
+The reader hands over `ReadCampaign`s (a head plus each table's parsed columns
+as plain lists); `build_stack` concatenates those lists, types them once
+(`records.build_frame`) and recomputes derived columns once (`derive`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xltrack import derive
+from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame
+from xltrack.records import build_frame, empty_typed
+from xltrack.spec import Spec
+
+CAMPAIGN = "campaign"  # the column of stacked tables that says whose row it is
+WRITTEN_RATE = "rate_written"
+
+
+@dataclass
+class ReadTable:
+    """One located table's parsed columns (column key -> values) and their Excel rows."""
+
+    data: dict[str, list[Any]] = field(default_factory=dict)
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ReadCampaign:
+    """What the reader found in one workbook, before any DataFrame is built."""
+
+    head: CampaignFrames  # form, provenance and findings; its tables hold no rows
+    tables: dict[str, ReadTable] = field(default_factory=dict)
+
+
+@dataclass
+class Stack:
+    """The tables of many campaigns, one DataFrame each, rows tagged by `campaign` position."""
+
+    campaigns: list[CampaignFrames]
+    tables: dict[str, pd.DataFrame]
+
+    @classmethod
+    def of(cls, frames: CampaignFrames) -> Stack:
+        """One campaign (as read, or built in code) as a stack of one."""
+        tables = {}
+        for key in LIST_TABLES:
+            data = frames.tables[key].data
+            tables[key] = data.assign(**{CAMPAIGN: np.zeros(len(data), dtype="int64")})
+        return cls([frames], tables)
+
+    def campaign_positions(self, rows: pd.DataFrame) -> list[int]:
+        """Each row's campaign position, as plain ints."""
+        positions: list[int] = rows[CAMPAIGN].tolist()
+        return positions
+
+    def per_row(self, rows: pd.DataFrame, values: list[Any]) -> np.ndarray:
+        """A per-campaign value spread over `rows` (`values[i]` for campaign i)."""
+        return np.asarray(values, dtype=object)[rows[CAMPAIGN].to_numpy()]
+
+    def frames(self, position: int) -> CampaignFrames:
+        """One campaign of the stack with its own rows (the `campaign` column dropped)."""
+        head = self.campaigns[position]
+        tables = {}
+        for key, table in head.tables.items():
+            data = self.tables[key]
+            if len(self.campaigns) > 1:
+                data = data[data[CAMPAIGN].to_numpy() == position].reset_index(drop=True)
+            tables[key] = replace(table, data=data.drop(columns=CAMPAIGN))
+        return replace(head, tables=tables)
+
+
+def build_stack(read: list[ReadCampaign], spec: Spec, as_of: dt.date | None) -> Stack:
+    """Type and derive the tables of many read campaigns at once.
+
+    Args:
+        read: the campaigns, as the reader found them (their order is kept).
+        spec: the template definition (column types, rules).
+        as_of: the date derived columns (days late, age) are measured against.
+
+    Returns:
+        The `Stack`; `Stack.frames(i)` is campaign i as `read_workbook` returns it.
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    for key in LIST_TABLES:
+        table = spec.table(key)
+        data: dict[str, list[Any]] = {}
+        rows: list[int] = []
+        owners: list[int] = []
+        written: list[Any] = []
+        # The evaluation's written rate is kept (and checked) where a table was located.
+        has_written = any(WRITTEN_RATE in c.tables[key].data for c in read if key in c.tables)
+        for position, campaign in enumerate(read):
+            part = campaign.tables.get(key)
+            if part is None or not part.rows:
+                continue
+            n, before = len(part.rows), len(rows)
+            for col in table.laid_out:
+                values = part.data.get(col.key)
+                if values is not None:
+                    data.setdefault(col.key, [None] * before).extend(values)
+            for values in data.values():  # columns this campaign lacks stay empty
+                if len(values) < before + n:
+                    values.extend([None] * (before + n - len(values)))
+            rows.extend(part.rows)
+            owners.extend([position] * n)
+            rates = part.data.get(WRITTEN_RATE)
+            written.extend(rates if rates is not None else [None] * n)
+        frame = build_frame(table, data, rows) if rows else empty_typed(table).copy()
+        frame = _derive(key, frame, owners, read, spec, as_of)
+        if has_written:
+            frame[WRITTEN_RATE] = np.array(
+                [np.nan if v is None else v for v in written], dtype="float64"
+            )
+        frame[CAMPAIGN] = np.asarray(owners, dtype="int64")
+        tables[key] = frame
+    return Stack([c.head for c in read], tables)
+
+
+def _derive(
+    key: str, frame: pd.DataFrame, owners: list[int], read: list[ReadCampaign],
+    spec: Spec, as_of: dt.date | None,
+) -> pd.DataFrame:
+    if key == "tasks":
+        return derive.derive_tasks(frame, as_of)
+    if key == "daily":
+        return derive.derive_daily(frame, spec.rules, groups=np.asarray(owners, dtype="int64"))
+    if key == "issues":
+        return derive.derive_issues(frame, as_of, spec.rules)
+    if key == "evaluation":
+        return derive.derive_evaluation(frame)
+    if key == "budget_split":
+        budgets = [_budget(c.head.info.get("budget")) for c in read]
+        per_row = np.asarray(budgets, dtype="float64")[np.asarray(owners, dtype="int64")] \
+            if owners else np.zeros(0)
+        return derive.derive_budget_split(frame, per_row)
+    return frame
+
+
+def _budget(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else np.nan
+
+
+__all__ = ["CAMPAIGN", "ReadCampaign", "ReadTable", "Stack", "TableFrame", "build_stack"]
