@@ -7,6 +7,7 @@ import os
 import pickle
 import sys
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -17,14 +18,14 @@ import xltrack.portfolio as portfolio_module
 from xltrack import portfolio_sheet
 from xltrack.analyze import analyze_workbook
 from xltrack.discover import expand_paths
-from xltrack.errors import OutputError
+from xltrack.errors import OutputError, WorkbookError
 from xltrack.executors import ExecutorError, run_local
 from xltrack.export import export_tables
 from xltrack.portfolio import (
     FAILED,
     FileJob,
     Portfolio,
-    analyze_file,
+    analyze_files,
     analyze_many,
 )
 from xltrack.portfolio_tables import Accumulator
@@ -160,34 +161,64 @@ def test_analyze_many_reports_progress(folder: Path) -> None:
     assert [c[0] for c in calls] == list(range(1, len(GOOD) + 2))
 
 
-def test_analyze_file_result_is_compact_and_picklable(folder: Path) -> None:
-    job = FileJob(0, "a.xlsx", str(folder / GOOD[0]), AS_OF)
-    result = analyze_file(job)
+def test_analyze_files_result_is_compact_and_picklable(folder: Path) -> None:
+    jobs = [FileJob(i, f"{i}.xlsx", str(folder / name), AS_OF) for i, name in enumerate(GOOD[:2])]
+    result = analyze_files(jobs)
     back = pickle.loads(pickle.dumps(result))
-    assert back.campaign == result.campaign
+    assert [f.campaign for f in back.files] == [f.campaign for f in result.files]
     assert set(back.tables) == {"tasks", "issues", "daily", "metrics", "findings"}
     assert not any(hasattr(v, "frames") for v in vars(result).values())
-    assert back.tables["findings"]["file"] == ["a.xlsx"] * back.tables["findings"]["__len__"]
+    assert set(back.tables["findings"]["file"]) == {"0.xlsx", "1.xlsx"}
 
 
-def test_analyze_file_unexpected_error_is_failed_row(
+def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path) -> None:
+    """One stack of every campaign gives each the findings and summary it gets alone."""
+    targets = [t for t in expand_paths([folder], recursive=True) if t.reject is None]
+    jobs = [FileJob(i, t.path, os.path.abspath(t.path), AS_OF) for i, t in enumerate(targets)]
+    chunk = analyze_files(jobs)
+    assert len([f for f in chunk.files if f.status != FAILED]) >= 4
+    for job, result in zip(jobs, chunk.files):
+        try:
+            alone = analyze_workbook(job.location, AS_OF)
+        except WorkbookError:
+            assert result.status == FAILED
+            continue
+        summary = alone.summary.to_dict()
+        assert result.summary == {k: summary[k] for k in ("metrics", "tasks", "issues")}
+        mine = chunk.tables["findings"]
+        mine = mine[mine["file"] == job.path]
+        assert list(zip(mine["code"], mine["sheet"], mine["row"].astype(object), mine["message"])) \
+            == [(f.code, f.location.sheet, f.location.row, f.message("en")) for f in alone.findings]
+        tasks = chunk.tables["tasks"]
+        tasks = tasks[tasks["campaign_key"] == result.campaign["campaign_key"]]
+        expected = alone.frames.tasks.data
+        assert list(tasks["task_id"]) == list(expected["task_id"])
+        assert list(tasks["days_late"].fillna(-1)) == list(expected["days_late"].fillna(-1))
+
+
+def test_analyze_files_unexpected_error_fails_only_that_file(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(*args: object, **kwargs: object) -> None:
-        raise KeyError("surprise")
+    build = portfolio_module.build_stack
 
-    monkeypatch.setattr(portfolio_module, "analyze_workbook", explode)
-    result = analyze_many([folder / GOOD[0]], as_of=AS_OF, jobs=1)
-    assert [f["error"]["code"] for f in result.failed] == ["file-unreadable"]
-    assert "KeyError" in result.failed[0]["error"]["message"]
+    def explode(read: list[Any], *args: Any) -> Any:
+        if any(c.head.name == "Autumn push" for c in read):
+            raise KeyError("surprise")
+        return build(read, *args)
+
+    monkeypatch.setattr(portfolio_module, "build_stack", explode)
+    result = analyze_many([folder], as_of=AS_OF, jobs=1)
+    crashed = [f for f in result.failed if "KeyError" in f["error"]["message"]]
+    assert len(crashed) == 1 and crashed[0]["error"]["code"] == "file-unreadable"
+    assert len(result.campaigns) == len(GOOD) - 1
 
 
 def test_accumulator_appends_in_input_order(folder: Path, serial: Portfolio) -> None:
     jobs = [FileJob(i, t.path, os.path.abspath(t.path), AS_OF, t.reject, t.code)
             for i, t in enumerate(expand_paths([folder]))]
     acc = Accumulator(AS_OF)
-    for result in reversed([analyze_file(j) for j in jobs]):
-        acc.add(result)
+    for chunk in reversed([analyze_files(jobs[i:i + 2]) for i in range(0, len(jobs), 2)]):
+        acc.add(chunk)
     _assert_same(serial, Portfolio(**acc.finish()))
 
 
@@ -234,7 +265,7 @@ def test_export_tables_without_pyarrow_names_the_extra(
     assert [p.name for p in written][:2] == ["campaigns.csv", "tasks.csv"]
 
 
-def _die(item: int) -> int:
+def _die(chunk: list[int]) -> int:
     os._exit(1)  # a worker killed mid-batch (OOM killer, segfault)
 
 

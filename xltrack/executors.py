@@ -1,9 +1,11 @@
-"""Run one picklable per-item function over many items: in-process, in a process pool, or on Dask.
+"""Run one picklable per-chunk function over many items: in-process, in a process pool, or on Dask.
 
-Every executor takes the same top-level function and yields its results as they
-finish (completion order, not input order), keeping only a bounded number of
+Every executor cuts the items into chunks (lists of consecutive items), applies
+the same top-level function to each chunk, and yields each chunk's result as it
+finishes (completion order, not input order), keeping only a bounded number of
 chunks in flight so that neither the queue of submitted work nor the results
-waiting to be collected grow with the number of items.
+waiting to be collected grow with the number of items. A chunk is the unit of
+work because the batch stacks a chunk's workbooks and checks them together.
 
 The process pool starts its workers with `forkserver` (or `spawn` where that is
 unavailable), never `fork`: a forked child inherits the parent's threads' locks
@@ -30,7 +32,9 @@ EXECUTORS = ("local", "dask")
 # Chunks each worker may have queued beyond the one it is running: enough to keep
 # it busy while the parent collects, few enough to keep memory flat.
 _IN_FLIGHT_PER_WORKER = 2
-_MAX_CHUNK = 16
+# Large enough that a chunk's stacked checks cost little per workbook, small enough
+# that the progress bar moves and the last chunks do not leave a core idle for long.
+_MAX_CHUNK = 32
 CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler before giving up
 
 
@@ -49,19 +53,10 @@ def default_jobs() -> int:
 
 
 def chunk_size(n_items: int, workers: int) -> int:
-    """Items per submission: a few chunks per worker, at most `_MAX_CHUNK` items each.
-
-    Small chunks keep the progress bar moving and load balanced; chunking at all
-    amortises the per-submission pickling and queue round trip.
-    """
+    """Items per chunk: a few chunks per worker, at most `_MAX_CHUNK` items each."""
     if n_items <= 0:
         return 1
     return max(1, min(_MAX_CHUNK, n_items // (workers * 4) or 1))
-
-
-def run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
-    """Apply `func` to every item of one chunk (the unit a worker receives)."""
-    return [func(item) for item in chunk]
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
@@ -80,45 +75,45 @@ def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
 
 
 def run_local(
-    func: Callable[[T], R],
+    func: Callable[[list[T]], R],
     items: Sequence[T],
     *,
     jobs: int | None = None,
     preload: Sequence[str] = (),
 ) -> Iterator[R]:
-    """Yield `func(item)` for every item, using `jobs` worker processes.
+    """Yield `func(chunk)` for every chunk of the items, using `jobs` worker processes.
 
     Args:
-        func: a top-level (picklable) function.
-        items: picklable arguments, one per call.
+        func: a top-level (picklable) function of a list of items.
+        items: picklable items.
         jobs: worker processes; None = all cores; 1 runs in this process.
         preload: modules the fork server imports once for all workers.
 
     Returns:
-        An iterator of results in completion order.
+        An iterator of chunk results in completion order.
     """
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(items) <= 1:
-        for item in items:
-            yield func(item)
+        for chunk in _chunks(items, chunk_size(len(items), 1)):
+            yield func(chunk)
         return
     workers = min(jobs, len(items))
     size = chunk_size(len(items), workers)
     context = _context(preload or [func.__module__])
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending: set[Future[list[R]]] = set()
+            pending: set[Future[R]] = set()
             limit = workers * (1 + _IN_FLIGHT_PER_WORKER)
             for chunk in _chunks(items, size):
                 if len(pending) >= limit:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        yield from future.result()
-                pending.add(pool.submit(run_chunk, func, chunk))
+                        yield future.result()
+                pending.add(pool.submit(func, chunk))
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    yield from future.result()
+                    yield future.result()
     except BrokenProcessPool as exc:
         raise ExecutorError(
             "a worker process died (killed, or out of memory); try fewer --jobs"
@@ -126,23 +121,24 @@ def run_local(
 
 
 def run_dask(
-    func: Callable[[T], R],
+    func: Callable[[list[T]], R],
     items: Sequence[T],
     *,
     scheduler: Any = None,
     jobs: int | None = None,
 ) -> Iterator[R]:
-    """Yield `func(item)` for every item, computed on a Dask distributed cluster.
+    """Yield `func(chunk)` for every chunk of the items, computed on a Dask distributed cluster.
 
     Args:
-        func: a top-level (picklable) function; workers must be able to import xltrack.
-        items: picklable arguments (paths must be readable by the workers).
+        func: a top-level (picklable) function of a list of items; workers must be able
+            to import xltrack.
+        items: picklable items (paths must be readable by the workers).
         scheduler: a scheduler address (`tcp://host:8786`), a `distributed.Client`
             or a cluster object; None starts a `LocalCluster` of `jobs` processes.
         jobs: workers of the LocalCluster started when no scheduler is given.
 
     Returns:
-        An iterator of results in completion order.
+        An iterator of chunk results in completion order.
 
     Raises:
         ExecutorError: dask.distributed is not installed or the scheduler is unreachable.
@@ -180,16 +176,16 @@ def run_dask(
         limit = workers * (1 + _IN_FLIGHT_PER_WORKER)
         queue = distributed.as_completed()
         for chunk in chunks:
-            queue.add(client.submit(run_chunk, func, chunk, pure=False))
+            queue.add(client.submit(func, chunk, pure=False))
             if queue.count() >= limit:
                 break
         for future in queue:
-            results = future.result()
+            result = future.result()
             future.release()
-            yield from results
+            yield result
             nxt = next(chunks, None)
             if nxt is not None:
-                queue.add(client.submit(run_chunk, func, nxt, pure=False))
+                queue.add(client.submit(func, nxt, pure=False))
     finally:
         if own_client:
             client.close()
@@ -198,7 +194,7 @@ def run_dask(
 
 
 def run(
-    func: Callable[[T], R],
+    func: Callable[[list[T]], R],
     items: Sequence[T],
     *,
     executor: str = "local",

@@ -1,8 +1,11 @@
 """Analyse many campaign workbooks at once and gather them into tidy tables (a `Portfolio`).
 
-`analyze_file` is the per-file work: one top-level, picklable function that every
-executor runs. It returns a compact `FileResult` (that campaign's tidy rows, its
-summary as a dict and its findings as rows), never the whole `Analysis`, so that
+`analyze_files` is the work of every executor: one top-level, picklable function
+of a chunk of files. It reads each file into parsed columns, stacks the chunk
+(`stack.build_stack`) and runs the derived columns, the checks and the summaries
+once over the stack, so that pandas' fixed cost per call is paid per chunk, not
+per workbook. It returns a compact `ChunkResult` (per file: status and campaign
+row; per table: the chunk's keyed rows), never the frames themselves, so that
 little crosses the process boundary and nothing large lives on in the parent.
 `analyze_many` streams those results into an accumulator that appends them, in
 input order, to the growing tables.
@@ -19,20 +22,25 @@ from typing import Any
 
 import pandas as pd
 
-from xltrack.analyze import analyze_workbook
+from xltrack.checks import run_stack_checks
 from xltrack.codes import CODES
 from xltrack.discover import expand_paths
 from xltrack.errors import WorkbookError
 from xltrack.executors import run
-from xltrack.findings import Finding, count_by_severity
+from xltrack.findings import Finding, sort_findings
 from xltrack.portfolio_tables import (
     CHILD_TABLES,
     Accumulator,
-    campaign_row,
-    child_frames,
+    Columns,
+    campaign_rows,
     finding_columns,
+    findings_table,
+    keyed_rows,
 )
-from xltrack.spec import load_spec
+from xltrack.reader import read_campaign
+from xltrack.spec import Spec, load_spec
+from xltrack.stack import ReadCampaign, build_stack
+from xltrack.summary import build_summaries
 
 READ = "read"
 READ_WITH_WARNINGS = "read with warnings"
@@ -58,7 +66,7 @@ class FileJob:
 
 @dataclass
 class FileResult:
-    """One file's contribution to the portfolio."""
+    """One file's row of the load report and, when it was read, of the campaigns table."""
 
     index: int
     path: str
@@ -67,7 +75,15 @@ class FileResult:
     error: dict[str, str] | None = None
     campaign: dict[str, Any] | None = None
     summary: dict[str, Any] | None = None
-    tables: dict[str, Any] = field(default_factory=dict)  # frames, or Columns for findings
+
+
+@dataclass
+class ChunkResult:
+    """A chunk of consecutive files: one `FileResult` each, and their rows of every table."""
+
+    first: int  # the index of the chunk's first file
+    files: list[FileResult]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def campaign_key(location: str, name: str | None) -> str:
@@ -76,58 +92,124 @@ def campaign_key(location: str, name: str | None) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def analyze_file(job: FileJob) -> FileResult:
-    """Analyse one workbook and reduce it to tidy rows: the per-file work of every executor.
+def analyze_files(jobs: list[FileJob]) -> ChunkResult:
+    """Analyse a chunk of workbooks and reduce them to tidy rows: the work of every executor.
 
     Args:
-        job: the file and the as-of date.
+        jobs: consecutive files, all with the same as-of date.
 
     Returns:
-        A `FileResult`; a file that cannot be used gives status "failed" and its error.
+        A `ChunkResult`; a file that cannot be used gives status "failed" and its error.
     """
-    if job.reject is not None:
-        err = WorkbookError(job.path, job.reject, code=job.code)
-        return _failed(job, err.to_dict())
+    spec = load_spec()
+    results: dict[int, FileResult] = {}
+    findings: dict[int, Columns] = {}
+    read: list[tuple[FileJob, ReadCampaign]] = []
+    for job in jobs:
+        try:
+            read.append((job, _read(job, spec)))
+        except WorkbookError as err:
+            named = type(err)(job.path, err.reason, sheet=err.sheet, cell=err.cell, code=err.code)
+            results[job.index], findings[job.index] = _failed(job, named.to_dict())
+        except Exception as exc:  # noqa: BLE001
+            results[job.index], findings[job.index] = _crashed(job, exc)
+    parts: list[Analyzed] = []
     try:
-        analysis = analyze_workbook(job.location, job.as_of, spec=load_spec())
-    except WorkbookError as err:
-        named = type(err)(job.path, err.reason, sheet=err.sheet, cell=err.cell, code=err.code)
-        return _failed(job, named.to_dict())
-    except Exception as exc:  # noqa: BLE001
-        # The batch boundary: one file that trips a bug must not sink the other thousand.
-        reason = f"xltrack could not analyse this file ({type(exc).__name__}: {exc})"
-        return _failed(job, {"code": "file-unreadable", "message": f"{job.path}: {reason}"})
-    frames = analysis.frames
-    name = frames.name
-    key = campaign_key(job.location, name)
-    counts = count_by_severity(analysis.findings)
-    load = [f for f in frames.load_findings if f.level.value in _LOAD_WARNING]
-    status = READ_WITH_WARNINGS if load else READ
-    tables: dict[str, Any] = dict(child_frames(frames))
-    tables["findings"] = finding_columns(analysis.findings, job.path)
-    summary = analysis.summary.to_dict()
-    row = campaign_row(frames, key, job.path, counts, status)
-    return FileResult(
-        index=job.index,
-        path=job.path,
-        status=status,
-        reason=_load_reason(load) if load else None,
-        campaign=row,
-        summary={k: summary[k] for k in ("metrics", "tasks", "issues") if k in summary},
-        tables=tables,
-    )
+        parts.append(_analyze_read(read, spec))
+    except Exception:  # noqa: BLE001
+        # The batch boundary: a file that trips a bug must not sink the rest of its chunk,
+        # so the chunk is analysed again one file at a time to find which one it was.
+        for job, campaign in read:
+            try:
+                parts.append(_analyze_read([(job, campaign)], spec))
+            except Exception as exc:  # noqa: BLE001
+                results[job.index], findings[job.index] = _crashed(job, exc)
+    children: dict[str, list[pd.DataFrame]] = {name: [] for name in CHILD_TABLES}
+    for done, found, tables in parts:
+        results.update(done)
+        findings.update(found)
+        for name, frame in tables.items():
+            children[name].append(frame)
+    files = [results[job.index] for job in jobs]
+    tables = {name: _concat(frames) for name, frames in children.items() if frames}
+    tables["findings"] = findings_table([
+        (r.campaign["campaign_key"] if r.campaign else None,
+         r.campaign["campaign"] if r.campaign else None, findings[r.index])
+        for r in files
+    ])
+    return ChunkResult(jobs[0].index if jobs else 0, files, tables)
 
 
-def _failed(job: FileJob, error: dict[str, str]) -> FileResult:
+def analyze_file(job: FileJob) -> ChunkResult:
+    """`analyze_files` of one file."""
+    return analyze_files([job])
+
+
+Analyzed = tuple[dict[int, FileResult], dict[int, Columns], dict[str, pd.DataFrame]]
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _read(job: FileJob, spec: Spec) -> ReadCampaign:
+    if job.reject is not None:
+        raise WorkbookError(job.path, job.reject, code=job.code)
+    return read_campaign(job.location, spec, as_of=job.as_of)
+
+
+def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analyzed:
+    """Stack the files that were read, check and summarize them together, and key their rows."""
+    if not read:
+        return {}, {}, {}
+    as_of = read[0][0].as_of
+    stack = build_stack([campaign for _, campaign in read], spec, as_of)
+    checked = run_stack_checks(stack, as_of, spec)
+    sorted_findings = []
+    for (_, campaign), found in zip(read, checked):
+        order = {name: i for i, name in enumerate(campaign.head.sheet_order)}
+        sorted_findings.append(sort_findings(campaign.head.load_findings + found, order))
+    summaries = build_summaries(stack, sorted_findings, as_of, spec)
+    keys = [campaign_key(job.location, c.head.name) for job, c in read]
+    statuses, reasons = [], []
+    for _, campaign in read:
+        load = [f for f in campaign.head.load_findings if f.level.value in _LOAD_WARNING]
+        statuses.append(READ_WITH_WARNINGS if load else READ)
+        reasons.append(_load_reason(load) if load else None)
+    rows = campaign_rows(stack, summaries, keys, [job.path for job, _ in read], statuses)
+    done: dict[int, FileResult] = {}
+    found: dict[int, Columns] = {}
+    for (job, _), summary, row, status, reason, findings in zip(
+        read, summaries, rows, statuses, reasons, sorted_findings
+    ):
+        record = summary.to_dict()
+        done[job.index] = FileResult(
+            index=job.index, path=job.path, status=status, reason=reason, campaign=row,
+            summary={k: record[k] for k in ("metrics", "tasks", "issues")},
+        )
+        found[job.index] = finding_columns(findings, job.path)
+    names = [row["campaign"] for row in rows]
+    tables = {
+        name: keyed_rows(name, stack.tables[source], keys, names)
+        for name, source in CHILD_TABLES.items()
+    }
+    return done, found, tables
+
+
+def _failed(job: FileJob, error: dict[str, str]) -> tuple[FileResult, Columns]:
     finding = Finding(
         code=error["code"] if error["code"] in CODES else "file-unreadable",
         params={"reason": error["message"]},
     )
-    rows = finding_columns([finding], job.path)
-    return FileResult(
-        index=job.index, path=job.path, status=FAILED, reason=error["message"],
-        error=error, tables={"findings": rows},
+    result = FileResult(
+        index=job.index, path=job.path, status=FAILED, reason=error["message"], error=error,
     )
+    return result, finding_columns([finding], job.path)
+
+
+def _crashed(job: FileJob, exc: Exception) -> tuple[FileResult, Columns]:
+    reason = f"xltrack could not analyse this file ({type(exc).__name__}: {exc})"
+    return _failed(job, {"code": "file-unreadable", "message": f"{job.path}: {reason}"})
 
 
 def _load_reason(load: list[Finding]) -> str:
@@ -231,13 +313,15 @@ def analyze_many(
     ]
     acc = Accumulator(as_of)
     total = len(jobs_list)
-    failed = 0
-    results = run(analyze_file, jobs_list, executor=executor, jobs=jobs, scheduler=scheduler)
-    for done, result in enumerate(results, start=1):
-        acc.add(result)
-        failed += result.status == FAILED
-        if progress is not None:
-            progress(done, failed, total)
+    done = failed = 0
+    chunks = run(analyze_files, jobs_list, executor=executor, jobs=jobs, scheduler=scheduler)
+    for chunk in chunks:
+        acc.add(chunk)
+        for result in chunk.files:
+            done += 1
+            failed += result.status == FAILED
+            if progress is not None:
+                progress(done, failed, total)
     return Portfolio(**acc.finish())
 
 
@@ -266,10 +350,12 @@ __all__ = [
     "FAILED",
     "READ",
     "READ_WITH_WARNINGS",
+    "ChunkResult",
     "FileJob",
     "FileResult",
     "Portfolio",
     "analyze_file",
+    "analyze_files",
     "analyze_many",
     "render_text",
 ]

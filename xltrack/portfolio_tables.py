@@ -1,16 +1,18 @@
-"""The tidy tables of a portfolio: their columns, one file's rows, and the accumulator that grows them.
+"""The tidy tables of a portfolio: their columns, a chunk's rows, and the accumulator that grows them.
 
 Every table starts with `campaign_key` and `campaign` so that any two can be
 joined. Child tables keep the spec's column keys and dtypes (frames.py), so a
-task row here reads like a task row anywhere else in xltrack. The accumulator
-appends results in input order whatever order they finish in, and compacts
-text columns into Arrow-backed strings every few dozen files so that memory
-grows with the data kept, not with Python objects per cell.
+task row here reads like a task row anywhere else in xltrack. Workers key and
+type a whole chunk's rows at once (text as Arrow-backed strings, so that memory
+grows with the data kept, not with Python objects per cell); the accumulator
+appends chunks in input order whatever order they finish in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
 from functools import cache
 from typing import Any, Protocol
 
@@ -18,8 +20,10 @@ import numpy as np
 import pandas as pd
 
 from xltrack.findings import Finding
-from xltrack.frames import CampaignFrames, empty_frame
+from xltrack.frames import empty_frame
 from xltrack.spec import load_spec
+from xltrack.stack import CAMPAIGN, Stack
+from xltrack.summary import Summary
 
 # Portfolio table name -> the frames table it comes from.
 CHILD_TABLES = {"tasks": "tasks", "issues": "issues", "daily": "daily", "metrics": "evaluation"}
@@ -40,20 +44,23 @@ _TEXT_FIELDS = (
     "template_id", "status", "file",
 )
 
-# Files per compaction: large enough that concat overhead is negligible, small
-# enough that uncompacted Python strings never pile up.
-_COMPACT_EVERY = 64
 
 
 class _Result(Protocol):
-    index: int
     path: str
     status: str
     reason: str | None
     error: dict[str, str] | None
     campaign: dict[str, Any] | None
     summary: dict[str, Any] | None
-    tables: dict[str, Any]
+
+
+class _Chunk(Protocol):
+    first: int
+    tables: dict[str, pd.DataFrame]
+
+    @property
+    def files(self) -> list[_Result]: ...
 
 
 @cache
@@ -77,16 +84,6 @@ def schema(table: str) -> pd.DataFrame:
 Columns = dict[str, Any]  # column name -> list of values, plus the row count
 
 
-def child_frames(frames: CampaignFrames) -> dict[str, pd.DataFrame]:
-    """Tasks, issues, daily and metrics of one campaign, as the reader typed them.
-
-    Workers send these frames untouched: keying and conforming them per file
-    costs more than reading the file, so the parent does it once per few dozen
-    files (see `Accumulator`).
-    """
-    return {table: frames.tables[source].data for table, source in CHILD_TABLES.items()}
-
-
 def finding_columns(findings: list[Finding], file: str) -> Columns:
     """One campaign's findings as columns: where, what, and the English message."""
     cols: dict[str, list[Any]] = {c: [] for c in FINDING_COLUMNS}
@@ -105,70 +102,59 @@ def finding_columns(findings: list[Finding], file: str) -> Columns:
     return out
 
 
-def campaign_row(
-    frames: CampaignFrames, key: str, file: str, counts: dict[str, int], status: str
-) -> dict[str, Any]:
-    """The campaigns-table row of one campaign: its form, and counts over its tables."""
-    info = frames.info
-    tasks, issues = frames.tables["tasks"].data, frames.tables["issues"].data
-    metrics = frames.tables["evaluation"].data
-    task_status = _objects(tasks, "status")
-    done = int((task_status == "done").sum())
-    rates = _floats(metrics, "rate")
-    rates = rates[~np.isnan(rates)]
-    unresolved = _objects(issues, "resolution") != "resolved"
-    high = _objects(issues, "severity") == "high"
-    overdue = tasks["overdue"].to_numpy(dtype=bool) if "overdue" in tasks else np.zeros(0, bool)
-    budget = info.get("budget")
-    return {
-        "campaign_key": key,
-        "campaign": frames.name,
-        "owner": _text(info.get("owner")),
-        "plan_version": _text(info.get("plan_version")),
-        "start_date": frames.start_date,
-        "end_date": frames.end_date,
-        "budget": float(budget) if isinstance(budget, (int, float)) else None,
-        "core_goals": _text(info.get("core_goals")),
-        "stakeholders": _text(info.get("stakeholders")),
-        "tasks_total": len(tasks),
-        "tasks_done": done,
-        "tasks_done_ratio": done / len(tasks) if len(tasks) else None,
-        "tasks_overdue": int(overdue.sum()),
-        "tasks_delayed": int((task_status == "delayed").sum()),
-        "issues_total": len(issues),
-        "issues_open": int(unresolved.sum()),
-        "issues_open_high": int((unresolved & high).sum()),
-        "metrics_count": len(metrics),
-        "metrics_met": int((rates >= 1).sum()),
-        "achievement_mean": float(rates.mean()) if len(rates) else None,
-        "findings_error": counts.get("error", 0),
-        "findings_warning": counts.get("warning", 0),
-        "findings_info": counts.get("info", 0),
-        "template_id": frames.template_id,
-        "template_version": frames.template_version,
-        "status": status,
-        "file": file,
-    }
+def campaign_rows(
+    stack: Stack, summaries: list[Summary], keys: list[str], files: list[str], statuses: list[str]
+) -> list[dict[str, Any]]:
+    """The campaigns-table rows of a stack's campaigns: each form, and counts over its tables."""
+    issues = stack.tables["issues"]
+    unresolved = issues["resolution"].ne("resolved") | issues["resolution"].isna()
+    open_issues = Counter(issues.loc[unresolved, CAMPAIGN].tolist())
+    metrics = stack.tables["evaluation"]
+    counted = Counter(metrics[CAMPAIGN].tolist())
+    rates: dict[int, list[float]] = {}
+    for owner, rate in zip(metrics[CAMPAIGN].tolist(), metrics["rate"].tolist()):
+        if not math.isnan(rate):
+            rates.setdefault(owner, []).append(rate)
+    rows = []
+    for position, (frames, summary) in enumerate(zip(stack.campaigns, summaries)):
+        info, done, total = frames.info, summary.tasks_done, summary.tasks_total
+        budget = info.get("budget")
+        met = rates.get(position, [])
+        counts = summary.findings_by_severity
+        rows.append({
+            "campaign_key": keys[position],
+            "campaign": frames.name,
+            "owner": _text(info.get("owner")),
+            "plan_version": _text(info.get("plan_version")),
+            "start_date": frames.start_date,
+            "end_date": frames.end_date,
+            "budget": float(budget) if isinstance(budget, (int, float)) else None,
+            "core_goals": _text(info.get("core_goals")),
+            "stakeholders": _text(info.get("stakeholders")),
+            "tasks_total": total,
+            "tasks_done": done,
+            "tasks_done_ratio": done / total if total else None,
+            "tasks_overdue": len(summary.overdue),
+            "tasks_delayed": summary.task_counts.get("delayed", 0),
+            "issues_total": summary.issues_total,
+            "issues_open": open_issues.get(position, 0),
+            "issues_open_high": len(summary.high_unresolved),
+            "metrics_count": counted.get(position, 0),
+            "metrics_met": sum(1 for r in met if r >= 1),
+            "achievement_mean": sum(met) / len(met) if met else None,
+            "findings_error": counts.get("error", 0),
+            "findings_warning": counts.get("warning", 0),
+            "findings_info": counts.get("info", 0),
+            "template_id": frames.template_id,
+            "template_version": frames.template_version,
+            "status": statuses[position],
+            "file": files[position],
+        })
+    return rows
 
 
 def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
-
-
-def _objects(df: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in df.columns:
-        return np.full(len(df), None, dtype=object)
-    values: np.ndarray = df[name].to_numpy(dtype=object)
-    return values
-
-
-def _floats(df: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in df.columns:
-        return np.full(len(df), np.nan)
-    values: np.ndarray = pd.to_numeric(df[name], errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan
-    )
-    return values
 
 
 def campaigns_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -186,29 +172,34 @@ def campaigns_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-Part = tuple[str | None, str | None, Any]  # (campaign_key, campaign, frame or columns)
+Part = tuple[str | None, str | None, Columns]  # (campaign_key, campaign, finding columns)
 
 
-def _build(parts: list[Part], table: str) -> pd.DataFrame:
-    """One DataFrame from many files' parts, keyed, with the table's dtypes.
-
-    Text columns become Arrow-backed strings (a fraction of the memory of Python str).
-    """
-    shape = _schema(table)
+def findings_table(parts: list[Part]) -> pd.DataFrame:
+    """The findings table of many files, keyed, in the order of `parts`."""
+    shape = _schema("findings")
     body = [c for c in shape.columns if c not in KEY_COLUMNS]
-    if table == "findings":
-        lengths = [cols[_LENGTH] for _, _, cols in parts]
-        df = pd.DataFrame({c: [v for _, _, cols in parts for v in cols[c]] for c in body})
-    else:
-        lengths = [len(frame) for _, _, frame in parts]
-        frames = [frame for _, _, frame in parts]
-        df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        df = df.reindex(columns=body)
+    lengths = [cols[_LENGTH] for _, _, cols in parts]
+    df = pd.DataFrame({c: [v for _, _, cols in parts for v in cols[c]] for c in body})
     df.insert(0, "campaign", np.repeat(np.array([n for _, n, _ in parts], dtype=object), lengths))
     df.insert(0, "campaign_key", np.repeat(np.array([k for k, _, _ in parts], dtype=object), lengths))
+    return _conform(df, shape)
+
+
+def keyed_rows(table: str, stacked: pd.DataFrame, keys: list[str], names: list[str | None]) -> pd.DataFrame:
+    """A stacked table's rows with `campaign_key` and `campaign` in front, in the portfolio's dtypes."""
+    shape = _schema(table)
+    owners = stacked[CAMPAIGN].to_numpy()
+    df = stacked.reindex(columns=[c for c in shape.columns if c not in KEY_COLUMNS])
+    df.insert(0, "campaign", np.asarray(names, dtype=object)[owners] if len(owners) else [])
+    df.insert(0, "campaign_key", np.asarray(keys, dtype=object)[owners] if len(owners) else [])
+    return _conform(df, shape)
+
+
+def _conform(df: pd.DataFrame, shape: pd.DataFrame) -> pd.DataFrame:
     for col, dtype in shape.dtypes.items():
         df[col] = _cast(df[col], dtype)
-    return df
+    return df.reset_index(drop=True)
 
 
 def _cast(series: pd.Series, dtype: Any) -> pd.Series:
@@ -224,40 +215,38 @@ def _cast(series: pd.Series, dtype: Any) -> pd.Series:
 
 
 class Accumulator:
-    """Collects file results (in any order) into the portfolio's tables (in input order)."""
+    """Collects chunk results (in any order) into the portfolio's tables (in input order)."""
 
     def __init__(self, as_of: dt.date) -> None:
         self.as_of = as_of
-        self._waiting: dict[int, _Result] = {}
+        self._waiting: dict[int, _Chunk] = {}
         self._next = 0
-        self._buffers: dict[str, list[Part]] = {
-            t: [] for t in (*CHILD_TABLES, "findings")
-        }
-        self._chunks: dict[str, list[pd.DataFrame]] = {t: [] for t in self._buffers}
-        self._since_compact = 0
+        self._tables: dict[str, list[pd.DataFrame]] = {t: [] for t in (*CHILD_TABLES, "findings")}
         self.campaign_rows: list[dict[str, Any]] = []
         self.load_rows: list[dict[str, Any]] = []
         self.records: list[dict[str, Any]] = []
         self.failed: list[dict[str, Any]] = []
 
-    def add(self, result: _Result) -> None:
-        """Take one result; append it and any that were waiting for it, in input order."""
-        self._waiting[result.index] = result
+    def add(self, chunk: _Chunk) -> None:
+        """Take one chunk; append it and any that were waiting for it, in input order."""
+        self._waiting[chunk.first] = chunk
         while self._next in self._waiting:
-            self._append(self._waiting.pop(self._next))
-            self._next += 1
+            ready = self._waiting.pop(self._next)
+            self._append(ready)
+            self._next += max(1, len(ready.files))
 
-    def _append(self, result: _Result) -> None:
-        key = result.campaign["campaign_key"] if result.campaign else None
-        self.load_rows.append({
-            "file": result.path, "status": result.status,
-            "code": result.error["code"] if result.error else None,
-            "reason": result.reason, "campaign_key": key,
-        })
-        if result.error is not None:
-            self.failed.append({"path": result.path, "error": dict(result.error)})
-        if result.campaign is not None:
+    def _append(self, chunk: _Chunk) -> None:
+        for result in chunk.files:
             row = result.campaign
+            self.load_rows.append({
+                "file": result.path, "status": result.status,
+                "code": result.error["code"] if result.error else None,
+                "reason": result.reason, "campaign_key": row["campaign_key"] if row else None,
+            })
+            if result.error is not None:
+                self.failed.append({"path": result.path, "error": dict(result.error)})
+            if row is None:
+                continue
             self.campaign_rows.append(row)
             record: dict[str, Any] = {
                 "path": result.path, "campaign": row["campaign"], "as_of": self.as_of.isoformat(),
@@ -268,34 +257,19 @@ class Accumulator:
                 "info": row["findings_info"],
             }
             self.records.append(record)
-        name = result.campaign["campaign"] if result.campaign else None
-        for table, part in result.tables.items():
-            if (part[_LENGTH] if isinstance(part, dict) else len(part)):
-                self._buffers[table].append((key, name, part))
-        self._since_compact += 1
-        if self._since_compact >= _COMPACT_EVERY:
-            self._compact_all()
-
-    def _compact_all(self) -> None:
-        for table, buffer in self._buffers.items():
-            if buffer:
-                self._chunks[table].append(_build(buffer, table))
-                buffer.clear()
-        self._since_compact = 0
+        for table, frame in chunk.tables.items():
+            if len(frame):
+                self._tables[table].append(frame)
 
     def finish(self) -> dict[str, Any]:
         """The tables, JSON records and failures gathered so far, as Portfolio fields."""
-        self._compact_all()
         out: dict[str, Any] = {"as_of": self.as_of}
         out["campaigns"] = campaigns_frame(self.campaign_rows)
-        for table, chunks in self._chunks.items():
-            if not chunks:
-                out[table] = _build([], table)
-            elif len(chunks) == 1:
-                out[table] = chunks[0]
+        for table, frames in self._tables.items():
+            if not frames:
+                out[table] = schema(table)
             else:
-                out[table] = pd.concat(chunks, ignore_index=True)
-            chunks.clear()
+                out[table] = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
         load = pd.DataFrame.from_records(self.load_rows, columns=list(LOAD_COLUMNS))
         out["load_report"] = load.astype({c: "str" for c in LOAD_COLUMNS})
         out["records"] = self.records

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from xltrack.derive import achievement, light_of, overdue_mask
 from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
 from xltrack.spec import Rules, Spec, load_spec
+from xltrack.stack import CAMPAIGN, Stack
 
 TASK_STATUSES = ("not_started", "in_progress", "done", "delayed")
 
@@ -181,113 +183,150 @@ def build_summary(
     Returns:
         The `Summary` (pure data).
     """
+    return build_summaries(Stack.of(frames), [findings], as_of, spec)[0]
+
+
+def build_summaries(
+    stack: Stack,
+    findings: list[list[Finding]],
+    as_of: dt.date,
+    spec: Spec | None = None,
+) -> list[Summary]:
+    """`build_summary` for every campaign of a stack, each table grouped once.
+
+    Args:
+        stack: the campaigns.
+        findings: each campaign's findings, in stack order.
+        as_of: the date overdue is measured against.
+        spec: the template (traffic-light thresholds); the built-in one when None.
+
+    Returns:
+        One `Summary` per campaign, in stack order.
+    """
     rules = (spec or load_spec()).rules
-    summary = Summary(
-        campaign=frames.name,
-        as_of=as_of,
-        path=frames.path,
-        owner=_text(frames.info.get("owner")) or None,
-        start=frames.start_date,
-        end=frames.end_date,
-    )
-    summary.metrics, summary.metrics_source = _metrics(frames, rules)
-    _tasks(summary, frames.tasks.data, as_of)
-    _issues(summary, frames.issues.data)
-    summary.daily = _daily(frames.daily.data)
-    summary.findings_by_severity = count_by_severity(findings)
-    by_code: dict[str, int] = {}
-    for f in findings:
-        by_code[f.code] = by_code.get(f.code, 0) + 1
-    summary.findings_by_code = by_code
-    return summary
-
-
-def _metrics(frames: CampaignFrames, rules: Rules) -> tuple[list[MetricResult], str]:
-    evaluation = frames.evaluation.data
-    evaluation = evaluation[evaluation["metric"].notna()]
-    if len(evaluation):
-        names = evaluation["metric"].astype(str)
-        targets, actuals = evaluation["target"], evaluation["actual"]
-        source = SOURCE_EVALUATION
-    else:
-        goals = frames.goals.data
-        goals = goals[goals["metric"].notna()]
-        if not len(goals):
-            return [], SOURCE_NONE
-        names = goals["metric"].astype(str)
-        targets = goals["target"]
-        actuals = _daily_totals(frames.daily.data, names)
-        source = SOURCE_GOALS_DAILY
-    rates = achievement(actuals, targets)
-    lights = light_of(rates, rules)
-    results = [
-        MetricResult(name, _opt(t), _opt(a), _opt(r), lights.loc[i])
-        for i, name, t, a, r in zip(rates.index, names, targets, actuals, rates)
+    summaries = [
+        Summary(
+            campaign=frames.name,
+            as_of=as_of,
+            path=frames.path,
+            owner=_text(frames.info.get("owner")) or None,
+            start=frames.start_date,
+            end=frames.end_date,
+        )
+        for frames in stack.campaigns
     ]
-    return results, source
+    _metrics(summaries, stack, rules)
+    _tasks(summaries, stack.tables["tasks"], as_of)
+    _issues(summaries, stack.tables["issues"])
+    _daily(summaries, stack.tables["daily"])
+    for summary, found in zip(summaries, findings):
+        summary.findings_by_severity = count_by_severity(found)
+        summary.findings_by_code = dict(Counter(f.code for f in found))
+    return summaries
+
+
+def _metrics(summaries: list[Summary], stack: Stack, rules: Rules) -> None:
+    """Table 5's metrics; a campaign without any takes its goals, actuals summed from daily."""
+    evaluation = stack.tables["evaluation"]
+    evaluation = evaluation[evaluation["metric"].notna()]
+    _add_metrics(summaries, evaluation, evaluation["actual"], rules, SOURCE_EVALUATION)
+    waiting = [i for i, s in enumerate(summaries) if not s.metrics]
+    if not waiting:
+        return
+    goals = stack.tables["goals"]
+    goals = goals[goals["metric"].notna() & goals[CAMPAIGN].isin(waiting)]
+    if len(goals):
+        _add_metrics(summaries, goals, _daily_totals(stack.tables["daily"], goals), rules,
+                     SOURCE_GOALS_DAILY)
+
+
+def _add_metrics(
+    summaries: list[Summary], rows: pd.DataFrame, actuals: pd.Series, rules: Rules, source: str
+) -> None:
+    targets = rows["target"]
+    rates = achievement(actuals, targets)
+    lights = light_of(rates, rules).tolist()
+    for owner, name, t, a, r, light in zip(
+        rows[CAMPAIGN].tolist(), rows["metric"].astype(str).tolist(), targets.tolist(),
+        actuals.tolist(), rates.tolist(), lights,
+    ):
+        summaries[owner].metrics.append(MetricResult(name, _opt(t), _opt(a), _opt(r), light))
+        summaries[owner].metrics_source = source
 
 
 def _fold(series: pd.Series) -> pd.Series:
     return series.fillna("").astype(str).str.strip().str.casefold()
 
 
-def _daily_totals(daily: pd.DataFrame, names: pd.Series) -> pd.Series:
-    """Each goal's actual: the sum of its daily actuals (metric matched case-insensitively)."""
-    sums = daily.assign(_key=_fold(daily["metric"])).groupby("_key")["actual"].sum(min_count=1)
-    totals = [sums.get(key, math.nan) for key in _fold(names)]
-    return pd.Series(totals, index=names.index, dtype="float64")
+def _daily_totals(daily: pd.DataFrame, goals: pd.DataFrame) -> pd.Series:
+    """Each goal's actual: the sum of its campaign's daily actuals (metric matched case-insensitively)."""
+    keyed = daily.assign(_key=_fold(daily["metric"]))
+    sums = keyed.groupby([CAMPAIGN, "_key"])["actual"].sum(min_count=1).to_dict()
+    totals = [
+        sums.get((owner, key), math.nan)
+        for owner, key in zip(goals[CAMPAIGN].tolist(), _fold(goals["metric"]).tolist())
+    ]
+    return pd.Series(totals, index=goals.index, dtype="float64")
 
 
-def _tasks(summary: Summary, tasks: pd.DataFrame, as_of: dt.date) -> None:
-    found = tasks["status"].value_counts(dropna=False)
-    counts = {status: int(found.get(status, 0)) for status in TASK_STATUSES}
-    others = len(tasks) - sum(counts.values())
-    if others:
-        counts["unknown"] = others
-    summary.task_counts = counts
-    summary.tasks_total = len(tasks)
+def _tasks(summaries: list[Summary], tasks: pd.DataFrame, as_of: dt.date) -> None:
+    owners = tasks[CAMPAIGN].tolist()
+    found = Counter(zip(owners, tasks["status"].tolist()))
+    totals = Counter(owners)
+    for owner, summary in enumerate(summaries):
+        counts = {status: found.get((owner, status), 0) for status in TASK_STATUSES}
+        others = totals.get(owner, 0) - sum(counts.values())
+        if others:
+            counts["unknown"] = others
+        summary.task_counts = counts
+        summary.tasks_total = totals.get(owner, 0)
     # The frames may have been read for another as-of date: apply the rule afresh.
     late = tasks[overdue_mask(tasks["end_date"], tasks["status"], as_of)]
     # Overdue implies an end date, so days late is whole; whole columns convert at C speed.
-    summary.overdue = [
-        OverdueTask(_record_id(task_id, row), _text(name), end, int(days))
-        for task_id, row, name, end, days in zip(
-            late["task_id"].tolist(),
-            late["row"].tolist(),
-            late["task_name"].tolist(),
-            late["end_date"].dt.date.tolist(),
-            (pd.Timestamp(as_of) - late["end_date"]).dt.days.tolist(),
+    for owner, task_id, row, name, end, days in zip(
+        late[CAMPAIGN].tolist(),
+        late["task_id"].tolist(),
+        late["row"].tolist(),
+        late["task_name"].tolist(),
+        late["end_date"].dt.date.tolist(),
+        (pd.Timestamp(as_of) - late["end_date"]).dt.days.tolist(),
+    ):
+        summaries[owner].overdue.append(
+            OverdueTask(_record_id(task_id, row), _text(name), end, int(days))
         )
-    ]
 
 
-def _issues(summary: Summary, issues: pd.DataFrame) -> None:
-    summary.issues_total = len(issues)
+def _issues(summaries: list[Summary], issues: pd.DataFrame) -> None:
+    for owner, n in Counter(issues[CAMPAIGN].tolist()).items():
+        summaries[owner].issues_total = n
     unresolved = issues["resolution"].ne("resolved") | issues["resolution"].isna()
     high = issues[issues["severity"].eq("high") & unresolved]
-    summary.high_unresolved = [
-        OpenIssue(
-            _record_id(r.issue_id, r.row),
-            _text(r.description),
-            _date(r.found_date),
-            _text(r.owner),
-            _text(r.resolution),
+    for r in high.itertuples(index=False):
+        summaries[r.campaign].high_unresolved.append(
+            OpenIssue(
+                _record_id(r.issue_id, r.row),
+                _text(r.description),
+                _date(r.found_date),
+                _text(r.owner),
+                _text(r.resolution),
+            )
         )
-        for r in high.itertuples(index=False)
-    ]
 
 
-def _daily(daily: pd.DataFrame) -> list[DayPoint]:
+def _daily(summaries: list[Summary], daily: pd.DataFrame) -> None:
     """Per metric (in order of first appearance), per date: summed target and actual."""
     rows = daily[daily["date"].notna()]
     if not len(rows):
-        return []
+        return
     rows = rows.assign(_metric=rows["metric"].fillna("").astype(str).str.strip())
-    grouped = rows.groupby(["_metric", "date"], sort=False)[["target", "actual"]].sum(min_count=1)
-    order = {name: i for i, name in enumerate(dict.fromkeys(rows["_metric"]))}
+    grouped = rows.groupby([CAMPAIGN, "_metric", "date"], sort=False)[["target", "actual"]].sum(
+        min_count=1
+    )
+    order = {key: i for i, key in enumerate(dict.fromkeys(zip(rows[CAMPAIGN], rows["_metric"])))}
     points = [
-        DayPoint(pd.Timestamp(day).date(), metric, _opt(t), _opt(a))
-        for (metric, day), t, a in zip(grouped.index, grouped["target"], grouped["actual"])
+        (order[(owner, metric)], owner, DayPoint(pd.Timestamp(day).date(), metric, _opt(t), _opt(a)))
+        for (owner, metric, day), t, a in zip(grouped.index, grouped["target"], grouped["actual"])
     ]
-    points.sort(key=lambda p: (order[p.metric], p.date))
-    return points
+    points.sort(key=lambda p: (p[0], p[2].date))
+    for _, owner, point in points:
+        summaries[owner].daily.append(point)

@@ -90,4 +90,4 @@ def run_stack_checks(
     return found
 
 
-__all__ = ["ALL_CHECKS", "Check", "run_stack_checks", "run_checks"]
+__all__ = ["ALL_CHECKS", "Check", "run_checks", "run_stack_checks"]
