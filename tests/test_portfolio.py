@@ -171,9 +171,14 @@ def test_analyze_files_result_is_compact_and_picklable(folder: Path) -> None:
     assert set(back.tables["findings"]["file"]) == {"0.xlsx", "1.xlsx"}
 
 
-def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path) -> None:
-    """One stack of every campaign gives each the findings and summary it gets alone."""
-    targets = [t for t in expand_paths([folder], recursive=True) if t.reject is None]
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.mark.parametrize("where", ["fixtures", "samples"])
+def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: str) -> None:
+    """One stack of many campaigns gives each the findings, summary and rows it gets alone."""
+    root = folder if where == "fixtures" else SAMPLES
+    targets = [t for t in expand_paths([root], recursive=True) if t.reject is None]
     jobs = [FileJob(i, t.path, os.path.abspath(t.path), AS_OF) for i, t in enumerate(targets)]
     chunk = analyze_files(jobs)
     assert len([f for f in chunk.files if f.status != FAILED]) >= 4
@@ -184,16 +189,26 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path) -> None:
             assert result.status == FAILED
             continue
         summary = alone.summary.to_dict()
-        assert result.summary == {k: summary[k] for k in ("metrics", "tasks", "issues")}
+        assert result.summary == {k: summary[k] for k in ("metrics", "tasks", "issues")}, job.path
         mine = chunk.tables["findings"]
         mine = mine[mine["file"] == job.path]
-        assert list(zip(mine["code"], mine["sheet"], mine["row"].astype(object), mine["message"])) \
-            == [(f.code, f.location.sheet, f.location.row, f.message("en")) for f in alone.findings]
-        tasks = chunk.tables["tasks"]
-        tasks = tasks[tasks["campaign_key"] == result.campaign["campaign_key"]]
-        expected = alone.frames.tasks.data
-        assert list(tasks["task_id"]) == list(expected["task_id"])
-        assert list(tasks["days_late"].fillna(-1)) == list(expected["days_late"].fillna(-1))
+        columns = ("code", "sheet", "row", "column", "message")
+        assert [tuple(_none(v) for v in row) for row in zip(*(mine[c] for c in columns))] == [
+            (f.code, f.location.sheet, f.location.row, f.location.column, f.message("en"))
+            for f in alone.findings
+        ], job.path
+        key = result.campaign["campaign_key"]
+        for table, source in (("tasks", "tasks"), ("daily", "daily"), ("metrics", "evaluation")):
+            rows = chunk.tables[table]
+            rows = rows[rows["campaign_key"] == key].drop(columns=["campaign_key", "campaign"])
+            expected = alone.frames.tables[source].data
+            for column in rows.columns:
+                assert list(map(_none, rows[column])) == list(map(_none, expected[column])), \
+                    (job.path, table, column)
+
+
+def _none(value: Any) -> Any:
+    return None if value is None or value is pd.NaT or pd.isna(value) else value
 
 
 def test_analyze_files_unexpected_error_fails_only_that_file(

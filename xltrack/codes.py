@@ -130,7 +130,7 @@ def render_message(code: str, params: dict[str, Any], lang: str = "en") -> str:
     """Fill a code's template in `lang` from `params`; a missing fact shows as '?'."""
     entry = CODES[ALIASES.get(code, code)]
     template = entry.zh if lang == "zh" else entry.en
-    return string.Formatter().vformat(template, (), _Defaulting(params))
+    return template.format_map(_Defaulting(params))
 
 
 class _Defaulting(dict[str, Any]):

@@ -73,6 +73,9 @@ def _forms(text: str) -> list[str]:
     return [f for f in forms if f]
 
 
+_SEEN_LIMIT = 20_000
+
+
 @dataclass(frozen=True)
 class HeaderMatch:
     """One header cell recognised as a column of a table."""
@@ -87,6 +90,9 @@ class HeaderIndex:
 
     def __init__(self, spec: Spec) -> None:
         self._by_table: dict[str, dict[str, tuple[str, bool]]] = {}
+        # Header text -> matches: a batch meets the same few hundred header texts in
+        # every workbook, and folding one costs more than the lookup.
+        self._seen: dict[str, tuple[HeaderMatch, ...]] = {}
         self.raw_names: set[str] = set()  # labels and aliases as written, case-folded
         for table in spec.tables.values():
             self._by_table[table.key] = _table_names(table)
@@ -114,13 +120,15 @@ class HeaderIndex:
                 return hit
         return None
 
-    def match_any(self, header: str) -> list[HeaderMatch]:
+    def match_any(self, header: str) -> tuple[HeaderMatch, ...]:
         """Every table column that `header` names."""
-        found = []
-        for table in self._by_table:
-            hit = self.match(table, header)
-            if hit is not None:
-                found.append(HeaderMatch(table, hit[0], hit[1]))
+        found = self._seen.get(header)
+        if found is None:
+            hits = ((table, self.match(table, header)) for table in self._by_table)
+            found = tuple(HeaderMatch(table, hit[0], hit[1]) for table, hit in hits if hit)
+            if len(self._seen) >= _SEEN_LIMIT:  # bounded: free text is unbounded
+                self._seen.clear()
+            self._seen[header] = found
         return found
 
 

@@ -33,6 +33,7 @@ MAX_RATIO = 200
 RATIO_FROM_BYTES = 1024 * 1024  # tiny parts may compress well; only big ones are judged
 MAX_PARTS = 10_000
 DTD_SCAN_BYTES = 64 * 1024
+PROLOG_SCAN_BYTES = 1024
 
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
@@ -259,15 +260,47 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
 
 def _check_no_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
     # OOXML never needs a DTD; one in any part means entity tricks aimed at some parser.
+    # A DTD can only stand in the prolog, before the root element, so the scan stops
+    # there: a few hundred bytes of each part, not the first 64 KB of every sheet.
     try:
         with archive.open(info) as handle:
-            head = handle.read(DTD_SCAN_BYTES)
+            head = handle.read(PROLOG_SCAN_BYTES)
+            ends = _prolog_end(head)
+            if ends is None:
+                head += handle.read(DTD_SCAN_BYTES - len(head))
+                ends = _prolog_end(head)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
         raise UnreadableWorkbookError(name, f"part {info.filename} is corrupt: {exc}") from exc
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+    prolog = head if ends is None else head[: ends + 2]
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog or prolog.endswith(b"<!"):
         raise UnreadableWorkbookError(
             name, f"part {info.filename} declares a DTD/entities (XML entity tricks)"
         )
+
+
+def _prolog_end(data: bytes) -> int | None:
+    """Where the prolog (declaration, comments, processing instructions) of XML `data` ends.
+
+    Returns the position of the first markup that is neither, or None when `data`
+    ends first.
+    """
+    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while i < len(data) and data[i] in b" \t\r\n":
+            i += 1
+        if i >= len(data):
+            return None
+        if data.startswith(b"<?", i):
+            close = data.find(b"?>", i + 2)
+            step = 2
+        elif data.startswith(b"<!--", i):
+            close = data.find(b"-->", i + 4)
+            step = 3
+        else:
+            return i
+        if close < 0:
+            return None
+        i = close + step
 
 
 def _load_sheets(source: Source) -> None:
