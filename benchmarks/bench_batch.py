@@ -162,7 +162,7 @@ def scaling(paths: list[Path], rounds: int) -> dict[str, float]:
             "ceiling": max(ceilings)}
 
 
-CHUNK = 32  # workbooks per chunk, as the executors cut a 1,000-file batch
+CHUNK = 64  # workbooks per chunk, as the executors cut a 1,000-file batch
 
 
 def phases(paths: list[Path], rounds: int = 15) -> dict[str, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,42 @@ def test_hostile_cell_that_crashes_the_fast_engine_is_read_another_way(tmp_path:
     assert [(f.code, f.location.cell) for f in frames.load_findings if f.code == "cell-unparsed"] == [
         ("cell-unparsed", "D2")
     ]
+
+
+_DTD = b'<!DOCTYPE x [<!ENTITY e "boom">]>'
+_XML = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+@pytest.mark.parametrize(
+    ("prolog", "compression"),
+    [
+        (_XML + _DTD, zipfile.ZIP_DEFLATED),
+        (_XML + b"<!-- <a> looks like an element -->" + _DTD, zipfile.ZIP_DEFLATED),
+        (_XML + b"<!--" + b"padding " * 400 + b"-->" + _DTD, zipfile.ZIP_DEFLATED),
+        (_XML + b"<?pi " + b"x" * 5000 + b"?>\n  " + _DTD, zipfile.ZIP_DEFLATED),
+        (b"\xef\xbb\xbf" + _XML + _DTD, zipfile.ZIP_STORED),
+    ],
+    ids=["plain", "comment-with-markup", "long-comment", "long-pi", "stored-bom"],
+)
+def test_hostile_dtd_behind_any_prolog_is_refused(
+    tmp_path: Path, spec: Spec, prolog: bytes, compression: int
+) -> None:
+    # The scan reads only each part's prolog; a DTD hidden behind comments and
+    # processing instructions, in a deflated or stored part, is still found.
+    source = SAMPLES / "example-en.xlsx"
+    path = tmp_path / "dtd.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/styles.xml":
+                data = prolog + data.split(b"?>", 1)[1]
+            new.writestr(info.filename, data, compress_type=compression)
+    with pytest.raises(UnreadableWorkbookError, match="DTD") as caught:
+        read_workbook(path, spec)
+    assert "xl/styles.xml" in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_hostile_prolog_scan_passes_every_sample(spec: Spec) -> None:
+    for path in sorted((SAMPLES / "handmade").glob("*.xlsx")):
+        with open_source(path) as source:
+            assert source.sheets

@@ -34,7 +34,7 @@ EXECUTORS = ("local", "dask")
 _IN_FLIGHT_PER_WORKER = 2
 # Large enough that a chunk's stacked checks cost little per workbook, small enough
 # that the progress bar moves and the last chunks do not leave a core idle for long.
-_MAX_CHUNK = 32
+_MAX_CHUNK = 64
 CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler before giving up
 
 

@@ -203,8 +203,10 @@ def _conform(df: pd.DataFrame, shape: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cast(series: pd.Series, dtype: Any) -> pd.Series:
-    if dtype == object:
-        return series.where(series.notna(), None).astype("str")
+    if dtype == object:  # text: Arrow-backed strings, missing values NaN
+        return series.astype("str")
+    if series.dtype == dtype:
+        return series
     if str(dtype).startswith("datetime64"):
         return pd.to_datetime(series, errors="coerce").astype(dtype)
     if dtype == bool:

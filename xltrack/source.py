@@ -9,11 +9,13 @@ every third-party error becomes one of our `WorkbookError`s naming the file.
 from __future__ import annotations
 
 import re
+import struct
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as safe_et
@@ -34,6 +36,8 @@ RATIO_FROM_BYTES = 1024 * 1024  # tiny parts may compress well; only big ones ar
 MAX_PARTS = 10_000
 DTD_SCAN_BYTES = 64 * 1024
 PROLOG_SCAN_BYTES = 1024
+_LOCAL_HEADER_BYTES = 30
+_READ_BYTES = 4096
 
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
@@ -253,29 +257,62 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
             )
     if total > MAX_TOTAL_BYTES:
         raise UnreadableWorkbookError(name, f"the zip would inflate to {total:,} bytes")
-    for info in infos:
-        if info.filename.endswith((".xml", ".rels", ".vml")):
-            _check_no_dtd(archive, info, name)
+    try:
+        with open(name, "rb") as handle:
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    _check_no_dtd(archive, handle, info, name)
+    except OSError as exc:
+        raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
 
 
-def _check_no_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+def _check_no_dtd(
+    archive: zipfile.ZipFile, handle: BinaryIO, info: zipfile.ZipInfo, name: str
+) -> None:
     # OOXML never needs a DTD; one in any part means entity tricks aimed at some parser.
     # A DTD can only stand in the prolog, before the root element, so the scan stops
     # there: a few hundred bytes of each part, not the first 64 KB of every sheet.
     try:
-        with archive.open(info) as handle:
-            head = handle.read(PROLOG_SCAN_BYTES)
+        head = _part_head(archive, handle, info, PROLOG_SCAN_BYTES)
+        ends = _prolog_end(head)
+        if ends is None:
+            head = _part_head(archive, handle, info, DTD_SCAN_BYTES)
             ends = _prolog_end(head)
-            if ends is None:
-                head += handle.read(DTD_SCAN_BYTES - len(head))
-                ends = _prolog_end(head)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
         raise UnreadableWorkbookError(name, f"part {info.filename} is corrupt: {exc}") from exc
     prolog = head if ends is None else head[: ends + 2]
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog or prolog.endswith(b"<!"):
         raise UnreadableWorkbookError(
             name, f"part {info.filename} declares a DTD/entities (XML entity tricks)"
         )
+
+
+def _part_head(archive: zipfile.ZipFile, handle: BinaryIO, info: zipfile.ZipInfo, size: int) -> bytes:
+    """The first `size` inflated bytes of a part, read straight from the file.
+
+    Opening a `ZipExtFile` per part costs more than the scan itself; a deflated
+    part's first bytes only need its first compressed bytes.
+    """
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        with archive.open(info) as part:
+            return part.read(size)
+    handle.seek(info.header_offset)
+    header = handle.read(_LOCAL_HEADER_BYTES)
+    if len(header) != _LOCAL_HEADER_BYTES or not header.startswith(_ZIP):
+        raise zipfile.BadZipFile("bad local file header")
+    name_bytes, extra_bytes = struct.unpack("<HH", header[26:30])
+    handle.seek(info.header_offset + _LOCAL_HEADER_BYTES + name_bytes + extra_bytes)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    out, left = b"", info.compress_size
+    while len(out) < size and (left > 0 or inflater.unconsumed_tail):
+        raw = handle.read(min(_READ_BYTES, left)) if left > 0 else b""
+        left -= len(raw)
+        if not raw and not inflater.unconsumed_tail:
+            break
+        out += inflater.decompress(inflater.unconsumed_tail + raw, size - len(out))
+        if inflater.eof:
+            break
+    return out
 
 
 def _prolog_end(data: bytes) -> int | None:
