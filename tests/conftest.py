@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/libreoffice.py helper
 
-from xltrack.spec import Spec, load_spec  # noqa: E402
+from xltrack.spec import Spec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

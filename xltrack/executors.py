@@ -18,9 +18,11 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 from typing import Any, TypeVar
 
 from xltrack.errors import XltrackError
@@ -86,7 +88,8 @@ def run_local(
     Args:
         func: a top-level (picklable) function of a list of items.
         items: picklable items.
-        jobs: worker processes; None = all cores; 1 runs in this process.
+        jobs: worker processes; None = all cores; 1 runs in this process (which
+            also runs the first chunk itself while the workers start).
         preload: modules the fork server imports once for all workers.
 
     Returns:
@@ -102,18 +105,27 @@ def run_local(
     context = _context(preload or [func.__module__])
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending: set[Future[R]] = set()
+            chunks = _chunks(items, size)
             limit = workers * (1 + _IN_FLIGHT_PER_WORKER)
-            for chunk in _chunks(items, size):
-                if len(pending) >= limit:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        yield future.result()
-                pending.add(pool.submit(func, chunk))
+            first, queued = next(chunks), list(islice(chunks, limit))
+            # The first submit blocks until the fork server has imported pandas and
+            # xltrack (about half a second, one core); a thread waits for that while
+            # this process, warm already, works on the first chunk itself.
+            pending: set[Future[R]] = set()
+            starter = threading.Thread(
+                target=lambda: pending.update(pool.submit(func, c) for c in queued), daemon=True
+            )
+            starter.start()
+            try:
+                yield func(first)
+            finally:
+                starter.join()
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield future.result()
+                    for chunk in islice(chunks, 1):
+                        pending.add(pool.submit(func, chunk))
     except BrokenProcessPool as exc:
         raise ExecutorError(
             "a worker process died (killed, or out of memory); try fewer --jobs"

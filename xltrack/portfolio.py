@@ -166,9 +166,9 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
     stack = build_stack([campaign for _, campaign in read], spec, as_of)
     checked = run_stack_checks(stack, as_of, spec)
     sorted_findings = []
-    for (_, campaign), found in zip(read, checked):
+    for (_, campaign), from_checks in zip(read, checked):
         order = {name: i for i, name in enumerate(campaign.head.sheet_order)}
-        sorted_findings.append(sort_findings(campaign.head.load_findings + found, order))
+        sorted_findings.append(sort_findings(campaign.head.load_findings + from_checks, order))
     summaries = build_summaries(stack, sorted_findings, as_of, spec)
     keys = [campaign_key(job.location, c.head.name) for job, c in read]
     statuses, reasons = [], []
@@ -178,7 +178,7 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
         reasons.append(_load_reason(load) if load else None)
     rows = campaign_rows(stack, summaries, keys, [job.path for job, _ in read], statuses)
     done: dict[int, FileResult] = {}
-    found: dict[int, Columns] = {}
+    rows_of_findings: dict[int, Columns] = {}
     for (job, _), summary, row, status, reason, findings in zip(
         read, summaries, rows, statuses, reasons, sorted_findings
     ):
@@ -187,13 +187,13 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
             index=job.index, path=job.path, status=status, reason=reason, campaign=row,
             summary={k: record[k] for k in ("metrics", "tasks", "issues")},
         )
-        found[job.index] = finding_columns(findings, job.path)
+        rows_of_findings[job.index] = finding_columns(findings, job.path)
     names = [row["campaign"] for row in rows]
     tables = {
         name: keyed_rows(name, stack.tables[source], keys, names)
         for name, source in CHILD_TABLES.items()
     }
-    return done, found, tables
+    return done, rows_of_findings, tables
 
 
 def _failed(job: FileJob, error: dict[str, str]) -> tuple[FileResult, Columns]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, Protocol
 
@@ -47,20 +48,34 @@ _TEXT_FIELDS = (
 
 
 class _Result(Protocol):
-    path: str
-    status: str
-    reason: str | None
-    error: dict[str, str] | None
-    campaign: dict[str, Any] | None
-    summary: dict[str, Any] | None
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+    @property
+    def error(self) -> dict[str, str] | None: ...
+
+    @property
+    def campaign(self) -> dict[str, Any] | None: ...
+
+    @property
+    def summary(self) -> dict[str, Any] | None: ...
 
 
 class _Chunk(Protocol):
-    first: int
-    tables: dict[str, pd.DataFrame]
+    @property
+    def first(self) -> int: ...
 
     @property
-    def files(self) -> list[_Result]: ...
+    def tables(self) -> dict[str, pd.DataFrame]: ...
+
+    @property
+    def files(self) -> Sequence[_Result]: ...
 
 
 @cache

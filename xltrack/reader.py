@@ -177,9 +177,9 @@ class _Reader:
         apply_input_formulas(self, located, frames)
         self._parse_form_values(frames)
         for key in LIST_TABLES:
-            frames.tables[key], table = self._read_table(key, located.get(key))
-            if table is not None:
-                read.tables[key] = table
+            frames.tables[key], columns = self._read_table(key, located.get(key))
+            if columns is not None:
+                read.tables[key] = columns
         self._missing(frames, located, form_sheet)
         frames.load_findings = self.findings
         return read

@@ -70,7 +70,8 @@ class Stack:
 
     def per_row(self, rows: pd.DataFrame, values: list[Any]) -> np.ndarray:
         """A per-campaign value spread over `rows` (`values[i]` for campaign i)."""
-        return np.asarray(values, dtype=object)[rows[CAMPAIGN].to_numpy()]
+        spread: np.ndarray = np.asarray(values, dtype=object)[rows[CAMPAIGN].to_numpy()]
+        return spread
 
     def frames(self, position: int) -> CampaignFrames:
         """One campaign of the stack with its own rows (the `campaign` column dropped)."""

@@ -84,7 +84,7 @@ def check_budget_split(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
         total = float(shares["share"].sum())
         if abs(round(total - 1.0, 9)) <= SPLIT_TOLERANCE:
             continue
-        frames = stack.campaigns[int(position)]  # type: ignore[call-overload]
+        frames = stack.campaigns[int(position)]
         table = frames.budget_split
         where = Location(
             file=frames.path or None, sheet=table.sheet, row=None, column=letter(table, "share")
