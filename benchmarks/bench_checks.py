@@ -25,6 +25,7 @@ import xlsxwriter
 from xltrack.checks import ALL_CHECKS, run_checks
 from xltrack.reader import read_workbook
 from xltrack.spec import load_spec
+from xltrack.stack import Stack
 
 AS_OF = dt.date(2024, 6, 15)
 STATUSES = ["已完成", "进行中", "未开始", "滞后"]
@@ -135,8 +136,9 @@ def measure(path: Path, rounds: int) -> dict[str, Any]:
         cpu.append(check_cpu / read_cpu)
     read_s = statistics.median(reads)
     per_check = []
+    stack = Stack.of(frames)
     for check in ALL_CHECKS:
-        seconds, _ = median_seconds(lambda c=check: c(frames, AS_OF, spec), rounds)
+        seconds, _ = median_seconds(lambda c=check: c(stack, AS_OF, spec), rounds)
         per_check.append((check.__name__, seconds / read_s))
     return {"frames": frames, "findings": findings, "read_s": read_s,
             "ratio": statistics.median(wall), "cpu_ratio": statistics.median(cpu),

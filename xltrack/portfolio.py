@@ -140,11 +140,6 @@ def analyze_files(jobs: list[FileJob]) -> ChunkResult:
     return ChunkResult(jobs[0].index if jobs else 0, files, tables)
 
 
-def analyze_file(job: FileJob) -> ChunkResult:
-    """`analyze_files` of one file."""
-    return analyze_files([job])
-
-
 Analyzed = tuple[dict[int, FileResult], dict[int, Columns], dict[str, pd.DataFrame]]
 
 
@@ -354,7 +349,6 @@ __all__ = [
     "FileJob",
     "FileResult",
     "Portfolio",
-    "analyze_file",
     "analyze_files",
     "analyze_many",
     "render_text",

@@ -63,16 +63,6 @@ class Stack:
             tables[key] = data.assign(**{CAMPAIGN: np.zeros(len(data), dtype="int64")})
         return cls([frames], tables)
 
-    def campaign_positions(self, rows: pd.DataFrame) -> list[int]:
-        """Each row's campaign position, as plain ints."""
-        positions: list[int] = rows[CAMPAIGN].tolist()
-        return positions
-
-    def per_row(self, rows: pd.DataFrame, values: list[Any]) -> np.ndarray:
-        """A per-campaign value spread over `rows` (`values[i]` for campaign i)."""
-        spread: np.ndarray = np.asarray(values, dtype=object)[rows[CAMPAIGN].to_numpy()]
-        return spread
-
     def frames(self, position: int) -> CampaignFrames:
         """One campaign of the stack with its own rows (the `campaign` column dropped)."""
         head = self.campaigns[position]

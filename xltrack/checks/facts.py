@@ -149,17 +149,25 @@ def emit(
         return []
     # Column-wise list comprehensions: a 10,000-finding worst case spends its time here.
     heads, count = stack.campaigns, len(selected)
-    owners: list[int] = selected[CAMPAIGN].tolist()
-    files = [heads[c].path or None for c in owners]
-    sheets = [heads[c].tables[key].sheet for c in owners]
+    wanted = columns if columns else [column] * count
+    if len(heads) == 1:  # one workbook: the same file and sheet for every row
+        table = heads[0].tables[key]
+        files, sheets = [heads[0].path or None] * count, [table.sheet] * count
+        letters = {k: letter(table, k) if k else None for k in set(wanted)}
+        cols = [letters[k] for k in wanted]
+    else:
+        owners: list[int] = selected[CAMPAIGN].tolist()
+        paths = [c.path or None for c in heads]
+        sheet_of = [c.tables[key].sheet for c in heads]
+        files, sheets = [paths[c] for c in owners], [sheet_of[c] for c in owners]
+        places = {
+            pair: letter(heads[pair[0]].tables[key], pair[1]) if pair[1] else None
+            for pair in set(zip(owners, wanted))
+        }
+        cols = [places[pair] for pair in zip(owners, wanted)]
     rows = _plain_column(selected["row"])
     ids = [v if isinstance(v, str) else None for v in selected[id_key].tolist()] \
         if id_key else [None] * count
-    wanted = columns if columns else [column] * count
-    letters: dict[tuple[int, str | None], str | None] = {}
-    for pair in set(zip(owners, wanted)):
-        letters[pair] = letter(heads[pair[0]].tables[key], pair[1]) if pair[1] else None
-    cols = [letters[pair] for pair in zip(owners, wanted)]
     default = Severity(CODES[code].severity)  # once, not per finding
     levels = [level or default for level in severities] if severities else [default] * count
     names = list(params)
@@ -183,15 +191,15 @@ def duplicate_ids(code: str, stack: Stack, key: str, id_key: str) -> list[Findin
     df = rows(stack, key, id_key)
     if df.empty:
         return []
-    folded = [
-        (owner, v.strip().casefold() if isinstance(v, str) else "")
-        for owner, v in zip(df[CAMPAIGN].tolist(), df[id_key].tolist())
-    ]
+    # IDs repeat only within a campaign: key them by campaign when the stack has several.
+    folded: list[Any] = [v.strip().casefold() if isinstance(v, str) else "" for v in df[id_key].tolist()]
+    if len(stack.campaigns) > 1:
+        folded = [(owner, ident) if ident else "" for owner, ident in zip(df[CAMPAIGN].tolist(), folded)]
     counts = Counter(folded)  # counted in C; the common case (no repeats) ends here
-    shared = {ident for ident, n in counts.items() if n > 1 and ident[1]}
+    shared = {ident for ident, n in counts.items() if n > 1 and ident}
     if not shared:
         return []
-    first: dict[tuple[int, str], int] = {}
+    first: dict[Any, int] = {}
     repeats = []
     for pos in (p for p, ident in enumerate(folded) if ident in shared):
         if first.setdefault(folded[pos], pos) != pos:

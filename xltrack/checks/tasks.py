@@ -15,7 +15,7 @@ from xltrack.checks.facts import blank, duplicate_ids, emit, iso, rows
 from xltrack.derive import overdue_mask
 from xltrack.findings import Finding
 from xltrack.spec import Spec
-from xltrack.stack import Stack
+from xltrack.stack import CAMPAIGN, Stack
 
 ID = "task_id"
 TASKS = "tasks"
@@ -88,10 +88,11 @@ def check_task_outside_campaign(stack: Stack, as_of: dt.date, spec: Spec) -> lis
     ]
     if df.empty or not any(first or last for first, last in judged):
         return []
-    firsts = stack.per_row(df, [_stamp(first) for first, _ in judged])
-    lasts = stack.per_row(df, [_stamp(last) for _, last in judged])
-    first_at = pd.Series(firsts.astype("datetime64[ns]"), index=df.index)
-    last_at = pd.Series(lasts.astype("datetime64[ns]"), index=df.index)
+    owners = df[CAMPAIGN].to_numpy()
+    firsts = np.array([_stamp(first) for first, _ in judged], dtype="datetime64[ns]")
+    lasts = np.array([_stamp(last) for _, last in judged], dtype="datetime64[ns]")
+    first_at = pd.Series(firsts[owners], index=df.index)
+    last_at = pd.Series(lasts[owners], index=df.index)
     early = df["start_date"] < first_at  # NaT on either side compares False
     late = df["end_date"] > last_at
     mask = early | late
