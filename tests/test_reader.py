@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 from conftest import SAMPLES
 
+from xltrack.formulas import formula_cells
 from xltrack.frames import LIST_TABLES, empty_frame
 from xltrack.reader import read_workbook
+from xltrack.source import open_source
 from xltrack.spec import Spec
 
 HANDMADE = SAMPLES / "handmade"
@@ -220,3 +222,15 @@ def test_reader_blank_generated_workbook_has_no_campaign_name(tmp_path: Path) ->
         assert frames.name is None, lang
         named = generate_workbook(tmp_path / f"named-{lang}.xlsx", lang=lang, name="Spring sale")
         assert read_workbook(named).name == "Spring sale"
+
+
+@pytest.mark.parametrize("sample", ["en-formulas.xlsx", "en-generated-edited.xlsx"])
+def test_reader_formula_scan_cut_below_the_last_wanted_row_keeps_every_row_above(
+    sample: str,
+) -> None:
+    with open_source(SAMPLES / "handmade" / sample) as source:
+        for sheet in source.sheets:
+            every = formula_cells(source, sheet)
+            for last in {1, 3, 7, *(row for _, row in every)}:
+                cut = formula_cells(source, sheet, last_row=last)
+                assert cut == {cell: text for cell, text in every.items() if cell[1] <= last}

@@ -68,10 +68,12 @@ def apply_input_formulas(
         letter, row = split_cell(cell)
         wanted.setdefault(sheet, {}).setdefault(letter or "", set()).add(row or 0)
     for sheet, letters in wanted.items():
+        last = max((max(rows) for rows in letters.values() if rows), default=0)
+        if last < 1:
+            continue  # a table found with no records: no input cell to look at
+        found = formula_cells(reader.source, sheet, set(letters), last_row=last)
         cells = {
-            (letter, row): text
-            for (letter, row), text in formula_cells(reader.source, sheet, set(letters)).items()
-            if row in letters[letter]
+            (letter, row): text for (letter, row), text in found.items() if row in letters[letter]
         }
         if cells:
             evaluator = _Formulas(reader)
@@ -145,7 +147,7 @@ class _Formulas:
 
 
 def formula_cells(
-    source: Source, sheet: str, letters: set[str] | None = None
+    source: Source, sheet: str, letters: set[str] | None = None, last_row: int | None = None
 ) -> dict[tuple[str, int], str]:
     """Formulas on a sheet, (column letters, row) -> text without `=`.
 
@@ -157,6 +159,8 @@ def formula_cells(
         source: the opened workbook.
         sheet: the sheet name.
         letters: only cells in these columns; all when None.
+        last_row: rows below it may be left out (a generated sheet lays out thousands of
+            rows of formulas below the few records filled in).
 
     Raises:
         UnreadableWorkbookError: the sheet part is missing or corrupt.
@@ -165,6 +169,8 @@ def formula_cells(
     if not part or not source.has_part(part):
         return {}
     xml = source.read_part(part)
+    if last_row:
+        xml = _rows_up_to(xml, last_row)
     if b"<f" not in xml:
         return {}
     masters: dict[str, tuple[str, int, str]] = {}
@@ -210,6 +216,17 @@ def _formula_hits(xml: bytes, letters: set[str] | None) -> Iterator[re.Match[byt
         rb'<c (r="(?:' + columns + rb')\d+"[^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)'
     )
     yield from pattern.finditer(xml)
+
+
+def _rows_up_to(xml: bytes, last_row: int) -> bytes:
+    """The sheet XML cut before the row after `last_row` (rows are written in order).
+
+    Shared formulas are defined on their first cell, above the cells that use them,
+    so a cut below the last wanted row keeps every definition those rows need.
+    """
+    start = xml.find(b'<row r="%d"' % last_row)
+    cut = xml.find(b"<row ", start + 1) if start >= 0 else -1
+    return xml[:cut] if cut > 0 else xml
 
 
 def _unescape(raw: bytes) -> str:
