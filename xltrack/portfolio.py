@@ -31,7 +31,9 @@ from xltrack.findings import Finding, sort_findings
 from xltrack.portfolio_tables import (
     CHILD_TABLES,
     Accumulator,
+    ChunkResult,
     Columns,
+    FileResult,
     campaign_rows,
     finding_columns,
     findings_table,
@@ -62,28 +64,6 @@ class FileJob:
     as_of: dt.date
     reject: str | None = None
     code: str = "file-unreadable"
-
-
-@dataclass
-class FileResult:
-    """One file's row of the load report and, when it was read, of the campaigns table."""
-
-    index: int
-    path: str
-    status: str
-    reason: str | None = None
-    error: dict[str, str] | None = None
-    campaign: dict[str, Any] | None = None
-    summary: dict[str, Any] | None = None
-
-
-@dataclass
-class ChunkResult:
-    """A chunk of consecutive files: one `FileResult` each, and their rows of every table."""
-
-    first: int  # the index of the chunk's first file
-    files: list[FileResult]
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def campaign_key(location: str, name: str | None) -> str:

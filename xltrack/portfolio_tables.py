@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,35 +47,26 @@ _TEXT_FIELDS = (
 
 
 
-class _Result(Protocol):
-    @property
-    def path(self) -> str: ...
+@dataclass
+class FileResult:
+    """One file's row of the load report and, when it was read, of the campaigns table."""
 
-    @property
-    def status(self) -> str: ...
-
-    @property
-    def reason(self) -> str | None: ...
-
-    @property
-    def error(self) -> dict[str, str] | None: ...
-
-    @property
-    def campaign(self) -> dict[str, Any] | None: ...
-
-    @property
-    def summary(self) -> dict[str, Any] | None: ...
+    index: int
+    path: str
+    status: str
+    reason: str | None = None
+    error: dict[str, str] | None = None
+    campaign: dict[str, Any] | None = None
+    summary: dict[str, Any] | None = None
 
 
-class _Chunk(Protocol):
-    @property
-    def first(self) -> int: ...
+@dataclass
+class ChunkResult:
+    """A chunk of consecutive files: one `FileResult` each, and their rows of every table."""
 
-    @property
-    def tables(self) -> dict[str, pd.DataFrame]: ...
-
-    @property
-    def files(self) -> Sequence[_Result]: ...
+    first: int  # the index of the chunk's first file
+    files: list[FileResult]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 @cache
@@ -236,7 +227,7 @@ class Accumulator:
 
     def __init__(self, as_of: dt.date) -> None:
         self.as_of = as_of
-        self._waiting: dict[int, _Chunk] = {}
+        self._waiting: dict[int, ChunkResult] = {}
         self._next = 0
         self._tables: dict[str, list[pd.DataFrame]] = {t: [] for t in (*CHILD_TABLES, "findings")}
         self.campaign_rows: list[dict[str, Any]] = []
@@ -244,7 +235,7 @@ class Accumulator:
         self.records: list[dict[str, Any]] = []
         self.failed: list[dict[str, Any]] = []
 
-    def add(self, chunk: _Chunk) -> None:
+    def add(self, chunk: ChunkResult) -> None:
         """Take one chunk; append it and any that were waiting for it, in input order."""
         self._waiting[chunk.first] = chunk
         while self._next in self._waiting:
@@ -252,7 +243,7 @@ class Accumulator:
             self._append(ready)
             self._next += max(1, len(ready.files))
 
-    def _append(self, chunk: _Chunk) -> None:
+    def _append(self, chunk: ChunkResult) -> None:
         for result in chunk.files:
             row = result.campaign
             self.load_rows.append({
