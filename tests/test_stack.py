@@ -53,15 +53,15 @@ def _same(stacked: pd.DataFrame, alone: pd.DataFrame) -> None:
 @given(st.lists(campaigns(), min_size=2, max_size=3))
 def test_stack_each_campaign_gets_what_it_gets_alone(plans: list[dict[str, Any]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        paths = []
+        paths: list[str] = []
         for i, plan in enumerate(plans):
-            path = Path(tmp) / f"c{i}.xlsx"
+            target = Path(tmp) / f"c{i}.xlsx"
             generate_workbook(
-                path, lang=plan["lang"], spec=SPEC, data=plan["data"], name=plan["name"],
+                target, lang=plan["lang"], spec=SPEC, data=plan["data"], name=plan["name"],
                 owner="Ann", start=plan["start"], end=plan["end"], budget=plan["budget"],
                 as_of=AS_OF,
             )
-            paths.append(str(path))
+            paths.append(str(target))
         stack = build_stack([read_campaign(p, SPEC, as_of=AS_OF) for p in paths], SPEC, AS_OF)
         found = run_stack_checks(stack, AS_OF, SPEC)
         for i, path in enumerate(paths):
