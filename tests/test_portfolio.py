@@ -290,3 +290,25 @@ def _die(chunk: list[int]) -> int:
 def test_run_local_dead_worker_is_an_executor_error() -> None:
     with pytest.raises(ExecutorError, match="worker process died"):
         list(run_local(_die, [1, 2, 3, 4], jobs=2))
+
+
+def _count(chunk: list[int]) -> int:
+    return len(chunk)
+
+
+def test_run_local_chunk_that_cannot_be_submitted_is_an_error_not_a_gap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise BrokenProcessPool("the pool broke while starting")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", broken)
+    with pytest.raises(ExecutorError, match="worker process died"):
+        list(run_local(_count, [1, 2, 3, 4], jobs=2))
+
+
+def test_run_local_yields_every_chunk_once() -> None:
+    assert sum(run_local(_count, list(range(100)), jobs=2)) == 100

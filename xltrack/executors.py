@@ -112,14 +112,22 @@ def run_local(
             # xltrack (about half a second, one core); a thread waits for that while
             # this process, warm already, works on the first chunk itself.
             pending: set[Future[R]] = set()
-            starter = threading.Thread(
-                target=lambda: pending.update(pool.submit(func, c) for c in queued), daemon=True
-            )
+            failed: list[BaseException] = []
+
+            def submit_queued() -> None:
+                try:
+                    pending.update(pool.submit(func, c) for c in queued)
+                except BaseException as exc:  # noqa: BLE001 (raised below, in this thread)
+                    failed.append(exc)
+
+            starter = threading.Thread(target=submit_queued, daemon=True)
             starter.start()
             try:
                 yield func(first)
             finally:
                 starter.join()
+            if failed:  # a chunk that was never submitted must not go missing silently
+                raise failed[0]
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
