@@ -30,6 +30,7 @@ from xltrack.portfolio import (
     analyze_many,
 )
 from xltrack.portfolio_tables import Accumulator
+from xltrack.render import finding_message
 
 AS_OF = dt.date(2024, 6, 15)
 
@@ -195,7 +196,7 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
         mine = mine[mine["file"] == job.path]
         columns = ("code", "sheet", "row", "column", "message")
         assert [tuple(_none(v) for v in row) for row in zip(*(mine[c] for c in columns))] == [
-            (f.code, f.location.sheet, f.location.row, f.location.column, f.message("en"))
+            (f.code, f.location.sheet, f.location.row, f.location.column, finding_message(f, "en"))
             for f in alone.findings
         ], job.path
         key = result.campaign["campaign_key"]

@@ -234,3 +234,61 @@ def test_reader_formula_scan_cut_below_the_last_wanted_row_keeps_every_row_above
             for last in {1, 3, 7, *(row for _, row in every)}:
                 cut = formula_cells(source, sheet, last_row=last)
                 assert cut == {cell: text for cell, text in every.items() if cell[1] <= last}
+
+
+def _workbook(tmp_path: Path, rows: list[list[Any]], name: str = "Tasks") -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = name
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "made.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("label", ["合计", "合計：", "Total", "TOTAL:", "Grand total", "小计"])
+def test_reader_total_row_under_a_table_is_no_record(tmp_path: Path, spec: Spec, label: str) -> None:
+    path = _workbook(tmp_path, [
+        ["Task ID", "Task", "Owner", "End", "Status"],
+        ["T1", "Posters", "Bo", dt.datetime(2024, 6, 5), "Done"],
+        ["T2", "Print", "Cy", dt.datetime(2024, 6, 8), "Delayed"],
+        [label, None, None, None, "2 tasks"],
+    ])
+    frames = read_workbook(path, spec, as_of=dt.date(2024, 6, 15))
+    assert frames.tasks.data["task_id"].tolist() == ["T1", "T2"]
+
+
+def test_reader_task_named_like_a_total_word_inside_text_stays(tmp_path: Path, spec: Spec) -> None:
+    path = _workbook(tmp_path, [
+        ["Task ID", "Task", "Owner", "End", "Status"],
+        ["T1", "Total GMV report", "Bo", dt.datetime(2024, 6, 5), "Done"],
+    ])
+    frames = read_workbook(path, spec, as_of=dt.date(2024, 6, 15))
+    assert frames.tasks.data["task_name"].tolist() == ["Total GMV report"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("6.3-6.8", None, (dt.date(2024, 6, 3), dt.date(2024, 6, 8))),  # range in the start cell
+        (None, "6月3日至6月8日", (dt.date(2024, 6, 3), dt.date(2024, 6, 8))),  # in the end cell
+        ("6.3-6.8", "2024-06-10", (dt.date(2024, 6, 3), dt.date(2024, 6, 10))),  # typed end wins
+    ],
+)
+def test_reader_range_typed_in_a_start_or_end_cell_fills_the_pair(
+    tmp_path: Path, spec: Spec, start: Any, end: Any, expected: tuple[dt.date, dt.date]
+) -> None:
+    path = _workbook(tmp_path, [
+        ["Campaign name", "Summer"],
+        ["Start date", dt.datetime(2024, 6, 1)],
+        ["End date", dt.datetime(2024, 6, 30)],
+        [],
+        ["Task ID", "Task", "Owner", "Start", "End", "Status"],
+        ["T1", "KOL posts", "Bo", start, end, "In progress"],
+    ])
+    frames = read_workbook(path, spec, as_of=dt.date(2024, 6, 15))
+    row = frames.tasks.data.iloc[0]
+    assert (row["start_date"].date(), row["end_date"].date()) == expected
+    unreadable = [f for f in frames.load_findings if f.code == "cell-unparsed"]
+    assert unreadable == []

@@ -85,6 +85,16 @@ def _header_candidates(
     return best
 
 
+# Footer rows people add under a table; folded, so 合計, "Total:" and "TOTAL" agree.
+_TOTAL_WORDS = ("合计", "总计", "小计", "总和", "总数", "total", "totals", "subtotal", "grand total", "sum")
+_TOTALS = frozenset(fold(word) for word in _TOTAL_WORDS)
+
+
+def looks_like_total(value: Any) -> bool:
+    """A cell that labels a total row (`合计`, `Total:`), which sums records and is none."""
+    return isinstance(value, str) and len(value) <= 20 and fold(value) in _TOTALS
+
+
 def looks_like_note(text: str) -> bool:
     """A lone cell below or between tables: a note, a title, an instruction."""
     stripped = text.strip()
@@ -117,8 +127,11 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
             r += 1  # a second header row: 起止时间 over 开始 | 结束
         r = _read_body(grid, r + 1, located, index, spec)
     for located in found:
-        # A row with one lone text cell that reads as a note or a title is not a record.
+        # A row with one lone text cell that reads as a note or a title is not a record,
+        # and neither is a total row labelled in the table's first column.
         notes = {r for r, value in located.lone if isinstance(value, str) and (looks_like_note(value) or value.isspace())}
+        first = min(located.columns.values())
+        notes |= {r for r in located.rows if first < len(grid[r]) and looks_like_total(grid[r][first])}
         if notes:
             located.rows = [r for r in located.rows if r not in notes]
     return found

@@ -22,6 +22,7 @@ import pandas as pd
 
 from xltrack.findings import Finding
 from xltrack.frames import empty_frame
+from xltrack.render import finding_message
 from xltrack.spec import load_spec
 from xltrack.stack import CAMPAIGN, Stack
 from xltrack.summary import Summary
@@ -101,7 +102,7 @@ def finding_columns(findings: list[Finding], file: str) -> Columns:
         cols["row"].append(loc.row)
         cols["column"].append(loc.column)
         cols["id"].append(loc.record_id)
-        cols["message"].append(f.message("en"))
+        cols["message"].append(finding_message(f, "en"))
     cols["file"] = [file] * len(findings)
     out: Columns = dict(cols)
     out[_LENGTH] = len(findings)
