@@ -33,6 +33,14 @@ HEADERS: list[tuple[str, str, str]] = [
     ("evaluation", "原因分析(成功/未达标)", "cause"),
     ("evaluation", "達成率", "rate"),
     ("evaluation", "Achievement rate", "rate"),
+    # `#` and `%` carry meaning in a header: a number, a rate.
+    ("issues", "Issue #", "issue_id"),
+    ("issues", "Issue", "description"),
+    ("tasks", "Task #", "task_id"),
+    ("tasks", "#", "task_id"),
+    ("evaluation", "% of goal", "rate"),
+    ("evaluation", "Achievement %", "rate"),
+    ("evaluation", "达成率(%)", "rate"),
 ]
 
 

@@ -64,8 +64,14 @@ def _words(text: str) -> str:
     return " ".join(_NOISE.sub(" ", folded).split())
 
 
+_HEADER_SIGNS = str.maketrans({"#": " no ", "＃": " no ", "%": " pct ", "％": " pct "})
+
+
 def _forms(text: str) -> list[str]:
     """The folded forms a header may match by: as written, then without hints."""
+    # Folding drops punctuation, but in a header `#` and `%` carry meaning:
+    # "Issue #" is the issue number (not the issue), "% of goal" a rate.
+    text = text.translate(_HEADER_SIGNS)
     forms = [fold(text)]
     bare = fold(text, keep_hints=False)
     if bare and bare != forms[0]:
