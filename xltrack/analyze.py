@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from xltrack.checks import run_checks
+from xltrack.checks import run_stack_checks
 from xltrack.findings import Finding, sort_findings
 from xltrack.frames import CampaignFrames
-from xltrack.reader import read_workbook
+from xltrack.reader import read_campaign
 from xltrack.spec import Spec, load_spec
-from xltrack.summary import Summary, build_summary
+from xltrack.stack import Stack, build_stack
+from xltrack.summary import Summary, build_summaries
 
 
 @dataclass
@@ -42,9 +43,22 @@ def analyze_workbook(
         WorkbookError: the file cannot be used at all.
     """
     spec = spec or load_spec()
-    frames = read_workbook(path, spec=spec, as_of=as_of)
-    findings = frames.load_findings + run_checks(frames, as_of, spec=spec)
-    order = {name: i for i, name in enumerate(frames.sheet_order)}
-    findings = sort_findings(findings, order)
-    summary = build_summary(frames, findings, as_of)
-    return Analysis(str(path), as_of, frames, findings, summary)
+    stack = build_stack([read_campaign(path, spec, as_of=as_of)], spec, as_of)
+    findings, summaries = analyze_stack(stack, as_of, spec)
+    return Analysis(str(path), as_of, stack.frames(0), findings[0], summaries[0])
+
+
+def analyze_stack(
+    stack: Stack, as_of: dt.date, spec: Spec
+) -> tuple[list[list[Finding]], list[Summary]]:
+    """Check and summarize every campaign of a stack at once (one workbook, or a batch chunk).
+
+    Returns:
+        Per campaign, in stack order: its sorted findings (reader's and checks'), and
+        its summary.
+    """
+    findings = []
+    for campaign, found in zip(stack.campaigns, run_stack_checks(stack, as_of, spec)):
+        order = {name: i for i, name in enumerate(campaign.sheet_order)}
+        findings.append(sort_findings(campaign.load_findings + found, order))
+    return findings, build_summaries(stack, findings, as_of, spec)

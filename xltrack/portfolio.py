@@ -22,12 +22,12 @@ from typing import Any
 
 import pandas as pd
 
-from xltrack.checks import run_stack_checks
+from xltrack.analyze import analyze_stack
 from xltrack.codes import CODES
 from xltrack.discover import expand_paths
 from xltrack.errors import WorkbookError
 from xltrack.executors import run
-from xltrack.findings import Finding, sort_findings
+from xltrack.findings import Finding
 from xltrack.portfolio_tables import (
     CHILD_TABLES,
     Accumulator,
@@ -42,7 +42,6 @@ from xltrack.portfolio_tables import (
 from xltrack.reader import read_campaign
 from xltrack.spec import Spec, load_spec
 from xltrack.stack import ReadCampaign, build_stack
-from xltrack.summary import build_summaries
 
 READ = "read"
 READ_WITH_WARNINGS = "read with warnings"
@@ -139,12 +138,7 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
         return {}, {}, {}
     as_of = read[0][0].as_of
     stack = build_stack([campaign for _, campaign in read], spec, as_of)
-    checked = run_stack_checks(stack, as_of, spec)
-    sorted_findings = []
-    for (_, campaign), from_checks in zip(read, checked):
-        order = {name: i for i, name in enumerate(campaign.head.sheet_order)}
-        sorted_findings.append(sort_findings(campaign.head.load_findings + from_checks, order))
-    summaries = build_summaries(stack, sorted_findings, as_of, spec)
+    sorted_findings, summaries = analyze_stack(stack, as_of, spec)
     keys = [campaign_key(job.location, c.head.name) for job, c in read]
     statuses, reasons = [], []
     for _, campaign in read:
