@@ -313,3 +313,15 @@ def test_run_local_chunk_that_cannot_be_submitted_is_an_error_not_a_gap(
 
 def test_run_local_yields_every_chunk_once() -> None:
     assert sum(run_local(_count, list(range(100)), jobs=2)) == 100
+
+
+def test_analyze_many_campaign_counts_match_the_child_tables(serial: Portfolio) -> None:
+    issues = serial.issues
+    still_open = issues[issues["resolution"].ne("resolved") | issues["resolution"].isna()]
+    open_high = still_open[still_open["severity"] == "high"]
+    rows = serial.campaigns.set_index("campaign_key")
+    for key, row in rows.iterrows():
+        assert row["issues_total"] == (issues["campaign_key"] == key).sum()
+        assert row["issues_open"] == (still_open["campaign_key"] == key).sum()
+        assert row["issues_open_high"] == (open_high["campaign_key"] == key).sum()
+    assert rows["issues_open"].sum() > 0  # the fixtures have open issues to count

@@ -28,6 +28,11 @@ def not_done(status: pd.Series) -> pd.Series:
     return status.ne("done") | status.isna()
 
 
+def unresolved(resolution: pd.Series) -> pd.Series:
+    """Every issue but a resolved one is open: blank and unknown resolutions too."""
+    return resolution.ne("resolved") | resolution.isna()
+
+
 def overdue_mask(end: pd.Series, status: pd.Series, as_of: dt.date) -> pd.Series:
     """The overdue rule: an end date before as-of on a task that is not done."""
     return end.notna() & not_done(status) & (end < pd.Timestamp(as_of))
@@ -118,8 +123,7 @@ def derive_issues(df: pd.DataFrame, as_of: dt.date | None, rules: Rules) -> pd.D
     today = pd.Timestamp(as_of)
     age = _days(pd.Series(today, index=out.index), found)
     out["age_days"] = age.clip(lower=0).where(found.notna())
-    unresolved = out["resolution"].ne("resolved") | out["resolution"].isna()
-    breach = found.notna() & unresolved & (age * 24 > rules.issue_solution_hours)
+    breach = found.notna() & unresolved(out["resolution"]) & (age * 24 > rules.issue_solution_hours)
     out["sla_breach"] = breach.astype(bool)
     return out
 

@@ -113,9 +113,6 @@ def campaign_rows(
     stack: Stack, summaries: list[Summary], keys: list[str], files: list[str], statuses: list[str]
 ) -> list[dict[str, Any]]:
     """The campaigns-table rows of a stack's campaigns: each form, and counts over its tables."""
-    issues = stack.tables["issues"]
-    unresolved = issues["resolution"].ne("resolved") | issues["resolution"].isna()
-    open_issues = Counter(issues.loc[unresolved, CAMPAIGN].tolist())
     metrics = stack.tables["evaluation"]
     counted = Counter(metrics[CAMPAIGN].tolist())
     rates: dict[int, list[float]] = {}
@@ -144,7 +141,7 @@ def campaign_rows(
             "tasks_overdue": len(summary.overdue),
             "tasks_delayed": summary.task_counts.get("delayed", 0),
             "issues_total": summary.issues_total,
-            "issues_open": open_issues.get(position, 0),
+            "issues_open": summary.issues_open,
             "issues_open_high": len(summary.high_unresolved),
             "metrics_count": counted.get(position, 0),
             "metrics_met": sum(1 for r in met if r >= 1),

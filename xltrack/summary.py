@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from xltrack.derive import achievement, light_of, overdue_mask
+from xltrack.derive import achievement, light_of, overdue_mask, unresolved
 from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
 from xltrack.spec import Rules, Spec, load_spec
@@ -86,6 +86,7 @@ class Summary:
     overdue: list[OverdueTask] = field(default_factory=list)
     high_unresolved: list[OpenIssue] = field(default_factory=list)
     issues_total: int = 0
+    issues_open: int = 0  # not resolved, any severity
     daily: list[DayPoint] = field(default_factory=list)
     findings_by_severity: dict[str, int] = field(default_factory=dict)
     findings_by_code: dict[str, int] = field(default_factory=dict)
@@ -299,8 +300,10 @@ def _tasks(summaries: list[Summary], tasks: pd.DataFrame, as_of: dt.date) -> Non
 def _issues(summaries: list[Summary], issues: pd.DataFrame) -> None:
     for owner, n in Counter(issues[CAMPAIGN].tolist()).items():
         summaries[owner].issues_total = n
-    unresolved = issues["resolution"].ne("resolved") | issues["resolution"].isna()
-    high = issues[issues["severity"].eq("high") & unresolved]
+    still_open = unresolved(issues["resolution"])
+    for owner, n in Counter(issues.loc[still_open, CAMPAIGN].tolist()).items():
+        summaries[owner].issues_open = n
+    high = issues[issues["severity"].eq("high") & still_open]
     for r in high.itertuples(index=False):
         summaries[r.campaign].high_unresolved.append(
             OpenIssue(
