@@ -314,9 +314,10 @@ class _Reader:
         if id_key in located.columns:
             ids, _ = parse_column(column_cells(transposed, located.columns[id_key], len(rows)), "id")
         data: dict[str, list[Any]] = {}
-        pairs = {key: c.splits_into for c in table.columns if len(c.splits_into) == 2
-                 for key in c.splits_into}
-        spans: list[tuple[tuple[str, ...], int, tuple[Any, Any]]] = []
+        # Each date column of a start/end pair -> the range column that fills the pair.
+        ranges = {date_key: c for c in table.columns if len(c.splits_into) == 2
+                  for date_key in c.splits_into}
+        spans: list[tuple[str, int, tuple[Any, Any]]] = []
         for col in table.columns:
             if col.formula is not None or col.key not in located.columns:
                 continue
@@ -328,22 +329,21 @@ class _Reader:
                 continue
             parsed, notes = parse_column(values, col.type, self._year_hint(None))
             for i, note in notes:
-                if not note.ok and col.key in pairs:
+                if not note.ok and col.key in ranges:
                     # "6.1-6.5" typed into the start (or end) date cell: the whole span.
                     span = parse_date_range(values[i], self._year_hint(None))
                     if span.ok and span.value[0] != span.value[1]:
-                        parsed[i] = span.value[0 if col.key == pairs[col.key][0] else 1]
-                        spans.append((pairs[col.key], i, span.value))
+                        pair = ranges[col.key]
+                        parsed[i] = span.value[pair.splits_into.index(col.key)]
+                        spans.append((pair.key, i, span.value))
                         note = span
                         if not note.assumption:
                             continue
                 loc = Location(self.path, located.sheet, excel_rows[i], letter, ids[i])
                 self._report(note, loc, kind_of(col.type))
             data[col.key] = parsed
-        for (start, end), i, (first, last) in spans:  # the other date of the pair, if empty
-            for pair_key, day in ((start, first), (end, last)):
-                column = data.setdefault(pair_key, [None] * len(rows))
-                column[i] = day if column[i] is None else column[i]
+        for range_key, i, dates in spans:  # split_ranges fills the pair's empty date from it
+            data.setdefault(range_key, [None] * len(rows))[i] = dates
         split_ranges(table, data, len(rows))
         if key == "daily" and "metric" in data:
             split_daily_metric(data, len(rows))

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from xltrack import derive
-from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame
+from xltrack.frames import LIST_TABLES, CampaignFrames
 from xltrack.records import build_frame, empty_typed
 from xltrack.spec import Spec
 
@@ -111,39 +111,36 @@ def build_stack(read: list[ReadCampaign], spec: Spec, as_of: dt.date | None) -> 
             owners.extend([position] * n)
             rates = part.data.get(WRITTEN_RATE)
             written.extend(rates if rates is not None else [None] * n)
+        positions = np.asarray(owners, dtype="int64")
         frame = build_frame(table, data, rows) if rows else empty_typed(table).copy()
-        frame = _derive(key, frame, owners, read, spec, as_of)
+        frame = _derive(key, frame, positions, read, spec, as_of)
         if has_written:
             frame[WRITTEN_RATE] = np.array(
                 [np.nan if v is None else v for v in written], dtype="float64"
             )
-        frame[CAMPAIGN] = np.asarray(owners, dtype="int64")
+        frame[CAMPAIGN] = positions
         tables[key] = frame
     return Stack([c.head for c in read], tables)
 
 
 def _derive(
-    key: str, frame: pd.DataFrame, owners: list[int], read: list[ReadCampaign],
+    key: str, frame: pd.DataFrame, positions: np.ndarray, read: list[ReadCampaign],
     spec: Spec, as_of: dt.date | None,
 ) -> pd.DataFrame:
     if key == "tasks":
         return derive.derive_tasks(frame, as_of)
     if key == "daily":
-        return derive.derive_daily(frame, spec.rules, groups=np.asarray(owners, dtype="int64"))
+        return derive.derive_daily(frame, spec.rules, groups=positions)
     if key == "issues":
         return derive.derive_issues(frame, as_of, spec.rules)
     if key == "evaluation":
         return derive.derive_evaluation(frame)
     if key == "budget_split":
-        budgets = [_budget(c.head.info.get("budget")) for c in read]
-        per_row = np.asarray(budgets, dtype="float64")[np.asarray(owners, dtype="int64")] \
-            if owners else np.zeros(0)
-        return derive.derive_budget_split(frame, per_row)
+        # The reader parsed each budget to a float or None.
+        budgets = [c.head.info.get("budget") for c in read]
+        per_campaign = np.array([np.nan if b is None else b for b in budgets], dtype="float64")
+        return derive.derive_budget_split(frame, per_campaign[positions])
     return frame
 
 
-def _budget(value: Any) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else np.nan
-
-
-__all__ = ["CAMPAIGN", "ReadCampaign", "ReadTable", "Stack", "TableFrame", "build_stack"]
+__all__ = ["CAMPAIGN", "ReadCampaign", "ReadTable", "Stack", "build_stack"]
