@@ -4,8 +4,9 @@ Every check is a plain function `check(stack, as_of, spec) -> list[Finding]`
 listed in `ALL_CHECKS` (an explicit registry, no discovery). Checks never open
 files and never read the clock; they are vectorised with pandas over a `Stack`
 of campaigns, so that a 10,000-task workbook costs little next to reading it and
-a batch pays pandas' fixed costs once for dozens of workbooks, not for each. Findings about cells that
-could not be read come from the reader (`frames.load_findings`), not from here.
+a batch pays pandas' fixed costs once for dozens of workbooks, not for each.
+Findings about cells that could not be read come from the reader
+(`frames.load_findings`), not from here.
 """
 
 from __future__ import annotations
