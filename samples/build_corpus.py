@@ -219,7 +219,8 @@ def en_reordered(path: Path) -> dict[str, Any]:
                 {"metric": "Sales", "target": 300000.0, "actual": 350000.0},
                 {"metric": "New members", "target": 3000.0, "actual": 2800.0}]},
         },
-        "findings": [["cell-guessed", "Work", "F4"], ["cell-guessed", "Work", "G4"]],
+        "findings": [["cell-guessed", "Work", "F4"], ["cell-guessed", "Work", "G4"],
+                     ["header-unknown", "Work", "E1"]],
     }
 
 
@@ -379,7 +380,7 @@ def two_row_header(path: Path) -> dict[str, Any]:
             {"task_id": "2", "task_name": "达人合作", "start_date": "2024-06-03", "end_date": "2024-06-08",
              "status": "delayed"}],
             "columns": {"start_date": "C", "end_date": "D", "status": "E"}}},
-        "findings": [["sheet-missing", None, None]] * 4 + [["header-missing", "Sheet1", None]],
+        "findings": [["sheet-missing", None, None]] * 4 + [["column-missing", "Sheet1", None]],
     }
 
 

@@ -42,6 +42,14 @@ _CATALOGUE = (
          "table {table} not found", "未找到表格:{table}"),
     Code("header-missing", "warning", "A column could not be found",
          "column {column} not found in {table}", "{table}中未找到列:{column}"),
+    Code("column-missing", "warning", "A column a figure needs was not found",
+         "{table}: no {column} column, so {needed_for} cannot be computed (shown as unknown)",
+         "{table}:未找到“{column}”列,无法计算{needed_for}(显示为未知)"),
+    Code("header-guessed", "info", "A header was matched by its words, not by a known name",
+         'read column "{header}" as {column} (by its words)', '将列“{header}”识别为{column}(按词义)'),
+    Code("header-unknown", "info", "A header names no column xltrack knows",
+         'column "{header}" is not one xltrack knows; its values are not read',
+         '列“{header}”无法识别,其内容未读取'),
     Code("formula-unevaluated", "warning", "A formula could not be evaluated",
          "cannot evaluate formula {formula}: {reason}", "无法计算公式 {formula}:{reason}"),
     Code("template-version", "info", "Made by another template version",
@@ -115,8 +123,13 @@ _CATALOGUE = (
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
 # Params that hold spec keys, not words: render.py shows them as the spec's labels
 # in the message's language. "enum:NAME" = a key of that enum; "column:TABLE" =
-# one column key of that table, or a list of them.
+# one column key of that table, or a list of them ("column:*": of the finding's
+# `table` param); "table" = a table key, shown as the table's title; "needs:TABLE"
+# = a column key, shown as what cannot be computed without it.
 TERMS: dict[str, dict[str, str]] = {
+    "column-missing": {"column": "column:*", "table": "table", "needed_for": "needs:*"},
+    "header-guessed": {"column": "column:*", "table": "table"},
+    "header-unknown": {"table": "table"},
     "campaign-dates-missing": {"missing": "column:campaign"},
     "task-dates-missing": {"missing": "column:tasks"},
     "issue-high-unresolved": {"resolution": "enum:resolution"},

@@ -57,6 +57,31 @@ class TableFrame:
         return self.columns.get(column_key)
 
 
+@dataclass(frozen=True)
+class HeaderRead:
+    """One header cell of a located table and the column it was read as (the load report).
+
+    Attributes:
+        table: the table key.
+        sheet: the sheet name.
+        cell: the header cell (A1).
+        text: the header as typed.
+        column: the column key it was read as, None when it named none.
+        sureness: 1.0 a label as written, 0.9 an alias, below that by its words; 0 unread.
+    """
+
+    table: str
+    sheet: str
+    cell: str
+    text: str
+    column: str | None
+    sureness: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "sheet": self.sheet, "cell": self.cell, "header": self.text,
+                "column": self.column, "sureness": self.sureness}
+
+
 @dataclass
 class CampaignFrames:
     """The five tables of one campaign workbook, and what reading it found."""
@@ -69,6 +94,7 @@ class CampaignFrames:
     template_id: str | None = None
     template_version: int | None = None
     sheet_order: list[str] = field(default_factory=list)
+    headers: list[HeaderRead] = field(default_factory=list)
 
     @property
     def name(self) -> str | None:

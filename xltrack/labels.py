@@ -81,14 +81,76 @@ def _forms(text: str) -> list[str]:
 
 _SEEN_LIMIT = 20_000
 
+#: How sure a header match is, by how it matched: a label as written, an alias,
+#: or the column's meaning words (more groups named = more specific).
+LABEL, ALIAS, WORDS = "label", "alias", "words"
+_SCORES = {LABEL: 1.0, ALIAS: 0.9}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _word_score(groups: int) -> float:
+    # Below an alias (0.9) however many groups: a word match is a guess, said as one.
+    return min(0.5 + 0.1 * groups, 0.8)
+
 
 @dataclass(frozen=True)
 class HeaderMatch:
-    """One header cell recognised as a column of a table."""
+    """One header cell recognised as (possibly) a column of a table."""
 
     table: str
     key: str
-    exact: bool  # matched a label (not only an alias)
+    how: str  # LABEL | ALIAS | WORDS
+    score: float
+
+    @property
+    def exact(self) -> bool:
+        """Matched a label as written (not an alias or meaning words)."""
+        return self.how == LABEL
+
+
+# A table title ("表2 任务分解与责任跟踪表", "Table 4 · Issue log") names columns by
+# chance; headers are short.
+_TITLE = re.compile(r"^(?:表\s*\d|table \d)|表$")
+_MAX_HEADER_WORDS = 6
+_MAX_HEADER_IDEOGRAPHS = 10
+
+
+def _header_sized(words: str) -> bool:
+    if _TITLE.search(words):
+        return False
+    ideographs = len(_CJK.findall(words))
+    return ideographs <= _MAX_HEADER_IDEOGRAPHS and len(words.split()) <= _MAX_HEADER_WORDS
+
+
+class _Meaning:
+    """A column's meaning words, folded: Latin words match whole words, CJK ones anywhere."""
+
+    def __init__(self, key: str, groups: tuple[tuple[str, ...], ...]) -> None:
+        self.key = key
+        self.groups = tuple(tuple(_words(w) for w in group if _words(w)) for group in groups)
+
+    def end(self, spaced: str, solid: str) -> float | None:
+        """Where in the header the last named word ends (0..1), or None unless every group is named.
+
+        Headers are head-final in English and Chinese ("Task owner", "任务负责人" name
+        an owner): of two columns a header names, the later word breaks the tie.
+        """
+        last = 0.0
+        for group in self.groups:
+            ends = [_word_end(spaced, solid, w) for w in group]
+            hits = [e for e in ends if e is not None]
+            if not hits:
+                return None
+            last = max(last, max(hits))
+        return last
+
+
+def _word_end(spaced: str, solid: str, word: str) -> float | None:
+    if _CJK.search(word):
+        at = solid.rfind(word.replace(" ", ""))
+        return None if at < 0 else (at + len(word.replace(" ", ""))) / max(len(solid), 1)
+    at = spaced.rfind(f" {word} ")
+    return None if at < 0 else (at + len(word) + 1) / max(len(spaced) - 1, 1)
 
 
 class HeaderIndex:
@@ -96,28 +158,27 @@ class HeaderIndex:
 
     def __init__(self, spec: Spec) -> None:
         self._by_table: dict[str, dict[str, tuple[str, bool]]] = {}
+        self._meanings: dict[str, list[_Meaning]] = {}
         # Header text -> matches: a batch meets the same few hundred header texts in
         # every workbook, and folding one costs more than the lookup.
         self._seen: dict[str, tuple[HeaderMatch, ...]] = {}
         self.raw_names: set[str] = set()  # labels and aliases as written, case-folded
         for table in spec.tables.values():
             self._by_table[table.key] = _table_names(table)
+            self._meanings[table.key] = [_Meaning(c.key, c.words) for c in table.columns if c.words]
             for col in table.columns:
                 for text in (col.label.en, col.label.zh, *col.aliases):
                     self.raw_names.add(text.strip().casefold())
 
-    def tables(self) -> list[str]:
-        return list(self._by_table)
-
     def match(self, table: str, header: str) -> tuple[str, bool] | None:
-        """The column key `header` names in `table`, and whether it was a label.
+        """The column key `header` names in `table` by label or alias, and whether it was a label.
 
         Args:
             table: a table key of the spec.
             header: the header text as typed.
 
         Returns:
-            (column key, exact) or None when the header names no column.
+            (column key, exact) or None when the header names no column that way.
         """
         names = self._by_table[table]
         for form in _forms(header):
@@ -126,12 +187,37 @@ class HeaderIndex:
                 return hit
         return None
 
+    def candidates(self, table: str, header: str) -> list[HeaderMatch]:
+        """Every column of `table` that `header` may name, surest first.
+
+        A label or alias as written is one candidate; otherwise every column whose
+        meaning words the header names ("Found On" -> found_date; "Resolution
+        Status" -> resolution) is one, the most specific first.
+        """
+        hit = self.match(table, header)
+        if hit is not None:
+            how = LABEL if hit[1] else ALIAS
+            return [HeaderMatch(table, hit[0], how, _SCORES[how])]
+        meanings = self._meanings[table]
+        if not meanings:
+            return []
+        bare = _words(_HINT.sub("", header.translate(_HEADER_SIGNS))) or _words(header)
+        if not _header_sized(bare):
+            return []
+        spaced, solid = f" {bare} ", bare.replace(" ", "")
+        found = []
+        for meaning in meanings:
+            end = meaning.end(spaced, solid) if meaning.groups else None
+            if end is not None:
+                score = _word_score(len(meaning.groups)) + 0.05 * end
+                found.append(HeaderMatch(table, meaning.key, WORDS, round(score, 4)))
+        return sorted(found, key=lambda h: -h.score)
+
     def match_any(self, header: str) -> tuple[HeaderMatch, ...]:
-        """Every table column that `header` names."""
+        """Every table column that `header` may name (see `candidates`)."""
         found = self._seen.get(header)
         if found is None:
-            hits = ((table, self.match(table, header)) for table in self._by_table)
-            found = tuple(HeaderMatch(table, hit[0], hit[1]) for table, hit in hits if hit)
+            found = tuple(h for table in self._by_table for h in self.candidates(table, header))
             if len(self._seen) >= _SEEN_LIMIT:  # bounded: free text is unbounded
                 self._seen.clear()
             self._seen[header] = found

@@ -9,12 +9,13 @@ written as label/value pairs, side by side or in rows: `find_form` reads those.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
 
-from xltrack.labels import HeaderIndex, fold
+from xltrack.labels import WORDS, HeaderIndex, fold
 from xltrack.spec import Spec
 
 _NOTE = re.compile(r"^(?:注|备注|说明|填写|填表|note|notes|remark|\*|※|表\s*\d|table\s*\d)", re.IGNORECASE)
@@ -41,6 +42,8 @@ class Located:
     rows: list[int] = field(default_factory=list)
     lone: list[tuple[int, Any]] = field(default_factory=list)  # rows with a single value
     score: tuple[int, int, int] = (0, 0, 0)
+    sureness: dict[str, float] = field(default_factory=dict)  # column key -> match score
+    unmatched: list[int] = field(default_factory=list)  # header cells that named no column
 
 
 def column_letter(index: int) -> str:
@@ -57,32 +60,68 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
-def _header_candidates(
-    row: list[Any], index: HeaderIndex, spec: Spec
-) -> tuple[str, dict[str, int], tuple[int, int, int]] | None:
-    """The table a row is the header of, its columns and score; None if it is no header."""
-    per_table: dict[str, dict[str, tuple[int, bool]]] = {}
+_Header = tuple[str, dict[str, tuple[float, int]], tuple[int, int, int]]
+
+
+def _header_candidates(row: list[Any], index: HeaderIndex, spec: Spec) -> _Header | None:
+    """The table a row is the header of, its columns (with sureness) and score; None if no header."""
+    per_table: dict[str, list[tuple[float, int, str]]] = {}
+    # A row holding a number or a date is a record: there, only a header's own names
+    # count, not its words (a task called "Report number 3" names no column).
+    by_words = not any(isinstance(v, (int, float, dt.date)) for v in row)
     for col, value in enumerate(row):
         if not isinstance(value, str) or not value.strip() or len(value) > _MAX_HEADER_TEXT:
             continue
         for hit in index.match_any(value):
-            found = per_table.setdefault(hit.table, {})
-            # The first cell naming a column wins, a label over an alias.
-            if hit.key not in found or (hit.exact and not found[hit.key][1]):
-                found[hit.key] = (col, hit.exact)
-    best: tuple[str, dict[str, int], tuple[int, int, int]] | None = None
-    for table, found in per_table.items():
+            if by_words or hit.how != WORDS:
+                per_table.setdefault(hit.table, []).append((hit.score, col, hit.key))
+    best: _Header | None = None
+    best_weight: tuple[int, float, tuple[int, int, int]] = (0, 0.0, (0, 0, 0))
+    for table, hits in per_table.items():
+        found = assign_columns(hits)
         if len(found) < 2:
             continue
         required = {c.key for c in spec.table(table).columns if c.required}
-        exact = sum(1 for _, is_label in found.values() if is_label)
+        exact = sum(1 for score, _ in found.values() if score >= 1.0)
+        sure = sum(1 for score, _ in found.values() if score >= 0.9)
         if not (required & found.keys()) and exact < 2:
+            continue
+        # Two words-only guesses are no header: a row of prose names columns by chance.
+        if not sure:
             continue
         complete = int(required <= found.keys())
         score = (complete, len(found), exact)
-        if best is None or score > best[2]:
-            best = (table, {k: c for k, (c, _) in found.items()}, score)
+        # The table whose required columns the row names by name, then the one it
+        # names most surely: four aliases of the task table beat an issue log's ID
+        # alias plus a description guessed from its words.
+        named = {k for k, (sure, _) in found.items() if sure >= 0.9}
+        weight = (int(required <= named), round(sum(sure for sure, _ in found.values()), 4), score)
+        if best is None or weight > best_weight:
+            best, best_weight = (table, found, score), weight
     return best
+
+
+def assign_columns(hits: list[tuple[float, int, str]]) -> dict[str, tuple[float, int]]:
+    """The best assignment of one header row: each column to one cell, each cell to one column.
+
+    Surest matches are taken first, leftmost cell first on a tie, so "Found On"
+    cannot take `found_date` from a "Found date" cell, and a cell that names two
+    columns by meaning goes to the one no surer cell claims.
+
+    Args:
+        hits: (score, cell column, column key) for every candidate of the row.
+
+    Returns:
+        column key -> (score, cell column).
+    """
+    found: dict[str, tuple[float, int]] = {}
+    used: set[int] = set()
+    for score, col, key in sorted(hits, key=lambda h: (-h[0], h[1])):
+        if key in found or col in used:
+            continue
+        found[key] = (score, col)
+        used.add(col)
+    return found
 
 
 # Footer rows people add under a table; folded, so 合計, "Total:" and "TOTAL" agree.
@@ -120,11 +159,14 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
         if hit is None:
             r += 1
             continue
-        table, columns, score = hit
-        located = Located(table, sheet, r, columns, score=score)
+        table, found_columns, score = hit
+        columns = {k: c for k, (_, c) in found_columns.items()}
+        located = Located(table, sheet, r, columns, score=score,
+                          sureness={k: sure for k, (sure, _) in found_columns.items()})
         found.append(located)
         if r + 1 < len(grid) and _sub_header(grid[r + 1], located, index):
             r += 1  # a second header row: 起止时间 over 开始 | 结束
+        located.unmatched = _unmatched(grid[located.header_row], located.columns)
         r = _read_body(grid, r + 1, located, index, spec)
     for located in found:
         # A row with one lone text cell that reads as a note or a title is not a record,
@@ -135,6 +177,21 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
         if notes:
             located.rows = [r for r in located.rows if r not in notes]
     return found
+
+
+def _unmatched(header: list[Any], columns: dict[str, int]) -> list[int]:
+    """Header cells of the table that named no column: the run of filled cells around it.
+
+    Only the unbroken run counts: past an empty cell another block may begin (the
+    campaign form beside the goals table), whose labels are not this table's.
+    """
+    taken = set(columns.values())
+    lo, hi = min(taken), max(taken)
+    while lo > 0 and _filled(header[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(header) and _filled(header[hi + 1]):
+        hi += 1
+    return [c for c in range(lo, hi + 1) if c not in taken and type(header[c]) is str and header[c].strip()]
 
 
 def _sub_header(row: list[Any], table: Located, index: HeaderIndex) -> bool:

@@ -29,7 +29,7 @@ from xltrack.cells import (
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
-from xltrack.frames import LIST_TABLES, CampaignFrames, TableFrame
+from xltrack.frames import LIST_TABLES, CampaignFrames, HeaderRead, TableFrame
 from xltrack.labels import enum_index, fold, header_index
 from xltrack.locate import Located, column_letter, find_form, find_tables, split_cell
 from xltrack.records import (
@@ -180,6 +180,7 @@ class _Reader:
             frames.tables[key], columns = self._read_table(key, located.get(key))
             if columns is not None:
                 read.tables[key] = columns
+                self._report_headers(frames, located[key], columns)
         self._missing(frames, located, form_sheet)
         frames.load_findings = self.findings
         return read
@@ -360,6 +361,40 @@ class _Reader:
         head = TableFrame(key, empty_typed(table), located.sheet, located.header_row + 1, columns)
         return head, ReadTable(data, excel_rows)
 
+    def _report_headers(self, frames: CampaignFrames, located: Located, read: ReadTable) -> None:
+        """The load report of one table: each header and how sure its match was; what is missing.
+
+        A header matched only by its words, or matching nothing, is said (info); a
+        column that a figure needs and that neither a header nor a combined cell gave
+        is a `column-missing` warning, so the figure shows as unknown, never as a guess.
+        """
+        header = self.grid(located.sheet)[located.header_row]
+        row = located.header_row + 1
+        cells = [(c, key) for key, c in located.columns.items()] + [(c, None) for c in located.unmatched]
+        for c, key in sorted(cells, key=lambda item: item[0]):
+            text = header[c] if c < len(header) and isinstance(header[c], str) else ""
+            sure = located.sureness.get(key, 1.0) if key else 0.0
+            cell = f"{column_letter(c)}{row}"
+            frames.headers.append(HeaderRead(located.table, located.sheet, cell, text.strip(), key, sure))
+            loc = Location(self.path, located.sheet, row, column_letter(c))
+            if key is None:
+                self.findings.append(
+                    Finding("header-unknown", loc, {"header": text.strip(), "table": located.table})
+                )
+            elif sure < 0.9:
+                self.findings.append(Finding(
+                    "header-guessed", loc, {"header": text.strip(), "column": key, "table": located.table}
+                ))
+        for col in self.spec.table(located.table).columns:
+            if col.needed_for is None or col.key in located.columns:
+                continue
+            if any(v is not None and v == v for v in read.data.get(col.key, ())):
+                continue  # filled from another cell: a start-end range, "销售额5万/实际3.8万"
+            self.findings.append(Finding(
+                "column-missing", Location(self.path, located.sheet, row),
+                {"table": located.table, "column": col.key, "needed_for": col.key},
+            ))
+
     def _enum_column(
         self, col: ColumnSpec, values: list[Any], sheet: str, letter: str,
         rows: list[int], ids: list[Any],
@@ -403,6 +438,8 @@ class _Reader:
             for col in table.columns:
                 if not col.required or col.key in have:
                     continue
+                if key != "campaign" and col.needed_for is not None:
+                    continue  # said as column-missing, with what it leaves unknown
                 if any(col.key in c.splits_into and c.key in have for c in table.columns):
                     continue
                 self.findings.append(

@@ -88,6 +88,7 @@ def localised_params(finding: Finding, lang: Lang, spec: Spec | None = None) -> 
     out = dict(finding.params)
     for name, vocabulary in terms.items():
         if name in out:
+            vocabulary = vocabulary.replace("*", str(finding.params.get("table", "")))
             out[name] = _term(out[name], vocabulary, lang, spec)
     return out
 
@@ -101,6 +102,11 @@ def _term(value: Any, vocabulary: str, lang: Lang, spec: Spec) -> Any:
             return _inline(spec.enum_label(where, str(value), lang))
         if kind == "column":
             return _inline(spec.table(where).column(str(value)).label(lang))
+        if kind == "table":
+            return spec.table(str(value)).title(lang)
+        if kind == "needs":
+            needs = spec.table(where).column(str(value)).needed_for
+            return needs(lang) if needs else value
     except KeyError:  # a key this spec does not know: show it as it is
         pass
     return value

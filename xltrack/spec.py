@@ -80,6 +80,11 @@ class ColumnSpec:
     width: float | None = None
     formula: str | None = None
     splits_into: tuple[str, ...] = ()  # a date_range column fills two date columns
+    # Meaning words: a header naming one word of every group names this column
+    # ("Found On", "Date reported", "發現日期" -> found_date), with less certainty than a label.
+    words: tuple[tuple[str, ...], ...] = ()
+    # What cannot be computed without this column (a `column-missing` finding says so).
+    needed_for: Text | None = None
 
     @property
     def is_input(self) -> bool:
@@ -212,6 +217,21 @@ def _aliases(value: Any, source: str, where: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _words(value: Any, source: str, where: str) -> tuple[tuple[str, ...], ...]:
+    """`words`: a list of groups (lists of alternatives); a flat list is one group."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        raise SpecError(_where(source, f"{where}.words must be a non-empty list"))
+    groups = value if all(isinstance(g, list) for g in value) else [value]
+    if not all(g and all(isinstance(w, (str, int)) for w in g) for g in groups):
+        raise SpecError(_where(source, f"{where}.words: each group is a list of words"))
+    if any(isinstance(w, bool) for g in groups for w in g):
+        # YAML 1.1 reads bare on/off/yes/no as booleans.
+        raise SpecError(_where(source, f"{where}.words: quote on/off/yes/no"))
+    return tuple(tuple(str(w) for w in g) for g in groups)
+
+
 def _enum(name: str, values: Any, source: str) -> tuple[EnumValue, ...]:
     if not isinstance(values, list) or not values:
         raise SpecError(_where(source, f"enum {name} needs a non-empty list of values"))
@@ -268,6 +288,10 @@ def _column(table: str, item: Any, enums: dict[str, Any], source: str, i: int) -
         width=float(width) if width is not None else None,
         formula=formula,
         splits_into=tuple(item.get("splits_into") or ()),
+        words=_words(item.get("words"), source, where),
+        needed_for=(
+            _text(item["needed_for"], source, where + ".needed_for") if "needed_for" in item else None
+        ),
     )
 
 
