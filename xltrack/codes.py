@@ -128,8 +128,7 @@ CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
 # = a column key, shown as what cannot be computed without it.
 TERMS: dict[str, dict[str, str]] = {
     "column-missing": {"column": "column:*", "table": "table", "needed_for": "needs:*"},
-    "header-guessed": {"column": "column:*", "table": "table"},
-    "header-unknown": {"table": "table"},
+    "header-guessed": {"column": "column:*"},
     "campaign-dates-missing": {"missing": "column:campaign"},
     "task-dates-missing": {"missing": "column:tasks"},
     "issue-high-unresolved": {"resolution": "enum:resolution"},
