@@ -249,7 +249,7 @@ def messy_values(path: Path) -> dict[str, Any]:
                 {"task_id": "007", "phase": "warm_up", "start_date": "2024-06-01", "end_date": "2024-06-05",
                  "status": "done"},
                 {"task_id": "008", "phase": "warm_up", "start_date": "2024-06-03", "end_date": None,
-                 "status": None},
+                 "status": "unknown"},
                 {"task_id": "009", "phase": "wrap_up", "start_date": "2024-06-28", "end_date": "2024-06-30",
                  "status": "not_started"}]},
             "issues": {"sheet": "问题", "header_row": 1, "rows": [2, 3], "records": [
@@ -403,7 +403,7 @@ def generated_edited(path: Path) -> dict[str, Any]:
     wb = _generated("en")
     tasks = wb["Tasks"]
     tasks.delete_rows(5)  # T002 goes; T003 moves up to row 5
-    tasks["H5"] = "Blocked"  # not in the drop-down
+    tasks["H5"] = "See notes"  # not in the drop-down, and no status at all
     tasks["K5"] = 99  # a typed number over the Days late formula
     for r, (tid, status) in enumerate((("T010", "滞后2天"), ("T011", "Completed")), start=60):
         for c, value in enumerate(
@@ -422,7 +422,7 @@ def generated_edited(path: Path) -> dict[str, Any]:
         "tables": {
             "tasks": {"sheet": "Tasks", "header_row": 3, "rows": [4, 5, 60, 61], "records": [
                 {"task_id": "T001", "status": "done", "end_date": "2024-06-05", "days_late": None},
-                {"task_id": "T003", "status": None, "end_date": "2024-06-20", "days_late": 0.0},
+                {"task_id": "T003", "status": "unknown", "end_date": "2024-06-20", "days_late": None},
                 {"task_id": "T010", "status": "delayed", "end_date": "2024-06-14", "days_late": 1.0},
                 {"task_id": "T011", "status": "done", "end_date": "2024-06-14", "days_late": None}]},
             "evaluation": {"sheet": "Evaluation", "header_row": 3, "rows": [4, 5, 6], "records": [

@@ -23,14 +23,20 @@ def _days(later: pd.Series, earlier: pd.Series | pd.Timestamp) -> pd.Series:
     return (later - earlier).dt.days.astype("float64")
 
 
+#: What an enum cell holds when its text is none of the allowed values (`已結案?`, `TBD`):
+#: not a value, and not blank either. Rules never count it as open or not done, and
+#: the reader reports the cell (cell-not-in-list) so it is seen, never guessed.
+UNKNOWN = "unknown"
+
+
 def not_done(status: pd.Series) -> pd.Series:
-    """Every status but done counts as not done: delayed, blank and unknown ones too."""
-    return status.ne("done") | status.isna()
+    """Every status but done counts as not done, blank ones too; an unknown one does not."""
+    return ~status.isin(("done", UNKNOWN))
 
 
 def unresolved(resolution: pd.Series) -> pd.Series:
-    """Every issue but a resolved one is open: blank and unknown resolutions too."""
-    return resolution.ne("resolved") | resolution.isna()
+    """Every issue but a resolved one is open, a blank resolution too; an unknown one is not."""
+    return ~resolution.isin(("resolved", UNKNOWN))
 
 
 def overdue_mask(end: pd.Series, status: pd.Series, as_of: dt.date) -> pd.Series:

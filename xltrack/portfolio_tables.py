@@ -138,11 +138,13 @@ def campaign_rows(
             "tasks_total": total,
             "tasks_done": done,
             "tasks_done_ratio": done / total if total else None,
-            "tasks_overdue": len(summary.overdue),
+            "tasks_overdue": len(summary.overdue) if summary.known("tasks.overdue") else None,
             "tasks_delayed": summary.task_counts.get("delayed", 0),
             "issues_total": summary.issues_total,
-            "issues_open": summary.issues_open,
-            "issues_open_high": len(summary.high_unresolved),
+            "issues_open": summary.issues_open if summary.known("issues.open") else None,
+            "issues_open_high": (
+                len(summary.high_unresolved) if summary.known("issues.high_unresolved") else None
+            ),
             "metrics_count": counted.get(position, 0),
             "metrics_met": sum(1 for r in met if r >= 1),
             "achievement_mean": sum(met) / len(met) if met else None,

@@ -19,6 +19,7 @@ import python_calamine
 
 from xltrack.cells import (
     Parsed,
+    is_blank,
     parse_amount,
     parse_date,
     parse_date_range,
@@ -26,6 +27,7 @@ from xltrack.cells import (
     raw_text,
     show_value,
 )
+from xltrack.derive import UNKNOWN
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
@@ -388,7 +390,7 @@ class _Reader:
         for col in self.spec.table(located.table).columns:
             if col.needed_for is None or col.key in located.columns:
                 continue
-            if any(v is not None and v == v for v in read.data.get(col.key, ())):
+            if any(not is_blank(v) for v in read.data.get(col.key, ())):
                 continue  # filled from another cell: a start-end range, "销售额5万/实际3.8万"
             self.findings.append(Finding(
                 "column-missing", Location(self.path, located.sheet, row),
@@ -410,6 +412,7 @@ class _Reader:
                 if col.open_enum:
                     key = str(text)
                 else:
+                    key = UNKNOWN
                     unknown.add(value)
             memo[value] = key
         out = [memo[v] for v in values]

@@ -309,8 +309,12 @@ def summary_to_text(summary: Summary, lang: Lang = "en", spec: Spec | None = Non
     )
     lines.append(f"{label('summary_tasks')}: {summary.tasks_total} ({counts})")
     overdue = words["list"].join(t.task_id for t in summary.overdue) or label("summary_none")
+    if not summary.known("tasks.overdue"):
+        overdue = label("summary_unknown_figure")
     lines.append(f"{label('summary_overdue')}: {overdue}")
     high = words["list"].join(i.issue_id for i in summary.high_unresolved) or label("summary_none")
+    if not summary.known("issues.high_unresolved"):
+        high = label("summary_unknown_figure")
     lines.append(f"{label('summary_high_issues')}: {high}")
     findings = words["sep"].join(
         f"{words[s]} {summary.findings_by_severity.get(s, 0)}" for s in ("error", "warning", "info")

@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from xltrack.derive import achievement, light_of, overdue_mask, unresolved
+from xltrack.checks.facts import present
+from xltrack.derive import UNKNOWN, achievement, light_of, overdue_mask, unresolved
 from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
 from xltrack.spec import Rules, Spec, load_spec
@@ -90,6 +91,16 @@ class Summary:
     daily: list[DayPoint] = field(default_factory=list)
     findings_by_severity: dict[str, int] = field(default_factory=dict)
     findings_by_code: dict[str, int] = field(default_factory=dict)
+    # Figures that could not be computed (their table or a column they need was not
+    # found): "tasks.overdue", "issues.high_unresolved", ... They are null in JSON and
+    # "unknown" on the sheet, never a confident 0.
+    unknown: frozenset[str] = frozenset()
+    # Issues whose severity / resolution text is none of the allowed values.
+    issues_unknown: dict[str, int] = field(default_factory=dict)
+
+    def known(self, figure: str) -> bool:
+        """Whether `figure` ("tasks.overdue", "issues.open", ...) could be computed."""
+        return figure not in self.unknown
 
     @property
     def tasks_done(self) -> int:
@@ -116,13 +127,17 @@ class Summary:
             ],
             "tasks": {
                 "total": self.tasks_total,
-                "done": self.tasks_done,
-                "by_status": dict(self.task_counts),
-                "overdue": [t.task_id for t in self.overdue],
+                "done": self._known("tasks.by_status", self.tasks_done),
+                "by_status": self._known("tasks.by_status", dict(self.task_counts)),
+                "overdue": self._known("tasks.overdue", [t.task_id for t in self.overdue]),
             },
             "issues": {
                 "total": self.issues_total,
-                "high_unresolved": [i.issue_id for i in self.high_unresolved],
+                "open": self._known("issues.open", self.issues_open),
+                "high_unresolved": self._known(
+                    "issues.high_unresolved", [i.issue_id for i in self.high_unresolved]
+                ),
+                "unknown_values": dict(self.issues_unknown),
             },
             "daily": [
                 {
@@ -135,6 +150,29 @@ class Summary:
             ],
             "findings": dict(self.findings_by_severity),
         }
+
+
+    def _known(self, figure: str, value: Any) -> Any:
+        return value if self.known(figure) else None
+
+
+#: The columns each figure needs; a campaign whose table was found without one of
+#: them has the figure unknown (a table not found at all is said by sheet-missing).
+_FIGURES_NEED = {
+    "tasks.by_status": ("tasks", ("status",)),
+    "tasks.overdue": ("tasks", ("status", "end_date")),
+    "issues.open": ("issues", ("resolution",)),
+    "issues.high_unresolved": ("issues", ("severity", "resolution")),
+}
+
+
+def _unknown_figures(frames: CampaignFrames) -> frozenset[str]:
+    missing = set()
+    for figure, (key, needs) in _FIGURES_NEED.items():
+        table = frames.tables[key]
+        if not all(present(table, need) for need in needs):
+            missing.add(figure)
+    return frozenset(missing)
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -213,6 +251,7 @@ def build_summaries(
             owner=_text(frames.info.get("owner")) or None,
             start=frames.start_date,
             end=frames.end_date,
+            unknown=_unknown_figures(frames),
         )
         for frames in stack.campaigns
     ]
@@ -303,6 +342,9 @@ def _issues(summaries: list[Summary], issues: pd.DataFrame) -> None:
     still_open = unresolved(issues["resolution"])
     for owner, n in Counter(issues.loc[still_open, CAMPAIGN].tolist()).items():
         summaries[owner].issues_open = n
+    for column in ("severity", "resolution"):
+        for owner, n in Counter(issues.loc[issues[column].eq(UNKNOWN), CAMPAIGN].tolist()).items():
+            summaries[owner].issues_unknown[column] = n
     high = issues[issues["severity"].eq("high") & still_open]
     for r in high.itertuples(index=False):
         summaries[r.campaign].high_unresolved.append(

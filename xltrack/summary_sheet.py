@@ -190,7 +190,18 @@ def _tasks(out: _Builder, summary: Summary, row: int) -> int:
     return last + 3
 
 
+def _unknown(out: _Builder, summary: Summary, figure: str, title: str, row: int) -> bool:
+    """Write an unknown figure's block ("unknown: a column it needs was not found")."""
+    if summary.known(figure):
+        return False
+    out.put(row, 0, f"{out.label(title)} ({out.label('summary_unknown_figure')})", "section")
+    out.put(row + 1, 0, out.label("summary_unknown_why"), "note")
+    return True
+
+
 def _overdue(out: _Builder, summary: Summary, row: int) -> int:
+    if _unknown(out, summary, "tasks.overdue", "summary_overdue", row):
+        return row + 3
     out.put(row, 0, f"{out.label('summary_overdue')} ({len(summary.overdue)})", "section")
     if not summary.overdue:
         out.put(row + 1, 0, out.label("summary_none"), "note")
@@ -214,6 +225,8 @@ def _more(out: _Builder, row: int, hidden: int) -> int:
 
 
 def _issues(out: _Builder, summary: Summary, row: int) -> int:
+    if _unknown(out, summary, "issues.high_unresolved", "summary_high_issues", row):
+        return row + 3
     issues = summary.high_unresolved
     out.put(row, 0, f"{out.label('summary_high_issues')} ({len(issues)})", "section")
     if not issues:

@@ -1,7 +1,8 @@
 """Checks over table 4, the issue & risk log: severity, the solution window, owners, IDs.
 
 An issue is unresolved unless its resolution is `resolved` (an empty one is
-treated as open). The solution window comes from `spec.rules`
+treated as open; one whose text is no known resolution is unknown, reported by
+the reader, and not counted). The solution window comes from `spec.rules`
 (`issue_solution_hours`, 48 by default): an issue found on day D is late once
 as-of is more than that many hours after D, so exactly 48 h is not yet late.
 """
@@ -13,6 +14,7 @@ import datetime as dt
 import pandas as pd
 
 from xltrack.checks.facts import blank, duplicate_ids, emit, iso, number, rows
+from xltrack.derive import unresolved
 from xltrack.findings import Finding
 from xltrack.spec import Spec
 from xltrack.stack import Stack
@@ -30,7 +32,7 @@ def check_issue_high_unresolved(stack: Stack, as_of: dt.date, spec: Spec) -> lis
     df = rows(stack, ISSUES, "severity", "resolution")
     if df.empty:
         return []
-    hit = df[df["severity"].eq("high") & df["resolution"].ne("resolved")]
+    hit = df[df["severity"].eq("high") & unresolved(df["resolution"])]
     return emit(
         "issue-high-unresolved", stack, ISSUES, hit, column="resolution", id_key=ID,
         params={"id": hit[ID], "resolution": _resolution(hit["resolution"])},
@@ -45,7 +47,7 @@ def check_issue_solution_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[
     limit = float(spec.rules.issue_solution_hours)
     found = df["found_date"]
     hours = (pd.Timestamp(as_of) - found) / pd.Timedelta(hours=1)
-    mask = found.notna() & df["resolution"].ne("resolved") & (hours > limit)
+    mask = found.notna() & unresolved(df["resolution"]) & (hours > limit)
     hit = df[mask]
     return emit(
         "issue-solution-late", stack, ISSUES, hit, column="resolution", id_key=ID,

@@ -1,0 +1,97 @@
+"""Workbooks from other teams: header words, vocabularies and structure xltrack has not seen.
+
+Each test builds a small hand-made workbook inline and asserts that the reader, the
+checks and the summary agree, and that what could not be read is said, never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from xltrack.analyze import analyze_workbook
+from xltrack.render import finding_message
+from xltrack.spec import Spec
+
+AS_OF = dt.date(2024, 3, 20)
+
+
+def _book(path: Path, sheets: dict[str, list[tuple[Any, ...]]]) -> Path:
+    wb = openpyxl.Workbook()
+    first = True
+    for title, rows in sheets.items():
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = title
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+CAMPAIGN = [("Campaign name", "Spring push"), ("Owner", "Ann"), ("Start date", dt.date(2024, 3, 1)),
+            ("End date", dt.date(2024, 3, 31)), ("Total budget", 100000)]
+TASKS = [("Task ID", "Task", "Owner", "Start", "Due", "Status"),
+         ("T1", "Poster", "Bo", dt.date(2024, 3, 1), dt.date(2024, 3, 5), "Done")]
+
+
+def _codes(analysis: Any, code: str) -> list[tuple[str | None, str | None]]:
+    return [(f.location.cell, f.location.record_id) for f in analysis.findings if f.code == code]
+
+
+def test_unseen_english_issue_log_headers_by_meaning(tmp_path: Path, spec: Spec) -> None:
+    path = _book(tmp_path / "en.xlsx", {
+        "Campaign": CAMPAIGN, "Tasks": TASKS,
+        "Issues": [("Issue #", "Description", "Found On", "Owner", "Severity", "Resolution Status"),
+                   ("Q1", "Low turnout", dt.date(2024, 3, 5), "Ann", "High", "Closed"),
+                   ("Q2", "Coupons", dt.date(2024, 3, 6), "Bo", "High", "Open")],
+    })
+    analysis = analyze_workbook(path, AS_OF, spec)
+    issues = analysis.frames.issues
+    assert issues.columns["found_date"] == "C" and issues.columns["resolution"] == "F"
+    # check and summary agree: only the open one is unresolved
+    assert _codes(analysis, "issue-high-unresolved") == [("F3", "Q2")]
+    assert analysis.summary.to_dict()["issues"]["high_unresolved"] == ["Q2"]
+    # the guesses are said, with the cell
+    assert sorted(_codes(analysis, "header-guessed")) == [("C1", None), ("F1", None)]
+    report = {h.cell: (h.column, h.sureness) for h in analysis.frames.headers}
+    assert report["A1"] == ("issue_id", 0.9) and report["B1"] == ("description", 1.0)
+    assert report["C1"][0] == "found_date" and report["C1"][1] < 0.9
+
+
+def test_unseen_traditional_and_unknown_resolutions(tmp_path: Path, spec: Spec) -> None:
+    path = _book(tmp_path / "hant.xlsx", {
+        "活動": [("活動名稱", "春季活動"), ("負責人", "王"), ("開始日期", dt.date(2024, 3, 1)),
+                 ("結束日期", dt.date(2024, 3, 31))],
+        "任務": [("任務ID", "任務名稱", "負責人", "結束日期", "進度狀態"),
+                 ("T1", "海報", "甲", dt.date(2024, 3, 5), "已完成")],
+        "問題": [("問題編號", "問題描述", "發現時間", "嚴重程度", "解決進度"),
+                 ("Q1", "到場率低", dt.date(2024, 3, 5), "高", "已結案"),
+                 ("Q2", "庫存不足", dt.date(2024, 3, 6), "高", "見備註"),
+                 ("Q3", "核銷率低", dt.date(2024, 3, 7), "高", "處理中")],
+    })
+    analysis = analyze_workbook(path, AS_OF, spec)
+    summary = analysis.summary.to_dict()
+    assert summary["issues"]["high_unresolved"] == ["Q3"]  # Q1 closed, Q2 unknown: not open
+    assert summary["issues"]["unknown_values"] == {"resolution": 1}
+    assert _codes(analysis, "cell-not-in-list") == [("E3", "Q2")]
+    assert _codes(analysis, "issue-high-unresolved") == [("E4", "Q3")]
+
+
+def test_unseen_missing_column_is_unknown_not_zero(tmp_path: Path, spec: Spec) -> None:
+    path = _book(tmp_path / "nores.xlsx", {
+        "Campaign": CAMPAIGN, "Tasks": TASKS,
+        "Issues": [("Issue ID", "Description", "Found", "Severity"),
+                   ("Q1", "Low turnout", dt.date(2024, 3, 5), "High")],
+    })
+    analysis = analyze_workbook(path, AS_OF, spec)
+    missing = [f.params["column"] for f in analysis.findings if f.code == "column-missing"]
+    assert missing == ["resolution"]
+    data = analysis.summary.to_dict()["issues"]
+    assert data["high_unresolved"] is None and data["open"] is None
+    assert not _codes(analysis, "issue-high-unresolved")
+    message = next(finding_message(f, "en", spec) for f in analysis.findings if f.code == "column-missing")
+    assert "no resolution column" in message and "cannot be computed" in message
