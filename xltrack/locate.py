@@ -44,6 +44,7 @@ class Located:
     score: tuple[int, int, int] = (0, 0, 0)
     sureness: dict[str, float] = field(default_factory=dict)  # column key -> match score
     unmatched: list[int] = field(default_factory=list)  # header cells that named no column
+    sections: list[tuple[int, str]] = field(default_factory=list)  # group rows: (row, label)
 
 
 def column_letter(index: int) -> str:
@@ -140,7 +141,44 @@ def looks_like_note(text: str) -> bool:
     return bool(_NOTE.match(stripped)) or stripped.endswith("表") or len(stripped) > 80
 
 
-def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderIndex) -> list[Located]:
+# Group rows people put above a run of records: "一、预热期（8项）", "第二阶段", "Phase 1 – Warm-up",
+# "Stage II: launch", "1. Preparation". Folded forms are not used: the numbering is the sign.
+_SECTION = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．:：]"
+    r"|[（(]\s*[一二三四五六七八九十]+\s*[)）]"
+    r"|第\s*[一二三四五六七八九十\d]+\s*(?:阶段|部分|期|周|步|批|轮|波)"
+    r"|(?:phase|stage|part|section|step|week|wave|sprint|milestone)\s*[\divx]+\b"
+    r"|[ivx]+\s*[.:)]\s"
+    r"|\d+\s*[、．]|\d+\.\s+(?=[^\d\s])"
+    r")",
+    re.IGNORECASE,
+)
+# "(8项)", "（3 tasks）", "- 5 items" after a section's name.
+_SECTION_COUNT = re.compile(r"[（(]?\s*(?:共\s*)?\d+\s*(?:项|个|条|项任务|tasks?|items?)\s*[)）]?\s*$", re.IGNORECASE)
+_SECTION_PREFIX = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．:：]|[（(]\s*[一二三四五六七八九十]+\s*[)）]"
+    r"|第\s*[一二三四五六七八九十\d]+\s*(?:阶段|部分|期|周|步|批|轮|波)\s*[:：、.\-–—]?"
+    r"|(?:phase|stage|part|section|step|week|wave|sprint|milestone)\s*[\divx]+\s*[:：.\-–—]?"
+    r"|[ivx]+\s*[.:)]|\d+\s*[、．]|\d+\.\s+(?=[^\d\s]))\s*",
+    re.IGNORECASE,
+)
+
+
+def looks_like_section(text: str) -> bool:
+    """A lone cell that names a group of the records below it (a phase, a stage)."""
+    return bool(_SECTION.match(text)) or bool(_SECTION_COUNT.search(text.strip()))
+
+
+def section_name(text: str) -> str:
+    """The group's own name: "一、预热期（8项）" -> "预热期"; "Phase 1 – Warm-up" -> "Warm-up"."""
+    name = _SECTION_COUNT.sub("", _SECTION_PREFIX.sub("", text)).strip(" -–—:：、")
+    return name or text.strip()
+
+
+def find_tables(
+    grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderIndex,
+    wide_rows: frozenset[int] = frozenset(),
+) -> list[Located]:
     """Every table whose header row is on this sheet, in order.
 
     Args:
@@ -148,9 +186,10 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
         sheet: its name.
         spec: the template definition.
         index: the header index of `spec`.
+        wide_rows: rows whose first filled cell is merged across columns.
 
     Returns:
-        The located tables, each with its body rows.
+        The located tables, each with its body rows and group rows.
     """
     found: list[Located] = []
     r = 0
@@ -170,8 +209,15 @@ def find_tables(grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderInde
         r = _read_body(grid, r + 1, located, index, spec)
     for located in found:
         # A row with one lone text cell that reads as a note or a title is not a record,
-        # and neither is a total row labelled in the table's first column.
+        # and neither is a total row labelled in the table's first column. A group row
+        # ("一、预热期（8项）", or one cell merged across the table) labels the records below.
         notes = {r for r, value in located.lone if isinstance(value, str) and (looks_like_note(value) or value.isspace())}
+        located.sections = [
+            (r, value.strip()) for r, value in located.lone
+            if r not in notes and isinstance(value, str)
+            and (looks_like_section(value) or (r in wide_rows and len(located.columns) > 2))
+        ]
+        notes |= {r for r, _ in located.sections}
         first = min(located.columns.values())
         notes |= {r for r in located.rows if first < len(grid[r]) and looks_like_total(grid[r][first])}
         if notes:

@@ -33,7 +33,14 @@ from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
 from xltrack.frames import LIST_TABLES, CampaignFrames, HeaderRead, TableFrame
 from xltrack.labels import enum_index, fold, header_index
-from xltrack.locate import Located, column_letter, find_form, find_tables, split_cell
+from xltrack.locate import (
+    Located,
+    column_letter,
+    find_form,
+    find_tables,
+    section_name,
+    split_cell,
+)
 from xltrack.records import (
     column_cells,
     empty_typed,
@@ -49,7 +56,7 @@ from xltrack.source import (
     read_sheet_slowly,
     wrap_engine_error,
 )
-from xltrack.spec import ColumnSpec, Spec, load_spec
+from xltrack.spec import ColumnSpec, Spec, TableSpec, load_spec
 from xltrack.stack import WRITTEN_RATE, ReadCampaign, ReadTable, build_stack
 
 STAMP_SHEET = "_xltrack"
@@ -123,6 +130,7 @@ class _Reader:
         self.book = book
         self.findings: list[Finding] = []
         self.grids: dict[str, list[list[Any]]] = {}
+        self.wide: dict[str, frozenset[int]] = {}  # rows with a cell merged across columns
         self.index = header_index(spec)
         self.enums = enum_index(spec)
         self.year: int | None = None
@@ -140,14 +148,19 @@ class _Reader:
                 if not is_engine_panic(exc):
                     raise
                 grid, merged = read_sheet_slowly(self.path, sheet), []
+            wide: set[int] = set()
             for (r0, c0), (r1, c1) in merged:
+                if c1 > c0:
+                    wide.add(r0)
                 # A value merged down one column (a phase over several tasks) belongs to
-                # every row; wide merges are titles and notes and stay in their first cell.
+                # every row; wide merges are titles, notes and group rows and stay in
+                # their first cell.
                 if c0 == c1 and r1 > r0 and r0 < len(grid) and c0 < len(grid[r0]):
                     for r in range(r0 + 1, min(r1 + 1, len(grid))):
                         if c0 < len(grid[r]):
                             grid[r][c0] = grid[r0][c0]
             self.grids[sheet] = grid
+            self.wide[sheet] = frozenset(wide)
         return self.grids[sheet]
 
     def _skipped(self, sheet: str) -> bool:
@@ -167,7 +180,8 @@ class _Reader:
         for sheet in names:
             if self._skipped(sheet):
                 continue
-            for table in find_tables(self.grid(sheet), sheet, self.spec, self.index):
+            grid = self.grid(sheet)
+            for table in find_tables(grid, sheet, self.spec, self.index, self.wide.get(sheet, frozenset())):
                 best = located.get(table.table)
                 if best is None or (len(table.rows), table.score) > (len(best.rows), best.score):
                     located[table.table] = table
@@ -345,6 +359,7 @@ class _Reader:
                 loc = Location(self.path, located.sheet, excel_rows[i], letter, ids[i])
                 self._report(note, loc, kind_of(col.type))
             data[col.key] = parsed
+        self._fill_sections(table, located, data)
         for range_key, i, dates in spans:  # split_ranges fills the pair's empty date from it
             data.setdefault(range_key, [None] * len(rows))[i] = dates
         split_ranges(table, data, len(rows))
@@ -362,6 +377,22 @@ class _Reader:
                 columns.setdefault(target, columns[spec_col.key])
         head = TableFrame(key, empty_typed(table), located.sheet, located.header_row + 1, columns)
         return head, ReadTable(data, excel_rows)
+
+    def _fill_sections(self, table: TableSpec, located: Located, data: dict[str, list[Any]]) -> None:
+        """A group row ("一、预热期（8项）") fills the empty phase of the records below it."""
+        phase = next((c for c in table.columns if c.enum == "phase"), None)
+        if phase is None or not located.sections:
+            return
+        values = data.setdefault(phase.key, [None] * len(located.rows))
+        sections = sorted(located.sections)
+        s, current = 0, None
+        for i, r in enumerate(located.rows):
+            while s < len(sections) and sections[s][0] < r:
+                name = section_name(sections[s][1])
+                current = self.enums.key("phase", name) or name
+                s += 1
+            if current is not None and values[i] is None:
+                values[i] = current
 
     def _report_headers(self, frames: CampaignFrames, located: Located, read: ReadTable) -> None:
         """The load report of one table: each header and how sure its match was; what is missing.
