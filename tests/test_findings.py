@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 READER_CODES = {"cell-unparsed", "cell-guessed", "cell-not-in-list", "sheet-missing",
                 "header-missing", "formula-unevaluated", "template-version",
                 "file-unreadable", "file-unsupported", "file-unrecognized",
-                "column-missing", "header-guessed", "header-unknown"}
+                "column-missing", "header-guessed", "header-unknown", "unit-scaled"}
 
 
 def _frames(spec: Spec, info: dict[str, Any], **tables: list[dict[str, Any]]) -> CampaignFrames:

@@ -95,3 +95,45 @@ def test_unseen_missing_column_is_unknown_not_zero(tmp_path: Path, spec: Spec) -
     assert not _codes(analysis, "issue-high-unresolved")
     message = next(finding_message(f, "en", spec) for f in analysis.findings if f.code == "column-missing")
     assert "no resolution column" in message and "cannot be computed" in message
+
+
+def test_unseen_section_rows_label_tasks_and_fill_phase(tmp_path: Path, spec: Spec) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "任务"
+    for row in [("任务ID", "任务名称", "负责人", "开始日期", "结束日期", "进度状态"),
+                ("一、预热期（2项）",),
+                ("T001", "海报", "甲", dt.date(2024, 3, 1), dt.date(2024, 3, 5), "已完成"),
+                ("T002", "KOL", "乙", dt.date(2024, 3, 3), dt.date(2024, 3, 8), "滞后1天"),
+                ("Launch activities",),
+                ("T003", "物料", "丙", dt.date(2024, 3, 10), dt.date(2024, 3, 20), "进行中"),
+                ("Phase 3 – Wrap-up",),
+                ("T004", "复盘", "丁", dt.date(2024, 3, 28), dt.date(2024, 3, 31), "未开始"),
+                ("注：状态每周五更新",)]:
+        ws.append(list(row))
+    ws.merge_cells("A5:F5")  # a group row merged across the table, without numbering
+    wb.save(tmp_path / "sections.xlsx")
+    analysis = analyze_workbook(tmp_path / "sections.xlsx", AS_OF, spec)
+    tasks = analysis.frames.tasks.data
+    assert tasks["task_id"].tolist() == ["T001", "T002", "T003", "T004"]
+    assert tasks["phase"].tolist() == ["warm_up", "warm_up", "execution", "wrap_up"]
+    assert not _codes(analysis, "task-owner-missing")
+
+
+def test_unseen_units_scale_to_base_units(tmp_path: Path, spec: Spec) -> None:
+    path = _book(tmp_path / "units.xlsx", {
+        "活动": [("活动名称", "夏促"), ("负责人", "王"), ("起止时间", "2024.3.1-3.31"), (),
+                 ("指标", "目标值", "单位"), ("销售额", 30, "万元"), ("新增会员", 3000, "人")],
+        "评估": [("核心指标", "目标值", "实际值"), ("销售额(万元)", 30, 35.6), ("曝光", 100, 120)],
+        "每日": [("单位：万元",), ("日期", "核心指标", "目标", "实际"), (dt.date(2024, 3, 10), "销售额", 5, 3.8)],
+        "任务": TASKS,
+    })
+    frames = analyze_workbook(path, AS_OF, spec).frames
+    goals = frames.goals.data
+    assert goals["target"].tolist() == [300000.0, 3000.0] and goals["unit"].tolist() == ["元", "人"]
+    evaluation = frames.evaluation.data
+    assert evaluation["metric"].tolist() == ["销售额", "曝光"]
+    assert evaluation["actual"].tolist() == [356000.0, 120.0]  # only the row that says 万元
+    assert frames.daily.data[["target", "actual"]].values.tolist() == [[50000.0, 38000.0]]
+    said = sorted((f.location.sheet, f.params["unit"]) for f in frames.load_findings if f.code == "unit-scaled")
+    assert said == [("每日", "万元"), ("活动", "万元"), ("评估", "万元")]

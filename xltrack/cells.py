@@ -271,6 +271,57 @@ _APPROX = re.compile(r"^(?:约|大约|近|approx\.?|about|~|≈)\s*")
 _AT_LEAST = re.compile(r"\s*(?:\+|以上|多|余|\+以上)$")
 
 
+# A unit written beside a figure: an optional multiplier then an optional base unit
+# ("万元", "萬次", "千", "k", "(mn USD)", "thousand"). Only the multiplier scales.
+_UNIT_WORDS = {"thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
+               "billion": 1e9, "mn": 1e6, "万元": 1e4}
+_UNIT_TEXT = re.compile(
+    r"^(?P<mult>十万|百万|千万|百萬|千萬|[千万萬亿億]|k|m|mm|mn|bn|thousands?|millions?|billion)?\s*"
+    r"(?P<base>元|块|人次|人|次|个|件|份|单|笔|条|篇|张|位|rmb|cny|usd|eur|yuan|\$|¥|￥|"
+    r"people|users|views|orders|times|pcs)?$",
+    re.IGNORECASE,
+)
+_UNIT_HINT = re.compile(r"[(（\[【]\s*(?:单位|單位|unit|in)?\s*[:：]?\s*([^()（）\[\]【】]{1,12})\s*[)）\]】]\s*$", re.IGNORECASE)
+_UNIT_NOTE = re.compile(r"(?:单位|單位|units?)\s*[:：]\s*([^\s,，;；)）]{1,12})", re.IGNORECASE)
+
+
+def unit_scale(text: str) -> tuple[float, str] | None:
+    """The multiplier and base unit a unit text means: "万元" -> (10000, "元"); "k" -> (1000, "").
+
+    Returns None when the text is no unit xltrack knows (a plain word stays a word).
+    """
+    cleaned = unicodedata.normalize("NFKC", text).strip().casefold()
+    hit = _UNIT_TEXT.match(cleaned)
+    if not cleaned or not hit or not (hit["mult"] or hit["base"]):
+        return None
+    mult = (hit["mult"] or "").casefold()
+    factor = _UNIT_WORDS.get(mult) or _MULTIPLIERS.get(mult, 1.0)
+    return factor, hit["base"] or ""
+
+
+def split_unit(name: str) -> tuple[str, str | None, float]:
+    """A name with its unit in brackets: "销售额(万元)" -> ("销售额", "万元", 10000).
+
+    A bracket that holds no unit ("Sales (online)") stays part of the name.
+    """
+    hit = _UNIT_HINT.search(name)
+    if hit:
+        scale = unit_scale(hit.group(1))
+        if scale is not None:
+            return name[: hit.start()].strip(), hit.group(1).strip(), scale[0]
+    return name, None, 1.0
+
+
+def unit_in_note(text: str) -> tuple[str, float] | None:
+    """"单位：万元" in a note or title: the unit and its multiplier."""
+    hit = _UNIT_NOTE.search(unicodedata.normalize("NFKC", text))
+    if hit:
+        scale = unit_scale(hit.group(1))
+        if scale is not None:
+            return hit.group(1), scale[0]
+    return None
+
+
 def parse_amount(value: Any) -> Parsed:
     """A number, amount or count as people type it.
 

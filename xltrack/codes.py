@@ -50,6 +50,8 @@ _CATALOGUE = (
     Code("header-unknown", "info", "A header names no column xltrack knows",
          'column "{header}" is not one xltrack knows; its values are not read',
          '列“{header}”无法识别,其内容未读取'),
+    Code("unit-scaled", "info", "Figures written in a unit were scaled to base units",
+         "figures in {unit} read as base units (×{factor})", "以{unit}填写的数值已换算为基本单位(×{factor})"),
     Code("formula-unevaluated", "warning", "A formula could not be evaluated",
          "cannot evaluate formula {formula}: {reason}", "无法计算公式 {formula}:{reason}"),
     Code("template-version", "info", "Made by another template version",

@@ -26,6 +26,9 @@ from xltrack.cells import (
     parse_text,
     raw_text,
     show_value,
+    split_unit,
+    unit_in_note,
+    unit_scale,
 )
 from xltrack.derive import UNKNOWN
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
@@ -360,6 +363,7 @@ class _Reader:
                 self._report(note, loc, kind_of(col.type))
             data[col.key] = parsed
         self._fill_sections(table, located, data)
+        self._scale_units(table, located, data)
         for range_key, i, dates in spans:  # split_ranges fills the pair's empty date from it
             data.setdefault(range_key, [None] * len(rows))[i] = dates
         split_ranges(table, data, len(rows))
@@ -377,6 +381,82 @@ class _Reader:
                 columns.setdefault(target, columns[spec_col.key])
         head = TableFrame(key, empty_typed(table), located.sheet, located.header_row + 1, columns)
         return head, ReadTable(data, excel_rows)
+
+    def _scale_units(self, table: TableSpec, located: Located, data: dict[str, list[Any]]) -> None:
+        """Figures written in 万 or k go to base units, so campaigns in 元 and in 万元 compare.
+
+        A unit in a metric's name ("销售额(万元)") scales that row's target and actual; a
+        unit in a column's header ("目标值(万元)") or a note above the table ("单位：万元")
+        scales the column. The name keeps no unit; goals keep it in their unit column.
+        Each scaling is said once per table and unit (unit-scaled).
+        """
+        grid = self.grid(located.sheet)
+        header = grid[located.header_row]
+        numeric = [c for c in table.columns if c.type in ("number", "money") and c.is_input]
+        note = None
+        for r in range(max(0, located.header_row - 3), located.header_row + 1):
+            for value in grid[r]:
+                if isinstance(value, str) and note is None:
+                    note = unit_in_note(value)
+        said: set[str] = set()
+
+        def say(unit: str, factor: float, cell: str) -> None:
+            if unit not in said:
+                said.add(unit)
+                col, row = split_cell(cell)
+                self.findings.append(Finding(
+                    "unit-scaled", Location(self.path, located.sheet, row, col),
+                    {"unit": unit, "factor": show_value(factor), "table": table.key},
+                ))
+
+        rows = len(located.rows)
+        scaled_rows: set[int] = set()
+        metric = data.get("metric")
+        if metric is not None:
+            letter = column_letter(located.columns.get("metric", 0))
+            for i, name in enumerate(metric):
+                if not isinstance(name, str):
+                    continue
+                bare, unit, factor = split_unit(name)
+                if unit is None:
+                    continue
+                metric[i] = bare
+                base = (unit_scale(unit) or (1.0, ""))[1]
+                if "unit" in data and data["unit"][i] in (None, "") and base:
+                    data["unit"][i] = base  # the figures are in base units now
+                if factor != 1.0:
+                    for key in ("target", "actual"):
+                        values = data.get(key)
+                        if values is not None and isinstance(values[i], (int, float)):
+                            values[i] = values[i] * factor
+                    scaled_rows.add(i)
+                    say(unit, factor, f"{letter}{located.rows[i] + 1}")
+        for col in numeric:
+            values = data.get(col.key)
+            if values is None:
+                continue
+            c = located.columns.get(col.key)
+            text = header[c] if c is not None and c < len(header) and isinstance(header[c], str) else ""
+            _, unit, factor = split_unit(text)
+            where = f"{column_letter(c)}{located.header_row + 1}" if c is not None else "A1"
+            if unit is None and note is not None:
+                unit, factor = note
+            if col.key == "target" and unit is None and "unit" in data:
+                factor = 1.0  # the goals' own unit column, below
+            if unit is None or factor == 1.0:
+                continue
+            for i in range(rows):
+                if i not in scaled_rows and isinstance(values[i], (int, float)):
+                    values[i] = values[i] * factor
+            say(unit, factor, where)
+        if "unit" in data and "target" in data:
+            letter = column_letter(located.columns.get("unit", 0))
+            for i, unit_text in enumerate(data["unit"]):
+                scale = unit_scale(unit_text) if isinstance(unit_text, str) and i not in scaled_rows else None
+                if scale and scale[0] != 1.0 and isinstance(data["target"][i], (int, float)):
+                    data["target"][i] = data["target"][i] * scale[0]
+                    data["unit"][i] = scale[1] or None
+                    say(unit_text, scale[0], f"{letter}{located.rows[i] + 1}")
 
     def _fill_sections(self, table: TableSpec, located: Located, data: dict[str, list[Any]]) -> None:
         """A group row ("一、预热期（8项）") fills the empty phase of the records below it."""
