@@ -137,3 +137,17 @@ def test_unseen_units_scale_to_base_units(tmp_path: Path, spec: Spec) -> None:
     assert frames.daily.data[["target", "actual"]].values.tolist() == [[50000.0, 38000.0]]
     said = sorted((f.location.sheet, f.params["unit"]) for f in frames.load_findings if f.code == "unit-scaled")
     assert said == [("每日", "万元"), ("活动", "万元"), ("评估", "万元")]
+
+
+def test_unseen_yearless_dates_across_new_year(tmp_path: Path, spec: Spec) -> None:
+    path = _book(tmp_path / "newyear.xlsx", {
+        "活动": [("活动名称", "跨年"), ("负责人", "王"), ("起止时间", "2024.12.20-2025.1.10")],
+        "任务": [("任务ID", "任务名称", "负责人", "起止时间", "进度状态"),
+                 ("T1", "a", "b", "12.28-1.3", "进行中"), ("T2", "c", "d", "1.5", "未开始"),
+                 ("T3", "e", "f", "12.21-12.24", "已完成")],
+    })
+    analysis = analyze_workbook(path, dt.date(2024, 12, 30), spec)
+    tasks = analysis.frames.tasks.data
+    ends = [d.date().isoformat() for d in tasks["end_date"]]
+    assert ends == ["2025-01-03", "2025-01-05", "2024-12-24"]
+    assert not _codes(analysis, "task-overdue") and not _codes(analysis, "task-outside-campaign")

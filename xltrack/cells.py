@@ -142,7 +142,26 @@ def from_serial(serial: float) -> dt.date | None:
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
-def parse_date(value: Any, year: int | None = None) -> Parsed:
+#: The year for a date typed without one: a year, or the campaign's window (start,
+#: end), in which case the date takes the year that puts it inside, or nearest to,
+#: the window (a New-Year campaign's "1.3" is next January, its "12.28" this December).
+YearHint = int | tuple[dt.date, dt.date] | None
+
+
+def _in_window(m: int, d: int, window: tuple[dt.date, dt.date]) -> dt.date | None:
+    start, end = min(window), max(window)
+    best: tuple[int, dt.date] | None = None
+    for y in range(start.year - 1, end.year + 2):
+        made = _make(y, m, d)
+        if made is None:
+            continue
+        distance = 0 if start <= made <= end else min(abs((made - start).days), abs((made - end).days))
+        if best is None or distance < best[0]:
+            best = (distance, made)
+    return best[1] if best else None
+
+
+def parse_date(value: Any, year: YearHint = None) -> Parsed:
     """A date as people type it.
 
     Args:
@@ -181,10 +200,10 @@ def parse_date(value: Any, year: int | None = None) -> Parsed:
             return Parsed(made, raw=str(value)) if made else _fail(value)
         if year is None:
             return _fail(value)
-        made = _make(year, m, d)
+        made = _in_window(m, d, year) if isinstance(year, tuple) else _make(year, m, d)
         if made is None:
             return _fail(value)
-        return Parsed(made, raw=str(value), assumption=f"year {year} from the campaign")
+        return Parsed(made, raw=str(value), assumption=f"year {made.year} from the campaign")
     return _fail(value)
 
 
@@ -210,7 +229,7 @@ _RANGE = re.compile(
 _HAS_YEAR = re.compile(r"^\d{4}")
 
 
-def parse_date_range(value: Any, year: int | None = None) -> Parsed:
+def parse_date_range(value: Any, year: YearHint = None) -> Parsed:
     """A start-end range in one cell: `6.1-6.5`, `2024.6.1-6.30`, `6月1日至6月5日`.
 
     The end takes the start's year (and month, for `6.1-5`); a range that would

@@ -19,6 +19,7 @@ import python_calamine
 
 from xltrack.cells import (
     Parsed,
+    YearHint,
     is_blank,
     parse_amount,
     parse_date,
@@ -137,6 +138,7 @@ class _Reader:
         self.index = header_index(spec)
         self.enums = enum_index(spec)
         self.year: int | None = None
+        self.window: tuple[dt.date, dt.date] | None = None
 
     # -- the sheets --------------------------------------------------------------
 
@@ -276,11 +278,13 @@ class _Reader:
             parsed = self._cell(parse_date(raw.get(key)), frames, key, "date")
             info[key] = parsed
         if period not in (None, "") and (info["start_date"] is None or info["end_date"] is None):
-            got = self._cell(parse_date_range(period, self._year_hint(None)), frames, "period", "date range")
+            got = self._cell(parse_date_range(period, self._year_hint()), frames, "period", "date range")
             if got is not None:
                 info["start_date"] = info["start_date"] or got[0]
                 info["end_date"] = info["end_date"] or got[1]
         self.year = info["start_date"].year if info["start_date"] else None
+        if info["start_date"] and info["end_date"]:
+            self.window = (info["start_date"], info["end_date"])
         for col in table.laid_out:
             if col.key in ("start_date", "end_date"):
                 continue
@@ -292,7 +296,9 @@ class _Reader:
         frames.info = info
         frames.info_cells = {k: v for k, v in frames.info_cells.items() if k in info or k == "period"}
 
-    def _year_hint(self, _: Any) -> int | None:
+    def _year_hint(self) -> YearHint:
+        if self.window is not None:
+            return self.window
         if self.year is not None:
             return self.year
         return self.as_of.year if self.as_of else None
@@ -347,11 +353,11 @@ class _Reader:
             if col.type == "enum":
                 data[col.key] = self._enum_column(col, values, located.sheet, letter, excel_rows, ids)
                 continue
-            parsed, notes = parse_column(values, col.type, self._year_hint(None))
+            parsed, notes = parse_column(values, col.type, self._year_hint())
             for i, note in notes:
                 if not note.ok and col.key in ranges:
                     # "6.1-6.5" typed into the start (or end) date cell: the whole span.
-                    span = parse_date_range(values[i], self._year_hint(None))
+                    span = parse_date_range(values[i], self._year_hint())
                     if span.ok and span.value[0] != span.value[1]:
                         pair = ranges[col.key]
                         parsed[i] = span.value[pair.splits_into.index(col.key)]

@@ -17,6 +17,7 @@ import pandas as pd
 from xltrack.cells import (
     BLANKS_AS_TYPED,
     Parsed,
+    YearHint,
     parse_amount,
     parse_date,
     parse_date_range,
@@ -121,7 +122,7 @@ def kind_of(column_type: str) -> str:
 
 
 def parse_column(
-    values: list[Any], column_type: str, year: int | None = None
+    values: list[Any], column_type: str, year: YearHint = None
 ) -> tuple[list[Any], list[tuple[int, Parsed]]]:
     """Parse one column of cells of one type, typed cells on a fast path.
 
@@ -129,7 +130,7 @@ def parse_column(
         values: the cells, as an engine returns them ("" or None when empty).
         column_type: a spec column type (id, text, date, date_range, number, money,
             count, percent).
-        year: the campaign's year, for dates typed without one.
+        year: the campaign's year or window, for dates typed without a year.
 
     Returns:
         The parsed values (None when empty or unreadable) and, by position, every
@@ -189,7 +190,7 @@ def _fast_pass(values: list[Any], column_type: str) -> list[Any]:
     return [None if v == "" or v is None else slow for v in values]
 
 
-def _parse_one(value: Any, column_type: str, year: int | None) -> Parsed:
+def _parse_one(value: Any, column_type: str, year: YearHint) -> Parsed:
     if column_type == "id":
         return parse_id(value)
     if column_type == "date":
