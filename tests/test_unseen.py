@@ -151,3 +151,22 @@ def test_unseen_yearless_dates_across_new_year(tmp_path: Path, spec: Spec) -> No
     ends = [d.date().isoformat() for d in tasks["end_date"]]
     assert ends == ["2025-01-03", "2025-01-05", "2024-12-24"]
     assert not _codes(analysis, "task-overdue") and not _codes(analysis, "task-outside-campaign")
+
+
+def test_unseen_ordinary_lists_are_not_campaigns(tmp_path: Path, spec: Spec) -> None:
+    import pytest
+
+    from xltrack.errors import UnrecognizedWorkbookError
+
+    lists = {
+        "interviews": [("Name", "City", "Status"), ("Ann", "Oslo", "Hired"), ("Bo", "Rome", "Open")],
+        "sales": [("Region", "Product", "Date", "Sales", "Target"), ("N", "A", dt.date(2024, 1, 1), 10, 12)],
+        "kpis": [("Metric", "Target", "Actual"), ("Visits", 100, 90)],
+    }
+    for name, rows in lists.items():
+        path = _book(tmp_path / f"{name}.xlsx", {"Sheet1": rows})
+        with pytest.raises(UnrecognizedWorkbookError, match="none of the five campaign tables"):
+            analyze_workbook(path, AS_OF, spec)
+    # the task table with its key columns is evidence enough on its own
+    path = _book(tmp_path / "tasks.xlsx", {"Sheet1": TASKS})
+    assert analyze_workbook(path, AS_OF, spec).frames.tasks.data["task_id"].tolist() == ["T1"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
 
+from xltrack.cells import parse_amount, parse_date
 from xltrack.labels import WORDS, HeaderIndex, fold
 from xltrack.spec import Spec
 
@@ -69,7 +70,7 @@ def _header_candidates(row: list[Any], index: HeaderIndex, spec: Spec) -> _Heade
     per_table: dict[str, list[tuple[float, int, str]]] = {}
     # A row holding a number or a date is a record: there, only a header's own names
     # count, not its words (a task called "Report number 3" names no column).
-    by_words = not any(isinstance(v, (int, float, dt.date)) for v in row)
+    by_words = not any(_is_figure(v) for v in row)
     for col, value in enumerate(row):
         if not isinstance(value, str) or not value.strip() or len(value) > _MAX_HEADER_TEXT:
             continue
@@ -100,6 +101,15 @@ def _header_candidates(row: list[Any], index: HeaderIndex, spec: Spec) -> _Heade
         if best is None or weight > best_weight:
             best, best_weight = (table, found, score), weight
     return best
+
+
+def _is_figure(value: Any) -> bool:
+    """A number or a date, typed or as text ("2024.6.1", "30万"): what records hold, not headers."""
+    if isinstance(value, (int, float, dt.date)):
+        return True
+    if type(value) is not str or not value or len(value) > 20 or not any(ch.isdigit() for ch in value):
+        return False
+    return parse_date(value).value is not None or parse_amount(value).value is not None
 
 
 def assign_columns(hits: list[tuple[float, int, str]]) -> dict[str, tuple[float, int]]:

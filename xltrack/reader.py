@@ -118,6 +118,31 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
             book.close()
 
 
+# The columns that make a list of tasks a campaign's task table, beside its ID or name.
+_TASK_KEYS = frozenset({"owner", "start_date", "end_date", "period", "status", "phase", "deliverable"})
+
+
+def _is_campaign(frames: CampaignFrames, form_sheet: str | None, located: dict[str, Located]) -> bool:
+    """Accept a workbook on evidence only: an ordinary list with Name and Status is none.
+
+    Evidence is xltrack's own stamp, the task table with its ID or name and two of its
+    key columns, any table four of whose columns are named by label or alias, or two of
+    the five tables (the campaign form counting when it has two fields filled in).
+    """
+    if frames.template_id is not None:
+        return True
+    tasks = located.get("tasks")
+    if tasks is not None and ({"task_id", "task_name"} & tasks.columns.keys()) and len(
+        _TASK_KEYS & tasks.columns.keys()
+    ) >= 2:
+        return True
+    if any(sum(1 for sure in t.sureness.values() if sure >= 0.9) >= 4 for t in located.values()):
+        return True  # one table, but named surely by four of its columns
+    filled = sum(1 for value in frames.info.values() if not is_blank(value))
+    tables = sum(1 for key in MAIN_TABLES if key in located) + (form_sheet is not None and filled >= 2)
+    return tables >= 2
+
+
 class _Reader:
     def __init__(
         self,
@@ -191,9 +216,11 @@ class _Reader:
                 if best is None or (len(table.rows), table.score) > (len(best.rows), best.score):
                     located[table.table] = table
         form_sheet = self._read_form(frames, names, located)
-        if form_sheet is None and not (located.keys() & set(MAIN_TABLES)):
+        if not _is_campaign(frames, form_sheet, located):
             raise UnrecognizedWorkbookError(
-                self.path, "none of the five campaign tables was found (no matching headers)"
+                self.path,
+                "none of the five campaign tables was found (a workbook is read as a campaign "
+                "when it has the task table with its key columns, or two of the five tables)",
             )
         apply_input_formulas(self, located, frames)
         self._parse_form_values(frames)
