@@ -90,6 +90,12 @@ def test_cli_check_overdue_task_exits_1_and_points_at_it(runner, overdue) -> Non
     hits = [f for f in book["findings"] if f["code"] == "task-overdue"]
     assert [(f["sheet"], f["row"], f["column"], f["id"], f["severity"]) for f in hits] == \
         [("任务分解", 3, "E", "T002", "error")]
+    # a Chinese workbook speaks Chinese unless --lang says otherwise
+    assert hits[0]["message"] == "任务 T002 应于 2024-06-08 完成,尚未完成(逾期 7 天)"
+    assert doc["lang"] == "zh"
+    code, out = check(runner, overdue, "--as-of", "2024-06-15", "--format", "json", "--lang", "en")
+    (book,) = json.loads(out)["workbooks"]
+    hits = [f for f in book["findings"] if f["code"] == "task-overdue"]
     assert hits[0]["message"] == "task T002 ended 2024-06-08 and is not done (7 days late)"
 
 
@@ -163,7 +169,7 @@ def test_cli_check_broken_file_among_good_ones(runner, overdue, clean, tmp_path)
 def test_cli_check_broken_file_in_text(runner, clean, tmp_path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
-    code, out = check(runner, clean, bad, "--as-of", "2024-06-15")
+    code, out = check(runner, clean, bad, "--as-of", "2024-06-15", "--lang", "en")
     assert code == 3
     assert "bad.xlsx" in out and "file-" in out and "1 cannot be used" in out
 

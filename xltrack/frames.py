@@ -95,6 +95,7 @@ class CampaignFrames:
     template_version: int | None = None
     sheet_order: list[str] = field(default_factory=list)
     headers: list[HeaderRead] = field(default_factory=list)
+    lang: str = "en"  # the workbook's language: its stamp's, else its headers' ("en" | "zh")
 
     @property
     def name(self) -> str | None:

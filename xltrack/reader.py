@@ -118,6 +118,13 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
             book.close()
 
 
+def _language(frames: CampaignFrames) -> str:
+    """Chinese when most header and sheet texts are written in Chinese (either script)."""
+    texts = [h.text for h in frames.headers] + list(frames.sheet_order)
+    chinese = sum(1 for text in texts if any("\u3400" <= ch <= "\u9fff" for ch in text))
+    return "zh" if texts and chinese * 2 > len(texts) else "en"
+
+
 # The columns that make a list of tasks a campaign's task table, beside its ID or name.
 _TASK_KEYS = frozenset({"owner", "start_date", "end_date", "period", "status", "phase", "deliverable"})
 
@@ -164,6 +171,7 @@ class _Reader:
         self.enums = enum_index(spec)
         self.year: int | None = None
         self.window: tuple[dt.date, dt.date] | None = None
+        self.lang: str | None = None
 
     # -- the sheets --------------------------------------------------------------
 
@@ -231,6 +239,7 @@ class _Reader:
                 self._report_headers(frames, located[key], columns)
         self._missing(frames, located, form_sheet)
         frames.load_findings = self.findings
+        frames.lang = self.lang or _language(frames)
         return read
 
     def _read_stamp(self, frames: CampaignFrames, names: list[str]) -> None:
@@ -240,6 +249,8 @@ class _Reader:
             for row in self.grid(STAMP_SHEET):
                 if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
                     stamp[row[0].strip()] = parse_text(row[1]).value or ""
+        if stamp.get("lang") in ("en", "zh"):
+            self.lang = stamp["lang"]
         template = stamp.get("template_id") or props.get("xltrack_template")
         version = stamp.get("template_version") or props.get("xltrack_template_version")
         frames.template_id = template or None

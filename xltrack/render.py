@@ -13,7 +13,8 @@ renamed):
      "workbooks": [{"path", "campaign", "as_of", "error": null | {"code", "message"},
                     "counts": {"error", "warning", "info"},
                     "findings": [{"code", "severity", "sheet", "row", "column", "id",
-                                  "message", "params"}]}],
+                                  "message", "params"}],
+                    "headers": [{"table", "sheet", "cell", "header", "column", "sureness"}]}],
      "counts": {...}}
 """
 
@@ -65,12 +66,17 @@ class WorkbookReport:
     campaign: str | None = None
     findings: list[Finding] = field(default_factory=list)
     error: dict[str, str] | None = None
+    lang: Lang | None = None  # the workbook's own language, when it could be read
+    headers: list[dict[str, Any]] = field(default_factory=list)  # the load report
 
 
 def report_from_analysis(analysis: Analysis) -> WorkbookReport:
     """The report of a workbook that could be read (findings already sorted)."""
+    frames = analysis.frames
+    lang: Lang = "zh" if frames.lang == "zh" else "en"
     return WorkbookReport(
-        analysis.path, analysis.as_of, analysis.frames.name, list(analysis.findings)
+        analysis.path, analysis.as_of, frames.name, list(analysis.findings), lang=lang,
+        headers=[h.to_dict() for h in frames.headers],
     )
 
 
@@ -140,6 +146,7 @@ def report_to_dict(report: WorkbookReport, lang: Lang = "en", spec: Spec | None 
         "error": dict(report.error) if report.error else None,
         "counts": count_by_severity(report.findings),
         "findings": [finding_to_dict(f, lang, spec) for f in report.findings],
+        "headers": list(report.headers),
     }
 
 

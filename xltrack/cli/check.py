@@ -42,8 +42,8 @@ _THRESHOLD = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": Non
     help="Output format.",
 )
 @click.option(
-    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-    help="Language of the messages.",
+    "--lang", type=click.Choice(["en", "zh"]), default=None,
+    help="Language of the messages (default: the first workbook's own language).",
 )
 @click.option(
     "--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
@@ -59,7 +59,7 @@ def check(
     files: tuple[str, ...],
     as_of: dt.datetime | None,
     fmt: str,
-    lang: Lang,
+    lang: Lang | None,
     fail_on: str,
     colour: bool | None,
 ) -> None:
@@ -68,12 +68,14 @@ def check(
     day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
     spec = load_spec()
     reports = [_check_one(path, day, debug) for path in files]
+    own = [r.lang for r in reports if r.lang is not None]
+    chosen: Lang = lang or (own[0] if own else "en")
     if fmt == "json":
-        click.echo(reports_to_json(reports, lang, spec))
+        click.echo(reports_to_json(reports, chosen, spec))
     else:
         if colour is None:
             colour = sys.stdout.isatty()
-        click.echo(reports_to_text(reports, lang, colour=colour, spec=spec), nl=False, color=colour)
+        click.echo(reports_to_text(reports, chosen, colour=colour, spec=spec), nl=False, color=colour)
     ctx.exit(exit_code(reports, fail_on))
 
 

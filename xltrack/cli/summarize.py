@@ -36,8 +36,8 @@ from xltrack.summary_sheet import write_summary
     help="Replace the input itself (atomically; keeps NAME.bak.xlsx).",
 )
 @click.option(
-    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-    help="Language of the sheet and the text output.",
+    "--lang", type=click.Choice(["en", "zh"]), default=None,
+    help="Language of the sheet and the text output (default: the workbook's own).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -50,7 +50,7 @@ def summarize(
     as_of: dt.datetime | None,
     output: str | None,
     in_place: bool,
-    lang: Lang,
+    lang: Lang | None,
     fmt: str,
 ) -> None:
     """Add (or replace) the achievement summary sheet of a campaign workbook."""
@@ -60,6 +60,7 @@ def summarize(
     spec = load_spec()
     try:
         analysis = analyze_workbook(file, day, spec=spec)
+        lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
         written = write_summary(file, analysis.summary, out=output, in_place=in_place, lang=lang,
                                 spec=spec)
     except XltrackError as err:
