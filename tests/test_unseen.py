@@ -7,10 +7,13 @@ checks and the summary agree, and that what could not be read is said, never gue
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xltrack.analyze import analyze_workbook
 from xltrack.render import finding_message
@@ -170,3 +173,67 @@ def test_unseen_ordinary_lists_are_not_campaigns(tmp_path: Path, spec: Spec) -> 
     # the task table with its key columns is evidence enough on its own
     path = _book(tmp_path / "tasks.xlsx", {"Sheet1": TASKS})
     assert analyze_workbook(path, AS_OF, spec).frames.tasks.data["task_id"].tolist() == ["T1"]
+
+
+# Header spellings a team may use for the same column: labels, aliases and phrases
+# matched only by their words. Any of them, in any order, must read the same frames.
+SYNONYMS: dict[str, dict[str, list[str]]] = {
+    "tasks": {
+        "task_id": ["Task ID", "任務編號", "Task #", "No.", "Ref number"],
+        "task_name": ["Task", "任务名称", "Work item", "工作事项"],
+        "owner": ["Owner", "負責人", "Task owner", "Assigned to", "任务负责人"],
+        "end_date": ["End", "Due date", "Deadline", "计划完成日期", "Finish by"],
+        "status": ["Status", "進度狀態", "Progress", "Current state", "完成情况"],
+    },
+    "issues": {
+        "issue_id": ["Issue ID", "问题编号", "Risk ID", "Ref", "Issue #"],
+        "description": ["Description", "問題描述", "Problem summary", "风险内容"],
+        "found_date": ["Found", "Found On", "Date raised", "登記日期", "Reported on"],
+        "severity": ["Severity", "嚴重程度", "Risk level", "Impact", "优先级"],
+        "resolution": ["Resolution", "Resolution Status", "處理情況", "State", "进展"],
+    },
+}
+RECORDS = {
+    "tasks": [{"task_id": "T1", "task_name": "Poster", "owner": "Bo", "end_date": dt.date(2024, 3, 5),
+               "status": "Done"},
+              {"task_id": "T2", "task_name": "KOL", "owner": "Cy", "end_date": dt.date(2024, 3, 8),
+               "status": "WIP"}],
+    "issues": [{"issue_id": "Q1", "description": "Turnout", "found_date": dt.date(2024, 3, 5),
+                "severity": "High", "resolution": "Closed"},
+               {"issue_id": "Q2", "description": "Coupons", "found_date": dt.date(2024, 3, 6),
+                "severity": "High", "resolution": "Open"}],
+}
+
+
+@st.composite
+def _renamed(draw: st.DrawFn) -> dict[str, list[tuple[str, str]]]:
+    out = {}
+    for table, columns in SYNONYMS.items():
+        keys = draw(st.permutations(list(columns)))
+        out[table] = [(key, draw(st.sampled_from(columns[key]))) for key in keys]
+    return out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(renamed=_renamed())
+def test_unseen_property_synonym_headers_in_any_order_read_the_same(
+    renamed: dict[str, list[tuple[str, str]]]
+) -> None:
+    from xltrack.spec import load_spec
+
+    spec = load_spec()
+    with tempfile.TemporaryDirectory() as tmp:
+        sheets: dict[str, list[tuple[Any, ...]]] = {"Campaign": CAMPAIGN}
+        for table, columns in renamed.items():
+            rows = [tuple(header for _, header in columns)]
+            rows += [tuple(rec[key] for key, _ in columns) for rec in RECORDS[table]]
+            sheets[table.title()] = rows
+        frames = analyze_workbook(_book(Path(tmp) / "r.xlsx", sheets), AS_OF, spec).frames
+    tasks, issues = frames.tasks.data, frames.issues.data
+    assert tasks["task_id"].tolist() == ["T1", "T2"] and tasks["owner"].tolist() == ["Bo", "Cy"]
+    assert tasks["status"].tolist() == ["done", "in_progress"]
+    assert [d.day for d in tasks["end_date"]] == [5, 8]
+    assert issues["issue_id"].tolist() == ["Q1", "Q2"]
+    assert issues["resolution"].tolist() == ["resolved", "open"]
+    assert issues["severity"].tolist() == ["high", "high"]
+    assert [d.day for d in issues["found_date"]] == [5, 6]
