@@ -1,0 +1,76 @@
+"""The second corpus (samples/build_unseen.py): other teams' workbooks, and spreadsheets that are no campaign.
+
+Expectations are written by hand in the build script; each case is analysed whole
+(reader, checks, summary) and compared frictionless-style: flattened findings as
+(code, sheet, cell), records by the fields the case names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from xltrack.analyze import analyze_workbook
+from xltrack.cli import cli
+from xltrack.errors import UnrecognizedWorkbookError
+from xltrack.spec import Spec
+
+UNSEEN = Path(__file__).resolve().parent.parent / "samples" / "unseen"
+CASES = sorted(p.stem for p in UNSEEN.glob("*.xlsx"))
+NOT_CAMPAIGNS = sorted(UNSEEN.glob("not-campaigns/*.xlsx"))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value
+
+
+def _expected(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((UNSEEN / f"{name}.expected.json").read_text("utf-8"))
+    return data
+
+
+def test_unseen_corpus_is_there() -> None:
+    assert len(CASES) >= 3 and len(NOT_CAMPAIGNS) >= 5
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_unseen_corpus_reads_checks_and_summarizes_as_expected(name: str, spec: Spec) -> None:
+    want = _expected(name)
+    as_of = dt.date.fromisoformat(want.get("as_of", "2024-06-15"))
+    analysis = analyze_workbook(UNSEEN / f"{name}.xlsx", as_of, spec)
+    frames = analysis.frames
+    assert {k: _plain(frames.info.get(k)) for k in want["info"]} == want["info"]
+    for key, table in want["tables"].items():
+        got = frames.tables[key]
+        assert (got.sheet, got.header_row) == (table["sheet"], table["header_row"]), key
+        assert got.data["row"].tolist() == table["rows"], key
+        fields = list(table["records"][0])
+        records = [{f: _plain(r[f]) for f in fields} for r in got.data.to_dict("records")]
+        assert records == table["records"], key
+    flat = sorted([f.code, f.location.sheet, f.location.cell] for f in analysis.findings)
+    assert flat == sorted(want["findings"], key=lambda x: [str(v) for v in x])
+    summary = analysis.summary.to_dict()
+    for part, figures in want["summary"].items():
+        assert {k: summary[part][k] for k in figures} == figures, part
+
+
+@pytest.mark.parametrize("path", NOT_CAMPAIGNS, ids=[p.stem for p in NOT_CAMPAIGNS])
+def test_unseen_corpus_ordinary_spreadsheets_are_refused(path: Path, spec: Spec) -> None:
+    with pytest.raises(UnrecognizedWorkbookError):
+        analyze_workbook(path, dt.date(2024, 6, 15), spec)
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "json"])
+    assert result.exit_code == 3
+    (book,) = json.loads(result.stdout)["workbooks"]
+    assert book["error"]["code"] == "file-unrecognized"
