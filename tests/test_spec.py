@@ -89,3 +89,34 @@ def test_spec_not_yaml_is_a_spec_error(tmp_path: Path) -> None:
 def test_spec_parse_rejects_non_mapping() -> None:
     with pytest.raises(SpecError):
         parse_spec(["not", "a", "mapping"])
+
+
+def test_spec_team_template_extends_the_builtin_with_its_own_words(tmp_path: Path) -> None:
+    from xltrack.labels import enum_index, header_index
+
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "extends: builtin\nid: acme.campaign\n"
+        "headers:\n  issues.found_date: [Logged, 登记于]\n"
+        "values:\n  resolution.resolved: [Parked, 搁置]\n"
+        "rules: {green_at: 0.95}\n", encoding="utf-8")
+    spec = load_spec(team)
+    assert (spec.id, spec.rules.green_at, spec.rules.yellow_at) == ("acme.campaign", 0.95, 0.8)
+    assert header_index(spec).candidates("issues", "Logged")[0].key == "found_date"
+    assert header_index(spec).candidates("issues", "登記於")[0].key == "found_date"
+    assert enum_index(spec).key("resolution", "Parked") == "resolved"
+    assert enum_index(load_spec()).key("resolution", "Parked") is None  # the builtin is untouched
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["extends: builtin\nheaders:\n  issues.nope: [x]\n",
+     "extends: builtin\nvalues:\n  resolution.nope: [x]\n",
+     "extends: builtin\nheaders:\n  issues.owner: [no]\n",
+     "extends: missing.yaml\n"],
+)
+def test_spec_team_template_mistakes_are_spec_errors(tmp_path: Path, body: str) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(body, encoding="utf-8")
+    with pytest.raises(SpecError):
+        load_spec(team)

@@ -7,6 +7,7 @@ all speak of tables and columns by the keys defined here.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -178,7 +179,67 @@ def _load_cached(path: str) -> Spec:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: not valid YAML: {exc}") from exc
+    if isinstance(data, dict) and "extends" in data:
+        data = _extend(data, Path(path))
     return parse_spec(data, source=path)
+
+
+def _extend(team: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any]:
+    """A team's template on top of another: its own header names, value words and rules.
+
+        extends: builtin                 # or another template file, relative to this one
+        headers: {issues.found_date: [Logged, 登记于]}
+        values: {resolution.resolved: [Parked, 搁置]}
+        rules: {green_at: 0.95}
+    """
+    if depth > 4:
+        raise SpecError(f"{path}: 'extends' goes more than 4 templates deep")
+    base_name = team["extends"]
+    if not isinstance(base_name, str):
+        raise SpecError(f"{path}: extends must name 'builtin' or a template file")
+    base_path = default_template_path() if base_name == "builtin" else (path.parent / base_name)
+    try:
+        base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(f"{path}: cannot read the template it extends ({base_path}): {exc}") from exc
+    if isinstance(base, dict) and "extends" in base:
+        base = _extend(base, base_path, depth + 1)
+    if not isinstance(base, dict):
+        raise SpecError(f"{base_path}: a template is a mapping")
+    merged = copy.deepcopy(base)
+    for key in ("id", "version", "title"):
+        if key in team:
+            merged[key] = team[key]
+    merged["rules"] = {**(merged.get("rules") or {}), **(team.get("rules") or {})}
+    merged["labels"] = {**(merged.get("labels") or {}), **(team.get("labels") or {})}
+    for ref, names in _mapping(team, "headers", path).items():
+        table, _, column = ref.partition(".")
+        columns = (merged.get("tables", {}).get(table) or {}).get("columns") or []
+        target = next((c for c in columns if isinstance(c, dict) and c.get("key") == column), None)
+        if target is None:
+            raise SpecError(f"{path}: headers: no column {ref!r} in the template it extends")
+        target["aliases"] = [*(target.get("aliases") or []), *_names(names, path, ref)]
+    for ref, names in _mapping(team, "values", path).items():
+        enum, _, key = ref.partition(".")
+        values = (merged.get("enums") or {}).get(enum) or []
+        target = next((v for v in values if isinstance(v, dict) and v.get("key") == key), None)
+        if target is None:
+            raise SpecError(f"{path}: values: no value {ref!r} in the template it extends")
+        target["aliases"] = [*(target.get("aliases") or []), *_names(names, path, ref)]
+    return dict(merged)
+
+
+def _mapping(team: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = team.get(key) or {}
+    if not isinstance(value, dict):
+        raise SpecError(f"{path}: {key} must map table.column (or enum.value) to a list of words")
+    return value
+
+
+def _names(value: Any, path: Path, ref: str) -> list[str]:
+    if not isinstance(value, list) or any(isinstance(v, (bool, dict, list)) or v is None for v in value):
+        raise SpecError(f"{path}: {ref}: a list of words (quote yes/no/on/off)")
+    return [str(v) for v in value]
 
 
 def load_spec(path: str | Path | None = None) -> Spec:
