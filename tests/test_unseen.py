@@ -237,3 +237,24 @@ def test_unseen_property_synonym_headers_in_any_order_read_the_same(
     assert issues["resolution"].tolist() == ["resolved", "open"]
     assert issues["severity"].tolist() == ["high", "high"]
     assert [d.day for d in issues["found_date"]] == [5, 6]
+
+
+def test_unseen_metric_spellings_are_one_metric(tmp_path: Path, spec: Spec) -> None:
+    from xltrack.labels import metric_key
+    from xltrack.spec import load_spec
+
+    path = _book(tmp_path / "metrics.xlsx", {
+        "活动": [("活动名称", "夏促"), ("负责人", "王"), ("起止时间", "2024.3.1-3.31"), (),
+                 ("指标", "目标值"), ("销售额", 100000), ("Leads", 50)],
+        "每日": [("日期", "核心指标", "目标", "实际"), (dt.date(2024, 3, 10), "銷售額", 5000, 3800),
+                 (dt.date(2024, 3, 11), "销售额(万元)", 0.5, 0.42), (dt.date(2024, 3, 11), "Sales", 1, 1)],
+        "任务": TASKS,
+    })
+    metrics = {m.name: m.actual for m in analyze_workbook(path, AS_OF, spec).summary.metrics}
+    assert metrics == {"销售额": 8000.0, "Leads": None}  # 3,800 + 4,200; "Sales" is not 销售额 here
+    team = tmp_path / "team.yaml"
+    team.write_text("extends: builtin\nmetrics: {销售额: [Sales, Revenue]}\n", encoding="utf-8")
+    team_spec = load_spec(team)
+    assert metric_key("Sales", team_spec) == metric_key("銷售額", team_spec) != metric_key("Sales", spec)
+    metrics = {m.name: m.actual for m in analyze_workbook(path, AS_OF, team_spec).summary.metrics}
+    assert metrics["销售额"] == 8001.0

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from xltrack.cells import split_unit
 from xltrack.spec import ColumnSpec, Spec, TableSpec
 
 _T2S_FILE = Path(__file__).with_name("t2s.txt")
@@ -241,7 +243,7 @@ def _table_names(table: TableSpec) -> dict[str, tuple[str, bool]]:
 _CACHE: dict[tuple[int, str], tuple[Spec, object]] = {}
 
 
-def _cached(spec: Spec, kind: str, build: type) -> object:
+def _cached(spec: Spec, kind: str, build: Callable[[Spec], object]) -> object:
     # Spec holds dicts, so it is not hashable: cache by identity, keeping it alive.
     hit = _CACHE.get((id(spec), kind))
     if hit is None or hit[0] is not spec:
@@ -317,3 +319,23 @@ def enum_index(spec: Spec) -> EnumIndex:
 def column_names(col: ColumnSpec) -> list[str]:
     """Every spelling of a column the spec accepts (labels first)."""
     return [col.label.zh, col.label.en, *col.aliases]
+
+
+def metric_key(name: object, spec: Spec) -> str:
+    """The comparable identity of a metric name: "銷售額", "销售额 " and "销售额(万元)" are one.
+
+    Script, width, case and a unit in brackets are folded; names the template lists
+    as one metric (`metrics:`) share their first name's key, so "Sales" is "销售额"
+    only where a team says so.
+    """
+    if not isinstance(name, str):
+        return ""
+    bare = split_unit(name)[0]
+    canonical = _metric_names(spec).get(fold(bare))
+    return fold(canonical) if canonical else fold(bare)
+
+
+def _metric_names(spec: Spec) -> dict[str, str]:
+    names = _cached(spec, "metrics", lambda s: {fold(a): n for a, n in s.metrics.items()})
+    assert isinstance(names, dict)
+    return names

@@ -143,6 +143,8 @@ class Spec:
     labels: dict[str, Text]
     rules: Rules = field(default_factory=Rules)
     source: str = ""
+    # A team's metric names that mean one metric: alias (as written) -> the name shown.
+    metrics: dict[str, str] = field(default_factory=dict)
 
     def table(self, key: str) -> TableSpec:
         return self.tables[key]
@@ -191,6 +193,7 @@ def _extend(team: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any]:
         headers: {issues.found_date: [Logged, 登记于]}
         values: {resolution.resolved: [Parked, 搁置]}
         rules: {green_at: 0.95}
+        metrics: {销售额: [Sales, Revenue, GMV]}   # names of one metric
     """
     if depth > 4:
         raise SpecError(f"{path}: 'extends' goes more than 4 templates deep")
@@ -212,6 +215,7 @@ def _extend(team: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any]:
             merged[key] = team[key]
     merged["rules"] = {**(merged.get("rules") or {}), **(team.get("rules") or {})}
     merged["labels"] = {**(merged.get("labels") or {}), **(team.get("labels") or {})}
+    merged["metrics"] = {**(merged.get("metrics") or {}), **(team.get("metrics") or {})}
     for ref, names in _mapping(team, "headers", path).items():
         table, _, column = ref.partition(".")
         columns = (merged.get("tables", {}).get(table) or {}).get("columns") or []
@@ -442,6 +446,14 @@ def parse_spec(data: Any, source: str = "") -> Spec:
         rules = Rules(**{k: float(v) for k, v in raw_rules.items()})
     except (TypeError, ValueError) as exc:
         raise SpecError(_where(source, f"rules: {exc}")) from exc
+    raw_metrics = data.get("metrics") or {}
+    if not isinstance(raw_metrics, dict):
+        raise SpecError(_where(source, "metrics maps a metric's name to its other names"))
+    metrics = {
+        str(alias): str(name)
+        for name, aliases in raw_metrics.items()
+        for alias in (name, *_aliases(aliases, source, f"metrics.{name}"))
+    }
     return Spec(
         id=template_id,
         version=version,
@@ -451,4 +463,5 @@ def parse_spec(data: Any, source: str = "") -> Spec:
         labels=labels,
         rules=rules,
         source=source,
+        metrics=metrics,
     )

@@ -21,6 +21,7 @@ from xltrack.checks.facts import present
 from xltrack.derive import UNKNOWN, achievement, light_of, overdue_mask, unresolved
 from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
+from xltrack.labels import metric_key
 from xltrack.spec import Rules, Spec, load_spec
 from xltrack.stack import CAMPAIGN, Stack
 
@@ -242,7 +243,7 @@ def build_summaries(
     Returns:
         One `Summary` per campaign, in stack order.
     """
-    rules = (spec or load_spec()).rules
+    spec = spec or load_spec()
     summaries = [
         Summary(
             campaign=frames.name,
@@ -255,7 +256,7 @@ def build_summaries(
         )
         for frames in stack.campaigns
     ]
-    _metrics(summaries, stack, rules)
+    _metrics(summaries, stack, spec)
     _tasks(summaries, stack.tables["tasks"], as_of)
     _issues(summaries, stack.tables["issues"])
     _daily(summaries, stack.tables["daily"])
@@ -265,10 +266,11 @@ def build_summaries(
     return summaries
 
 
-def _metrics(summaries: list[Summary], stack: Stack, rules: Rules) -> None:
+def _metrics(summaries: list[Summary], stack: Stack, spec: Spec) -> None:
     """Table 5's metrics; a campaign without any takes its goals, actuals summed from daily."""
     evaluation = stack.tables["evaluation"]
     evaluation = evaluation[evaluation["metric"].notna()]
+    rules = spec.rules
     _add_metrics(summaries, evaluation, evaluation["actual"], rules, SOURCE_EVALUATION)
     waiting = [i for i, s in enumerate(summaries) if not s.metrics]
     if not waiting:
@@ -276,7 +278,7 @@ def _metrics(summaries: list[Summary], stack: Stack, rules: Rules) -> None:
     goals = stack.tables["goals"]
     goals = goals[goals["metric"].notna() & goals[CAMPAIGN].isin(waiting)]
     if len(goals):
-        _add_metrics(summaries, goals, _daily_totals(stack.tables["daily"], goals), rules,
+        _add_metrics(summaries, goals, _daily_totals(stack.tables["daily"], goals, spec), rules,
                      SOURCE_GOALS_DAILY)
 
 
@@ -294,17 +296,19 @@ def _add_metrics(
         summaries[owner].metrics_source = source
 
 
-def _fold(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).str.strip().str.casefold()
+def _fold(series: pd.Series, spec: Spec) -> pd.Series:
+    """Metric identities ("銷售額" is "销售额"; a team's synonyms are one metric)."""
+    keys = {name: metric_key(name, spec) for name in set(series.tolist())}
+    return series.map(keys)
 
 
-def _daily_totals(daily: pd.DataFrame, goals: pd.DataFrame) -> pd.Series:
+def _daily_totals(daily: pd.DataFrame, goals: pd.DataFrame, spec: Spec) -> pd.Series:
     """Each goal's actual: the sum of its campaign's daily actuals (metric matched case-insensitively)."""
-    keyed = daily.assign(_key=_fold(daily["metric"]))
+    keyed = daily.assign(_key=_fold(daily["metric"], spec))
     sums = keyed.groupby([CAMPAIGN, "_key"])["actual"].sum(min_count=1).to_dict()
     totals = [
         sums.get((owner, key), math.nan)
-        for owner, key in zip(goals[CAMPAIGN].tolist(), _fold(goals["metric"]).tolist())
+        for owner, key in zip(goals[CAMPAIGN].tolist(), _fold(goals["metric"], spec).tolist())
     ]
     return pd.Series(totals, index=goals.index, dtype="float64")
 
