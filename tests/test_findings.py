@@ -64,11 +64,12 @@ def _sink(spec: Spec, info: dict[str, Any]) -> CampaignFrames:
                  "severity": "high", "resolution": "open"},
                 {"issue_id": "Q1", "description": "d", "found_date": "2024-06-15", "owner": "x",
                  "severity": "low", "resolution": "open"}],
-        daily=[{"date": f"2024-06-1{d}", "metric": "sales", "target": 100, "actual": 70}
-               for d in range(3)],
+        daily=[{"date": f"2024-06-1{d}", "metric": "sales", "target": 100, "actual": 70,
+                "channel": channel, "spend": spend}
+               for d, (channel, spend) in enumerate((("a", 100), ("b", 10), ("b", 10)))],
         evaluation=[{"metric": "sales", "target": 100, "actual": 70, "rate_written": 0.9}],
         goals=[{"metric": "sales"}, {"metric": "members"}],
-        budget_split=[{"category": "a", "share": 0.5}],
+        budget_split=[{"category": "a", "share": 0.5, "amount": 0.5, "spent": 2, "variance": 3}],
     )
 
 

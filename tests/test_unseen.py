@@ -258,3 +258,31 @@ def test_unseen_metric_spellings_are_one_metric(tmp_path: Path, spec: Spec) -> N
     assert metric_key("Sales", team_spec) == metric_key("銷售額", team_spec) != metric_key("Sales", spec)
     metrics = {m.name: m.actual for m in analyze_workbook(path, AS_OF, team_spec).summary.metrics}
     assert metrics["销售额"] == 8001.0
+
+
+def test_unseen_money_headers_in_both_languages(tmp_path: Path, spec: Spec) -> None:
+    zh = _book(tmp_path / "zh-money.xlsx", {
+        "活动": [("活动名称", "夏促"), ("负责人", "王"), ("起止时间", "2024.3.1-3.31"), ("预算总额", "10万"), (),
+                 ("预算项", "占比", "计划金额", "实际支出"), ("推广", 0.6, 60000, 70000), ("物料", 0.4, 40000, 30000)],
+        "每日": [("日期", "核心指标", "目标", "实际", "投放渠道", "投放金额"),
+                 (dt.date(2024, 3, 10), "销售额", 5000, 3000, "小红书", 4000),
+                 (dt.date(2024, 3, 10), "销售额", 5000, 9000, "抖音", 2000)],
+        "任务": TASKS,
+    })
+    en = _book(tmp_path / "en-money.xlsx", {
+        "Campaign": CAMPAIGN + [(), ("Category", "Share", "Planned", "Actual spend"),
+                                ("Ads", 0.6, 60000, 70000), ("Print", 0.4, 40000, 30000)],
+        "Daily": [("Date", "Metric", "Target", "Actual", "Channel", "Cost"),
+                  (dt.date(2024, 3, 10), "Sales", 5000, 3000, "Search", 4000),
+                  (dt.date(2024, 3, 10), "Sales", 5000, 9000, "Social", 2000)],
+        "Tasks": TASKS,
+    })
+    for path in (zh, en):
+        analysis = analyze_workbook(path, AS_OF, spec)
+        budget = analysis.summary.to_dict()["budget"]
+        assert (budget["total"], budget["spent"]) == (100000, 100000), path.name
+        assert [line["variance"] for line in budget["lines"]] == [0.1667, -0.25]
+        roi = {c["name"]: c["roi"] for c in analysis.summary.to_dict()["channels"]}
+        assert sorted(roi.values()) == [0.75, 4.5]
+        codes = sorted(f.code for f in analysis.findings if f.code.startswith(("budget", "channel")))
+        assert codes == ["budget-line-over", "budget-near-cap", "channel-roi-high", "channel-roi-low"]

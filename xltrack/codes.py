@@ -74,6 +74,24 @@ _CATALOGUE = (
          "the campaign has no total budget", "活动未填写预算总额"),
     Code("budget-split-mismatch", "warning", "The budget split does not add up",
          "the budget split adds up to {total_pct}, not 100%", "预算分配合计 {total_pct},不等于100%"),
+    # -- money --------------------------------------------------------------------
+    Code("budget-line-over", "error", "A budget line is over plan beyond the approval limit",
+         "budget line {category}: spent {spent} of {planned} planned ({over_pct} over, limit {limit_pct}); "
+         "needs the director's approval",
+         "预算项 {category}:已花费 {spent},计划 {planned}(超支 {over_pct},上限 {limit_pct}),需总监审批"),
+    Code("budget-over", "warning", "Spend is over the total budget",
+         "spent {spent} of the {budget} budget ({over_pct} over, alert above {limit_pct}); "
+         "report it to the director",
+         "已花费 {spent},超出预算总额 {budget}(超支 {over_pct},预警线 {limit_pct}),请报总监"),
+    Code("budget-near-cap", "warning", "The budget is nearly spent with much of the campaign to go",
+         "{used_pct} of the budget spent ({spent} of {budget}) with {days_left} of {days} days to go",
+         "预算已使用 {used_pct}({spent} / {budget}),活动还剩 {days_left}/{days} 天"),
+    Code("channel-roi-low", "warning", "A channel returns less than it costs (stop-loss)",
+         "channel {channel}: ROI {roi} (revenue {revenue} / spend {spend}) is below {limit}; stop-loss",
+         "渠道 {channel}:ROI {roi}(收入 {revenue} / 花费 {spend})低于 {limit},建议止损"),
+    Code("channel-roi-high", "info", "A channel returns three times its cost or more (add budget)",
+         "channel {channel}: ROI {roi} (revenue {revenue} / spend {spend}) reaches {limit}; add budget",
+         "渠道 {channel}:ROI {roi}(收入 {revenue} / 花费 {spend})达到 {limit},建议追加预算"),
     # -- tasks --------------------------------------------------------------------
     Code("task-overdue", "error", "A task is past its end date and not done",
          "task {id} ended {end} and is not done ({days_late} days late)",

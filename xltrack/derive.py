@@ -141,10 +141,16 @@ def derive_evaluation(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def derive_budget_split(df: pd.DataFrame, budget: float | np.ndarray | None) -> pd.DataFrame:
-    """amount = share x the campaign budget (one budget, or one per row of a stack)."""
+    """amount (planned) = share x the campaign budget (one budget, or one per row of a
+    stack); remaining = planned - spent; used = spent / planned; variance = used - 1."""
     out = df.copy()
     if budget is None:
         out["amount"] = np.nan
     else:
         out["amount"] = out["share"].to_numpy(dtype="float64") * np.asarray(budget, dtype="float64")
+    if "spent" in out:
+        planned, spent = out["amount"], out["spent"]
+        out["remaining"] = (planned - spent).where(planned.notna() & spent.notna())
+        out["used"] = achievement(spent, planned)
+        out["variance"] = out["used"] - 1
     return out

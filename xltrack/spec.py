@@ -32,6 +32,9 @@ REQUIRED_TABLES = ("campaign", "goals", "budget_split", "tasks", "daily", "issue
 KNOWN_FORMULAS = frozenset(
     {
         "budget_split.amount",
+        "budget_split.remaining",
+        "budget_split.used",
+        "budget_split.variance",
         "tasks.duration_days",
         "tasks.days_late",
         "tasks.overdue",
@@ -129,6 +132,12 @@ class Rules:
     yellow_at: float = 0.8
     issue_solution_hours: float = 48
     issue_response_hours: float = 24
+    budget_line_over: float = 0.15
+    budget_over: float = 0.05
+    budget_near_cap: float = 0.9
+    budget_near_cap_days_left: float = 0.2
+    roi_low: float = 1.0
+    roi_high: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,8 @@ class Spec:
     source: str = ""
     # A team's metric names that mean one metric: alias (as written) -> the name shown.
     metrics: dict[str, str] = field(default_factory=dict)
+    # Names of the metrics whose actuals are revenue (channel ROI = revenue / spend).
+    revenue: tuple[str, ...] = ()
 
     def table(self, key: str) -> TableSpec:
         return self.tables[key]
@@ -216,6 +227,8 @@ def _extend(team: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any]:
     merged["rules"] = {**(merged.get("rules") or {}), **(team.get("rules") or {})}
     merged["labels"] = {**(merged.get("labels") or {}), **(team.get("labels") or {})}
     merged["metrics"] = {**(merged.get("metrics") or {}), **(team.get("metrics") or {})}
+    if "revenue" in team:
+        merged["revenue"] = team["revenue"]
     for ref, names in _mapping(team, "headers", path).items():
         table, _, column = ref.partition(".")
         columns = (merged.get("tables", {}).get(table) or {}).get("columns") or []
@@ -464,4 +477,5 @@ def parse_spec(data: Any, source: str = "") -> Spec:
         rules=rules,
         source=source,
         metrics=metrics,
+        revenue=_aliases(data.get("revenue"), source, "revenue"),
     )

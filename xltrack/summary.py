@@ -22,6 +22,7 @@ from xltrack.derive import UNKNOWN, achievement, light_of, overdue_mask, unresol
 from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
 from xltrack.labels import metric_key
+from xltrack.money import Money, campaign_money
 from xltrack.spec import Rules, Spec, load_spec
 from xltrack.stack import CAMPAIGN, Stack
 
@@ -98,6 +99,7 @@ class Summary:
     unknown: frozenset[str] = frozenset()
     # Issues whose severity / resolution text is none of the allowed values.
     issues_unknown: dict[str, int] = field(default_factory=dict)
+    money: Money = field(default_factory=Money)  # budget lines, spend, channels
 
     def known(self, figure: str) -> bool:
         """Whether `figure` ("tasks.overdue", "issues.open", ...) could be computed."""
@@ -140,6 +142,21 @@ class Summary:
                 ),
                 "unknown_values": dict(self.issues_unknown),
             },
+            "budget": {
+                "total": _num(self.money.total),
+                "spent": _num(self.money.spent),
+                "remaining": _num(self.money.remaining),
+                "lines": [
+                    {"category": line.category, "planned": _num(line.planned),
+                     "spent": _num(line.spent), "variance": _rounded(line.variance)}
+                    for line in self.money.lines
+                ],
+            },
+            "channels": [
+                {"name": c.name, "target": _num(c.target), "actual": _num(c.actual),
+                 "rate": _rounded(c.rate), "spend": _num(c.spend), "roi": _rounded(c.roi)}
+                for c in self.money.channels
+            ],
             "daily": [
                 {
                     "date": p.date.isoformat(),
@@ -174,6 +191,10 @@ def _unknown_figures(frames: CampaignFrames) -> frozenset[str]:
         if not all(present(table, need) for need in needs):
             missing.add(figure)
     return frozenset(missing)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -260,6 +281,8 @@ def build_summaries(
     _tasks(summaries, stack.tables["tasks"], as_of)
     _issues(summaries, stack.tables["issues"])
     _daily(summaries, stack.tables["daily"])
+    for summary, money in zip(summaries, campaign_money(stack, spec)):
+        summary.money = money
     for summary, found in zip(summaries, findings):
         summary.findings_by_severity = count_by_severity(found)
         summary.findings_by_code = dict(Counter(f.code for f in found))

@@ -325,6 +325,13 @@ def _highlight(ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec,
     if "light" in keys:
         for light in ("green", "yellow", "red"):
             rule(column("light"), f'={ref("light")}={enum("light", light)}', light)
+    if table.key == "budget_split" and {"variance", "used"} <= keys:
+        # The source's money rules: a line beyond the approval limit, a line nearly spent.
+        rules = spec.rules
+        rule(column("variance"), f'=AND({ref("variance")}<>"",'
+                                 f'ROUND({ref("variance")},4)>{rules.budget_line_over})', "red")
+        rule(column("used"), f'=AND({ref("used")}<>"",ROUND({ref("used")},4)>={rules.budget_near_cap})',
+             "yellow")
     if table.key == "evaluation" and "rate" in keys:
         _rate_lights(ws, styles, layout, column("rate"), ref("rate"))
         ws.conditional_format(*column("rate"), {

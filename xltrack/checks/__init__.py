@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from xltrack.checks.budget import BUDGET_CHECKS
 from xltrack.checks.campaign import CAMPAIGN_CHECKS
 from xltrack.checks.daily import DAILY_CHECKS
 from xltrack.checks.evaluation import EVALUATION_CHECKS
@@ -32,6 +33,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     *DAILY_CHECKS,
     *ISSUE_CHECKS,
     *EVALUATION_CHECKS,
+    *BUDGET_CHECKS,
 )
 
 
