@@ -1,32 +1,45 @@
-"""The Dashboard sheet: the as-of date, counts and rates across sheets, and a Gantt timeline.
+"""The Dashboard sheet: KPI tiles, three native charts and a Gantt timeline, on one page.
 
-Everything here is a formula over the other sheets (COUNTIF/COUNTIFS, mirrors
-of cells), written with the value it computes for the data generated. The
-timeline is drawn by conditional formats that compare each day column with
-helper columns on this sheet, because a conditional format may only refer to
-its own sheet in Excel 2010 and WPS.
+Everything is a live formula over the other sheets, written with the value it
+computes for the data generated. The tiles and charts read a block of chart
+data right of the printed page (each metric's actual, expected to date, pace
+and health: xltrack/kpi.py is their Python twin; task counts by status; the
+first metric's daily target and actual). The timeline is drawn by conditional
+formats that compare each day column with cells on this sheet, because a
+conditional format may only refer to its own sheet in Excel 2010 and WPS.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from xltrack.layout import Grid, Layout, TableLayout, quote
-from xltrack.styles import DATA_BAR_COLOUR, Styles
+from xltrack import kpi
+from xltrack.layout import Grid, Layout, quote
+from xltrack.spec import Spec, load_spec
+from xltrack.styles import LIGHT_SYMBOLS, NAVY, STATUS_COLOURS, TODAY_FILL, Styles
 from xltrack.tables import number_or_blank, print_setup
 
 AS_OF_ROW, AS_OF_COL = 2, 1
+TILE_ROW = 4  # label, value and sub-line rows of the KPI tiles
+CHART_ROW, CHART_ROWS = 8, 15
+GANTT_ROW = CHART_ROW + CHART_ROWS  # title and legend; week scale and days below
 # The timeline shows the first task rows (at least GANTT_MIN_ROWS, at most
-# GANTT_MAX_ROWS); the Tasks sheet holds them all.
-GANTT_MIN_ROWS, GANTT_MAX_ROWS = 20, 100
-ACHIEVEMENT_MIN_ROWS = 5
+# GANTT_MAX_ROWS, and says so in its title when the Tasks sheet holds more).
+GANTT_MIN_ROWS, GANTT_MAX_ROWS = 10, 60
 DAY_COL = 4  # day columns start at E
+_FIXED_WIDTHS = (30.0, 10.5, 10.5, 11.0)
+DAY_WIDTH = 2.4
+DAY_AREA = 72.0
+METRIC_TILES = 3
+LEGEND_STYLES = frozenset({"legend_not_started", "legend_in_progress", "legend_done",
+                           "legend_delayed", "legend_overdue", "legend_today"})
 _EPOCH = dt.date(1899, 12, 30)
 
 
@@ -37,6 +50,35 @@ def serial(day: dt.date | pd.Timestamp | None) -> float | str:
     if isinstance(day, pd.Timestamp):
         day = day.date()
     return (day - _EPOCH).days
+
+
+def word(spec: Spec, key: str, lang: str) -> str:
+    """A label of the template, or of the built-in one when a team's template lacks it."""
+    source = spec if key in spec.labels else load_spec()
+    return source.label(key, "zh" if lang == "zh" else "en")
+
+
+@dataclass
+class _Sheet:
+    """What the Dashboard's parts share: where things are and how to name them."""
+
+    ws: Worksheet
+    grid: Grid
+    styles: Styles
+    layout: Layout
+    days: int
+    first_day: dt.date
+    helper_col: int  # first column of the chart data, right of the printed page
+
+    def word(self, key: str) -> str:
+        return word(self.layout.spec, key, self.layout.lang)
+
+    @property
+    def name(self) -> str:
+        return self.layout.sheets["dashboard"]
+
+    def cell(self, row: int, col: int) -> str:
+        return str(xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True))
 
 
 def write_dashboard(
@@ -56,86 +98,540 @@ def write_dashboard(
         as_of: the pinned date, or None for `=TODAY()`.
         today: the date the cached values are computed for.
     """
-    spec, lang = layout.spec, layout.lang
-    grid = Grid()
-    grid.put(0, 0, "write_string", spec.title(lang), styles.cell("title"))
+    start, end = _date(info.get("start_date")), _date(info.get("end_date"))
+    days = 42
+    if start and end and end >= start:
+        days = min(max((end - start).days + 1, 14), 92)
+    first_day = start or today - dt.timedelta(days=7)
+    d = _Sheet(ws, Grid(), styles, layout, days, first_day, DAY_COL + days + 2)
+    spec, lang, grid = layout.spec, layout.lang, d.grid
     name_ref = layout.form_ref("name")
-    grid.put(1, 0, "write_formula", f'=IF({name_ref}="","",{name_ref})', styles.cell("subtitle"),
-             str(info.get("name") or ""))
-    label = styles.cell("label")
-    grid.put(AS_OF_ROW, 0, "write_string", spec.label("as_of", lang), label)
-    as_of_fmt = styles.value("date", unlocked=True, extra="label")
+    grid.put(0, 0, "write_formula", f'=IF({name_ref}="",{quote(spec.title(lang))},{name_ref})',
+             styles.cell("title"), str(info.get("name") or spec.title(lang)))
+    grid.put(1, 0, "write_string", spec.title(lang), styles.cell("hint"))
+    grid.put(AS_OF_ROW, 0, "write_string", spec.label("as_of", lang), styles.cell("label"))
+    as_of_fmt = styles.value("date", unlocked=True, extra="input_key")
     if as_of is None:
         grid.put(AS_OF_ROW, AS_OF_COL, "write_formula", "=TODAY()", as_of_fmt, serial(today))
     else:
         grid.put(AS_OF_ROW, AS_OF_COL, "write_number", serial(as_of), as_of_fmt)
-    grid.put(AS_OF_ROW, 2, "write_string", spec.label("as_of_hint", lang), styles.cell("hint"))
-    layout.define("AsOf", layout.sheets["dashboard"], AS_OF_ROW, AS_OF_COL)
-    row = _kpis(grid, styles, layout, derived, info, 4)
-    row = _achievement(ws, grid, styles, layout, derived["evaluation"], row + 1)
-    row = _budget(grid, styles, layout, derived["budget_split"], row + 1)
-    _timeline(ws, grid, styles, layout, derived["tasks"], info, today, row + 1)
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 3, 12)
+    grid.put(AS_OF_ROW, 2, "write_string", d.word("as_of_hint"), styles.cell("hint"))
+    layout.define("AsOf", d.name, AS_OF_ROW, AS_OF_COL)
+    metrics = _metric_data(d, derived, info, today)
+    statuses = _status_data(d, derived["tasks"], metrics.next_row + 1)
+    trend_row = statuses + len(layout.spec.enums["task_status"]) + 1
+    _trend_data(d, derived["daily"], metrics.first, trend_row)
+    _tiles(d, derived, info, metrics)
+    _charts(d, metrics, statuses, trend_row)
+    last_row = _timeline(d, derived["tasks"])
+    widths = [*_FIXED_WIDTHS, *[day_width(days)] * days]
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.set_column(d.helper_col, d.helper_col + 9, 11)
+    ws.set_row(TILE_ROW + 1, 32)
     grid.flush(ws)
-    print_setup(ws, None)
+    print_setup(ws, None, one_page=True)
+    ws.print_area(0, 0, last_row, DAY_COL + days - 1)
+    ws.hide_gridlines(2)
 
 
-def _kpis(grid: Grid, styles: Styles, layout: Layout, derived: dict[str, pd.DataFrame],
-          info: dict[str, Any], row: int) -> int:
-    """Tasks by status, total, % done, overdue, open high-severity issues, budget."""
-    spec, lang = layout.spec, layout.lang
-    tasks, issues = layout.tables["tasks"], layout.tables["issues"]
-    task_frame = derived["tasks"].iloc[: _n(derived["tasks"], tasks)]
-    issue_frame = derived["issues"].iloc[: _n(derived["issues"], issues)]
-    header, label = styles.cell("header"), styles.cell("label")
-    count_fmt = styles.value("count", unlocked=False)
-    grid.put(row, 0, "write_string", spec.label("tasks_by_status", lang), styles.cell("subtitle"))
-    grid.put(row + 1, 0, "write_string", spec.table("tasks").column("status").label(lang), header)
-    grid.put(row + 1, 1, "write_string", spec.label("count", lang), header)
-    row += 2
-    status_range = tasks.column_range("status", sheet=True)
-    done_cell = ""
-    for value in spec.enums["task_status"]:
+# -- chart data ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Metrics:
+    first: int  # row of the first metric
+    n: int  # metric rows laid out
+    shown: int  # metric rows the chart shows
+    tiles: list[int]  # metric rows (0-based offsets) shown as tiles
+    next_row: int
+    cols: dict[str, int]
+    names: list[str]  # the metric names written (cached values)
+
+
+_METRIC_COLUMNS = ("metric", "target", "actual", "expected", "achieved", "expected_share",
+                   "pace", "deviation", "health", "line")
+
+
+def _metric_data(d: _Sheet, derived: dict[str, pd.DataFrame], info: dict[str, Any],
+                 today: dt.date) -> _Metrics:
+    """Per metric: target, actual and expected to date, achieved, pace, deviation, health."""
+    spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
+    goals, ev, daily = (d.layout.tables[k] for k in ("goals", "evaluation", "daily"))
+    header = TILE_ROW
+    first = header + 1
+    n = goals.n_rows
+    cols = {key: d.helper_col + i for i, key in enumerate(_METRIC_COLUMNS)}
+    grid.put(header - 1, d.helper_col, "write_string", d.word("chart_data"), styles.cell("hint"))
+    for key, col in cols.items():
+        grid.put(header, col, "write_string", d.word(f"kpi_{key}"), styles.cell("helper"))
+    goal_frame, eval_frame = derived["goals"], derived["evaluation"]
+    use_goals = bool(goal_frame["metric"].notna().any()) or not eval_frame["metric"].notna().any()
+    rows = [kpi.DayRow(_date(r.date), None if pd.isna(r.metric) else str(r.metric),
+                       kpi.number(r.target), kpi.number(r.actual))
+            for r in derived["daily"].itertuples()]
+    start, end = _date(info.get("start_date")), _date(info.get("end_date"))
+    d_metric, d_date = daily.column_range("metric", sheet=True), daily.column_range("date", sheet=True)
+    d_target, d_actual = (daily.column_range(k, sheet=True) for k in ("target", "actual"))
+    e_metric, e_actual = (ev.column_range(k, sheet=True) for k in ("metric", "actual"))
+    goal_range = goals.column_range("metric", sheet=True)
+    helper = styles.cell("helper")
+    pct, num = styles.cell("helper_pct"), styles.cell("helper_num")
+    light_words = {key: spec.enum_label("light", key, lang) for key in ("green", "yellow", "red")}
+    shown = 0
+    core: list[int] = []
+    names: list[str] = []
+    for i in range(n):
+        r = first + i
+
+        def at(key: str, row: int = r) -> str:
+            return f"{xl_col_to_name(cols[key])}{row + 1}"
+
+        frame = goal_frame if use_goals else eval_frame
+        rec = frame.iloc[i] if i < len(frame) else None
+        name = "" if rec is None or pd.isna(rec["metric"]) else str(rec["metric"])
+        names.append(name)
+        target = None if rec is None else kpi.number(rec["target"])
+        if name:
+            shown = i + 1
+            if use_goals and rec is not None and rec.get("priority") == "core":
+                core.append(i)
+        eval_actual = _evaluation_actual(eval_frame, name)
+        p = kpi.metric_pace(name, target, rows, eval_actual, start, end, today) if name else None
+        g_metric = goals.ref("metric", goals.first_row + i)
+        g_target = goals.ref("target", goals.first_row + i)
+        e_row = ev.first_row + i
+        if e_row <= ev.last_row:
+            e_m, e_t = ev.ref("metric", e_row), ev.ref("target", e_row)
+            metric_f = (f'=IF(COUNTA({goal_range})>0,IF({g_metric}="","",{g_metric}),'
+                        f'IF({e_m}="","",{e_m}))')
+            target_f = (f'=IF({at("metric")}="","",IF(COUNTA({goal_range})>0,'
+                        f'IF(ISNUMBER({g_target}),{g_target},""),IF(ISNUMBER({e_t}),{e_t},"")))')
+        else:
+            metric_f = f'=IF({g_metric}="","",{g_metric})'
+            target_f = f'=IF(ISNUMBER({g_target}),{g_target},"")'
+        m, t = at("metric"), at("target")
+        actual_f = (f'=IF({m}="","",IF(COUNTIFS({d_metric},{m},{d_actual},"<>")>0,'
+                    f'SUMIFS({d_actual},{d_metric},{m},{d_date},"<="&AsOf),'
+                    f'IF(COUNTIFS({e_metric},{m},{e_actual},"<>")>0,'
+                    f'SUMIFS({e_actual},{e_metric},{m}),"")))')
+        span = "(CampaignEnd-CampaignStart+1)"
+        expected_f = (f'=IF({m}="","",IF(COUNTIFS({d_metric},{m},{d_target},"<>")>0,'
+                      f'SUMIFS({d_target},{d_metric},{m},{d_date},"<="&AsOf),'
+                      f'IF(AND(ISNUMBER({t}),ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd),'
+                      f'CampaignEnd>=CampaignStart),'
+                      f'{t}*MIN(MAX(AsOf-CampaignStart+1,0),{span})/{span},"")))')
+        a, e = at("actual"), at("expected")
+        achieved_f = f'=IF(AND(ISNUMBER({a}),ISNUMBER({t})),IF({t}=0,"",{a}/{t}),"")'
+        share_f = f'=IF(AND(ISNUMBER({e}),ISNUMBER({t})),IF({t}=0,"",{e}/{t}),"")'
+        pace_f = f'=IF(AND(ISNUMBER({a}),ISNUMBER({e})),IF({e}=0,"",{a}/{e}),"")'
+        dev_f = f'=IF(ISNUMBER({at("pace")}),ROUND(1-{at("pace")},4),"")'
+        dv = at("deviation")
+        health_f = (f'=IF(ISNUMBER({dv}),IF({dv}<{kpi.AT_RISK},{quote(light_words["green"])},'
+                    f'IF({dv}<={kpi.OFF_TRACK},{quote(light_words["yellow"])},'
+                    f'{quote(light_words["red"])})),"")')
+        line_f = f'=IF({m}="",NA(),1)'
+
+        def v(x: float | None) -> Any:
+            return "" if x is None else number_or_blank(x)
+
+        cells = [
+            ("metric", metric_f, helper, name),
+            ("target", target_f, num, v(target) if name else ""),
+            ("actual", actual_f, num, v(p.actual) if p else ""),
+            ("expected", expected_f, num, v(p.expected) if p else ""),
+            ("achieved", achieved_f, pct, v(p.achieved) if p else ""),
+            ("expected_share", share_f, pct, v(p.expected_share) if p else ""),
+            ("pace", pace_f, pct, v(p.pace) if p else ""),
+            ("deviation", dev_f, pct, v(p.deviation) if p else ""),
+            ("health", health_f, helper, light_words[p.health] if p and p.health else ""),
+            ("line", line_f, num, 1 if name else "#N/A"),
+        ]
+        for key, formula, fmt, value in cells:
+            grid.put(r, cols[key], "write_formula", formula, fmt, value)
+    tiles = (core or list(range(max(shown, 1))))[:METRIC_TILES]
+    return _Metrics(first, n, max(shown, 1), tiles, first + n, cols, names)
+
+
+def _evaluation_actual(frame: pd.DataFrame, name: str) -> float | None:
+    if not name:
+        return None
+    folded = frame["metric"].fillna("").astype(str).str.strip().str.casefold()
+    hit = frame.loc[folded.eq(name.strip().casefold()) & frame["actual"].notna(), "actual"]
+    return float(hit.sum()) if len(hit) else None
+
+
+def _status_data(d: _Sheet, tasks: pd.DataFrame, row: int) -> int:
+    """Task counts by status (the status chart's data); returns the row of the first status."""
+    spec, lang, grid = d.layout.spec, d.layout.lang, d.grid
+    placed = d.layout.tables["tasks"]
+    status_range = placed.column_range("status", sheet=True)
+    grid.put(row, d.helper_col, "write_string", spec.label("tasks_by_status", lang),
+             d.styles.cell("helper"))
+    frame = tasks.iloc[: min(len(tasks), placed.n_rows)]
+    for i, value in enumerate(spec.enums["task_status"]):
         text = value.label(lang)
-        grid.put(row, 0, "write_string", text, label)
-        count = int((task_frame["status"] == value.key).sum())
-        grid.put(row, 1, "write_formula", f"=COUNTIF({status_range},{quote(text)})", count_fmt,
-                 count)
-        if value.key == "done":
-            done_cell, done = f"B{row + 1}", count
-        row += 1
-    first_key = layout.spec.table("tasks").laid_out[0].key
+        grid.put(row + 1 + i, d.helper_col, "write_string", text, d.styles.cell("helper"))
+        grid.put(row + 1 + i, d.helper_col + 1, "write_formula",
+                 f"=COUNTIF({status_range},{quote(text)})", d.styles.cell("helper_num"),
+                 int((frame["status"] == value.key).sum()))
+    return row + 1
+
+
+def _trend_data(d: _Sheet, daily: pd.DataFrame, metric_row: int, row: int) -> None:
+    """Per campaign day: the first metric's daily target and actual (#N/A where none: a gap)."""
+    grid, styles = d.grid, d.styles
+    placed = d.layout.tables["daily"]
+    dm, dd = placed.column_range("metric", sheet=True), placed.column_range("date", sheet=True)
+    dt_, da = placed.column_range("target", sheet=True), placed.column_range("actual", sheet=True)
+    metric_col = d.helper_col
+    metric = f"${xl_col_to_name(metric_col)}${metric_row + 1}"
+    grid.put(row, d.helper_col, "write_string", d.word("chart_trend"), styles.cell("helper"))
+    grid.put(row + 1, d.helper_col, "write_string", d.word("summary_date"), styles.cell("helper"))
+    name = str(d.grid.cached(metric_row, metric_col) or "")
+    for j, key in enumerate(("summary_target", "summary_actual"), start=1):
+        # The series name says which metric: "Target: Sales".
+        grid.put(row + 1, d.helper_col + j, "write_formula",
+                 f'={quote(d.word(key) + ": ")}&{metric}', styles.cell("helper"),
+                 f"{d.word(key)}: {name}")
+    folded = daily["metric"].fillna("").astype(str).str.strip().str.casefold()
+    mine = daily[folded.eq(name.strip().casefold())] if name else daily.iloc[0:0]
+    for k in range(d.days):
+        r = row + 2 + k
+        day = d.first_day + dt.timedelta(days=k)
+        date_cell = f"{xl_col_to_name(d.helper_col)}{r + 1}"
+        grid.put(r, d.helper_col, "write_formula",
+                 f"={xl_col_to_name(DAY_COL + k)}${GANTT_ROW + 3}", styles.cell("helper_date"),
+                 serial(day))
+        on_day = mine[mine["date"] == pd.Timestamp(day)]
+        for j, (rng, key) in enumerate(((dt_, "target"), (da, "actual")), start=1):
+            values = on_day[key].dropna()
+            cached: Any = number_or_blank(float(values.sum())) if len(values) else ""
+            grid.put(r, d.helper_col + j, "write_formula",
+                     f'=IF(COUNTIFS({dm},{metric},{dd},{date_cell},{rng},"<>")=0,"",'
+                     f"SUMIFS({rng},{dm},{metric},{dd},{date_cell}))",
+                     styles.cell("helper_num"), cached)
+
+
+# -- tiles -----------------------------------------------------------------------------------
+
+
+def _tile_spans(n: int, days: int) -> list[tuple[int, int]]:
+    """Tiles over the printed columns: A, B:D, then the day columns split evenly."""
+    spans = [(0, 0), (1, DAY_COL - 1)][:n]
+    rest = n - len(spans)
+    for i in range(rest):
+        lo = DAY_COL + days * i // rest
+        hi = DAY_COL + days * (i + 1) // rest - 1
+        spans.append((lo, hi))
+    return spans
+
+
+def day_width(days: int) -> float:
+    """Day columns fill at least DAY_AREA width units, so short campaigns get wider days."""
+    return max(DAY_WIDTH, round(DAY_AREA / days, 2))
+
+
+def _tiles(d: _Sheet, derived: dict[str, pd.DataFrame], info: dict[str, Any],
+           metrics: _Metrics) -> None:
+    spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
+    tasks, issues = d.layout.tables["tasks"], d.layout.tables["issues"]
+    budget_split = d.layout.tables["budget_split"]
+    task_frame = derived["tasks"].iloc[: min(len(derived["tasks"]), tasks.n_rows)]
+    issue_frame = derived["issues"].iloc[: min(len(derived["issues"]), issues.n_rows)]
+    first_key = spec.table("tasks").laid_out[0].key
+    ids = tasks.column_range(first_key, sheet=True)
+    status = tasks.column_range("status", sheet=True)
+    done_word = quote(spec.enum_label("task_status", "done", lang))
+    delayed_word = quote(spec.enum_label("task_status", "delayed", lang))
     total = int(task_frame[first_key].notna().sum())
-    rows: list[tuple[str, str, Any, Any]] = [
-        ("total", f"=COUNTA({tasks.column_range(first_key, sheet=True)})", total, count_fmt),
-    ]
-    if done_cell:
-        rows.append(("percent_done", f'=IF(B{row + 1}=0,"",{done_cell}/B{row + 1})',
-                     done / total if total else "", styles.value("percent", unlocked=False)))
-    flag = spec.label("overdue_flag", lang)
-    rows.append(("overdue_count",
-                 f"=COUNTIF({tasks.column_range('overdue', sheet=True)},{quote(flag)})",
-                 int(task_frame["overdue"].sum()), count_fmt))
-    high = spec.enum_label("severity", "high", lang)
-    resolved = spec.enum_label("resolution", "resolved", lang)
-    open_high = (issue_frame["severity"] == "high") & (issue_frame["resolution"] != "resolved")
-    rows.append(("open_high_count",
-                 (f"=COUNTIFS({issues.column_range('severity', sheet=True)},{quote(high)},"
-                  f"{issues.column_range('resolution', sheet=True)},{quote('<>' + resolved)})"),
-                 int(open_high.sum()), count_fmt))
-    budget = _cached(info.get("budget"), "money")
-    rows.append(("budget", '=IF(Budget="","",Budget)', budget,
-                 styles.value("money", unlocked=False)))
-    for key, formula, value, fmt in rows:
-        grid.put(row, 0, "write_string", spec.label(key, lang), label)
-        grid.put(row, 1, "write_formula", formula, fmt, value)
-        row += 1
-    return row
+    done = int((task_frame["status"] == "done").sum())
+    delayed = int((task_frame["status"] == "delayed").sum())
+    overdue = int(task_frame["overdue"].sum())
+    high = quote(spec.enum_label("severity", "high", lang))
+    resolved = quote("<>" + spec.enum_label("resolution", "resolved", lang))
+    sev, res = (issues.column_range(k, sheet=True) for k in ("severity", "resolution"))
+    issue_ids = issues.column_range(spec.table("issues").laid_out[0].key, sheet=True)
+    open_issues = issue_frame["resolution"].ne("resolved") & issue_frame[
+        spec.table("issues").laid_out[0].key].notna()
+    open_high = int((open_issues & (issue_frame["severity"] == "high")).sum())
+    amounts = budget_split.column_range("amount", sheet=True)
+    budget = kpi.number(info.get("budget"))
+    allocated = float(derived["budget_split"]["amount"].fillna(0).sum())
+    tiles: list[tuple[str, str, str, str, Any, str, str, str, str | None]] = []
+    for i in metrics.tiles:
+        r = metrics.first + i
+        ref = {k: f"${xl_col_to_name(c)}${r + 1}" for k, c in metrics.cols.items()}
+        health, pace = ref["health"], ref["pace"]
+        green, yellow = (quote(spec.enum_label("light", k, lang)) for k in ("green", "yellow"))
+        symbol = (f'IF({health}={green},{quote(LIGHT_SYMBOLS["green"])},'
+                  f'IF({health}={yellow},{quote(LIGHT_SYMBOLS["yellow"])},'
+                  f'{quote(LIGHT_SYMBOLS["red"])}))')
+        sub = (f'=IF({health}="","",{symbol}&" "&{health}&" · "&{quote(d.word("kpi_pace"))}'
+               f'&" "&TEXT({pace},"0%"))')
+        name = metrics.names[i]
+        p_achieved = d.grid.cached(r, metrics.cols["achieved"])
+        p_health = d.grid.cached(r, metrics.cols["health"])
+        p_pace = d.grid.cached(r, metrics.cols["pace"])
+        sub_cached = ""
+        if p_health:
+            symbol_of = {spec.enum_label("light", k, lang): LIGHT_SYMBOLS[k]
+                         for k in ("green", "yellow", "red")}
+            sub_cached = (f"{symbol_of.get(str(p_health), '')} {p_health} · "
+                          f"{d.word('kpi_pace')} {float(p_pace):.0%}")
+        tiles.append((
+            f'=IF({ref["metric"]}="","–",{ref["metric"]}&" "&{quote(d.word("kpi_achieved"))})',
+            f"{name} {d.word('kpi_achieved')}" if name else "–",
+            f'=IF({ref["achieved"]}="","–",{ref["achieved"]})', "tile_value_pct",
+            p_achieved if p_achieved != "" else "–", sub, sub_cached, "", health))
+    tiles.append((
+        "", d.word("kpi_tasks_done"),
+        f'=IF(COUNTA({ids})=0,"–",COUNTIF({status},{done_word})/COUNTA({ids}))',
+        "tile_value_pct", done / total if total else "–",
+        f'=COUNTIF({status},{done_word})&" / "&COUNTA({ids})', f"{done} / {total}", "", None))
+    tiles.append((
+        "", spec.label("overdue_count", lang),
+        f"=COUNTIF({tasks.column_range('overdue', sheet=True)},"
+        f"{quote(spec.label('overdue_flag', lang))})", "tile_value", overdue,
+        f'=COUNTIF({status},{delayed_word})&" "&{quote(d.word("kpi_delayed"))}',
+        f"{delayed} {d.word('kpi_delayed')}", "overdue", None))
+    tiles.append((
+        "", spec.label("open_high_count", lang),
+        f"=COUNTIFS({sev},{high},{res},{resolved})", "tile_value", open_high,
+        f'=COUNTIFS({issue_ids},"<>",{res},{resolved})&" "&{quote(d.word("kpi_open_issues"))}',
+        f"{int(open_issues.sum())} {d.word('kpi_open_issues')}", "high", None))
+    tiles.append((
+        "", d.word("kpi_budget"),
+        f'=IF(OR(Budget="",Budget=0),"–",SUM({amounts})/Budget)', "tile_value_pct",
+        allocated / budget if budget else "–",
+        f'=IF(Budget="","",TEXT(SUM({amounts}),"#,##0")&" / "&TEXT(Budget,"#,##0"))',
+        f"{allocated:,.0f} / {budget:,.0f}" if budget is not None else "", "", None))
+    spans = _tile_spans(len(tiles), d.days)
+    for (c0, c1), tile in zip(spans, tiles):
+        label_f, label, value_f, value_style, value, sub_f, sub, alarm, health = tile
+        if label_f:
+            grid.merge(TILE_ROW, c0, c1, "write_formula", label_f, styles.cell("tile_label"),
+                       label)
+        else:
+            grid.merge(TILE_ROW, c0, c1, "write_string", label, styles.cell("tile_label"))
+        grid.merge(TILE_ROW + 1, c0, c1, "write_formula", value_f, styles.cell(value_style),
+                   value if value is not None else "")
+        grid.merge(TILE_ROW + 2, c0, c1, "write_formula", sub_f, styles.cell("tile_sub"), sub)
+        cells = (TILE_ROW + 1, c0, TILE_ROW + 2, c1)
+        if health:
+            for light in ("green", "yellow", "red"):
+                word_ = quote(spec.enum_label("light", light, lang))
+                d.ws.conditional_format(*cells, {
+                    "type": "formula", "criteria": f"={health}={word_}",
+                    "format": styles.look(light)})
+        elif alarm:
+            top = xl_rowcol_to_cell(TILE_ROW + 1, c0, row_abs=True, col_abs=True)
+            d.ws.conditional_format(*cells, {
+                "type": "formula", "criteria": f"=AND(ISNUMBER({top}),{top}>0)",
+                "format": styles.look("red")})
 
 
-def _n(frame: pd.DataFrame, placed: TableLayout) -> int:
-    return min(len(frame), placed.n_rows)
+# -- charts ----------------------------------------------------------------------------------
+
+
+def _col_pixels(width: float) -> int:
+    return int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
+
+
+def _charts(d: _Sheet, metrics: _Metrics, status_row: int, trend_row: int) -> None:
+    workbook = d.styles.workbook
+    name = d.name
+    widths = [*_FIXED_WIDTHS, *[day_width(d.days)] * d.days]
+    total = sum(_col_pixels(w) for w in widths)
+    gap = 12
+    shares = (0.36, 0.36, 0.28)
+    height = CHART_ROWS * 20 - 10
+    cols = metrics.cols
+    first, last = metrics.first, metrics.first + metrics.shown - 1
+
+    pace = workbook.add_chart({"type": "column"})
+    pace.add_series({
+        "name": d.word("chart_achieved"), "categories": [name, first, cols["metric"], last,
+                                                         cols["metric"]],
+        "values": [name, first, cols["achieved"], last, cols["achieved"]],
+        "fill": {"color": NAVY}, "gap": 60,
+        "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
+    })
+    pace.add_series({
+        "name": d.word("chart_expected"),
+        "categories": [name, first, cols["metric"], last, cols["metric"]],
+        "values": [name, first, cols["expected_share"], last, cols["expected_share"]],
+        "fill": {"color": "#A6B8D9"},
+    })
+    line = workbook.add_chart({"type": "line"})
+    line.add_series({
+        "name": d.word("chart_target_line"),
+        "categories": [name, first, cols["metric"], last, cols["metric"]],
+        "values": [name, first, cols["line"], last, cols["line"]],
+        "line": {"color": TODAY_FILL, "width": 1.5, "dash_type": "dash"},
+        "marker": {"type": "none"},
+    })
+    pace.combine(line)
+    pace.set_title({"name": d.word("chart_pace"), "name_font": {"size": 10}})
+    pace.set_y_axis({"num_format": "0%", "min": 0, "major_gridlines": {
+        "visible": True, "line": {"color": "#E7E6E6"}}, "num_font": {"size": 8}})
+    pace.set_x_axis({"num_font": {"size": 8}})
+    pace.set_legend({"position": "bottom", "font": {"size": 8}})
+
+    # Columns, not lines: a day without figures is simply no bar (a line would drop to 0).
+    trend = workbook.add_chart({"type": "column"})
+    rows = (trend_row + 2, trend_row + 1 + d.days)
+    for j, colour in ((1, "#A6B8D9"), (2, NAVY)):
+        trend.add_series({
+            "name": [name, trend_row + 1, d.helper_col + j],
+            "categories": [name, rows[0], d.helper_col, rows[1], d.helper_col],
+            "values": [name, rows[0], d.helper_col + j, rows[1], d.helper_col + j],
+            "fill": {"color": colour}, "gap": 40, "overlap": -5,
+        })
+    trend.set_title({"name": d.word("chart_trend"), "name_font": {"size": 10}})
+    trend.set_x_axis({"date_axis": True, "num_format": "mm-dd", "num_font": {"size": 8},
+                      "major_unit": 7, "major_unit_type": "days"})
+    trend.set_y_axis({"num_format": "#,##0", "num_font": {"size": 8}, "major_gridlines": {
+        "visible": True, "line": {"color": "#E7E6E6"}}})
+    trend.set_legend({"position": "bottom", "font": {"size": 8}})
+
+    status = workbook.add_chart({"type": "bar"})
+    keys = [v.key for v in d.layout.spec.enums["task_status"]]
+    status.add_series({
+        "name": d.word("tasks_by_status") if "tasks_by_status" in d.layout.spec.labels else "",
+        "categories": [name, status_row, d.helper_col, status_row + len(keys) - 1, d.helper_col],
+        "values": [name, status_row, d.helper_col + 1, status_row + len(keys) - 1,
+                   d.helper_col + 1],
+        "points": [{"fill": {"color": STATUS_COLOURS.get(k, "#D9D9D9")},
+                    "border": {"color": "#7F7F7F"}} for k in keys],
+        "data_labels": {"value": True, "font": {"size": 9}}, "gap": 50,
+    })
+    status.set_title({"name": d.word("tasks_by_status"), "name_font": {"size": 10}})
+    status.set_legend({"none": True})
+    status.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 8}})
+    status.set_x_axis({"min": 0, "major_unit": 1, "num_format": "0", "num_font": {"size": 8},
+                       "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
+
+    x = 0
+    for chart, share in zip((pace, trend, status), shares):
+        width = int((total - 2 * gap) * share)
+        chart.set_size({"width": width, "height": height})
+        d.ws.insert_chart(CHART_ROW, 0, chart, {"x_offset": x, "y_offset": 4,
+                                                "object_position": 3})
+        x += width + gap
+
+
+# -- timeline ------------------------------------------------------------------------------
+
+
+def _timeline(d: _Sheet, frame: pd.DataFrame) -> int:
+    """A Gantt chart: one row per task, one column per day; returns its last row."""
+    spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
+    tasks, table = d.layout.tables["tasks"], spec.table("tasks")
+    n = min(tasks.n_rows, max(GANTT_MIN_ROWS, len(frame) + 3), GANTT_MAX_ROWS)
+    names = tasks.column_range("task_name", sheet=True)
+    title = quote(spec.label("timeline", lang))
+    more = (f'IF(COUNTA({names})>{n},{quote(d.word("gantt_first"))}&" {n} / "'
+            f'&COUNTA({names})&" "&{quote(d.word("gantt_tail"))},"")')
+    shown_tasks = int(frame["task_name"].notna().sum())
+    cached = spec.label("timeline", lang)
+    if shown_tasks > n:
+        cached += f" · {d.word('gantt_first')} {n} / {shown_tasks} {d.word('gantt_tail')}"
+    grid.put(GANTT_ROW, 0, "write_formula", f'={title}&IF({more}="",""," · "&{more})',
+             styles.cell("subtitle"), cached)
+    _legend(d)
+    week_row, day_row = GANTT_ROW + 1, GANTT_ROW + 2
+    for j, key in enumerate(("task_name", "start_date", "end_date", "status")):
+        grid.put(day_row, j, "write_string", table.column(key).label(lang), styles.cell("header"))
+    day_fmt, week_fmt = styles.cell("gantt_day"), styles.cell("gantt_week")
+    prefix, suffix = quote(d.word("week_prefix")), quote(d.word("week_suffix"))
+    for k in range(0, d.days, 7):
+        col = DAY_COL + k
+        last = min(col + 6, DAY_COL + d.days - 1)
+        letter = xl_col_to_name(col)
+        day = d.first_day + dt.timedelta(days=k)
+        text = f"{d.word('week_prefix')}{k // 7 + 1}{d.word('week_suffix')} · {day:%m-%d}"
+        if last - col < 3:  # a short last week has no room for a label
+            grid.merge(week_row, col, last, "write_string", "", week_fmt)
+            continue
+        grid.merge(week_row, col, last, "write_formula",
+                   f'={prefix}&"{k // 7 + 1}"&{suffix}&" · "&TEXT({letter}{day_row + 1},"mm-dd")',
+                   week_fmt, text)
+    for k in range(d.days):
+        col = DAY_COL + k
+        prev = xl_col_to_name(col - 1)
+        day = d.first_day + dt.timedelta(days=k)
+        formula = ("=IF(ISNUMBER(CampaignStart),CampaignStart,AsOf-7)" if k == 0
+                   else f"={prev}{day_row + 1}+1")
+        grid.put(day_row, col, "write_formula", formula, day_fmt, serial(day))
+    labels = {v.key: v.label(lang) for v in spec.enums["task_status"]}
+    for i in range(n):
+        r, src = day_row + 1 + i, tasks.first_row + i
+        ident, name = tasks.ref("task_id", src), tasks.ref("task_name", src)
+        rec = frame.iloc[i] if i < len(frame) else None
+        shown = ""
+        if rec is not None and _cached(rec["task_name"], "text"):
+            ident_text = _cached(rec["task_id"], "text")
+            shown = (f"{ident_text} " if ident_text else "") + _cached(rec["task_name"], "text")
+        grid.put(r, 0, "write_formula",
+                 f'=IF({name}="","",IF({ident}="","",{ident}&" ")&{name})',
+                 styles.value("text", unlocked=False), shown)
+        for j, key in ((1, "start_date"), (2, "end_date"), (3, "status")):
+            col_type = table.column(key).type
+            value = _cached(rec[key] if rec is not None else None, col_type, labels)
+            _mirror(grid, r, j, tasks.ref(key, src), value, styles.value(col_type, unlocked=False))
+    _gantt_rules(d, day_row, n)
+    return day_row + n
+
+
+def _legend(d: _Sheet) -> None:
+    """Colour chips with words right of the title: the statuses, overdue and today."""
+    spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
+    chips = [(f"legend_{v.key}", v.label(lang)) for v in spec.enums["task_status"]]
+    chips += [("legend_overdue", d.word("legend_overdue")),
+              ("legend_today", spec.label("today", lang))]
+    col = 1
+    for style, text in chips:
+        span = 0 if col < DAY_COL else 4
+        fmt = styles.cell(style if style in LEGEND_STYLES else "legend_not_started")
+        grid.merge(GANTT_ROW, col, col + span, "write_string", text, fmt)
+        col += span + 1
+
+
+def _gantt_rules(d: _Sheet, day_row: int, n: int) -> None:
+    spec, lang, ws, styles = d.layout.spec, d.layout.lang, d.ws, d.styles
+    first, last = day_row + 1, day_row + n
+    left, right = DAY_COL, DAY_COL + d.days - 1
+    day = f"{xl_col_to_name(left)}${day_row + 1}"
+    as_of = f"${xl_col_to_name(AS_OF_COL)}${AS_OF_ROW + 1}"
+    r = first + 1
+    on_bar = f"{day}>=$B{r},{day}<=$C{r}"
+
+    def status(key: str) -> str:
+        return quote(spec.enum_label("task_status", key, lang))
+
+    for look, test in (
+        ("bar_done", f"$D{r}={status('done')}"),
+        ("bar_overdue", f"$C{r}<{as_of},$D{r}<>{status('done')}"),
+        ("bar_delayed", f"$D{r}={status('delayed')}"),
+        ("bar_in_progress", f"$D{r}={status('in_progress')}"),
+        ("bar", "TRUE"),
+    ):
+        ws.conditional_format(first, left, last, right, {
+            "type": "formula", "criteria": f"=AND({on_bar},{test})", "format": styles.look(look)})
+    ws.conditional_format(first, left, last, right, {
+        "type": "formula", "criteria": f"={day}={as_of}", "format": styles.look("today_column")})
+    # The day grid is a conditional format too: thousands of bordered blank cells cost time.
+    ws.conditional_format(first, left, last, right, {
+        "type": "formula", "criteria": "=TRUE", "format": styles.look("gantt_cell")})
+    ws.conditional_format(day_row, left, day_row, right, {
+        "type": "formula", "criteria": f"={xl_col_to_name(left)}{day_row + 1}={as_of}",
+        "format": styles.look("today")})
+    # Status cells in the workbook's status colours, as on the Tasks sheet.
+    for value in spec.enums["task_status"]:
+        ws.conditional_format(first, 3, last, 3, {
+            "type": "formula", "criteria": f"=$D{r}={status(value.key)}",
+            "format": styles.look(f"status_{value.key}")})
 
 
 def _mirror(grid: Grid, row: int, col: int, source: str, value: Any, fmt: Any) -> None:
@@ -156,135 +652,6 @@ def _cached(value: Any, ctype: str, labels: dict[str, str] | None = None) -> Any
     return labels.get(value, value) if labels else str(value)
 
 
-def _mirror_block(grid: Grid, styles: Styles, layout: Layout, key: str, columns: list[str],
-                  frame: pd.DataFrame, row: int, n: int, title: str) -> tuple[int, int]:
-    """Title, header and `n` rows mirroring the first rows of a table; returns (first, next)."""
-    spec, lang = layout.spec, layout.lang
-    table, placed = spec.table(key), layout.tables[key]
-    grid.put(row, 0, "write_string", title, styles.cell("subtitle"))
-    for j, col_key in enumerate(columns):
-        grid.put(row + 1, j, "write_string", table.column(col_key).label(lang),
-                 styles.cell("header"))
-    first = row + 2
-    for i in range(n):
-        for j, col_key in enumerate(columns):
-            col = table.column(col_key)
-            value = frame[col_key].iloc[i] if i < len(frame) else None
-            fmt = styles.value(col.type, unlocked=False)
-            _mirror(grid, first + i, j, placed.ref(col_key, placed.first_row + i),
-                    _cached(value, col.type), fmt)
-    return first, first + n
-
-
-def _achievement(ws: Worksheet, grid: Grid, styles: Styles, layout: Layout,
-                 frame: pd.DataFrame, row: int) -> int:
-    placed = layout.tables["evaluation"]
-    n = min(placed.n_rows, max(ACHIEVEMENT_MIN_ROWS, len(frame)))
-    first, end = _mirror_block(grid, styles, layout, "evaluation",
-                               ["metric", "target", "actual", "rate"], frame, row, n,
-                               layout.spec.label("achievement", layout.lang))
-    rules = layout.spec.rules
-    cell = f"$D{first + 1}"
-    green, yellow = f"{cell}>={rules.green_at}", f"{cell}>={rules.yellow_at}"
-    for look, test in (("green", green), ("yellow", f"{yellow},NOT({green})"),
-                       ("red", f"NOT({yellow})")):
-        ws.conditional_format(first, 3, end - 1, 3, {
-            "type": "formula", "criteria": f"=AND(ISNUMBER({cell}),{test})",
-            "format": styles.look(look)})
-    ws.conditional_format(first, 3, end - 1, 3, {
-        "type": "data_bar", "bar_color": DATA_BAR_COLOUR,
-        "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1.5})
-    return end
-
-
-def _budget(grid: Grid, styles: Styles, layout: Layout, frame: pd.DataFrame, row: int) -> int:
-    placed = layout.tables["budget_split"]
-    title = layout.spec.table("budget_split").title(layout.lang)
-    return _mirror_block(grid, styles, layout, "budget_split", ["category", "share", "amount"],
-                         frame, row, placed.n_rows, title)[1]
-
-
-def _timeline(ws: Worksheet, grid: Grid, styles: Styles, layout: Layout, frame: pd.DataFrame,
-              info: dict[str, Any], today: dt.date, row: int) -> None:
-    """A Gantt chart: one row per task, one column per day, bars by conditional format."""
-    spec, lang = layout.spec, layout.lang
-    tasks, table = layout.tables["tasks"], spec.table("tasks")
-    start, end = _date(info.get("start_date")), _date(info.get("end_date"))
-    days = 42
-    if start and end and end >= start:
-        days = min(max((end - start).days + 1, 14), 92)
-    first_day = start or today - dt.timedelta(days=7)
-    grid.put(row, 0, "write_string", spec.label("timeline", lang), styles.cell("subtitle"))
-    grid.put(row, 3, "write_string", spec.label("today", lang), styles.look("today"))
-    month_row, day_row = row + 1, row + 2
-    for j, key in enumerate(("task_name", "start_date", "end_date", "status")):
-        grid.put(day_row, j, "write_string", table.column(key).label(lang), styles.cell("header"))
-    day_fmt = styles.cell("gantt_day")
-    month_fmt = styles.cell("gantt_month_zh" if lang == "zh" else "gantt_month")
-    for d in range(days):
-        col = DAY_COL + d
-        letter, prev = xl_col_to_name(col), xl_col_to_name(col - 1)
-        day = first_day + dt.timedelta(days=d)
-        if d == 0:
-            formula = "=IF(ISNUMBER(CampaignStart),CampaignStart,AsOf-7)"
-            grid.put(month_row, col, "write_formula", f"={letter}{day_row + 1}", month_fmt,
-                     serial(day))
-        else:
-            formula = f"={prev}{day_row + 1}+1"
-            grid.put(month_row, col, "write_formula",
-                     f'=IF(DAY({letter}{day_row + 1})=1,{letter}{day_row + 1},"")', month_fmt,
-                     serial(day) if day.day == 1 else "")
-        grid.put(day_row, col, "write_formula", formula, day_fmt, serial(day))
-        ws.set_column(col, col, 3.2)
-    n = min(tasks.n_rows, max(GANTT_MIN_ROWS, len(frame)), GANTT_MAX_ROWS)
-    labels = {v.key: v.label(lang) for v in spec.enums["task_status"]}
-    for i in range(n):
-        r, src = day_row + 1 + i, tasks.first_row + i
-        ident, name = tasks.ref("task_id", src), tasks.ref("task_name", src)
-        rec = frame.iloc[i] if i < len(frame) else None
-        shown = ""
-        if rec is not None and _cached(rec["task_name"], "text"):
-            ident_text = _cached(rec["task_id"], "text")
-            shown = (f"{ident_text} " if ident_text else "") + _cached(rec["task_name"], "text")
-        grid.put(r, 0, "write_formula",
-                 f'=IF({name}="","",IF({ident}="","",{ident}&" ")&{name})',
-                 styles.value("text", unlocked=False), shown)
-        for j, key in ((1, "start_date"), (2, "end_date"), (3, "status")):
-            col_type = table.column(key).type
-            value = _cached(rec[key] if rec is not None else None, col_type, labels)
-            _mirror(grid, r, j, tasks.ref(key, src), value, styles.value(col_type, unlocked=False))
-    _gantt_rules(ws, styles, layout, day_row, n, days)
-
-
-def _gantt_rules(ws: Worksheet, styles: Styles, layout: Layout, day_row: int, n: int,
-                 days: int) -> None:
-    spec, lang = layout.spec, layout.lang
-    first, last = day_row + 1, day_row + n
-    left, right = DAY_COL, DAY_COL + days - 1
-    day = f"{xl_col_to_name(left)}${day_row + 1}"
-    as_of = f"${xl_col_to_name(AS_OF_COL)}${AS_OF_ROW + 1}"
-    r = first + 1
-    on_bar = f"{day}>=$B{r},{day}<=$C{r}"
-    done = quote(spec.enum_label("task_status", "done", lang))
-    delayed = quote(spec.enum_label("task_status", "delayed", lang))
-    for look, test in (
-        ("bar_done", f"$D{r}={done}"),
-        ("bar_overdue", f"$C{r}<{as_of},$D{r}<>{done}"),
-        ("bar_delayed", f"$D{r}={delayed}"),
-        ("bar", "TRUE"),
-    ):
-        ws.conditional_format(first, left, last, right, {
-            "type": "formula", "criteria": f"=AND({on_bar},{test})", "format": styles.look(look)})
-    ws.conditional_format(first, left, last, right, {
-        "type": "formula", "criteria": f"={day}={as_of}", "format": styles.look("today_column")})
-    # The day grid is a conditional format too: thousands of bordered blank cells cost time.
-    ws.conditional_format(first, left, last, right, {
-        "type": "formula", "criteria": "=TRUE", "format": styles.look("gantt_cell")})
-    ws.conditional_format(day_row, left, day_row, right, {
-        "type": "formula", "criteria": f"={xl_col_to_name(left)}{day_row + 1}={as_of}",
-        "format": styles.look("today")})
-
-
 def _date(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
@@ -293,3 +660,4 @@ def _date(value: Any) -> dt.date | None:
     except (TypeError, ValueError):
         return None
     return None if pd.isna(stamp) else stamp.date()
+

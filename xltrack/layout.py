@@ -102,8 +102,10 @@ class Layout:
 
 
 def sheet_names(spec: Spec, lang: Lang) -> dict[str, str]:
-    """Sheet name of each part: dashboard, campaign, the four lists, lists, meta."""
+    """Sheet name of each part: dashboard, instructions, campaign, the four lists, lists, meta."""
     names = {"dashboard": spec.label("dashboard", lang)}
+    if "instructions" in spec.labels:
+        names["instructions"] = spec.label("instructions", lang)
     for key in ("campaign", *LIST_SHEETS):
         table = spec.table(key)
         if table.sheet is None:
@@ -216,9 +218,25 @@ class Grid:
     def write_blank(self, row: int, col: int, *args: Any) -> None:
         self.put(row, col, "write_blank", *args)
 
+    def merge(self, row: int, col: int, last_col: int, method: str, *args: Any) -> None:
+        """Queue a cell merged across columns col..last_col of one row, written by `method`.
+
+        One row only: a merge over several rows would write later rows first.
+        """
+        self._cells[(row, col)] = ("_merge", (last_col, method, args))
+
+    def cached(self, row: int, col: int) -> Any:
+        """The cached value queued with a formula cell ("" when none)."""
+        method, args = self._cells.get((row, col), ("", ()))
+        return args[2] if method == "write_formula" and len(args) > 2 else ""
+
     def flush(self, worksheet: Worksheet) -> None:
         """Write every queued cell, row by row."""
         for (row, col), (method, args) in sorted(self._cells.items()):
+            if method == "_merge":
+                last_col, method, args = args
+                if last_col > col:
+                    worksheet.merge_range(row, col, row, last_col, "", args[1])
             getattr(worksheet, method)(row, col, *args)
         self._cells.clear()
 

@@ -21,7 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from xltrack.errors import SpecError
 from xltrack.layout import Grid, Layout, TableLayout, compile_formula, quote
 from xltrack.spec import ColumnSpec, Lang, Spec, TableSpec
-from xltrack.styles import DATA_BAR_COLOUR, Styles
+from xltrack.styles import Styles
 
 Target = Union[Worksheet, Grid]  # noqa: UP007 (runtime alias, py3.10)
 _EPOCH = pd.Timestamp("1899-12-30")
@@ -313,8 +313,12 @@ def _highlight(ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec,
                               for v in spec.enums[col.enum])
             rule(column(col.key), f"=AND({ref(col.key)}<>\"\",{others})", "invalid")
     if table.key == "tasks" and {"overdue", "status"} <= keys:
-        rule(row_range, f'={ref("overdue")}<>""', "overdue")
-        rule(row_range, f'={ref("status")}={enum("task_status", "delayed")}', "delayed")
+        # The status cell takes its status colour (the Gantt's and the charts' colour);
+        # an overdue task's flag takes the overdue colour; done rows fade.
+        rule(column("overdue"), f'={ref("overdue")}<>""', "overdue")
+        for value in spec.enums["task_status"]:
+            rule(column("status"), f'={ref("status")}={enum("task_status", value.key)}',
+                 f"status_{value.key}")
         rule(row_range, f'={ref("status")}={enum("task_status", "done")}', "done")
     if table.key == "issues" and {"severity", "resolution"} <= keys:
         rule(row_range, f'=AND({ref("severity")}={enum("severity", "high")},'
@@ -333,10 +337,18 @@ def _highlight(ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec,
         rule(column("used"), f'=AND({ref("used")}<>"",ROUND({ref("used")},4)>={rules.budget_near_cap})',
              "yellow")
     if table.key == "evaluation" and "rate" in keys:
+        # Light fills only: a data bar on a filled cell reads as two answers.
         _rate_lights(ws, styles, layout, column("rate"), ref("rate"))
-        ws.conditional_format(*column("rate"), {
-            "type": "data_bar", "bar_color": DATA_BAR_COLOUR,
-            "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1.5})
+    mark_inputs(ws, styles, table, placed)
+
+
+def mark_inputs(ws: Worksheet, styles: Styles, table: TableSpec, placed: TableLayout) -> None:
+    """A pale fill on the table's input cells (last rule: every other look wins over it)."""
+    for col in table.laid_out:
+        if col.is_input:
+            c = placed.cols[col.key]
+            ws.conditional_format(placed.first_row, c, placed.last_row, c, {
+                "type": "formula", "criteria": "=TRUE", "format": styles.look("input")})
 
 
 def _rate_lights(ws: Worksheet, styles: Styles, layout: Layout,
@@ -352,15 +364,30 @@ def _rate_lights(ws: Worksheet, styles: Styles, layout: Layout,
             "format": styles.look(look)})
 
 
-def print_setup(ws: Worksheet, header_row: int | None) -> None:
-    """Landscape A4, fit to one page wide, header row repeated on every page."""
-    ws.set_landscape()
+def print_setup(ws: Worksheet, header_row: int | None, *, landscape: bool = True,
+                one_page: bool = False) -> None:
+    """A4, fit to one page wide (or one page), header row repeated on every page."""
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, 1 if one_page else 0)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.set_footer("&L&A&R&P / &N")
     if header_row is not None:
         ws.repeat_rows(header_row)
+
+
+def header_width(label: str, width: float) -> float:
+    """A column width that fits the header's longest word (no mid-word break).
+
+    A CJK character counts as two width units, and may break anywhere.
+    """
+    longest = max((len(word) for word in label.split()), default=0)
+    if _WIDE.search(label):
+        return width
+    return max(width, round(longest * 1.1 + 2, 1))
 
 
 def protect_sheet(ws: Worksheet) -> None:

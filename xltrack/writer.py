@@ -43,12 +43,21 @@ from xltrack.layout import (
 )
 from xltrack.spec import LANGS, Lang, Spec, load_spec
 from xltrack.styles import Styles
-from xltrack.tables import print_setup, protect_sheet, write_table_rows, write_value
+from xltrack.instructions import write_instructions
+from xltrack.tables import (
+    header_width,
+    print_setup,
+    protect_sheet,
+    write_table_rows,
+    write_value,
+)
 
 # Above this many list rows, rows stream to disk (XlsxWriter constant_memory):
 # flat memory, but strings are written inline, which a few readers (Apple
 # Numbers) do not support; smaller workbooks keep the shared-string table.
 STREAM_ROWS = 20_000
+# A list table of up to this many rows (records and blank rows) prints on one page.
+ONE_PAGE_ROWS = 60
 _RULE_NAMES = (
     ("GreenAt", "green_at"),
     ("YellowAt", "yellow_at"),
@@ -208,12 +217,15 @@ def _fill(
         ws.write_string(TITLE_ROW, 0, table.title(lang), styles.cell("title"))
         for col in table.laid_out:
             fmt = styles.value(col.type, unlocked=col.is_input)
-            ws.set_column(placed.cols[col.key], placed.cols[col.key], col.width or 12, fmt)
+            width = header_width(col.label(lang), col.width or 12)
+            ws.set_column(placed.cols[col.key], placed.cols[col.key], width, fmt)
         ws.set_row(placed.header_row, 30)  # two lines of header (rows flush in order)
         write_table_rows(ws, styles, layout, table, placed, derived[key], len(frames[key]))
         ws.freeze_panes(placed.first_row, 0)
-        print_setup(ws, placed.header_row)
+        _print_list(ws, placed, len(frames[key]))
     write_dashboard(sheets["dashboard"], styles, layout, derived, info, as_of, today)
+    if "instructions" in sheets:
+        write_instructions(sheets["instructions"], styles, layout)
     _write_meta(sheets["meta"], spec, lang)
     for ws in sheets.values():
         if protect:
@@ -224,6 +236,21 @@ def _fill(
     workbook.set_properties({"title": spec.title(lang), "subject": str(info.get("name") or "")})
     workbook.set_custom_property("xltrack_template", spec.id)
     workbook.set_custom_property("xltrack_template_version", spec.version)
+
+
+def _print_list(ws: Worksheet, placed: Any, n_data: int) -> None:
+    """A short table prints on one page; a long one fits the width and ends at its data.
+
+    A page holding only the repeated header and blank rows is what a long
+    table's empty tail would print, so its print area stops at the last record.
+    """
+    if placed.n_rows <= ONE_PAGE_ROWS:
+        print_setup(ws, placed.header_row, one_page=True)
+        return
+    print_setup(ws, placed.header_row)
+    if n_data:
+        last = placed.first_row + min(n_data, placed.n_rows) - 1
+        ws.print_area(0, 0, last, placed.first_col + len(placed.cols) - 1)
 
 
 def _number(value: Any) -> float | None:
@@ -244,7 +271,7 @@ def _write_campaign(
     for col in form.laid_out:
         row, value_col = layout.form_cells[col.key]
         grid.put(row, 0, "write_string", col.label(lang), styles.cell("label"))
-        fmt = styles.value(col.type, unlocked=True)
+        fmt = styles.value(col.type, unlocked=True, extra="input_key")
         write_value(grid, row, value_col, col.type, info.get(col.key), fmt)
     for name, key in (("Budget", "budget"), ("CampaignStart", "start_date"),
                       ("CampaignEnd", "end_date")):
@@ -264,7 +291,7 @@ def _write_campaign(
     for index, width in widths.items():
         ws.set_column(index, index, width)
     grid.flush(ws)
-    print_setup(ws, None)
+    print_setup(ws, None, one_page=True)
 
 
 def _write_lists(ws: Worksheet, styles: Styles, layout: Layout) -> None:
