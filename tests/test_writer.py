@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
+from dashboard_cells import tiles
 from workbooks import load_generated as load
 
 from xltrack import tables, writer
@@ -22,7 +23,8 @@ from xltrack.spec import Spec, default_template_path, load_spec
 from xltrack.writer import generate_workbook
 
 AS_OF = dt.date(2024, 6, 15)
-SHEETS_EN = ["Dashboard", "Campaign", "Tasks", "Daily", "Issues", "Evaluation", "Lists", "_xltrack"]
+SHEETS_EN = ["Dashboard", "How to use", "Campaign", "Tasks", "Daily", "Issues", "Evaluation",
+             "Lists", "_xltrack"]
 
 
 
@@ -156,11 +158,13 @@ def test_writer_cached_values_are_the_computed_ones(values: openpyxl.Workbook) -
     daily = values["Daily"]
     assert [daily[f"{c}4"].value for c in "EFGH"] == [0.76, "Red", 50000, 38000]
     assert [daily[f"{c}5"].value for c in "EFGH"] == [0.84, "Yellow", 100000, 80000]
-    dash = {r[0]: r[1] for r in values["Dashboard"].iter_rows(min_row=4, max_row=20,
-                                                              max_col=2, values_only=True)}
-    assert (dash["Done"], dash["Total"], dash["Overdue tasks"]) == (1, 3, 1)
-    assert dash["Open high-severity issues"] == 0  # Q002 is high but resolved
-    assert dash["Budget"] == 500000
+    dash = tiles(values["Dashboard"])
+    assert dash["Tasks done"] == (pytest.approx(1 / 3), "1 / 3")
+    assert dash["Overdue tasks"] == (1, "1 delayed")
+    assert dash["Open high-severity issues"] == (0, "1 open issues in all")  # Q002 resolved
+    assert dash["Budget allocated"] == (1, "500,000 / 500,000")
+    # Sales: 80,000 of the 100,000 expected by 6-15 (daily targets): pace 80 %, at risk.
+    assert dash["Sales achieved"] == (pytest.approx(80000 / 300000), "▲ Yellow · pace 80%")
 
 
 def test_writer_blank_rows_cache_empty_not_zero(values: openpyxl.Workbook,
@@ -186,7 +190,7 @@ def test_writer_conditional_formats_refer_to_their_own_sheet(wb: openpyxl.Workbo
 def test_writer_chinese_workbook_uses_source_labels(tmp_path: Path) -> None:
     path = generate_workbook(tmp_path / "zh.xlsx", lang="zh", example=True, as_of=AS_OF)
     book = load(path)
-    assert book.sheetnames[:3] == ["仪表盘", "活动信息", "任务分解"]
+    assert book.sheetnames[:4] == ["仪表盘", "填写说明", "活动信息", "任务分解"]
     assert [book["任务分解"][f"H{r}"].value for r in (4, 5, 6)] == ["已完成", "滞后", "进行中"]
     assert [book["问题风险"][f"E{r}"].value for r in (4, 5)] == ["中", "高"]
     assert book["_xltrack"]["B3"].value == "zh"

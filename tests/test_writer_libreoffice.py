@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dashboard_cells import chart_data, tiles
 from libreoffice import needs_soffice, recalculate
 from workbooks import load_generated as load
 
@@ -26,7 +27,8 @@ AS_OF = dt.date(2024, 6, 15)
 ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
 CASES: dict[str, tuple[Lang, bool]] = {"example-en": ("en", True), "example-zh": ("zh", True),
          "empty-en": ("en", False), "empty-zh": ("zh", False),
-                                         "streamed-en": ("en", True), "messy": ("en", False)}
+                                         "streamed-en": ("en", True), "messy": ("en", False),
+         "pace": ("en", False)}
 # Rows people really leave: no metric, no date, case-different metric, unknown status.
 MESSY = {
     "daily": [
@@ -48,6 +50,27 @@ MESSY = {
     ],
     "evaluation": [{"metric": "Zero", "target": 0, "actual": 5}, {"metric": "Half", "actual": 5}],
 }
+# Pace by every route: daily targets to date (one row after as-of, one metric spelt in
+# another case), no daily rows (elapsed share of the period), daily actuals without
+# targets, an evaluation actual only, a zero target.
+PACE = {
+    "campaign": {"name": "Pace", "start_date": dt.date(2024, 6, 1),
+                 "end_date": dt.date(2024, 6, 30), "budget": 1000},
+    "goals": [
+        {"metric": "Sales", "target": 1000, "priority": "core"},
+        {"metric": "Members", "target": 300, "priority": "core"},
+        {"metric": "Views", "target": 600},
+        {"metric": "Leads", "target": 0},
+        {"metric": "Posts", "target": 40},
+    ],
+    "daily": [
+        {"date": dt.date(2024, 6, 10), "metric": "Sales", "target": 100, "actual": 95},
+        {"date": dt.date(2024, 6, 12), "metric": "sales", "target": 100, "actual": 70},
+        {"date": dt.date(2024, 6, 20), "metric": "Sales", "target": 100, "actual": 999},
+        {"date": dt.date(2024, 6, 11), "metric": "Views", "actual": 250},
+    ],
+    "evaluation": [{"metric": "Posts", "target": 40, "actual": 9}],
+}
 
 
 
@@ -61,8 +84,9 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
         for name, (lang, example) in CASES.items():
             # "streamed": the constant_memory path (inline strings) on a small workbook
             patch.setattr(writer, "STREAM_ROWS", 0 if name.startswith("streamed") else 20_000)
+            data = {"messy": MESSY, "pace": PACE}.get(name)
             made.append(generate_workbook(folder / f"{name}.xlsx", lang=lang, example=example,
-                                          as_of=AS_OF, data=MESSY if name == "messy" else None))
+                                          as_of=AS_OF, data=data))
     done = recalculate(made, folder / "out")
     return {name: (src, out) for name, src, out in zip(CASES, made, done)}
 
@@ -130,9 +154,9 @@ def test_writer_lo_dashboard_counts_match_the_example(
     open_high = sum(1 for i in example["issues"]
                     if i["severity"] == "high" and i["resolution"] != "resolved")
     ws = load(books[name][1], data_only=True)[spec.label("dashboard", lang)]
-    shown = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_row=20, max_col=2,
-                                              values_only=True) if r[0]}
+    shown = tiles(ws)
     assert overdue == 1 and open_high == 0  # T002 ended 6.8, delayed; Q002 high but resolved
-    assert shown[spec.label("overdue_count", lang)] == overdue
-    assert shown[spec.label("open_high_count", lang)] == open_high
-    assert shown[spec.enum_label("task_status", "done", lang)] == 1
+    assert shown[spec.label("overdue_count", lang)][0] == overdue
+    assert shown[spec.label("open_high_count", lang)][0] == open_high
+    counts = dict(chart_data(ws, spec.label("tasks_by_status", lang), 2))
+    assert counts[spec.enum_label("task_status", "done", lang)] == 1

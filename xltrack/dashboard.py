@@ -52,6 +52,12 @@ def serial(day: dt.date | pd.Timestamp | None) -> float | str:
     return (day - _EPOCH).days
 
 
+def percent_text(value: float) -> str:
+    """TEXT(value, "0%") as Excel computes it: 15 significant digits, halves away from 0."""
+    hundredths = round(value * 100, 9)
+    return f"{math.copysign(math.floor(abs(hundredths) + 0.5), hundredths):.0f}%"
+
+
 def word(spec: Spec, key: str, lang: str) -> str:
     """A label of the template, or of the built-in one when a team's template lacks it."""
     source = spec if key in spec.labels else load_spec()
@@ -230,7 +236,7 @@ def _metric_data(d: _Sheet, derived: dict[str, pd.DataFrame], info: dict[str, An
         health_f = (f'=IF(ISNUMBER({dv}),IF({dv}<{kpi.AT_RISK},{quote(light_words["green"])},'
                     f'IF({dv}<={kpi.OFF_TRACK},{quote(light_words["yellow"])},'
                     f'{quote(light_words["red"])})),"")')
-        line_f = f'=IF({m}="",NA(),1)'
+        line_f = f'=IF({m}="","",1)'
 
         def v(x: float | None) -> Any:
             return "" if x is None else number_or_blank(x)
@@ -245,7 +251,7 @@ def _metric_data(d: _Sheet, derived: dict[str, pd.DataFrame], info: dict[str, An
             ("pace", pace_f, pct, v(p.pace) if p else ""),
             ("deviation", dev_f, pct, v(p.deviation) if p else ""),
             ("health", health_f, helper, light_words[p.health] if p and p.health else ""),
-            ("line", line_f, num, 1 if name else "#N/A"),
+            ("line", line_f, num, 1 if name else ""),
         ]
         for key, formula, fmt, value in cells:
             grid.put(r, cols[key], "write_formula", formula, fmt, value)
@@ -299,10 +305,11 @@ def _trend_data(d: _Sheet, daily: pd.DataFrame, metric_row: int, row: int) -> No
     for k in range(d.days):
         r = row + 2 + k
         day = d.first_day + dt.timedelta(days=k)
-        date_cell = f"{xl_col_to_name(d.helper_col)}{r + 1}"
-        grid.put(r, d.helper_col, "write_formula",
-                 f"={xl_col_to_name(DAY_COL + k)}${GANTT_ROW + 3}", styles.cell("helper_date"),
-                 serial(day))
+        date_cell = f"{xl_col_to_name(DAY_COL + k)}${GANTT_ROW + 3}"
+        # The category is the day as text: a date-valued category is written back by
+        # LibreOffice as formatted text in a number cache, which other readers reject.
+        grid.put(r, d.helper_col, "write_formula", f'=TEXT({date_cell},"mm-dd")',
+                 styles.cell("helper"), f"{day:%m-%d}")
         on_day = mine[mine["date"] == pd.Timestamp(day)]
         for j, (rng, key) in enumerate(((dt_, "target"), (da, "actual")), start=1):
             values = on_day[key].dropna()
@@ -332,103 +339,136 @@ def day_width(days: int) -> float:
     return max(DAY_WIDTH, round(DAY_AREA / days, 2))
 
 
+@dataclass(frozen=True)
+class _Tile:
+    """A KPI tile: a small label, one large number, a sub-line; a light or an alarm."""
+
+    label: str  # text, or the cached text of `label_formula`
+    value_formula: str
+    value_style: str
+    value: Any
+    sub_formula: str
+    sub: str
+    label_formula: str = ""
+    health: str = ""  # a cell holding the light word: the tile takes its colour
+    alarm: bool = False  # red when the value is above 0
+
+
 def _tiles(d: _Sheet, derived: dict[str, pd.DataFrame], info: dict[str, Any],
            metrics: _Metrics) -> None:
     spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
-    tasks, issues = d.layout.tables["tasks"], d.layout.tables["issues"]
-    budget_split = d.layout.tables["budget_split"]
-    task_frame = derived["tasks"].iloc[: min(len(derived["tasks"]), tasks.n_rows)]
-    issue_frame = derived["issues"].iloc[: min(len(derived["issues"]), issues.n_rows)]
-    first_key = spec.table("tasks").laid_out[0].key
-    ids = tasks.column_range(first_key, sheet=True)
-    status = tasks.column_range("status", sheet=True)
-    done_word = quote(spec.enum_label("task_status", "done", lang))
-    delayed_word = quote(spec.enum_label("task_status", "delayed", lang))
-    total = int(task_frame[first_key].notna().sum())
-    done = int((task_frame["status"] == "done").sum())
-    delayed = int((task_frame["status"] == "delayed").sum())
-    overdue = int(task_frame["overdue"].sum())
-    high = quote(spec.enum_label("severity", "high", lang))
-    resolved = quote("<>" + spec.enum_label("resolution", "resolved", lang))
-    sev, res = (issues.column_range(k, sheet=True) for k in ("severity", "resolution"))
-    issue_ids = issues.column_range(spec.table("issues").laid_out[0].key, sheet=True)
-    open_issues = issue_frame["resolution"].ne("resolved") & issue_frame[
-        spec.table("issues").laid_out[0].key].notna()
-    open_high = int((open_issues & (issue_frame["severity"] == "high")).sum())
-    amounts = budget_split.column_range("amount", sheet=True)
-    budget = kpi.number(info.get("budget"))
-    allocated = float(derived["budget_split"]["amount"].fillna(0).sum())
-    tiles: list[tuple[str, str, str, str, Any, str, str, str, str | None]] = []
-    for i in metrics.tiles:
-        r = metrics.first + i
-        ref = {k: f"${xl_col_to_name(c)}${r + 1}" for k, c in metrics.cols.items()}
-        health, pace = ref["health"], ref["pace"]
-        green, yellow = (quote(spec.enum_label("light", k, lang)) for k in ("green", "yellow"))
-        symbol = (f'IF({health}={green},{quote(LIGHT_SYMBOLS["green"])},'
-                  f'IF({health}={yellow},{quote(LIGHT_SYMBOLS["yellow"])},'
-                  f'{quote(LIGHT_SYMBOLS["red"])}))')
-        sub = (f'=IF({health}="","",{symbol}&" "&{health}&" · "&{quote(d.word("kpi_pace"))}'
-               f'&" "&TEXT({pace},"0%"))')
-        name = metrics.names[i]
-        p_achieved = d.grid.cached(r, metrics.cols["achieved"])
-        p_health = d.grid.cached(r, metrics.cols["health"])
-        p_pace = d.grid.cached(r, metrics.cols["pace"])
-        sub_cached = ""
-        if p_health:
-            symbol_of = {spec.enum_label("light", k, lang): LIGHT_SYMBOLS[k]
-                         for k in ("green", "yellow", "red")}
-            sub_cached = (f"{symbol_of.get(str(p_health), '')} {p_health} · "
-                          f"{d.word('kpi_pace')} {float(p_pace):.0%}")
-        tiles.append((
-            f'=IF({ref["metric"]}="","–",{ref["metric"]}&" "&{quote(d.word("kpi_achieved"))})',
-            f"{name} {d.word('kpi_achieved')}" if name else "–",
-            f'=IF({ref["achieved"]}="","–",{ref["achieved"]})', "tile_value_pct",
-            p_achieved if p_achieved != "" else "–", sub, sub_cached, "", health))
-    tiles.append((
-        "", d.word("kpi_tasks_done"),
-        f'=IF(COUNTA({ids})=0,"–",COUNTIF({status},{done_word})/COUNTA({ids}))',
-        "tile_value_pct", done / total if total else "–",
-        f'=COUNTIF({status},{done_word})&" / "&COUNTA({ids})', f"{done} / {total}", "", None))
-    tiles.append((
-        "", spec.label("overdue_count", lang),
-        f"=COUNTIF({tasks.column_range('overdue', sheet=True)},"
-        f"{quote(spec.label('overdue_flag', lang))})", "tile_value", overdue,
-        f'=COUNTIF({status},{delayed_word})&" "&{quote(d.word("kpi_delayed"))}',
-        f"{delayed} {d.word('kpi_delayed')}", "overdue", None))
-    tiles.append((
-        "", spec.label("open_high_count", lang),
-        f"=COUNTIFS({sev},{high},{res},{resolved})", "tile_value", open_high,
-        f'=COUNTIFS({issue_ids},"<>",{res},{resolved})&" "&{quote(d.word("kpi_open_issues"))}',
-        f"{int(open_issues.sum())} {d.word('kpi_open_issues')}", "high", None))
-    tiles.append((
-        "", d.word("kpi_budget"),
-        f'=IF(OR(Budget="",Budget=0),"–",SUM({amounts})/Budget)', "tile_value_pct",
-        allocated / budget if budget else "–",
-        f'=IF(Budget="","",TEXT(SUM({amounts}),"#,##0")&" / "&TEXT(Budget,"#,##0"))',
-        f"{allocated:,.0f} / {budget:,.0f}" if budget is not None else "", "", None))
-    spans = _tile_spans(len(tiles), d.days)
-    for (c0, c1), tile in zip(spans, tiles):
-        label_f, label, value_f, value_style, value, sub_f, sub, alarm, health = tile
-        if label_f:
-            grid.merge(TILE_ROW, c0, c1, "write_formula", label_f, styles.cell("tile_label"),
-                       label)
+    tiles = [*_metric_tiles(d, metrics), *_work_tiles(d, derived, info)]
+    for (c0, c1), tile in zip(_tile_spans(len(tiles), d.days), tiles):
+        if tile.label_formula:
+            grid.merge(TILE_ROW, c0, c1, "write_formula", tile.label_formula,
+                       styles.cell("tile_label"), tile.label)
         else:
-            grid.merge(TILE_ROW, c0, c1, "write_string", label, styles.cell("tile_label"))
-        grid.merge(TILE_ROW + 1, c0, c1, "write_formula", value_f, styles.cell(value_style),
-                   value if value is not None else "")
-        grid.merge(TILE_ROW + 2, c0, c1, "write_formula", sub_f, styles.cell("tile_sub"), sub)
+            grid.merge(TILE_ROW, c0, c1, "write_string", tile.label, styles.cell("tile_label"))
+        grid.merge(TILE_ROW + 1, c0, c1, "write_formula", tile.value_formula,
+                   styles.cell(tile.value_style), tile.value)
+        grid.merge(TILE_ROW + 2, c0, c1, "write_formula", tile.sub_formula,
+                   styles.cell("tile_sub"), tile.sub)
         cells = (TILE_ROW + 1, c0, TILE_ROW + 2, c1)
-        if health:
+        if tile.health:
             for light in ("green", "yellow", "red"):
-                word_ = quote(spec.enum_label("light", light, lang))
                 d.ws.conditional_format(*cells, {
-                    "type": "formula", "criteria": f"={health}={word_}",
+                    "type": "formula",
+                    "criteria": f"={tile.health}={quote(spec.enum_label('light', light, lang))}",
                     "format": styles.look(light)})
-        elif alarm:
+        elif tile.alarm:
             top = xl_rowcol_to_cell(TILE_ROW + 1, c0, row_abs=True, col_abs=True)
             d.ws.conditional_format(*cells, {
                 "type": "formula", "criteria": f"=AND(ISNUMBER({top}),{top}>0)",
                 "format": styles.look("red")})
+
+
+def _metric_tiles(d: _Sheet, metrics: _Metrics) -> list[_Tile]:
+    """A tile per core metric: achieved to date, its light and pace."""
+    spec, lang = d.layout.spec, d.layout.lang
+    lights = {k: spec.enum_label("light", k, lang) for k in ("green", "yellow", "red")}
+    tiles = []
+    for i in metrics.tiles:
+        r = metrics.first + i
+        ref = {k: f"${xl_col_to_name(c)}${r + 1}" for k, c in metrics.cols.items()}
+        health, pace = ref["health"], ref["pace"]
+        symbol = (f'IF({health}={quote(lights["green"])},{quote(LIGHT_SYMBOLS["green"])},'
+                  f'IF({health}={quote(lights["yellow"])},{quote(LIGHT_SYMBOLS["yellow"])},'
+                  f'{quote(LIGHT_SYMBOLS["red"])}))')
+        sub_formula = (f'=IF({health}="","",{symbol}&" "&{health}&" · "'
+                       f'&{quote(d.word("kpi_pace"))}&" "&TEXT({pace},"0%"))')
+        cached_health = d.grid.cached(r, metrics.cols["health"])
+        cached_pace = d.grid.cached(r, metrics.cols["pace"])
+        sub = ""
+        if cached_health:
+            symbols = {word: LIGHT_SYMBOLS[key] for key, word in lights.items()}
+            sub = (f"{symbols.get(str(cached_health), '')} {cached_health} · "
+                   f"{d.word('kpi_pace')} {percent_text(float(cached_pace))}")
+        achieved = d.grid.cached(r, metrics.cols["achieved"])
+        name = metrics.names[i]
+        tiles.append(_Tile(
+            label=f"{name} {d.word('kpi_achieved')}" if name else "–",
+            label_formula=(f'=IF({ref["metric"]}="","–",{ref["metric"]}&" "'
+                           f'&{quote(d.word("kpi_achieved"))})'),
+            value_formula=f'=IF({ref["achieved"]}="","–",{ref["achieved"]})',
+            value_style="tile_value_pct", value=achieved if achieved != "" else "–",
+            sub_formula=sub_formula, sub=sub, health=health))
+    return tiles
+
+
+def _work_tiles(d: _Sheet, derived: dict[str, pd.DataFrame],
+                info: dict[str, Any]) -> list[_Tile]:
+    """Tasks done, overdue tasks, open high-severity issues, budget allocated."""
+    spec, lang = d.layout.spec, d.layout.lang
+    tasks, issues = d.layout.tables["tasks"], d.layout.tables["issues"]
+    task_frame = derived["tasks"].iloc[: min(len(derived["tasks"]), tasks.n_rows)]
+    issue_frame = derived["issues"].iloc[: min(len(derived["issues"]), issues.n_rows)]
+    task_key, issue_key = (spec.table(k).laid_out[0].key for k in ("tasks", "issues"))
+    ids = tasks.column_range(task_key, sheet=True)
+    status = tasks.column_range("status", sheet=True)
+    overdue_range = tasks.column_range("overdue", sheet=True)
+    done_word = quote(spec.enum_label("task_status", "done", lang))
+    delayed_word = quote(spec.enum_label("task_status", "delayed", lang))
+    high = quote(spec.enum_label("severity", "high", lang))
+    not_resolved = quote("<>" + spec.enum_label("resolution", "resolved", lang))
+    sev, res = (issues.column_range(k, sheet=True) for k in ("severity", "resolution"))
+    issue_ids = issues.column_range(issue_key, sheet=True)
+    amounts = d.layout.tables["budget_split"].column_range("amount", sheet=True)
+    total = int(task_frame[task_key].notna().sum())
+    done = int((task_frame["status"] == "done").sum())
+    delayed = int((task_frame["status"] == "delayed").sum())
+    open_issues = issue_frame["resolution"].ne("resolved") & issue_frame[issue_key].notna()
+    budget = kpi.number(info.get("budget"))
+    allocated = float(derived["budget_split"]["amount"].fillna(0).sum())
+    return [
+        _Tile(
+            label=d.word("kpi_tasks_done"),
+            value_formula=(f'=IF(COUNTA({ids})=0,"–",'
+                           f"COUNTIF({status},{done_word})/COUNTA({ids}))"),
+            value_style="tile_value_pct", value=done / total if total else "–",
+            sub_formula=f'=COUNTIF({status},{done_word})&" / "&COUNTA({ids})',
+            sub=f"{done} / {total}"),
+        _Tile(
+            label=spec.label("overdue_count", lang),
+            value_formula=f"=COUNTIF({overdue_range},{quote(spec.label('overdue_flag', lang))})",
+            value_style="tile_value", value=int(task_frame["overdue"].sum()),
+            sub_formula=f'=COUNTIF({status},{delayed_word})&" "&{quote(d.word("kpi_delayed"))}',
+            sub=f"{delayed} {d.word('kpi_delayed')}", alarm=True),
+        _Tile(
+            label=spec.label("open_high_count", lang),
+            value_formula=f"=COUNTIFS({sev},{high},{res},{not_resolved})",
+            value_style="tile_value",
+            value=int((open_issues & (issue_frame["severity"] == "high")).sum()),
+            sub_formula=(f'=COUNTIFS({issue_ids},"<>",{res},{not_resolved})&" "'
+                         f'&{quote(d.word("kpi_open_issues"))}'),
+            sub=f"{int(open_issues.sum())} {d.word('kpi_open_issues')}", alarm=True),
+        _Tile(
+            label=d.word("kpi_budget"),
+            value_formula=f'=IF(OR(Budget="",Budget=0),"–",SUM({amounts})/Budget)',
+            value_style="tile_value_pct", value=allocated / budget if budget else "–",
+            sub_formula=(f'=IF(Budget="","",TEXT(SUM({amounts}),"#,##0")'
+                         f'&" / "&TEXT(Budget,"#,##0"))'),
+            sub=f"{allocated:,.0f} / {budget:,.0f}" if budget is not None else ""),
+    ]
 
 
 # -- charts ----------------------------------------------------------------------------------
@@ -489,8 +529,7 @@ def _charts(d: _Sheet, metrics: _Metrics, status_row: int, trend_row: int) -> No
             "fill": {"color": colour}, "gap": 40, "overlap": -5,
         })
     trend.set_title({"name": d.word("chart_trend"), "name_font": {"size": 10}})
-    trend.set_x_axis({"date_axis": True, "num_format": "mm-dd", "num_font": {"size": 8},
-                      "major_unit": 7, "major_unit_type": "days"})
+    trend.set_x_axis({"num_font": {"size": 8}, "interval_unit": 7, "interval_tick": 7})
     trend.set_y_axis({"num_format": "#,##0", "num_font": {"size": 8}, "major_gridlines": {
         "visible": True, "line": {"color": "#E7E6E6"}}})
     trend.set_legend({"position": "bottom", "font": {"size": 8}})

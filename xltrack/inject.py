@@ -99,6 +99,7 @@ def add_sheet(
     out: str | Path | None = None,
     in_place: bool = False,
     replace: Iterable[str] = (),
+    after: Iterable[str] = (),
 ) -> Path:
     """Write a copy of a workbook with one sheet added (or replaced).
 
@@ -109,6 +110,9 @@ def add_sheet(
         in_place: replace `path` itself (atomically), keeping `backup_path(path)`.
         replace: sheet names (any case) that mark a previous copy to replace;
             `parts.name` always counts.
+        after: sheet names (any case) a new sheet goes right after (the first
+            found); otherwise it goes after the last visible sheet, never
+            behind hidden ones. A replaced sheet keeps its place.
 
     Returns:
         The path written.
@@ -131,7 +135,8 @@ def add_sheet(
     infos, files = _read_package(src)
     names = {parts.name.casefold()} | {n.casefold() for n in replace}
     try:
-        order, result = _inject(files, [i.filename for i in infos], parts, names, src)
+        order, result = _inject(files, [i.filename for i in infos], parts, names, src,
+                                {n.casefold() for n in after})
     except (ElementTree.ParseError, ValueError, KeyError, UnicodeDecodeError) as exc:
         # defusedxml's refusals (entities, DTDs) are ValueErrors: a hostile or broken package.
         raise UnreadableWorkbookError(
@@ -212,7 +217,8 @@ def _write_atomic(
 
 
 def _inject(
-    files: dict[str, bytes], order: list[str], parts: SheetParts, names: set[str], src: Path
+    files: dict[str, bytes], order: list[str], parts: SheetParts, names: set[str], src: Path,
+    after: set[str] | None = None,
 ) -> tuple[list[str], dict[str, bytes]]:
     try:
         root_rels = relationships(files["_rels/.rels"])
@@ -280,7 +286,8 @@ def _inject(
         )
         out[book_rels_part] = rels
         next_id = max((int(s["sheetId"]) for s in sheets if s["sheetId"].isdigit()), default=0) + 1
-        out[book] = _add_sheet_entry(book_xml, parts.name, next_id, rid).encode("utf-8")
+        position = _position(sheets, after or set())
+        out[book] = _add_sheet_entry(book_xml, parts.name, next_id, rid, position).encode("utf-8")
     out["[Content_Types].xml"] = update_content_types(types_xml, removed, content_types).encode(
         "utf-8"
     )
@@ -308,8 +315,18 @@ def _sheets(book: bytes) -> list[dict[str, str]]:
         if el.tag.rsplit("}", 1)[-1] != "sheet":
             continue
         rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), "")
-        found.append({"name": el.get("name", ""), "sheetId": el.get("sheetId", ""), "rid": rid})
+        found.append({"name": el.get("name", ""), "sheetId": el.get("sheetId", ""), "rid": rid,
+                      "state": el.get("state", "visible")})
     return found
+
+
+def _position(sheets: list[dict[str, str]], after: set[str]) -> int:
+    """Where a new sheet goes: after the first sheet named in `after`, else the last visible."""
+    for i, sheet in enumerate(sheets):
+        if sheet["name"].casefold() in after:
+            return i + 1
+    visible = [i for i, s in enumerate(sheets) if s["state"] == "visible"]
+    return visible[-1] + 1 if visible else len(sheets)
 
 
 def _allocate(parts: SheetParts, sheet: str, taken: set[str], base: str) -> dict[str, str]:
@@ -344,14 +361,34 @@ def _rename(parts: SheetParts, mapping: dict[str, str]) -> dict[str, bytes]:
     return renamed
 
 
-def _add_sheet_entry(book_xml: str, name: str, sheet_id: int, rid: str) -> str:
+def _add_sheet_entry(book_xml: str, name: str, sheet_id: int, rid: str,
+                     position: int | None = None) -> str:
+    """Add a <sheet> entry at `position` (None: last).
+
+    Sheet-local defined names (print areas, titles) and the active tab refer to
+    sheets by position, so those at or after the new one move up by one.
+    """
     m = re.search(r'xmlns:(\w+)="' + re.escape(_REL_NS) + '"', book_xml)
     if m:
         rel_attr = f'{m.group(1)}:id="{rid}"'
     else:  # declare it on the element itself
         rel_attr = f'xmlns:xr_="{_REL_NS}" xr_:id="{rid}"'
     entry = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" {rel_attr}/>'
-    return insert_before_close(book_xml, "sheets", entry)
+    tags = list(re.finditer(r"<(\w+:)?sheet\b[^>]*/>", book_xml))
+    if position is None or position >= len(tags):
+        return insert_before_close(book_xml, "sheets", entry)
+    at = tags[position]
+    prefix = at.group(1) or ""
+    if prefix:
+        entry = "<" + prefix + entry[1:]
+    book_xml = book_xml[: at.start()] + entry + book_xml[at.start() :]
+
+    def shift(match: re.Match[str]) -> str:
+        index = int(match.group(2))
+        return f'{match.group(1)}"{index + 1 if index >= position else index}"'
+
+    book_xml = re.sub(r'(\blocalSheetId=)"(\d+)"', shift, book_xml)
+    return re.sub(r'(\b(?:activeTab|firstSheet)=)"(\d+)"', shift, book_xml)
 
 
 def _rename_sheet(book_xml: str, old: str, new: str) -> str:

@@ -27,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 from xltrack import derive
 from xltrack.dashboard import write_dashboard
 from xltrack.errors import OutputError
+from xltrack.instructions import write_instructions
 from xltrack.layout import (
     BLOCK_COL,
     LIST_SHEETS,
@@ -43,7 +44,6 @@ from xltrack.layout import (
 )
 from xltrack.spec import LANGS, Lang, Spec, load_spec
 from xltrack.styles import Styles
-from xltrack.instructions import write_instructions
 from xltrack.tables import (
     header_width,
     print_setup,

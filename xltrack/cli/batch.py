@@ -69,6 +69,8 @@ class _ProgressBar:
               help="Dask scheduler (tcp://host:8786); without it a local cluster is started.")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default=None,
               help="Exit 1 when any campaign has a finding at or above this severity.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the portfolio workbook's report (-o).")
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -82,6 +84,7 @@ def batch(
     executor: str,
     scheduler: str | None,
     fail_on: str | None,
+    lang: str,
 ) -> None:
     """Analyse many campaign workbooks (files, folders, globs) into one portfolio."""
     day = as_of.date() if as_of else dt.date.today()
@@ -98,7 +101,7 @@ def batch(
         if output:
             from xltrack.portfolio_sheet import write_portfolio
 
-            write_portfolio(portfolio, output)
+            write_portfolio(portfolio, output, lang=lang)
         if export_dir:
             from xltrack.export import export_tables
 
