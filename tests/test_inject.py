@@ -84,6 +84,18 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def by_sheet_name(data: bytes) -> bytes:
+    """workbook.xml with sheet-local names keyed by sheet name, not position.
+
+    A sheet inserted before others moves their positions: the names must follow.
+    """
+    if b"<sheets" not in data and b":sheets" not in data:
+        return data
+    names = sheet_entries(data)
+    return re.sub(rb'localSheetId="(\d+)"',
+                  lambda m: b'localSheetId="' + names[int(m.group(1))].encode() + b'"', data)
+
+
 def sheet_entries(data: bytes) -> list[str]:
     root = ElementTree.fromstring(data)
     return [el.get("name") for el in root.iter() if local(el.tag) == "sheet"]
@@ -98,7 +110,7 @@ def assert_only_gained(before: dict[str, bytes], after: dict[str, bytes], sheet:
         if name not in REGISTRY:
             assert after[name] == data, f"{name} changed"
             continue
-        old, new = elements(data), elements(after[name])
+        old, new = elements(by_sheet_name(data)), elements(by_sheet_name(after[name]))
         assert not old - new, f"{name} lost {old - new}"
         for path, tag, attrs, _text in (new - old).elements():
             where = [local(t) for t in (*path, tag)]
@@ -122,7 +134,10 @@ def assert_only_gained(before: dict[str, bytes], after: dict[str, bytes], sheet:
     }
     for name, added in plain.items():
         if name in before and before[name] != after[name]:
-            assert re.sub(added, "", after[name].decode()) == before[name].decode(), name
+            text, old_text = after[name], before[name]
+            if name == "xl/workbook.xml":  # sheet-local names follow their sheets
+                text, old_text = by_sheet_name(text), by_sheet_name(old_text)
+            assert re.sub(added, "", text.decode()) == old_text.decode(), name
     if "xl/styles.xml" in before:
         for section in ("fonts", "fills", "borders", "cellXfs"):
             old_list = _children(before["xl/styles.xml"], section)
@@ -318,7 +333,16 @@ def test_inject_libreoffice_opens_it_and_computes_the_same(
         assert before != after
         old = load(before, data_only=True)
         new = load(after, data_only=True)
-        assert new.sheetnames == old.sheetnames + ["达成总结"]
+        assert [n for n in new.sheetnames if n != "达成总结"] == old.sheetnames
+        # Right after the Dashboard, else after the last visible sheet (never behind
+        # hidden ones); print titles and areas stay with their sheets.
+        visible = [i for i, ws in enumerate(old) if ws.sheet_state == "visible"]
+        dashboard = [i for i, n in enumerate(old.sheetnames) if n in ("Dashboard", "仪表盘")]
+        expected = dashboard[0] + 1 if dashboard else visible[-1] + 1
+        assert new.sheetnames.index("达成总结") == expected
+        for ws in old:
+            assert new[ws.title].print_title_rows == ws.print_title_rows, ws.title
+            assert new[ws.title].print_area == ws.print_area, ws.title
         for ws in old.worksheets:
             values = [[c.value for c in row] for row in ws.iter_rows()]
             assert values == [[c.value for c in row] for row in new[ws.title].iter_rows()], ws.title
@@ -486,5 +510,8 @@ def test_inject_takes_an_analysis_and_is_deterministic(tmp_path: Path) -> None:
     path = build_rich(tmp_path / "rich.xlsx")
     analysis = analyze_workbook(path, AS_OF)
     first = parts(write_summary(path, analysis, out=tmp_path / "a.xlsx"))
-    second = parts(write_summary(path, analysis.summary, out=tmp_path / "b.xlsx"))
+    second = parts(write_summary(path, analysis, out=tmp_path / "b.xlsx"))
     assert first == second
+    # An Analysis also lists its findings; a bare Summary has only their counts.
+    bare = parts(write_summary(path, analysis.summary, out=tmp_path / "c.xlsx"))
+    assert sum(map(len, bare.values())) < sum(map(len, first.values()))

@@ -11,7 +11,14 @@ import pytest
 from xltrack.findings import Finding, Location
 from xltrack.frames import CampaignFrames, empty_campaign, frame_from_records
 from xltrack.spec import Spec
-from xltrack.summary import SOURCE_EVALUATION, SOURCE_GOALS_DAILY, SOURCE_NONE, build_summary
+from xltrack.styles import STATUS_COLOURS
+from xltrack.summary import (
+    SOURCE_EVALUATION,
+    SOURCE_GOALS_DAILY,
+    SOURCE_NONE,
+    TASK_STATUSES,
+    build_summary,
+)
 from xltrack.summary_sheet import LIST_LIMIT, layout_summary
 
 
@@ -203,18 +210,24 @@ def test_summary_sheet_layout_in_both_languages(spec: Spec, as_of: dt.date) -> N
     assert (en.name, zh.name) == ("Achievement summary", "达成总结")
     lights = ("green", "yellow", "red")
     assert [c.value for c in en.cells if c.col == 4 and c.style in lights] == [
-        "Green", "Green", "Red"]
-    assert [c.value for c in zh.cells if c.col == 4 and c.style in lights] == ["绿", "绿", "红"]
+        "● Green", "● Green", "■ Red"]
+    assert [c.value for c in zh.cells if c.col == 4 and c.style in lights] == [
+        "● 绿", "● 绿", "■ 红"]
     names = [c.value for c in en.cells if isinstance(c.value, str) and c.value.startswith("=")]
     assert names == ['=HYPERLINK("http://x","y")']
     cells = _cells(en)
-    achievement = next(ch for ch in en.charts if ch.kind == "bar")
+    achievement = next(ch for ch in en.charts if ch.kind == "column")
     first, col, last, _ = achievement.series[0][1]
     assert [cells[(r, col)].value for r in range(first, last + 1)] == [
         m.rate for m in summary.metrics]
-    pie = next(ch for ch in en.charts if ch.kind == "pie")
-    first, col, last, _ = pie.series[0][1]
+    assert achievement.colours[:3] == ("#70AD47", "#70AD47", "#C00000")  # bars in their lights
+    assert achievement.line is not None  # the 100 % line
+    first, col, last, _ = achievement.line[1]
+    assert {cells[(r, col)].value for r in range(first, last + 1)} == {1.0}
+    status = next(ch for ch in en.charts if ch.kind == "bar")
+    first, col, last, _ = status.series[0][1]
     assert sum(cells[(r, col)].value for r in range(first, last + 1)) == summary.tasks_total
+    assert status.colours[:4] == tuple(STATUS_COLOURS[k] for k in TASK_STATUSES)
 
 
 def test_summary_sheet_says_where_metrics_came_from(spec: Spec, as_of: dt.date) -> None:

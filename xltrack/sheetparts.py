@@ -35,6 +35,8 @@ class Cell:
     col: int
     value: CellValue
     style: str = "plain"
+    link: str | None = None  # "Sheet!A1": an in-workbook hyperlink showing `value`
+    span: int | None = None  # the last column of a merge across this row
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class ChartSpec:
     series: tuple[tuple[str, tuple[int, int, int, int]], ...]
     anchor: tuple[int, int]
     percent_axis: bool = False
+    colours: tuple[str, ...] = ()  # one fill per point (a bar per category)
+    line: tuple[str, tuple[int, int, int, int]] | None = None  # a reference line series
+    size: tuple[int, int] = (480, 288)
 
 
 @dataclass
@@ -59,6 +64,8 @@ class SheetLayout:
     widths: dict[int, float] = field(default_factory=dict)
     charts: list[ChartSpec] = field(default_factory=list)
     styles: dict[str, dict[str, Any]] = field(default_factory=dict)  # XlsxWriter format props
+    heights: dict[int, float] = field(default_factory=dict)
+    tab_colour: str = "#1F3864"
 
 
 def render_layout(layout: SheetLayout) -> SheetParts:
@@ -75,10 +82,16 @@ def render_layout(layout: SheetLayout) -> SheetParts:
     formats = {name: book.add_format(props) for name, props in layout.styles.items()}
     for col, width in layout.widths.items():
         sheet.set_column(col, col, width)
+    for row, height in layout.heights.items():
+        sheet.set_row(row, height)
     for cell in layout.cells:
         fmt = formats.get(cell.style)
         value = cell.value
-        if value is None:
+        if cell.span is not None and cell.span > cell.col:
+            sheet.merge_range(cell.row, cell.col, cell.row, cell.span, "", fmt)
+        if cell.link and isinstance(value, str):
+            sheet.write_url(cell.row, cell.col, f"internal:{cell.link}", fmt, value[:_MAX_TEXT])
+        elif value is None:
             sheet.write_blank(cell.row, cell.col, None, fmt)
         elif isinstance(value, str):
             sheet.write_string(cell.row, cell.col, value[:_MAX_TEXT], fmt)
@@ -87,41 +100,68 @@ def render_layout(layout: SheetLayout) -> SheetParts:
         else:
             sheet.write_number(cell.row, cell.col, float(value), fmt)
     for spec in layout.charts:
-        sheet.insert_chart(
-            spec.anchor[0],
-            spec.anchor[1],
-            _chart(book, layout.name, spec),
-            {"x_scale": 1.1, "y_scale": 1.0},
-        )
+        chart = _chart(book, layout.name, spec)
+        chart.set_size({"width": spec.size[0], "height": spec.size[1]})
+        sheet.insert_chart(spec.anchor[0], spec.anchor[1], chart)
     sheet.set_landscape()
+    sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
-    sheet.set_tab_color("#1F3864")
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    sheet.set_footer("&L&A&R&P / &N")
+    sheet.set_tab_color(layout.tab_colour)
     book.close()
     return _lift_parts(buffer.getvalue(), layout.name)
 
 
 def _chart(book: Any, name: str, spec: ChartSpec) -> Any:
     chart = book.add_chart({"type": spec.kind})
-    for series_name, values in spec.series:
+    for i, (series_name, values) in enumerate(spec.series):
         series: dict[str, Any] = {
             "name": series_name,
             "categories": [name, *spec.categories],
             "values": [name, *values],
         }
         if spec.kind == "line":
-            series["marker"] = {"type": "circle", "size": 5}
-        if spec.kind == "pie":
-            series["data_labels"] = {"value": True}
+            colour = ("#7F7F7F", "#1F3864")[i % 2]
+            series["marker"] = {"type": "circle", "size": 5, "fill": {"color": colour},
+                                "border": {"color": colour}}
+            series["line"] = {"color": colour, "width": 2}
+        elif spec.kind in ("bar", "column"):
+            series["gap"] = 60
+            series["fill"] = {"color": "#1F3864"}
+            series["data_labels"] = {"value": True, "font": {"size": 8},
+                                     **({"num_format": "0%"} if spec.percent_axis else {})}
+        if spec.colours:
+            series["points"] = [{"fill": {"color": c}, "border": {"color": "#7F7F7F"}}
+                                for c in spec.colours]
         chart.add_series(series)
-    chart.set_title({"name": spec.title, "name_font": {"size": 12}})
+    if spec.line is not None:
+        line = book.add_chart({"type": "line"})
+        line.add_series({
+            "name": spec.line[0], "categories": [name, *spec.categories],
+            "values": [name, *spec.line[1]], "marker": {"type": "none"},
+            "line": {"color": "#E03C31", "width": 1.5, "dash_type": "dash"},
+        })
+        chart.combine(line)
+    chart.set_title({"name": spec.title, "name_font": {"size": 11}})
+    grid = {"visible": True, "line": {"color": "#E7E6E6"}}
     if spec.kind == "bar":
         chart.set_legend({"none": True})
-        chart.set_x_axis({"num_format": "0%", "min": 0})
+        chart.set_x_axis({"min": 0, "major_gridlines": grid,
+                          **({"num_format": "0%"} if spec.percent_axis else
+                             {"num_format": "0", "major_unit": 1})})
         # Horizontal bars list categories bottom-up; reverse so they read like the table,
-        # and cross at the last category so the percent axis stays at the bottom.
+        # and cross at the last category so the value axis stays at the bottom.
         chart.set_y_axis({"reverse": True, "crossing": "max"})
+    elif spec.kind == "column":
+        # The bars take their points' colours: only the reference line needs a legend.
+        chart.set_legend({"position": "bottom", "delete_series": [0]} if spec.line
+                         else {"none": True})
+        chart.set_y_axis({"min": 0, "major_gridlines": grid,
+                          **({"num_format": "0%"} if spec.percent_axis else {})})
     elif spec.kind == "line":
         chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
+        chart.set_y_axis({"num_format": "#,##0", "major_gridlines": grid})
         chart.set_legend({"position": "bottom"})
     return chart
 

@@ -16,40 +16,67 @@ called `=HYPERLINK(...)` stays text.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from xltrack.codes import CODES, render_message
+from xltrack.findings import Finding
 from xltrack.inject import add_sheet
 from xltrack.sheetparts import Cell, CellValue, ChartSpec, SheetLayout, render_layout
 from xltrack.spec import Spec, load_spec
+from xltrack.styles import (
+    BASE_FONT,
+    DATE_FORMAT,
+    GRID,
+    HEADER,
+    LIGHT_MARKS,
+    LIGHT_SYMBOLS,
+    LIGHTS,
+    MUTED_FONT,
+    NAVY,
+    PERCENT_FORMAT,
+    STATUS_COLOURS,
+)
 from xltrack.summary import SOURCE_GOALS_DAILY, SOURCE_NONE, TASK_STATUSES, Summary
 
 Lang = Literal["en", "zh"]
-_CHART_COL = 7  # charts sit right of the tables, from column H
+_CHART_COL = 8  # charts sit right of the tables, from column I
+_LINE_COL = 7  # the 100 % reference line's values (column H, small grey)
+# Pace health words (on_track / at_risk / off_track) to the light they show.
+_HEALTH_LIGHT = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
 # A summary lists the worst cases, not a copy of the table (the JSON keeps every ID).
 LIST_LIMIT = 100
 
-# Named cell formats of the sheet (XlsxWriter format properties).
+_GRID = {"border": 1, "border_color": GRID}
+# Named cell formats of the sheet (XlsxWriter format properties), in the workbook palette.
 STYLES: dict[str, dict[str, Any]] = {
-    "title": {"bold": True, "font_size": 16, "font_color": "#1F3864"},
-    "section": {"bold": True, "font_size": 12, "font_color": "#1F3864", "bottom": 1},
-    "header": {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True},
-    "label": {"bold": True},
-    "text": {"border": 1, "text_wrap": True, "valign": "top"},
-    "plain": {},
-    "note": {"italic": True, "font_color": "#595959"},
-    "integer": {"border": 1, "num_format": "#,##0"},
-    "number": {"border": 1, "num_format": "#,##0.00"},
-    "percent": {"border": 1, "num_format": "0.0%"},
-    "date": {"border": 1, "num_format": "yyyy-mm-dd", "align": "left"},
-    "as_of": {"bold": True, "num_format": "yyyy-mm-dd", "align": "left"},
-    "green": {"border": 1, "bg_color": "#C6EFCE", "font_color": "#006100", "align": "center"},
-    "yellow": {"border": 1, "bg_color": "#FFEB9C", "font_color": "#9C5700", "align": "center"},
-    "red": {"border": 1, "bg_color": "#FFC7CE", "font_color": "#9C0006", "align": "center"},
-    "total": {"bold": True, "top": 1, "num_format": "#,##0"},
+    "title": {**BASE_FONT, "bold": True, "font_size": 16, "font_color": NAVY},
+    "section": {**BASE_FONT, "bold": True, "font_size": 12, "font_color": NAVY, "bottom": 1,
+                "bottom_color": NAVY},
+    "header": {**BASE_FONT, **HEADER},
+    "label": {**BASE_FONT, "bold": True},
+    "text": {**BASE_FONT, **_GRID, "text_wrap": True, "valign": "top"},
+    "plain": {**BASE_FONT},
+    "note": {**BASE_FONT, "italic": True, "font_color": MUTED_FONT},
+    "helper": {**BASE_FONT, "font_color": MUTED_FONT, "font_size": 8, "num_format": "0%"},
+    "integer": {**BASE_FONT, **_GRID, "num_format": "#,##0", "valign": "top"},
+    "number": {**BASE_FONT, **_GRID, "num_format": "#,##0.00", "valign": "top"},
+    "percent": {**BASE_FONT, **_GRID, "num_format": PERCENT_FORMAT, "valign": "top"},
+    "date": {**BASE_FONT, **_GRID, "num_format": DATE_FORMAT, "align": "left", "valign": "top"},
+    "as_of": {**BASE_FONT, "bold": True, "num_format": DATE_FORMAT, "align": "left"},
+    "link": {**BASE_FONT, **_GRID, "font_color": "#0563C1", "underline": 1, "valign": "top"},
+    **{light: {**BASE_FONT, **_GRID, "bg_color": fill, "font_color": font, "align": "center",
+               "valign": "top"} for light, (fill, font) in LIGHTS.items()},
+    **{f"status_{key}": {**BASE_FONT, **_GRID, "bg_color": colour, "valign": "top"}
+       for key, colour in STATUS_COLOURS.items()},
+    "total": {**BASE_FONT, "bold": True, "top": 1, "num_format": "#,##0"},
 }
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "text"}
-_WIDTHS = {0: 14, 1: 30, 2: 14, 3: 14, 4: 13, 5: 12}
+_WIDTHS = {0: 16, 1: 30, 2: 14, 3: 14, 4: 13, 5: 12, 6: 12}
+FINDINGS_LIMIT = 50
+_MESSAGE_WIDTH = 14 + 13 + 12 + 12  # the message is merged across D:G
 
 
 def sheet_names(spec: Spec | None = None) -> tuple[str, ...]:
@@ -58,13 +85,21 @@ def sheet_names(spec: Spec | None = None) -> tuple[str, ...]:
     return (text.en, text.zh)
 
 
-def layout_summary(summary: Summary, lang: Lang = "en", spec: Spec | None = None) -> SheetLayout:
+def layout_summary(
+    summary: Summary,
+    lang: Lang = "en",
+    spec: Spec | None = None,
+    findings: Sequence[Finding] = (),
+    message: Callable[[Finding], str] | None = None,
+) -> SheetLayout:
     """Place a summary's facts on a sheet: values, style names, widths, charts.
 
     Args:
         summary: what to show.
         lang: "en" or "zh" for labels and the sheet name.
         spec: the template (labels); the built-in one when None.
+        findings: the findings to list (the first FINDINGS_LIMIT by severity).
+        message: renders a finding's message; `codes.render_message` when None.
 
     Returns:
         The `SheetLayout`, independent of any Excel engine.
@@ -86,10 +121,10 @@ def layout_summary(summary: Summary, lang: Lang = "en", spec: Spec | None = None
     row = _tasks(out, summary, row + 1)
     row = _overdue(out, summary, row + 1)
     row = _issues(out, summary, row + 1)
-    row = _findings(out, summary, row + 1)
+    row = _findings(out, summary, row + 1, findings, message)
     _daily(out, summary, row + 1)
-    layout = SheetLayout(L("summary_sheet"), out.cells, dict(_WIDTHS), out.charts, STYLES)
-    return layout
+    return SheetLayout(L("summary_sheet"), out.cells, dict(_WIDTHS), out.charts, STYLES,
+                       out.heights)
 
 
 class _Builder:
@@ -97,15 +132,22 @@ class _Builder:
         self.spec, self.lang = spec, lang
         self.cells: list[Cell] = []
         self.charts: list[ChartSpec] = []
+        self.heights: dict[int, float] = {}
 
     def label(self, key: str) -> str:
         return self.spec.label(key, self.lang)
 
+    def word(self, key: str) -> str:
+        """A label of the template, or of the built-in one when a team's template lacks it."""
+        source = self.spec if key in self.spec.labels else load_spec()
+        return source.label(key, self.lang)
+
     def enum(self, enum: str, key: str) -> str:
         return self.spec.enum_label(enum, key, self.lang)
 
-    def put(self, row: int, col: int, value: CellValue, style: str = "plain") -> None:
-        self.cells.append(Cell(row, col, value, style))
+    def put(self, row: int, col: int, value: CellValue, style: str = "plain", *,
+            link: str | None = None, span: int | None = None) -> None:
+        self.cells.append(Cell(row, col, value, style, link, span))
 
     def header(self, row: int, keys: list[str]) -> None:
         for col, key in enumerate(keys):
@@ -129,8 +171,14 @@ def _number_style(value: float | None) -> str:
 
 def _metrics(out: _Builder, summary: Summary, row: int) -> int:
     out.put(row, 0, out.label("summary_metrics"), "section")
+    # Pace and health come from the summary when it computes them (getattr: older
+    # summaries have neither, and the sheet leaves the columns out).
+    paced = any(getattr(m, "pace", None) is not None for m in summary.metrics)
     keys = ["summary_metric", "summary_target", "summary_actual", "summary_rate", "summary_light"]
     out.header(row + 1, keys)
+    if paced:
+        out.put(row + 1, 5, out.word("kpi_pace"), "header")
+        out.put(row + 1, 6, out.word("kpi_health"), "header")
     first = row + 2
     for i, m in enumerate(summary.metrics):
         r = first + i
@@ -138,7 +186,14 @@ def _metrics(out: _Builder, summary: Summary, row: int) -> int:
         out.put(r, 1, m.target, _number_style(m.target))
         out.put(r, 2, m.actual, _number_style(m.actual))
         out.put(r, 3, m.rate, "percent")
-        out.put(r, 4, out.enum("light", m.light) if m.light else "", m.light or "text")
+        light = f"{LIGHT_SYMBOLS[m.light]} {out.enum('light', m.light)}" if m.light else ""
+        out.put(r, 4, light, m.light or "text")
+        if paced:
+            health = getattr(m, "health", None)
+            light_key = _HEALTH_LIGHT.get(str(health), str(health))
+            out.put(r, 5, getattr(m, "pace", None), "percent")
+            out.put(r, 6, f"{LIGHT_SYMBOLS.get(light_key, '')} {out.enum('light', light_key)}"
+                    if light_key in LIGHTS else "", light_key if light_key in LIGHTS else "text")
     row = first + len(summary.metrics)
     if summary.metrics_source == SOURCE_GOALS_DAILY:
         out.put(row, 0, out.label("summary_from_goals"), "note")
@@ -148,14 +203,20 @@ def _metrics(out: _Builder, summary: Summary, row: int) -> int:
         row += 1
     if any(m.rate is not None for m in summary.metrics):
         last = first + len(summary.metrics) - 1
+        for r in range(first, last + 1):  # the 100 % line's values, right of the table
+            out.put(r, _LINE_COL, 1.0, "helper")
+        out.put(first - 1, _LINE_COL, out.word("kpi_line"), "helper")
         out.chart(
             ChartSpec(
-                "bar",
+                "column",
                 out.label("summary_chart_achievement"),
                 (first, 0, last, 0),
                 ((out.label("summary_rate"), (first, 3, last, 3)),),
                 (0, _CHART_COL),
                 percent_axis=True,
+                colours=tuple(LIGHT_MARKS.get(m.light or "", "#A6A6A6")
+                              for m in summary.metrics),
+                line=(out.word("chart_target_line"), (first, _LINE_COL, last, _LINE_COL)),
             )
         )
     return row + 1
@@ -172,7 +233,7 @@ def _tasks(out: _Builder, summary: Summary, row: int) -> int:
         name = (
             out.label("summary_unknown") if status == "unknown" else out.enum("task_status", status)
         )
-        out.put(first + i, 0, name, "text")
+        out.put(first + i, 0, name, f"status_{status}" if status in STATUS_COLOURS else "text")
         out.put(first + i, 1, summary.task_counts.get(status, 0), "integer")
     last = first + len(statuses) - 1
     out.put(last + 1, 0, out.label("total"), "total")
@@ -180,11 +241,12 @@ def _tasks(out: _Builder, summary: Summary, row: int) -> int:
     if summary.tasks_total:
         out.chart(
             ChartSpec(
-                "pie",
+                "bar",
                 out.label("summary_chart_tasks"),
                 (first, 0, last, 0),
                 ((out.label("count"), (first, 1, last, 1)),),
                 (16, _CHART_COL),
+                colours=tuple(STATUS_COLOURS.get(s, "#D9D9D9") for s in statuses),
             )
         )
     return last + 3
@@ -216,11 +278,11 @@ def _overdue(out: _Builder, summary: Summary, row: int) -> int:
     return _more(out, row + 2 + len(worst), len(summary.overdue) - len(worst))
 
 
-def _more(out: _Builder, row: int, hidden: int) -> int:
+def _more(out: _Builder, row: int, hidden: int, limit: int = LIST_LIMIT) -> int:
     """A note under a cut list; returns the row after the block and a blank line."""
     if hidden <= 0:
         return row + 1
-    out.put(row, 0, out.label("summary_more").format(n=hidden, shown=LIST_LIMIT), "note")
+    out.put(row, 0, out.label("summary_more").format(n=hidden, shown=limit), "note")
     return row + 2
 
 
@@ -251,13 +313,49 @@ def _issues(out: _Builder, summary: Summary, row: int) -> int:
     return _more(out, row + 2 + shown, len(issues) - shown)
 
 
-def _findings(out: _Builder, summary: Summary, row: int) -> int:
+def _findings(out: _Builder, summary: Summary, row: int, findings: Sequence[Finding],
+              message: Callable[[Finding], str] | None) -> int:
     out.put(row, 0, out.label("summary_findings"), "section")
     out.header(row + 1, ["summary_severity", "count"])
     for i, severity in enumerate(("error", "warning", "info"), start=row + 2):
         out.put(i, 0, out.label(f"summary_{severity}"), _SEVERITY_STYLE[severity])
         out.put(i, 1, summary.findings_by_severity.get(severity, 0), "integer")
-    return row + 6
+    row += 6
+    if not findings:
+        return row
+    rank = {"error": 0, "warning": 1, "info": 2}
+    ordered = sorted(findings, key=lambda f: rank.get(_severity(f), 3))
+    shown = ordered[:FINDINGS_LIMIT]
+    out.put(row, 1, out.word("summary_finding_title"), "header")
+    out.put(row, 2, out.word("summary_where"), "header")
+    out.put(row, 3, out.word("summary_message"), "header", span=_LINE_COL - 1)
+    out.put(row, 0, out.label("summary_severity"), "header")
+    for r, finding in enumerate(shown, start=row + 1):
+        severity = _severity(finding)
+        text = message(finding) if message else render_message(
+            finding.code, dict(finding.params), out.lang)
+        title = CODES[finding.code].title if finding.code in CODES else finding.code
+        out.put(r, 0, out.label(f"summary_{severity}"), _SEVERITY_STYLE.get(severity, "text"))
+        out.put(r, 1, title, "text")
+        loc = finding.location
+        where = ""
+        if loc.sheet:
+            where = f"{loc.sheet}!{loc.cell}" if loc.cell else loc.sheet
+            target = f"'{loc.sheet.replace(chr(39), chr(39) * 2)}'!{loc.cell or 'A1'}"
+            out.put(r, 2, where, "link", link=target)
+        else:
+            out.put(r, 2, "", "text")
+        out.put(r, 3, text, "text", span=_LINE_COL - 1)
+        lines = max(math.ceil(len(text) * (2 if out.lang == "zh" else 1.0) / _MESSAGE_WIDTH),
+                    math.ceil(len(title) * 1.1 / 28), 1)
+        if lines > 1:
+            out.heights[r] = 15.0 * lines
+    end = row + 1 + len(shown)
+    return _more(out, end, len(findings) - len(shown), FINDINGS_LIMIT)
+
+
+def _severity(finding: Finding) -> str:
+    return finding.severity.value if finding.severity is not None else "info"
 
 
 def _daily(out: _Builder, summary: Summary, row: int) -> None:
@@ -314,8 +412,12 @@ def write_summary(
     in_place: bool = False,
     lang: Lang = "en",
     spec: Spec | None = None,
+    message: Callable[[Finding], str] | None = None,
 ) -> Path:
     """Write (or replace) the achievement summary sheet of a workbook.
+
+    The sheet goes right after the Dashboard (after the last visible sheet in a
+    workbook without one); a replaced summary keeps its place.
 
     Args:
         path: the .xlsx/.xlsm the summary was built from.
@@ -324,6 +426,7 @@ def write_summary(
         in_place: replace `path` itself atomically, keeping `NAME.bak.xlsx`.
         lang: "en" or "zh" for the sheet's labels and name.
         spec: the template (labels); the built-in one when None.
+        message: renders a finding's message (the CLI passes render.finding_message).
 
     Returns:
         The path written.
@@ -333,7 +436,10 @@ def write_summary(
         UnreadableWorkbookError: the input is not a workbook package.
     """
     spec = spec or load_spec()
+    findings: Sequence[Finding] = getattr(summary, "findings", ())
     if not isinstance(summary, Summary):
         summary = summary.summary
-    parts = render_layout(layout_summary(summary, lang, spec))
-    return add_sheet(path, parts, out=out, in_place=in_place, replace=sheet_names(spec))
+    parts = render_layout(layout_summary(summary, lang, spec, findings, message))
+    dashboards = (spec.label("dashboard", "en"), spec.label("dashboard", "zh"))
+    return add_sheet(path, parts, out=out, in_place=in_place, replace=sheet_names(spec),
+                     after=dashboards)

@@ -16,7 +16,7 @@ import click
 from xltrack.analyze import analyze_workbook
 from xltrack.cli import cli, fail
 from xltrack.errors import XltrackError
-from xltrack.render import summary_to_json, summary_to_text
+from xltrack.render import finding_message, summary_to_json, summary_to_text
 from xltrack.spec import Lang, load_spec
 from xltrack.summary_sheet import write_summary
 
@@ -61,8 +61,8 @@ def summarize(
     try:
         analysis = analyze_workbook(file, day, spec=spec)
         lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
-        written = write_summary(file, analysis.summary, out=output, in_place=in_place, lang=lang,
-                                spec=spec)
+        written = write_summary(file, analysis, out=output, in_place=in_place, lang=lang,
+                                spec=spec, message=lambda f: finding_message(f, lang, spec))
     except XltrackError as err:
         fail(err, ctx)
         return
