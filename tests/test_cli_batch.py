@@ -19,7 +19,7 @@ from xltrack import executors
 from xltrack.cli import cli
 from xltrack.cli.batch import _ProgressBar
 
-SHEETS = ["Campaigns", "Charts", "Metrics", "Tasks", "Issues", "Daily", "Findings",
+SHEETS = ["Overview", "Charts", "Campaigns", "Metrics", "Tasks", "Issues", "Daily", "Findings",
           "Finding codes", "Trends", "Load report"]
 TABLES = ["campaigns", "tasks", "issues", "daily", "metrics", "findings", "load_report"]
 

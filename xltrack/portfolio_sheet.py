@@ -212,6 +212,8 @@ class _Writer:
             # A short data sheet prints on one page; a long one fits the width.
             sheet.fit_to_pages(1, 1 if len(df) <= ONE_PAGE_ROWS else 0)
             sheet.repeat_rows(0)
+            if df.empty:  # kept for its columns, but a page of headers alone is no report
+                sheet.hide()
         self._charts(charts, campaigns, codes, trends)
         overview.activate()
 
@@ -263,7 +265,7 @@ class _Writer:
         header = 3
         if campaigns.empty:
             ws.write_string(header, 0, w["no_campaigns"], self.note)
-            ws.set_column(0, 0, 60)
+            ws.set_column(0, 1, 12)
             ws.set_landscape()
             return
         metrics = merged_metrics(self.p.metrics)
