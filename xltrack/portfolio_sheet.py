@@ -48,6 +48,7 @@ from xltrack.styles import (
 
 TABLE_ROW_LIMIT = 50_000
 ONE_PAGE_ROWS = 80
+_CHART_DATA = frozenset({"Finding codes", "Trends"})
 MAX_EXCEL_ROWS = 1_048_575  # below the header
 WIDE_METRICS = 10
 CORE_METRICS = 3
@@ -60,7 +61,9 @@ _WIDTHS = {"campaign": 24, "file": 36, "message": 50, "reason": 50, "description
            "task_name": 26, "campaign_key": 14, "code": 26, "core_goals": 30}
 _LIGHT_ORDER = {"green": 0, "yellow": 1, "red": 2}
 # Chart size that fits a landscape A4 page one page wide (pixels).
-CHART_WIDTH, CHART_HEIGHT = 980, 300
+CHART_WIDTH, CHART_HEIGHT = 860, 420
+PAGE_HEIGHT = 560  # the tallest chart that prints on one landscape page at PRINT_SCALE
+PRINT_SCALE = 85
 
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -212,7 +215,9 @@ class _Writer:
             # A short data sheet prints on one page; a long one fits the width.
             sheet.fit_to_pages(1, 1 if len(df) <= ONE_PAGE_ROWS else 0)
             sheet.repeat_rows(0)
-            if df.empty:  # kept for its columns, but a page of headers alone is no report
+            # Kept for their columns, but a page of headers alone is no report; the
+            # charts' own tables repeat the Findings and Daily sheets: not printed either.
+            if df.empty or name in _CHART_DATA:
                 sheet.hide()
         self._charts(charts, campaigns, codes, trends)
         overview.activate()
@@ -400,12 +405,19 @@ class _Writer:
     # -- charts -----------------------------------------------------------------------
     def _charts(self, sheet: Worksheet, campaigns: pd.DataFrame, codes: pd.DataFrame,
                 trends: pd.DataFrame) -> None:
-        """Each chart one page wide; a chart without data is left out with a note."""
+        """A chart per printed page; a chart without data is left out with a note.
+
+        Printed at 100 % with a page break after each chart: "fit to page" would
+        ignore the breaks and cut a chart in two.
+        """
         w = self.words
         sheet.write_string(0, 0, w["charts"], self.title)
         sheet.set_landscape()
         sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
+        sheet.set_print_scale(PRINT_SCALE)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        sheet.set_footer("&L&A&R&P / &N")
+        breaks: list[int] = []
         row = 2
         n = len(campaigns)
         col = list(campaigns.columns).index("achievement_mean")
@@ -424,14 +436,15 @@ class _Writer:
             bar.set_y_axis({"reverse": True, "crossing": "max",
                             "interval_unit": 1 if n <= 40 else max(1, n // 30)})
             bar.set_legend({"none": True})
-            height = min(2 * CHART_HEIGHT, max(CHART_HEIGHT, 18 * n + 100))
+            height = min(PAGE_HEIGHT, max(CHART_HEIGHT, 18 * n + 100))
             bar.set_size({"width": CHART_WIDTH, "height": height})
             sheet.insert_chart(row, 0, bar)
             row += height // 20 + 2
+            breaks.append(row)
+            row += 1  # a chart starting on the break line would print on both pages
         else:
             sheet.write_string(row, 0, w["no_achievement"], self.note)
             row += 2
-        breaks = [] if row <= CHART_HEIGHT // 20 + 4 else [row]
         series = list(trends.columns)[1:]
         if series and len(trends):
             line = self.book.add_chart({"type": "line"})
@@ -455,6 +468,7 @@ class _Writer:
             sheet.insert_chart(row, 0, line)
             row += CHART_HEIGHT // 20 + 2
             breaks.append(row)
+            row += 1
         else:
             sheet.write_string(row, 0, w["no_trends"], self.note)
             row += 2
@@ -469,6 +483,8 @@ class _Writer:
             })
             col_bar.set_title({"name": w["chart_codes"], "name_font": {"size": 11}})
             col_bar.set_y_axis({"reverse": True, "crossing": "max", "interval_unit": 1})
+            col_bar.set_x_axis({"min": 0, "num_format": "0", "major_gridlines": {
+                "visible": True, "line": {"color": "#E7E6E6"}}})
             col_bar.set_legend({"none": True})
             col_bar.set_size({"width": CHART_WIDTH,
                               "height": min(CHART_HEIGHT, max(200, 20 * top + 80))})
