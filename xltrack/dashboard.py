@@ -308,8 +308,9 @@ def _trend_data(d: _Sheet, daily: pd.DataFrame, metric_row: int, row: int) -> No
         date_cell = f"{xl_col_to_name(DAY_COL + k)}${GANTT_ROW + 3}"
         # The category is the day as text: a date-valued category is written back by
         # LibreOffice as formatted text in a number cache, which other readers reject.
-        grid.put(r, d.helper_col, "write_formula", f'=TEXT({date_cell},"mm-dd")',
-                 styles.cell("helper"), f"{day:%m-%d}")
+        # Day of the month only: thirty labels fit under a third of the page.
+        grid.put(r, d.helper_col, "write_formula", f"=DAY({date_cell})&\"\"",
+                 styles.cell("helper"), str(day.day))
         on_day = mine[mine["date"] == pd.Timestamp(day)]
         for j, (rng, key) in enumerate(((dt_, "target"), (da, "actual")), start=1):
             values = on_day[key].dropna()
@@ -529,7 +530,8 @@ def _charts(d: _Sheet, metrics: _Metrics, status_row: int, trend_row: int) -> No
             "fill": {"color": colour}, "gap": 40, "overlap": -5,
         })
     trend.set_title({"name": d.word("chart_trend"), "name_font": {"size": 10}})
-    trend.set_x_axis({"num_font": {"size": 8}, "interval_unit": 7, "interval_tick": 7})
+    trend.set_x_axis({"num_font": {"size": 7}, "interval_unit": 1 if d.days <= 31 else 7,
+                      "major_tick_mark": "none"})
     trend.set_y_axis({"num_format": "#,##0", "num_font": {"size": 8}, "major_gridlines": {
         "visible": True, "line": {"color": "#E7E6E6"}}})
     trend.set_legend({"position": "bottom", "font": {"size": 8}})
