@@ -114,7 +114,8 @@ def write_dashboard(
     name_ref = layout.form_ref("name")
     grid.put(0, 0, "write_formula", f'=IF({name_ref}="",{quote(spec.title(lang))},{name_ref})',
              styles.cell("title"), str(info.get("name") or spec.title(lang)))
-    grid.put(1, 0, "write_string", spec.title(lang), styles.cell("hint"))
+    grid.put(1, 0, "write_formula", f'=IF({name_ref}="","",{quote(spec.title(lang))})',
+             styles.cell("hint"), spec.title(lang) if info.get("name") else "")
     grid.put(AS_OF_ROW, 0, "write_string", spec.label("as_of", lang), styles.cell("label"))
     as_of_fmt = styles.value("date", unlocked=True, extra="input_key")
     if as_of is None:

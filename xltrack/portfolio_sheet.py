@@ -60,6 +60,8 @@ _MONEY_COLUMNS = frozenset({"budget"})
 _WIDTHS = {"campaign": 24, "file": 36, "message": 50, "reason": 50, "description": 30,
            "task_name": 26, "campaign_key": 14, "code": 26, "core_goals": 30}
 _LIGHT_ORDER = {"green": 0, "yellow": 1, "red": 2}
+# Pace health (when the summary has it) to the light it shows.
+_HEALTH_LIGHT = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
 # Chart size that fits a landscape A4 page one page wide (pixels).
 CHART_WIDTH, CHART_HEIGHT = 860, 420
 PAGE_HEIGHT = 560  # the tallest chart that prints on one landscape page at PRINT_SCALE
@@ -253,7 +255,8 @@ class _Writer:
         """Each campaign's worst metric light (pace health when the summary has it)."""
         out: dict[str, str] = {}
         for record in self.p.records:
-            lights = [m.get("health") or m.get("light") for m in record.get("metrics") or []]
+            lights = [_HEALTH_LIGHT.get(str(m.get("health")), m.get("health")) or m.get("light")
+                      for m in record.get("metrics") or []]
             known = [x for x in lights if x in _LIGHT_ORDER]
             if known:
                 out[str(record.get("path"))] = max(known, key=_LIGHT_ORDER.__getitem__)
