@@ -289,7 +289,9 @@ class _Writer:
             (w["errors"], 8, "count"),
         ]
         for j, (text, width, _kind) in enumerate(columns):
-            ws.set_column(j, j, width)
+            # Wide enough for the header in two lines, and for its longest word.
+            longest = max(len(word) for word in text.split()) * 1.1 + 2
+            ws.set_column(j, j, max(width, _text_width(pd.Series([text])) / 2 + 1, longest))
             ws.write_string(header, j, text, self.header)
         ws.set_row(header, 32)
         wide = {c: campaigns[f"{c} rate"] for c in core if f"{c} rate" in campaigns}
