@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zipfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from workbooks import load_generated as load
 
 from xltrack import tables, writer
 from xltrack.cli import cli
+from xltrack.dashboard import DAY_COL, GANTT_ROW
 from xltrack.errors import OutputError, SpecError
 from xltrack.spec import Spec, default_template_path, load_spec
 from xltrack.writer import generate_workbook
@@ -334,3 +336,13 @@ def test_writer_row_heights_same_for_few_and_many_rows(spec: Spec) -> None:
     assert tables.row_heights(spec.table("tasks"), few) == expected
     assert {k: v for k, v in tables.row_heights(spec.table("tasks"), many).items()
             if k < 5} == expected
+
+
+def test_writer_long_campaign_timeline_has_a_column_per_week(tmp_path: Path) -> None:
+    path = generate_workbook(tmp_path / "long.xlsx", example=True, as_of=AS_OF,
+                             start=dt.date(2024, 5, 1), end=dt.date(2024, 7, 31))
+    ws = load(path, data_only=True)["Dashboard"]
+    days = [ws.cell(GANTT_ROW + 3, DAY_COL + 1 + k).value for k in range(14)]
+    assert days[0] == dt.datetime(2024, 5, 1)
+    assert all((b - a).days == 7 for a, b in itertools.pairwise(days))
+    assert ws.cell(GANTT_ROW + 3, DAY_COL + 15).value is None  # 92 days: 14 weeks

@@ -28,7 +28,9 @@ ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "E
 CASES: dict[str, tuple[Lang, bool]] = {"example-en": ("en", True), "example-zh": ("zh", True),
          "empty-en": ("en", False), "empty-zh": ("zh", False),
                                          "streamed-en": ("en", True), "messy": ("en", False),
-         "pace": ("en", False)}
+         "pace": ("en", False), "weekly-en": ("en", True), "weekly-zh": ("zh", True)}
+# A long campaign: the timeline gets a column per week.
+LONG = {"start": dt.date(2024, 5, 1), "end": dt.date(2024, 7, 31)}
 # Rows people really leave: no metric, no date, case-different metric, unknown status.
 MESSY = {
     "daily": [
@@ -85,8 +87,9 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
             # "streamed": the constant_memory path (inline strings) on a small workbook
             patch.setattr(writer, "STREAM_ROWS", 0 if name.startswith("streamed") else 20_000)
             data = {"messy": MESSY, "pace": PACE}.get(name)
+            extra: dict[str, Any] = LONG if name.startswith("weekly") else {}
             made.append(generate_workbook(folder / f"{name}.xlsx", lang=lang, example=example,
-                                          as_of=AS_OF, data=data))
+                                          as_of=AS_OF, data=data, **extra))
     done = recalculate(made, folder / "out")
     return {name: (src, out) for name, src, out in zip(CASES, made, done)}
 

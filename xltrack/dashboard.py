@@ -37,10 +37,12 @@ DAY_COL = 4  # day columns start at E
 _FIXED_WIDTHS = (30.0, 10.5, 10.5, 11.0)
 DAY_WIDTH = 2.4
 DAY_AREA = 72.0
+WEEKLY_AFTER = 45  # campaigns longer than this many days get a timeline column per week
 METRIC_TILES = 3
 LEGEND_STYLES = frozenset({"legend_not_started", "legend_in_progress", "legend_done",
                            "legend_delayed", "legend_overdue", "legend_today"})
 _EPOCH = dt.date(1899, 12, 30)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def serial(day: dt.date | pd.Timestamp | None) -> float | str:
@@ -72,9 +74,11 @@ class _Sheet:
     grid: Grid
     styles: Styles
     layout: Layout
-    days: int
+    days: int  # campaign days the trend shows
     first_day: dt.date
     helper_col: int  # first column of the chart data, right of the printed page
+    step: int = 1  # days per timeline column: 1, or 7 for a long campaign
+    cols: int = 0  # timeline columns
 
     def word(self, key: str) -> str:
         return word(self.layout.spec, key, self.layout.lang)
@@ -109,7 +113,10 @@ def write_dashboard(
     if start and end and end >= start:
         days = min(max((end - start).days + 1, 14), 92)
     first_day = start or today - dt.timedelta(days=7)
-    d = _Sheet(ws, Grid(), styles, layout, days, first_day, DAY_COL + days + 2)
+    # A long campaign gets a column per week, so the page stays legible.
+    step = 7 if days > WEEKLY_AFTER else 1
+    cols = -(-days // step)
+    d = _Sheet(ws, Grid(), styles, layout, days, first_day, DAY_COL + cols + 2, step, cols)
     spec, lang, grid = layout.spec, layout.lang, d.grid
     name_ref = layout.form_ref("name")
     grid.put(0, 0, "write_formula", f'=IF({name_ref}="",{quote(spec.title(lang))},{name_ref})',
@@ -131,14 +138,14 @@ def write_dashboard(
     _tiles(d, derived, info, metrics)
     _charts(d, metrics, statuses, trend_row)
     last_row = _timeline(d, derived["tasks"])
-    widths = [*_FIXED_WIDTHS, *[day_width(days)] * days]
+    widths = [*_FIXED_WIDTHS, *[day_width(cols)] * cols]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.set_column(d.helper_col, d.helper_col + 9, 11)
     ws.set_row(TILE_ROW + 1, 32)
     grid.flush(ws)
     print_setup(ws, None, one_page=True)
-    ws.print_area(0, 0, last_row, DAY_COL + days - 1)
+    ws.print_area(0, 0, last_row, DAY_COL + cols - 1)
     ws.hide_gridlines(2)
 
 
@@ -303,15 +310,23 @@ def _trend_data(d: _Sheet, daily: pd.DataFrame, metric_row: int, row: int) -> No
                  f"{d.word(key)}: {name}")
     folded = daily["metric"].fillna("").astype(str).str.strip().str.casefold()
     mine = daily[folded.eq(name.strip().casefold())] if name else daily.iloc[0:0]
+    first_cell = f"${xl_col_to_name(DAY_COL)}${GANTT_ROW + 3}"
     for k in range(d.days):
         r = row + 2 + k
         day = d.first_day + dt.timedelta(days=k)
-        date_cell = f"{xl_col_to_name(DAY_COL + k)}${GANTT_ROW + 3}"
+        date_cell = f"({first_cell}+{k})" if k else first_cell
         # The category is the day as text: a date-valued category is written back by
         # LibreOffice as formatted text in a number cache, which other readers reject.
-        # Day of the month only: thirty labels fit under a third of the page.
-        grid.put(r, d.helper_col, "write_formula", f"=DAY({date_cell})&\"\"",
-                 styles.cell("helper"), str(day.day))
+        # Day of the month only (thirty fit under a third of the page); past a month,
+        # a label a week.
+        if d.step == 1:
+            grid.put(r, d.helper_col, "write_formula", f'=DAY({date_cell})&""',
+                     styles.cell("helper"), str(day.day))
+        elif k % 7 == 0:
+            grid.put(r, d.helper_col, "write_formula", f'=TEXT({date_cell},"mm-dd")',
+                     styles.cell("helper"), f"{day:%m-%d}")
+        else:
+            grid.put(r, d.helper_col, "write_string", " ", styles.cell("helper"))
         on_day = mine[mine["date"] == pd.Timestamp(day)]
         for j, (rng, key) in enumerate(((dt_, "target"), (da, "actual")), start=1):
             values = on_day[key].dropna()
@@ -360,7 +375,7 @@ def _tiles(d: _Sheet, derived: dict[str, pd.DataFrame], info: dict[str, Any],
            metrics: _Metrics) -> None:
     spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
     tiles = [*_metric_tiles(d, metrics), *_work_tiles(d, derived, info)]
-    for (c0, c1), tile in zip(_tile_spans(len(tiles), d.days), tiles):
+    for (c0, c1), tile in zip(_tile_spans(len(tiles), d.cols), tiles):
         if tile.label_formula:
             grid.merge(TILE_ROW, c0, c1, "write_formula", tile.label_formula,
                        styles.cell("tile_label"), tile.label)
@@ -483,7 +498,7 @@ def _col_pixels(width: float) -> int:
 def _charts(d: _Sheet, metrics: _Metrics, status_row: int, trend_row: int) -> None:
     workbook = d.styles.workbook
     name = d.name
-    widths = [*_FIXED_WIDTHS, *[day_width(d.days)] * d.days]
+    widths = [*_FIXED_WIDTHS, *[day_width(d.cols)] * d.cols]
     total = sum(_col_pixels(w) for w in widths)
     gap = 12
     shares = (0.36, 0.36, 0.28)
@@ -531,8 +546,7 @@ def _charts(d: _Sheet, metrics: _Metrics, status_row: int, trend_row: int) -> No
             "fill": {"color": colour}, "gap": 40, "overlap": -5,
         })
     trend.set_title({"name": d.word("chart_trend"), "name_font": {"size": 10}})
-    trend.set_x_axis({"num_font": {"size": 7}, "interval_unit": 1 if d.days <= 31 else 7,
-                      "major_tick_mark": "none"})
+    trend.set_x_axis({"num_font": {"size": 7}, "major_tick_mark": "none"})
     trend.set_y_axis({"num_format": "#,##0", "num_font": {"size": 8}, "major_gridlines": {
         "visible": True, "line": {"color": "#E7E6E6"}}})
     trend.set_legend({"position": "bottom", "font": {"size": 8}})
@@ -585,27 +599,19 @@ def _timeline(d: _Sheet, frame: pd.DataFrame) -> int:
     week_row, day_row = GANTT_ROW + 1, GANTT_ROW + 2
     for j, key in enumerate(("task_name", "start_date", "end_date", "status")):
         grid.put(day_row, j, "write_string", table.column(key).label(lang), styles.cell("header"))
-    day_fmt, week_fmt = styles.cell("gantt_day"), styles.cell("gantt_week")
-    prefix, suffix = quote(d.word("week_prefix")), quote(d.word("week_suffix"))
-    for k in range(0, d.days, 7):
-        col = DAY_COL + k
-        last = min(col + 6, DAY_COL + d.days - 1)
-        letter = xl_col_to_name(col)
-        day = d.first_day + dt.timedelta(days=k)
-        text = f"{d.word('week_prefix')}{k // 7 + 1}{d.word('week_suffix')} · {day:%m-%d}"
-        if last - col < 3:  # a short last week has no room for a label
-            grid.merge(week_row, col, last, "write_string", "", week_fmt)
-            continue
-        grid.merge(week_row, col, last, "write_formula",
-                   f'={prefix}&"{k // 7 + 1}"&{suffix}&" · "&TEXT({letter}{day_row + 1},"mm-dd")',
-                   week_fmt, text)
-    for k in range(d.days):
+    day_fmt = styles.cell("gantt_day")
+    if d.step == 1:
+        _week_scale(d, week_row, day_row)
+    else:
+        _month_scale(d, week_row, day_row)
+    for k in range(d.cols):
         col = DAY_COL + k
         prev = xl_col_to_name(col - 1)
-        day = d.first_day + dt.timedelta(days=k)
+        day = d.first_day + dt.timedelta(days=k * d.step)
         formula = ("=IF(ISNUMBER(CampaignStart),CampaignStart,AsOf-7)" if k == 0
-                   else f"={prev}{day_row + 1}+1")
-        grid.put(day_row, col, "write_formula", formula, day_fmt, serial(day))
+                   else f"={prev}{day_row + 1}+{d.step}")
+        grid.put(day_row, col, "write_formula", formula,
+                 day_fmt if d.step == 1 else styles.cell("gantt_week_day"), serial(day))
     labels = {v.key: v.label(lang) for v in spec.enums["task_status"]}
     for i in range(n):
         r, src = day_row + 1 + i, tasks.first_row + i
@@ -626,6 +632,47 @@ def _timeline(d: _Sheet, frame: pd.DataFrame) -> int:
     return day_row + n
 
 
+def _week_scale(d: _Sheet, week_row: int, day_row: int) -> None:
+    """Over the day columns: a merged cell a week, "Week 2 · 06-08"."""
+    grid, week_fmt = d.grid, d.styles.cell("gantt_week")
+    prefix, suffix = quote(d.word("week_prefix")), quote(d.word("week_suffix"))
+    for k in range(0, d.days, 7):
+        col = DAY_COL + k
+        last = min(col + 6, DAY_COL + d.days - 1)
+        letter = xl_col_to_name(col)
+        day = d.first_day + dt.timedelta(days=k)
+        text = f"{d.word('week_prefix')}{k // 7 + 1}{d.word('week_suffix')} · {day:%m-%d}"
+        if last - col < 3:  # a short last week has no room for a label
+            grid.merge(week_row, col, last, "write_string", "", week_fmt)
+            continue
+        grid.merge(week_row, col, last, "write_formula",
+                   f'={prefix}&"{k // 7 + 1}"&{suffix}&" · "&TEXT({letter}{day_row + 1},"mm-dd")',
+                   week_fmt, text)
+
+
+def _month_scale(d: _Sheet, week_row: int, day_row: int) -> None:
+    """Over week columns: the month's name where a month begins."""
+    grid, fmt = d.grid, d.styles.cell("gantt_week")
+    for k in range(d.cols):
+        col = DAY_COL + k
+        this = f"{xl_col_to_name(col)}{day_row + 1}"
+        day = d.first_day + dt.timedelta(days=7 * k)
+        # A month's name without TEXT(..., "mmm"), whose result depends on the locale.
+        if d.layout.lang == "zh":
+            name, cached_name = f'MONTH({this})&"月"', f"{day.month}月"
+        else:
+            name = f'CHOOSE(MONTH({this}),{",".join(quote(m) for m in _MONTHS)})'
+            cached_name = _MONTHS[day.month - 1]
+        if k == 0:
+            formula, cached = f"={name}", cached_name
+        else:
+            prev = f"{xl_col_to_name(col - 1)}{day_row + 1}"
+            formula = f'=IF(MONTH({this})<>MONTH({prev}),{name},"")'
+            new_month = day.month != (day - dt.timedelta(days=7)).month
+            cached = cached_name if new_month else ""
+        grid.put(week_row, col, "write_formula", formula, fmt, cached)
+
+
 def _legend(d: _Sheet) -> None:
     """Colour chips with words right of the title: the statuses, overdue and today."""
     spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
@@ -633,8 +680,9 @@ def _legend(d: _Sheet) -> None:
     chips += [("legend_overdue", d.word("legend_overdue")),
               ("legend_today", spec.label("today", lang))]
     col = 1
+    wide = max(0, min(4, d.cols // 3 - 1))  # three chips share the timeline's width
     for style, text in chips:
-        span = 0 if col < DAY_COL else 4
+        span = 0 if col < DAY_COL else wide
         fmt = styles.cell(style if style in LEGEND_STYLES else "legend_not_started")
         grid.merge(GANTT_ROW, col, col + span, "write_string", text, fmt)
         col += span + 1
@@ -643,11 +691,16 @@ def _legend(d: _Sheet) -> None:
 def _gantt_rules(d: _Sheet, day_row: int, n: int) -> None:
     spec, lang, ws, styles = d.layout.spec, d.layout.lang, d.ws, d.styles
     first, last = day_row + 1, day_row + n
-    left, right = DAY_COL, DAY_COL + d.days - 1
+    left, right = DAY_COL, DAY_COL + d.cols - 1
     day = f"{xl_col_to_name(left)}${day_row + 1}"
     as_of = f"${xl_col_to_name(AS_OF_COL)}${AS_OF_ROW + 1}"
     r = first + 1
-    on_bar = f"{day}>=$B{r},{day}<=$C{r}"
+    last_day = f"{day}+{d.step - 1}" if d.step > 1 else day
+    on_bar = f"{last_day}>=$B{r},{day}<=$C{r}"
+    today = f"AND({as_of}>={day},{as_of}<={last_day})" if d.step > 1 else f"{day}={as_of}"
+    head = f"{xl_col_to_name(left)}{day_row + 1}"
+    today_head = (f"AND({as_of}>={head},{as_of}<={head}+{d.step - 1})" if d.step > 1
+                  else f"{head}={as_of}")
 
     def status(key: str) -> str:
         return quote(spec.enum_label("task_status", key, lang))
@@ -662,13 +715,12 @@ def _gantt_rules(d: _Sheet, day_row: int, n: int) -> None:
         ws.conditional_format(first, left, last, right, {
             "type": "formula", "criteria": f"=AND({on_bar},{test})", "format": styles.look(look)})
     ws.conditional_format(first, left, last, right, {
-        "type": "formula", "criteria": f"={day}={as_of}", "format": styles.look("today_column")})
+        "type": "formula", "criteria": f"={today}", "format": styles.look("today_column")})
     # The day grid is a conditional format too: thousands of bordered blank cells cost time.
     ws.conditional_format(first, left, last, right, {
         "type": "formula", "criteria": "=TRUE", "format": styles.look("gantt_cell")})
     ws.conditional_format(day_row, left, day_row, right, {
-        "type": "formula", "criteria": f"={xl_col_to_name(left)}{day_row + 1}={as_of}",
-        "format": styles.look("today")})
+        "type": "formula", "criteria": f"={today_head}", "format": styles.look("today")})
     # Status cells in the workbook's status colours, as on the Tasks sheet.
     for value in spec.enums["task_status"]:
         ws.conditional_format(first, 3, last, 3, {

@@ -84,6 +84,8 @@ _CELLS: dict[str, dict[str, Any]] = {
     "label": {"bold": True, "valign": "top", **_BORDER},
     "meta": {},
     "gantt_day": {"num_format": "d", "align": "center", "font_size": 7, "font_color": MUTED_FONT},
+    "gantt_week_day": {"num_format": "mm-dd", "align": "center", "font_size": 7,
+                       "font_color": MUTED_FONT},
     "gantt_week": {"bold": True, "font_size": 8, "font_color": NAVY, "left": 1,
                    "left_color": GRID, "bottom": 1, "bottom_color": GRID},
     "tile_label": {"font_size": 9, "font_color": MUTED_FONT, "bg_color": TILE_FILL,
