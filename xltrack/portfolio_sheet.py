@@ -32,6 +32,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from xltrack.codes import CODES
 from xltrack.errors import OutputError
+from xltrack.labels import metric_key
 from xltrack.spec import Lang, load_spec
 from xltrack.styles import (
     BASE_FONT,
@@ -145,12 +146,18 @@ def write_portfolio(portfolio: Any, path: str | Path, *, lang: str = "en") -> Pa
 
 
 def merged_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
-    """The metrics table with one spelling per metric (most common first-seen spelling)."""
+    """The metrics table with one spelling per metric (its most common spelling).
+
+    Spellings are one metric when `labels.metric_key` says so (case, width,
+    script, a unit in brackets), as in the summary.
+    """
     m = metrics.dropna(subset=["metric"]).copy()
     if m.empty:
         return m
     names = m["metric"].astype(str)
-    folded = names.str.strip().str.casefold()
+    spec = load_spec()
+    keys = {name: metric_key(name, spec) for name in set(names.tolist())}
+    folded = names.map(keys)
     counts = pd.DataFrame({"fold": folded, "name": names.str.strip()}).value_counts(sort=False)
     best: dict[str, str] = {}
     for (fold, name), n in sorted(counts.items(), key=lambda kv: -kv[1]):
