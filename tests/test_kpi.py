@@ -15,7 +15,8 @@ from xltrack.kpi import DayRow, elapsed_share, health_of, metric_pace
 START, END, AS_OF = dt.date(2024, 6, 1), dt.date(2024, 6, 30), dt.date(2024, 6, 15)
 DAILY = [
     DayRow(dt.date(2024, 6, 10), "Sales", 100, 95),
-    DayRow(dt.date(2024, 6, 12), "sales ", 100, 70),
+    DayRow(dt.date(2024, 6, 12), "sales", 100, 70),
+    DayRow(dt.date(2024, 6, 13), "Sales ", 100, 70),  # SUMIFS does not trim: another metric
     DayRow(dt.date(2024, 6, 20), "Sales", 100, 999),  # after as-of: not counted
     DayRow(dt.date(2024, 6, 11), "Views", None, 250),
 ]

@@ -70,6 +70,7 @@ PACE = {
         {"date": dt.date(2024, 6, 12), "metric": "sales", "target": 100, "actual": 70},
         {"date": dt.date(2024, 6, 20), "metric": "Sales", "target": 100, "actual": 999},
         {"date": dt.date(2024, 6, 11), "metric": "Views", "actual": 250},
+        {"date": dt.date(2024, 6, 13), "metric": "Sales ", "target": 100, "actual": 70},
     ],
     "evaluation": [{"metric": "Posts", "target": 40, "actual": 9}],
 }

@@ -270,8 +270,8 @@ def _metric_data(d: _Sheet, derived: dict[str, pd.DataFrame], info: dict[str, An
 def _evaluation_actual(frame: pd.DataFrame, name: str) -> float | None:
     if not name:
         return None
-    folded = frame["metric"].fillna("").astype(str).str.strip().str.casefold()
-    hit = frame.loc[folded.eq(name.strip().casefold()) & frame["actual"].notna(), "actual"]
+    folded = frame["metric"].fillna("").astype(str).str.casefold()  # as SUMIFS compares
+    hit = frame.loc[folded.eq(name.casefold()) & frame["actual"].notna(), "actual"]
     return float(hit.sum()) if len(hit) else None
 
 
@@ -308,8 +308,8 @@ def _trend_data(d: _Sheet, daily: pd.DataFrame, metric_row: int, row: int) -> No
         grid.put(row + 1, d.helper_col + j, "write_formula",
                  f'={quote(d.word(key) + ": ")}&{metric}', styles.cell("helper"),
                  f"{d.word(key)}: {name}")
-    folded = daily["metric"].fillna("").astype(str).str.strip().str.casefold()
-    mine = daily[folded.eq(name.strip().casefold())] if name else daily.iloc[0:0]
+    folded = daily["metric"].fillna("").astype(str).str.casefold()
+    mine = daily[folded.eq(name.casefold())] if name else daily.iloc[0:0]
     first_cell = f"${xl_col_to_name(DAY_COL)}${GANTT_ROW + 3}"
     for k in range(d.days):
         r = row + 2 + k

@@ -11,8 +11,8 @@ For a metric with target T, the Dashboard computes (and `metric_pace` repeats):
 - health from the deviation 1 - pace rounded to 4 places: below 10 % on track
   (green), 10-20 % inclusive at risk (yellow), above 20 % off track (red).
 
-Metric names match case-insensitively, as SUMIFS does. The LibreOffice tests
-prove the formulas compute what this twin computes.
+Metric names match as SUMIFS matches them: ignoring case, not spaces. The
+LibreOffice tests prove the formulas compute what this twin computes.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ def metric_pace(
     as_of: dt.date,
 ) -> Pace:
     """One metric's progress to date (see the module docstring for the rules)."""
-    name = metric.strip().casefold()
-    rows = [r for r in daily if r.metric is not None and r.metric.strip().casefold() == name]
+    name = metric.casefold()
+    rows = [r for r in daily if r.metric is not None and r.metric.casefold() == name]
     actuals = [r for r in rows if r.actual is not None]
     targets = [r for r in rows if r.target is not None]
     upto = [r for r in rows if r.date is not None and r.date <= as_of]
