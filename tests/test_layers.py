@@ -21,7 +21,7 @@ LAYERS: dict[str, int] = {
     "source": 2, "reader": 2, "locate": 2, "frames": 2, "formulas": 2, "records": 2, "stack": 2,
     "checks": 3, "money": 3,
     "summary": 4, "summary_sheet": 4, "inject": 4, "stylesheet": 4, "package": 4, "sheetparts": 4,
-    "analyze": 5, "portfolio": 5, "portfolio_sheet": 5, "discover": 5, "executors": 5, "portfolio_tables": 5, "export": 5,
+    "analyze": 5, "portfolio": 5, "portfolio_sheet": 5, "portfolio_report": 5, "discover": 5, "executors": 5, "portfolio_tables": 5, "export": 5,
     "render": 5, "summary_render": 5,
     "cli": 6,
 }
