@@ -195,7 +195,7 @@ def _metric_tiles(d: Board, metrics: Metrics) -> list[_Tile]:
 
 def _work_tiles(d: Board, derived: dict[str, pd.DataFrame],
                 info: dict[str, Any]) -> list[_Tile]:
-    """Tasks done, overdue tasks, open high-severity issues, budget allocated."""
+    """Tasks done, overdue tasks, open high-severity issues, budget used (spent / total)."""
     spec, lang = d.layout.spec, d.layout.lang
     tasks, issues = d.layout.tables["tasks"], d.layout.tables["issues"]
     task_frame = derived["tasks"].iloc[: min(len(derived["tasks"]), tasks.n_rows)]
@@ -210,13 +210,16 @@ def _work_tiles(d: Board, derived: dict[str, pd.DataFrame],
     not_resolved = quote("<>" + spec.enum_label("resolution", "resolved", lang))
     sev, res = (issues.column_range(k, sheet=True) for k in ("severity", "resolution"))
     issue_ids = issues.column_range(issue_key, sheet=True)
-    amounts = d.layout.tables["budget_split"].column_range("amount", sheet=True)
+    split = d.layout.tables["budget_split"]
+    # Spent against the total; a template without a Spent column shows the allocation.
+    money_key = "spent" if "spent" in split.cols else "amount"
+    amounts = split.column_range(money_key, sheet=True)
     total = int(task_frame[task_key].notna().sum())
     done = int((task_frame["status"] == "done").sum())
     delayed = int((task_frame["status"] == "delayed").sum())
     open_issues = issue_frame["resolution"].ne("resolved") & issue_frame[issue_key].notna()
     budget = kpi.number(info.get("budget"))
-    allocated = float(derived["budget_split"]["amount"].fillna(0).sum())
+    allocated = float(derived["budget_split"][money_key].fillna(0).sum())
     return [
         _Tile(
             label=d.word("kpi_tasks_done"),
@@ -240,7 +243,7 @@ def _work_tiles(d: Board, derived: dict[str, pd.DataFrame],
                          f'&{quote(d.word("kpi_open_issues"))}'),
             sub=f"{int(open_issues.sum())} {d.word('kpi_open_issues')}", alarm=True),
         _Tile(
-            label=d.word("kpi_budget"),
+            label=d.word("kpi_budget" if money_key == "spent" else "kpi_budget_allocated"),
             value_formula=f'=IF(OR(Budget="",Budget=0),"–",SUM({amounts})/Budget)',
             value_style="tile_value_pct", value=allocated / budget if budget else "–",
             sub_formula=(f'=IF(Budget="","",TEXT(SUM({amounts}),"#,##0")'

@@ -47,7 +47,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "overview": "Overview", "charts": "Charts", "title": "Campaign portfolio",
         "as_of": "As of", "campaign": "Campaign", "owner": "Owner", "start": "Start",
         "end": "End", "health": "Health", "tasks_done": "Tasks done",
-        "overdue": "Overdue tasks", "open_high": "Open high issues", "budget": "Budget",
+        "overdue": "Overdue tasks", "open_high": "Open high issues", "budget": "Budget", "budget_used": "Budget used",
         "errors": "Errors", "warnings": "Warnings", "achieved": "achieved",
         "no_campaigns": "No campaign could be read: see the Load report sheet.",
         "failed": "{n} file(s) could not be read: see the Load report sheet.",
@@ -64,7 +64,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "overview": "概览", "charts": "图表", "title": "活动组合报告",
         "as_of": "统计日期", "campaign": "活动名称", "owner": "负责人", "start": "开始日期",
         "end": "结束日期", "health": "健康度", "tasks_done": "任务完成率",
-        "overdue": "逾期任务", "open_high": "未解决高风险问题", "budget": "预算",
+        "overdue": "逾期任务", "open_high": "未解决高风险问题", "budget": "预算", "budget_used": "预算使用率",
         "errors": "错误", "warnings": "警告", "achieved": "达成率",
         "no_campaigns": "没有可读取的活动:见 Load report 表。",
         "failed": "{n} 个文件无法读取:见 Load report 表。",
@@ -137,6 +137,16 @@ class ReportWriter:
                 out[str(record.get("path"))] = max(known, key=_LIGHT_ORDER.__getitem__)
         return out
 
+    def _budget_used(self) -> dict[str, float]:
+        """Each campaign's spend / total budget, when its summary has the money facts."""
+        out: dict[str, float] = {}
+        for record in self.p.records:
+            money = record.get("budget") or {}
+            total, spent = money.get("total"), money.get("spent")
+            if isinstance(total, (int, float)) and total and isinstance(spent, (int, float)):
+                out[str(record.get("path"))] = spent / total
+        return out
+
     def _overview(self, ws: Worksheet, campaigns: pd.DataFrame) -> None:
         w, spec = self.words, load_spec()
         ws.write_string(0, 0, w["title"], self.title)
@@ -156,13 +166,15 @@ class ReportWriter:
         health = self._health()
         words = dict(pair.split(":") for pair in w["health_words"].split(","))
         columns: list[tuple[str, float, str]] = [
-            (w["campaign"], max(20.0, min(40.0, _text_width(campaigns["campaign"]))), "text"), (w["owner"], 14, "text"), (w["start"], 11, "date"),
-            (w["end"], 11, "date"), (w["health"], 13, "health"),
-            *[(f"{m} {w['achieved']}", max(12.0, min(22.0, len(m) + 10)), "pct") for m in core],
-            (w["tasks_done"], 11, "pct"), (w["overdue"], 10, "count"),
-            (w["open_high"], 11, "count"), (w["budget"], 13, "money"),
-            (w["errors"], 8, "count"),
+            (w["campaign"], max(20.0, min(40.0, _text_width(campaigns["campaign"]))), "text"),
+            (w["owner"], 14, "text"), (w["start"], 11, "date"), (w["end"], 11, "date"),
+            (w["health"], 13, "health"),
+            *[(f"{m} {w['achieved']}", max(12.0, min(22.0, len(m) + 10)), "rate") for m in core],
+            (w["tasks_done"], 11, "pct"), (w["overdue"], 10, "alarm"),
+            (w["open_high"], 11, "alarm"), (w["budget"], 13, "money"),
+            (w["budget_used"], 10, "used"), (w["errors"], 8, "alarm"),
         ]
+        used = self._budget_used()
         for j, (text, width, _kind) in enumerate(columns):
             # Wide enough for the header in two lines, and for its longest word.
             longest = max(len(word) for word in text.split()) * 1.1 + 2
@@ -180,12 +192,12 @@ class ReportWriter:
                 f"{LIGHT_SYMBOLS[light]} {words[light]}" if light else "",
                 *[wide[c].iloc[i] if c in wide else None for c in core],
                 row.get("tasks_done_ratio"), row.get("tasks_overdue"),
-                row.get("issues_open_high"), row.get("budget"), row.get("findings_error"),
+                row.get("issues_open_high"), row.get("budget"), used.get(str(row.get("file"))),
+                row.get("findings_error"),
             ]
             for j, ((_, _, kind), value) in enumerate(zip(columns, values)):
                 self._cell(ws, r, j, kind, value)
         last = header + len(campaigns)
-        first_pct = 5
         rules = spec.rules
         for j, (_, _, kind) in enumerate(columns):
             cell = f"{_col(j)}{header + 2}"
@@ -194,7 +206,7 @@ class ReportWriter:
                     ws.conditional_format(header + 1, j, last, j, {
                         "type": "text", "criteria": "begins with", "value": symbol,
                         "format": self.looks[key]})
-            elif kind == "pct" and j < first_pct + len(core):
+            elif kind == "rate":
                 for key, test in (
                     ("green", f"{cell}>={rules.green_at}"),
                     ("yellow", f"AND({cell}>={rules.yellow_at},{cell}<{rules.green_at})"),
@@ -203,9 +215,15 @@ class ReportWriter:
                     ws.conditional_format(header + 1, j, last, j, {
                         "type": "formula", "criteria": f"=AND(ISNUMBER({cell}),{test})",
                         "format": self.looks[key]})
-            elif kind == "count" and j >= len(columns) - 4:
+            elif kind == "alarm":
                 ws.conditional_format(header + 1, j, last, j, {
                     "type": "cell", "criteria": ">", "value": 0, "format": self.looks["red"]})
+            elif kind == "used":  # over the budget red, past 90 % yellow
+                ws.conditional_format(header + 1, j, last, j, {
+                    "type": "cell", "criteria": ">", "value": 1, "format": self.looks["red"]})
+                ws.conditional_format(header + 1, j, last, j, {
+                    "type": "cell", "criteria": ">=", "value": 0.9,
+                    "format": self.looks["yellow"]})
         ws.freeze_panes(header + 1, 1)
         ws.autofilter(header, 0, last, len(columns) - 1)
         ws.set_landscape()
@@ -220,8 +238,9 @@ class ReportWriter:
             return
         if kind == "date":
             ws.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), self.date)
-        elif kind in ("pct", "count", "money"):
-            fmt = {"pct": self.pct, "count": self.count, "money": self.money}[kind]
+        elif kind in ("pct", "rate", "used", "count", "alarm", "money"):
+            fmt = self.money if kind == "money" else self.count if kind in (
+                "count", "alarm") else self.pct
             ws.write_number(r, c, float(value), fmt)
         else:
             ws.write_string(r, c, str(value), self.text)
