@@ -30,6 +30,10 @@ AS_OF = dt.date(2024, 6, 15)
 PDFTOTEXT = shutil.which("pdftotext")
 needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext is not installed")
 _NUMBERS = re.compile(r"^[\d/.,:%-]+$")
+LONG_TASKS = [{"task_id": f"T{i:03d}", "task_name": f"Task {i}", "owner": f"Owner {i % 7}",
+               "start_date": dt.date(2024, 6, 1 + i % 20), "end_date": dt.date(2024, 6, 5 + i % 20),
+               "status": ("done", "in_progress", "not_started", "delayed")[i % 4]}
+              for i in range(1, 71)]
 
 
 def pages(pdf: Path) -> list[str]:
@@ -80,6 +84,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, l
         "short": generate_workbook(folder / "short.xlsx", example=True, as_of=AS_OF,
                                    start=dt.date(2024, 6, 1), end=dt.date(2024, 6, 24)),
         "empty": generate_workbook(folder / "empty.xlsx", as_of=AS_OF),
+        # 70 tasks in 120 laid-out rows: Tasks spans pages and must end at its data.
+        "long-list": generate_workbook(folder / "long-list.xlsx", as_of=AS_OF, rows=120,
+                                       data={"tasks": LONG_TASKS}),
     }
     analysis = analyze_workbook(books["example-en"], AS_OF)
     books["summary"] = write_summary(books["example-en"], analysis,
@@ -115,7 +122,7 @@ pytestmark = [needs_soffice, needs_pdftotext, pytest.mark.libreoffice]
 
 @pytest.mark.parametrize(("name", "most"), [
     ("example-en", 8), ("example-zh", 8), ("short", 8), ("empty", 8), ("summary", 8),
-    ("portfolio", 12),
+    ("portfolio", 12), ("long-list", 10),
 ])
 def test_looks_page_counts_and_no_header_only_page(
     printed: dict[str, tuple[Path, list[str]]], name: str, most: int
@@ -125,7 +132,8 @@ def test_looks_page_counts_and_no_header_only_page(
     assert header_only_pages(texts) == []
 
 
-@pytest.mark.parametrize("name", ["example-en", "example-zh", "short", "empty", "summary"])
+@pytest.mark.parametrize("name", ["example-en", "example-zh", "short", "empty", "summary",
+                                  "long-list"])
 def test_looks_dashboard_prints_on_one_page_first(
     printed: dict[str, tuple[Path, list[str]]], name: str
 ) -> None:
@@ -222,3 +230,15 @@ def test_looks_batch_writes_a_portfolio_whatever_the_data(tmp_path: Path, case: 
              if isinstance(c.value, str) and c.value.startswith("No ")]
     expected = {"no-campaign": 2, "one": 0, "no-daily": 1}[case]
     assert len(series) == 3 - expected and len(notes) == expected
+
+
+def test_looks_a_long_table_repeats_its_header_and_ends_at_its_data(
+    printed: dict[str, tuple[Path, list[str]]]
+) -> None:
+    path, texts = printed["long-list"]
+    tasks = [t for t, sheet in zip(texts, footer_sheets(texts)) if sheet == "Tasks"]
+    assert len(tasks) >= 2
+    assert all("Delay reason" in t for t in tasks)  # the header on every page
+    assert "T070" in tasks[-1]
+    ws = openpyxl.load_workbook(path)["Tasks"]
+    assert ws.print_area is not None and ws.print_area.endswith("$73")  # header row 3 + 70

@@ -58,6 +58,7 @@ from xltrack.tables import (
 STREAM_ROWS = 20_000
 # A list table of up to this many rows (records and blank rows) prints on one page.
 ONE_PAGE_ROWS = 60
+BLANK_FORM_ROWS = 30  # rows an empty long table prints
 _RULE_NAMES = (
     ("GreenAt", "green_at"),
     ("YellowAt", "yellow_at"),
@@ -242,15 +243,19 @@ def _print_list(ws: Worksheet, placed: Any, n_data: int) -> None:
     """A short table prints on one page; a long one fits the width and ends at its data.
 
     A page holding only the repeated header and blank rows is what a long
-    table's empty tail would print, so its print area stops at the last record.
+    table's empty tail would print, so its print area stops at the last record
+    (an empty long table prints one page of blank rows, a form to fill by hand).
     """
     if placed.n_rows <= ONE_PAGE_ROWS:
         print_setup(ws, placed.header_row, one_page=True)
         return
+    last_col = placed.first_col + len(placed.cols) - 1
+    if not n_data:
+        print_setup(ws, placed.header_row, one_page=True)
+        ws.print_area(0, 0, placed.first_row + BLANK_FORM_ROWS - 1, last_col)
+        return
     print_setup(ws, placed.header_row)
-    if n_data:
-        last = placed.first_row + min(n_data, placed.n_rows) - 1
-        ws.print_area(0, 0, last, placed.first_col + len(placed.cols) - 1)
+    ws.print_area(0, 0, placed.first_row + min(n_data, placed.n_rows) - 1, last_col)
 
 
 def _number(value: Any) -> float | None:
