@@ -325,3 +325,11 @@ def test_analyze_many_campaign_counts_match_the_child_tables(serial: Portfolio) 
         assert row["issues_open"] == (still_open["campaign_key"] == key).sum()
         assert row["issues_open_high"] == (open_high["campaign_key"] == key).sum()
     assert rows["issues_open"].sum() > 0  # the fixtures have open issues to count
+
+
+def test_portfolio_campaigns_carry_spend_budget_used_and_roi() -> None:
+    example = Path(__file__).resolve().parent.parent / "samples" / "example-en.xlsx"
+    result = analyze_many([str(example)], as_of=dt.date(2024, 6, 15), jobs=1)
+    row = result.campaigns.iloc[0]
+    assert (row["budget"], row["spent"], row["budget_used"]) == (500000.0, 306000.0, 0.612)
+    assert round(row["roi"], 4) == round(80000 / 27000, 4)  # Douyin: sales 80,000 on 27,000 spend

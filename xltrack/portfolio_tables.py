@@ -33,7 +33,7 @@ KEY_COLUMNS = ("campaign_key", "campaign")
 FINDING_COLUMNS = ("code", "severity", "sheet", "row", "column", "id", "message", "file")
 CAMPAIGN_COLUMNS = (
     "campaign_key", "campaign", "owner", "plan_version", "start_date", "end_date", "budget",
-    "core_goals", "stakeholders", "tasks_total", "tasks_done", "tasks_done_ratio",
+    "spent", "budget_used", "roi", "core_goals", "stakeholders", "tasks_total", "tasks_done", "tasks_done_ratio",
     "tasks_overdue", "tasks_delayed", "issues_total", "issues_open", "issues_open_high",
     "metrics_count", "metrics_met", "achievement_mean", "findings_error", "findings_warning",
     "findings_info", "template_id", "template_version", "status", "file",
@@ -133,6 +133,9 @@ def campaign_rows(
             "start_date": frames.start_date,
             "end_date": frames.end_date,
             "budget": float(budget) if isinstance(budget, (int, float)) else None,
+            "spent": summary.money.spent,
+            "budget_used": summary.money.used,
+            "roi": _roi(summary),
             "core_goals": _text(info.get("core_goals")),
             "stakeholders": _text(info.get("stakeholders")),
             "tasks_total": total,
@@ -159,6 +162,13 @@ def campaign_rows(
     return rows
 
 
+def _roi(summary: Summary) -> float | None:
+    """The campaign's revenue / spend over its channels (None without both)."""
+    channels = [c for c in summary.money.channels if c.actual is not None and c.spend]
+    spend = sum(c.spend or 0.0 for c in channels)
+    return sum(c.actual or 0.0 for c in channels) / spend if spend else None
+
+
 def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
@@ -171,7 +181,7 @@ def campaigns_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
             df[col] = pd.to_datetime(df[col].astype(object), errors="coerce").astype("datetime64[ns]")
         elif col in _TEXT_FIELDS:
             df[col] = df[col].astype(object).where(df[col].notna(), None).astype("str")
-        elif col in ("budget", "tasks_done_ratio", "achievement_mean"):
+        elif col in ("budget", "spent", "budget_used", "roi", "tasks_done_ratio", "achievement_mean"):
             df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").astype("float64")
         else:
             df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").astype("Int64")
