@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from xltrack.atomic import Fingerprint
 from xltrack.inject import add_sheet
 from xltrack.sheetparts import Cell, CellValue, ChartSpec, SheetLayout, render_layout
 from xltrack.spec import Spec, load_spec
@@ -50,12 +51,6 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "text"}
 _WIDTHS = {0: 14, 1: 30, 2: 14, 3: 14, 4: 13, 5: 12}
-
-
-def sheet_names(spec: Spec | None = None) -> tuple[str, ...]:
-    """The summary sheet's name in every language (to find a previous one)."""
-    text = (spec or load_spec()).labels["summary_sheet"]
-    return (text.en, text.zh)
 
 
 def layout_summary(summary: Summary, lang: Lang = "en", spec: Spec | None = None) -> SheetLayout:
@@ -314,6 +309,7 @@ def write_summary(
     in_place: bool = False,
     lang: Lang = "en",
     spec: Spec | None = None,
+    expect: Fingerprint | None = None,
 ) -> Path:
     """Write (or replace) the achievement summary sheet of a workbook.
 
@@ -324,16 +320,21 @@ def write_summary(
         in_place: replace `path` itself atomically, keeping `NAME.bak.xlsx`.
         lang: "en" or "zh" for the sheet's labels and name.
         spec: the template (labels); the built-in one when None.
+        expect: the input's `atomic.fingerprint` taken before it was analysed;
+            when given, a workbook saved since then is refused (the summary
+            would describe other data).
 
     Returns:
         The path written.
 
     Raises:
         OutputError: the output cannot be written (the input is left intact).
+        OutputNameError: the output's extension does not fit the workbook.
+        InputChangedError: the input changed since `expect` or during the write.
         UnreadableWorkbookError: the input is not a workbook package.
     """
     spec = spec or load_spec()
     if not isinstance(summary, Summary):
         summary = summary.summary
     parts = render_layout(layout_summary(summary, lang, spec))
-    return add_sheet(path, parts, out=out, in_place=in_place, replace=sheet_names(spec))
+    return add_sheet(path, parts, out=out, in_place=in_place, expect=expect)

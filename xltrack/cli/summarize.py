@@ -14,6 +14,7 @@ import datetime as dt
 import click
 
 from xltrack.analyze import analyze_workbook
+from xltrack.atomic import fingerprint
 from xltrack.cli import cli, fail
 from xltrack.errors import XltrackError
 from xltrack.render import summary_to_json, summary_to_text
@@ -59,10 +60,15 @@ def summarize(
     day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
     spec = load_spec()
     try:
+        try:
+            # Taken before reading: a file saved while it is analysed is refused at the write.
+            before = fingerprint(file)
+        except OSError:
+            before = None  # analyze_workbook names the problem
         analysis = analyze_workbook(file, day, spec=spec)
         lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
         written = write_summary(file, analysis.summary, out=output, in_place=in_place, lang=lang,
-                                spec=spec)
+                                spec=spec, expect=before)
     except XltrackError as err:
         fail(err, ctx)
         return
