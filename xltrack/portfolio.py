@@ -252,6 +252,7 @@ def analyze_many(
     *,
     as_of: dt.date,
     recursive: bool = False,
+    include_generated: bool = False,
     jobs: int | None = None,
     executor: str = "local",
     scheduler: Any = None,
@@ -263,6 +264,8 @@ def analyze_many(
         paths: files, folders or globs (see `discover.expand_paths`).
         as_of: the date overdue and age are measured against.
         recursive: descend into sub-folders.
+        include_generated: also analyse lock, temp, backup and summary files
+            found in folders (`discover.is_generated`); named files always are.
         jobs: worker processes (or Dask workers of a local cluster); None = all cores,
             1 = in this process.
         executor: "local" (process pool) or "dask".
@@ -275,7 +278,7 @@ def analyze_many(
     Raises:
         ExecutorError: the executor cannot be used (unknown, dask missing, scheduler down).
     """
-    targets = expand_paths(paths, recursive=recursive)
+    targets = expand_paths(paths, recursive=recursive, include_generated=include_generated)
     jobs_list = [
         FileJob(i, t.path, os.path.abspath(t.path), as_of, t.reject, t.code)
         for i, t in enumerate(targets)

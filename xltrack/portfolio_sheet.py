@@ -15,7 +15,6 @@ those sheets get an autofilter instead. Every user text goes through
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,9 @@ from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from xltrack.atomic import write_atomic
 from xltrack.codes import CODES
-from xltrack.errors import OutputError
+from xltrack.errors import OutputError, OutputNameError
 
 TABLE_ROW_LIMIT = 50_000
 MAX_EXCEL_ROWS = 1_048_575  # below the header
@@ -56,26 +56,24 @@ def write_portfolio(portfolio: Any, path: str | Path) -> Path:
     target = Path(path)
     tables = portfolio.tables()
     biggest = max(len(df) for df in tables.values())
-    folder = target.resolve().parent
-    if not folder.is_dir():
-        raise OutputError(str(target), f"cannot write: folder {folder} does not exist")
-    # A plain temp name (not mkstemp, whose 0600 mode would survive the rename).
-    tmp = folder / f".{target.stem}.{os.getpid()}.tmp.xlsx"
-    try:
-        book = xlsxwriter.Workbook(str(tmp), {
-            "constant_memory": biggest > TABLE_ROW_LIMIT,
-            "strings_to_formulas": False, "strings_to_urls": False,
-            "default_date_format": "yyyy-mm-dd", "nan_inf_to_errors": False,
-        })
-        _Writer(book, portfolio).write_all()
-        book.close()
-        os.replace(tmp, target)
-    except (OSError, XlsxWriterException) as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(str(target), f"cannot write the workbook: {exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    if target.suffix.lower() != ".xlsx":
+        raise OutputNameError(
+            str(target), f"the portfolio is an .xlsx workbook; name it .xlsx, not {target.suffix or 'nothing'}"
+        )
+
+    def write(tmp: Path) -> None:
+        try:
+            book = xlsxwriter.Workbook(str(tmp), {
+                "constant_memory": biggest > TABLE_ROW_LIMIT,
+                "strings_to_formulas": False, "strings_to_urls": False,
+                "default_date_format": "yyyy-mm-dd", "nan_inf_to_errors": False,
+            })
+            _Writer(book, portfolio).write_all()
+            book.close()
+        except XlsxWriterException as exc:
+            raise OutputError(str(target), f"cannot write the workbook: {exc}") from exc
+
+    write_atomic(target, write)
     return target
 
 

@@ -67,6 +67,11 @@ class _ProgressBar:
               show_default=True, help="Process pool on this machine, or a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler (tcp://host:8786); without it a local cluster is started.")
+@click.option("--include-generated", is_flag=True,
+              help="Also read backups (NAME.bak.xlsx), summaries (NAME.summary.xlsx), temp "
+                   "and lock files found in folders (files named explicitly always are).")
+@click.option("--raw-csv", is_flag=True,
+              help="Export CSV text as read: no leading ' before =, +, -, @ (formula injection).")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default=None,
               help="Exit 1 when any campaign has a finding at or above this severity.")
 @click.pass_context
@@ -81,6 +86,8 @@ def batch(
     jobs: int | None,
     executor: str,
     scheduler: str | None,
+    include_generated: bool,
+    raw_csv: bool,
     fail_on: str | None,
 ) -> None:
     """Analyse many campaign workbooks (files, folders, globs) into one portfolio."""
@@ -89,7 +96,8 @@ def batch(
     try:
         try:
             portfolio = analyze_many(paths, as_of=day, recursive=recursive, jobs=jobs,
-                                     executor=executor, scheduler=scheduler, progress=bar)
+                                     executor=executor, scheduler=scheduler, progress=bar,
+                                     include_generated=include_generated)
         finally:
             if bar is not None:
                 bar.close()
@@ -102,7 +110,7 @@ def batch(
         if export_dir:
             from xltrack.export import export_tables
 
-            export_tables(portfolio.tables(), export_dir)
+            export_tables(portfolio.tables(), export_dir, raw_csv=raw_csv)
     except XltrackError as err:
         fail(err, ctx)
         return
