@@ -8,7 +8,6 @@ output could not be written. A failed file outranks findings.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 import time
 from typing import TextIO
@@ -19,6 +18,7 @@ from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli, fail
 from xltrack.errors import XltrackError
 from xltrack.executors import EXECUTORS
 from xltrack.portfolio import Portfolio, analyze_many, render_text
+from xltrack.render import iter_json, terminal_safe
 
 _SEVERITIES = ("error", "warning", "info")
 
@@ -102,7 +102,7 @@ def batch(
             if bar is not None:
                 bar.close()
         for failure in portfolio.failed:
-            click.echo(f"xltrack: error: {failure['error']['message']}", err=True)
+            click.echo(f"xltrack: error: {terminal_safe(failure['error']['message'])}", err=True)
         if output:
             from xltrack.portfolio_sheet import write_portfolio
 
@@ -115,9 +115,11 @@ def batch(
         fail(err, ctx)
         return
     if fmt == "json":
-        click.echo(json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2))
+        for piece in iter_json(portfolio.to_dict()):
+            click.echo(piece, nl=False)
+        click.echo("")
     else:
-        click.echo(render_text(portfolio), nl=False)
+        click.echo(terminal_safe(render_text(portfolio), keep_newlines=True), nl=False)
     ctx.exit(_exit_code(portfolio, fail_on))
 
 

@@ -17,7 +17,7 @@ from xltrack.analyze import analyze_workbook
 from xltrack.atomic import fingerprint
 from xltrack.cli import cli, fail
 from xltrack.errors import XltrackError
-from xltrack.render import summary_to_json, summary_to_text
+from xltrack.render import summary_to_json, summary_to_text, terminal_safe
 from xltrack.spec import Lang, load_spec
 from xltrack.summary_sheet import write_summary
 
@@ -76,4 +76,4 @@ def summarize(
         click.echo(summary_to_json(analysis.summary, str(written)))
     else:
         click.echo(summary_to_text(analysis.summary, lang, spec), nl=False)
-    click.echo(f"xltrack: summary written to {written}", err=True)
+    click.echo(f"xltrack: summary written to {terminal_safe(str(written))}", err=True)
