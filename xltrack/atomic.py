@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from xltrack.errors import InputChangedError, OutputError
 
@@ -203,8 +203,8 @@ def write_atomic(
         clean_stale_temps(backup[0])
     temps: list[Path] = []
     mode = _mode_for(real)
-    try:
-        with _terminate_as_exit():
+    with _terminate_as_exit():  # around the clean-up too: a SIGTERM there still cleans up
+        try:
             tmp = _create(real, temps)
             write(tmp)
             _finish(tmp, mode)
@@ -223,21 +223,91 @@ def write_atomic(
                     temps.remove(source)
                 for folder in {target.parent for _, target in pairs}:
                     _fsync_folder(folder)
-    except OSError as exc:
-        if isinstance(exc, OutputError):
-            raise
-        raise OutputError(str(path), f"cannot write: {exc.strerror or exc}") from exc
-    finally:
-        for leftover in temps:
-            with contextlib.suppress(OSError):
-                os.unlink(leftover)
+        except OSError as exc:
+            if isinstance(exc, OutputError):
+                raise
+            raise OutputError(str(path), f"cannot write: {exc.strerror or exc}") from exc
+        finally:
+            for leftover in temps:
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
     return real
+
+
+class _Sink:
+    """A file for a library that zips into it (XlsxWriter): after a failed write, or once
+    we are done with it, every further write, seek and flush is a no-op.
+
+    XlsxWriter leaves its ZipFile unclosed when a write fails (a full disk); the
+    ZipFile's `__del__` then writes the central directory again and prints
+    "Exception ignored ... No space left on device". The first error is the one
+    that counts and it is raised; the temp file is discarded anyway.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._file = open(path, "wb", buffering=0)  # noqa: SIM115 (closed by finish())
+        self.name = str(path)
+        self._dead = False
+        self._pos = 0  # a pretend position once dead, so that zipfile's arithmetic holds
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data))
+        if self._dead:
+            self._pos += size
+            return size
+        try:
+            return self._file.write(data) or 0
+        except OSError:
+            self._die()
+            raise
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if not self._dead:
+            return self._file.seek(offset, whence)
+        self._pos = offset if whence == 0 else self._pos + offset
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos if self._dead else self._file.tell()
+
+    def _die(self) -> None:
+        if not self._dead:
+            self._pos = self._file.tell()
+            self._dead = True
+
+    def flush(self) -> None:
+        if not self._dead:
+            self._file.flush()
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """ZipFile never closes a file it was handed; `finish` does."""
+
+    def finish(self) -> None:
+        self._die()
+        self._file.close()
+
+
+@contextlib.contextmanager
+def open_sink(path: Path) -> Iterator[Any]:
+    """Open a temp file for a library that writes a zip into it (see `_Sink`)."""
+    sink = _Sink(path)
+    try:
+        yield sink
+    finally:
+        sink.finish()
 
 
 def _create(target: Path, temps: list[Path]) -> Path:
     tmp = temp_path(target)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    temps.append(tmp)
+    temps.append(tmp)  # before it exists: a signal right after the open must not orphan it
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        temps.remove(tmp)  # not ours
+        raise
     os.close(fd)
     return tmp
 

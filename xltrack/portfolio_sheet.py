@@ -24,7 +24,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from xltrack.atomic import write_atomic
+from xltrack.atomic import open_sink, write_atomic
 from xltrack.codes import CODES
 from xltrack.errors import OutputError, OutputNameError
 
@@ -63,13 +63,14 @@ def write_portfolio(portfolio: Any, path: str | Path) -> Path:
 
     def write(tmp: Path) -> None:
         try:
-            book = xlsxwriter.Workbook(str(tmp), {
-                "constant_memory": biggest > TABLE_ROW_LIMIT,
-                "strings_to_formulas": False, "strings_to_urls": False,
-                "default_date_format": "yyyy-mm-dd", "nan_inf_to_errors": False,
-            })
-            _Writer(book, portfolio).write_all()
-            book.close()
+            with open_sink(tmp) as sink:
+                book = xlsxwriter.Workbook(sink, {
+                    "constant_memory": biggest > TABLE_ROW_LIMIT,
+                    "strings_to_formulas": False, "strings_to_urls": False,
+                    "default_date_format": "yyyy-mm-dd", "nan_inf_to_errors": False,
+                })
+                _Writer(book, portfolio).write_all()
+                book.close()
         except XlsxWriterException as exc:
             raise OutputError(str(target), f"cannot write the workbook: {exc}") from exc
 

@@ -25,7 +25,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from xltrack import derive
-from xltrack.atomic import write_atomic
+from xltrack.atomic import open_sink, write_atomic
 from xltrack.dashboard import write_dashboard
 from xltrack.errors import OutputError, OutputNameError
 from xltrack.layout import (
@@ -154,8 +154,22 @@ def _write(
     as_of: dt.date | None,
     protect: bool,
 ) -> None:
+    with open_sink(path) as sink:
+        _write_into(sink, spec, lang, info, content, rows, as_of, protect)
+
+
+def _write_into(
+    sink: Any,
+    spec: Spec,
+    lang: Lang,
+    info: dict[str, Any],
+    content: dict[str, Records],
+    rows: int,
+    as_of: dt.date | None,
+    protect: bool,
+) -> None:
     workbook = Workbook(
-        str(path),
+        sink,
         {
             "constant_memory": streams(content, rows),
             "strings_to_formulas": False,
