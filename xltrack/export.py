@@ -100,6 +100,9 @@ def _write(df: pd.DataFrame, path: Path, *, fmt: str, raw_csv: bool) -> None:
     elif fmt == "csv":
         if not raw_csv:
             df = neutralise_formulas(df)
-        df.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+        # CRLF rows (RFC 4180): the csv module then quotes a cell holding a bare CR, which
+        # with "\n" rows it leaves unquoted, and Excel would break the row there.
+        df.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d",
+                  lineterminator="\r\n")
     else:
         raise ValueError(f"unknown export format {fmt!r}")
