@@ -341,3 +341,12 @@ def test_safety_single_job_still_runs_in_this_process() -> None:
 
 def _pid(chunk: list[int]) -> int:
     return os.getpid()
+
+
+def _always_die(chunk: list[str]) -> list[str]:
+    os._exit(1)  # every worker dies, whatever it reads: the environment, not a file
+
+
+def test_safety_workers_that_always_die_are_an_error_not_n_failed_rows() -> None:
+    with pytest.raises(ExecutorError, match="keep dying"):
+        list(run_local(_always_die, [f"f{i}" for i in range(8)], jobs=2, on_crash=_as_crashed))

@@ -133,6 +133,7 @@ def run_local(
     queue: deque[tuple[list[T], int]] = deque(
         (chunk, 0) for chunk in _chunks(items, chunk_size(len(items), workers))
     )
+    crashed = 0
     while queue:
         level = queue[0][1]
         alone = level >= _ALONE
@@ -152,6 +153,13 @@ def run_local(
                 if future.done() and future.exception() is None:
                     yield future.result()
                 elif chunk_level >= _ALONE:
+                    crashed += 1
+                    if crashed > max(_CRASH_LIMIT, len(items) // 10):
+                        # Not a few hostile files: workers die whatever they read.
+                        raise ExecutorError(
+                            f"worker processes keep dying ({crashed} files so far); "
+                            "out of memory, or workers cannot start here"
+                        ) from exc
                     yield on_crash(chunk, exc)
                 else:
                     survivors += [([item], chunk_level + 1) for item in chunk]
@@ -159,6 +167,7 @@ def run_local(
 
 
 _ALONE = 2
+_CRASH_LIMIT = 3  # more files than this (and than 10 %) crashing workers: give up
 
 
 def _drain(
