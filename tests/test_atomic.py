@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from xltrack import inject
+from xltrack import inject, marker
 from xltrack.analyze import analyze_workbook
 from xltrack.atomic import (
     clean_stale_temps,
@@ -123,7 +123,7 @@ def test_atomic_backup_is_written_to_a_temp_and_renamed(
 _CHILD = textwrap.dedent("""
     import pickle, sys
     from pathlib import Path
-    from xltrack import inject
+    from xltrack import inject, marker
     path, parts = Path(sys.argv[1]), pickle.loads(Path(sys.argv[2]).read_bytes())
     print("go", flush=True)
     while True:
@@ -540,15 +540,15 @@ def test_atomic_marker_parsing() -> None:
             '<definedName name="Print">A!$A$1</definedName>'
             '<definedName name="_xltrack_summary" hidden="1">#REF!$A$1</definedName>'
             '</definedNames></workbook>')
-    assert inject.marked_sheet(book, inject.SUMMARY_MARKER) is None  # its sheet was deleted
-    marked = inject.set_marker(book, inject.SUMMARY_MARKER, "It's")
+    assert marker.marked_sheet(book, marker.SUMMARY_MARKER) is None  # its sheet was deleted
+    marked = marker.set_marker(book, marker.SUMMARY_MARKER, "It's")
     assert marked.count("_xltrack_summary") == 1 and "Print" in marked
-    assert inject.marked_sheet(marked, inject.SUMMARY_MARKER) == "It's"
+    assert marker.marked_sheet(marked, marker.SUMMARY_MARKER) == "It's"
     bare = '<workbook><sheets/></workbook>'
-    assert inject.marked_sheet(bare, inject.SUMMARY_MARKER) is None
-    added = inject.set_marker(bare, inject.SUMMARY_MARKER, "S")
+    assert marker.marked_sheet(bare, marker.SUMMARY_MARKER) is None
+    added = marker.set_marker(bare, marker.SUMMARY_MARKER, "S")
     assert "<sheets/><definedNames>" in added
-    assert inject.marked_sheet(added, inject.SUMMARY_MARKER) == "S"
+    assert marker.marked_sheet(added, marker.SUMMARY_MARKER) == "S"
 
 
 # -- output names ----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from defusedxml import ElementTree
 from libreoffice import needs_soffice, recalculate
 from workbooks import build_openpyxl, build_rich
 
-from xltrack import inject
+from xltrack import inject, marker
 from xltrack.analyze import analyze_workbook
 from xltrack.errors import OutputError, UnreadableWorkbookError, XltrackError
 from xltrack.summary import Summary
@@ -404,8 +404,8 @@ def test_inject_replacing_a_sheet_with_formulas_drops_the_stale_calc_chain(
     book.save(path)
     files = parts(path)
     # marked as xltrack's summary (a sheet is never recognised by its name)
-    files["xl/workbook.xml"] = inject.set_marker(
-        files["xl/workbook.xml"].decode(), inject.SUMMARY_MARKER, "达成总结").encode()
+    files["xl/workbook.xml"] = marker.set_marker(
+        files["xl/workbook.xml"].decode(), marker.SUMMARY_MARKER, "达成总结").encode()
     chain = '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' \
             '<c r="G2" i="2"/><c r="A1" i="3"/></calcChain>'
     files["xl/calcChain.xml"] = chain.encode()

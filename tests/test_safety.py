@@ -26,6 +26,7 @@ from click.testing import CliRunner
 from xltrack import executors
 from xltrack.cli import cli
 from xltrack.discover import expand_paths, is_generated
+from xltrack.escaping import terminal_safe
 from xltrack.executors import ExecutorError, SchedulerAddressError, run_dask, run_local
 from xltrack.export import export_tables, neutralise_formulas
 from xltrack.findings import Finding, Location
@@ -36,7 +37,6 @@ from xltrack.render import (
     iter_reports_json,
     reports_to_dict,
     reports_to_text,
-    terminal_safe,
 )
 from xltrack.writer import generate_workbook
 

@@ -39,12 +39,19 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from xml.sax.saxutils import escape, quoteattr, unescape
+from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree
 
 from xltrack.atomic import Fingerprint, check_target, fingerprint, verify_unchanged, write_atomic
 from xltrack.errors import OutputError, OutputNameError, UnreadableWorkbookError
+from xltrack.marker import (
+    SUMMARY_MARKER,
+    free_sheet_name,
+    marked_sheet,
+    retarget_charts,
+    set_marker,
+)
 from xltrack.package import (
     LazyParts,
     Overlay,
@@ -56,7 +63,6 @@ from xltrack.package import (
     insert_before_close,
     owned_parts,
     owner_of,
-    prefixed,
     relationships,
     rels_path,
     resolve,
@@ -71,7 +77,6 @@ _STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles
 _STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _BLOCK = 1 << 20
-SUMMARY_MARKER = "_xltrack_summary"  # the hidden defined name that marks the summary sheet
 
 
 @dataclass
@@ -278,7 +283,7 @@ def _inject(
     marked = marked_sheet(book_xml, marker)
     previous = next((s for s in sheets if marked is not None and s["name"] == marked), None)
     others = {s["name"].casefold() for s in sheets if s is not previous}
-    name = _free_sheet_name(parts.name, others)
+    name = free_sheet_name(parts.name, others)
     out = Overlay(files)
     if previous is not None:
         if previous["rid"] not in targets:
@@ -299,7 +304,7 @@ def _inject(
     mapping = _allocate(parts, sheet_part, set(out) | {sheet_part}, posixpath.dirname(book))
     new_parts = _rename(parts, mapping)
     if name != parts.name:
-        new_parts = {p: _retarget_charts(p, d, parts.name, name) for p, d in new_parts.items()}
+        new_parts = {p: retarget_charts(p, d, parts.name, name) for p, d in new_parts.items()}
 
     styles_rel = next((r for r in book_rels if r.get("Type") == _STYLES_TYPE), None)
     sheet_xml = new_parts[sheet_part].decode("utf-8")
@@ -340,90 +345,6 @@ def _inject(
     out.update(new_parts)
     kept = [n for n in files if n in out]
     return kept + [n for n in new_parts if n not in kept], out
-
-
-# -- the marker ----------------------------------------------------------------
-
-_DEFINED_NAME = re.compile(
-    r"<(?:\w+:)?definedName\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:\w+:)?definedName>)", re.DOTALL
-)
-_SHEET_MAX = 31  # Excel's limit on a sheet name's length
-
-
-def marked_sheet(book_xml: str, marker: str) -> str | None:
-    """The name of the sheet the hidden defined name `marker` points to, if any.
-
-    Excel and LibreOffice keep defined names and rewrite their reference when
-    the sheet is renamed, so the mark follows the sheet, not its name.
-    """
-    for m in _DEFINED_NAME.finditer(book_xml):
-        if not re.search(r'\bname=["\']' + re.escape(marker) + r'["\']', m.group("attrs")):
-            continue
-        ref = unescape(m.group("text") or "", {"&apos;": "'", "&quot;": '"'}).strip()
-        quoted = re.match(r"'((?:[^']|'')+)'!", ref)
-        if quoted:
-            return quoted.group(1).replace("''", "'")
-        bare = re.match(r"([^!'#]+)!", ref)
-        if bare:
-            return bare.group(1)
-    return None
-
-
-def set_marker(book_xml: str, marker: str, sheet: str) -> str:
-    """The workbook part with exactly one `marker` defined name, pointing to `sheet`."""
-    def drop(m: re.Match[str]) -> str:
-        if re.search(r'\bname=["\']' + re.escape(marker) + r'["\']', m.group("attrs")):
-            return ""
-        return m.group(0)
-
-    book_xml = _DEFINED_NAME.sub(drop, book_xml)
-    ref = "'" + sheet.replace("'", "''") + "'!$A$1"
-    entry = f'<definedName name={quoteattr(marker)} hidden="1">{escape(ref)}</definedName>'
-    if re.search(r"<(?:\w+:)?definedNames\b", book_xml):
-        return insert_before_close(book_xml, "definedNames", entry)
-    # CT_Workbook order: sheets, functionGroups, externalReferences, definedNames, calcPr ...
-    anchor = None
-    for tag in ("externalReferences", "functionGroups", "sheets"):
-        anchor = re.search(rf"</((?:\w+:)?){tag}>|<((?:\w+:)?){tag}\b[^>]*/>", book_xml)
-        if anchor:
-            break
-    if anchor is None:
-        raise OutputError("", "no <sheets> element in the workbook")
-    prefix = anchor.group(1) or anchor.group(2) or ""
-    block = prefixed(f"<definedNames>{entry}</definedNames>", prefix)
-    return book_xml[: anchor.end()] + block + book_xml[anchor.end() :]
-
-
-def _free_sheet_name(name: str, taken: set[str]) -> str:
-    """`name`, or `name (2)`, `name (3)` ... when another sheet has it (any case)."""
-    if name.casefold() not in taken:
-        return name
-    n = 2
-    while True:
-        tail = f" ({n})"
-        candidate = name[: _SHEET_MAX - len(tail)] + tail
-        if candidate.casefold() not in taken:
-            return candidate
-        n += 1
-
-
-def _retarget_charts(part: str, data: bytes, old: str, new: str) -> bytes:
-    """Point a chart's series formulas at the sheet's new name."""
-    if "/charts/" not in part or part.endswith(".rels"):
-        return data
-    quoted_old = "'" + old.replace("'", "''") + "'!"
-    quoted_new = "'" + new.replace("'", "''") + "'!"
-
-    def fix(m: re.Match[str]) -> str:
-        ref = unescape(m.group(2), {"&apos;": "'"})
-        if ref.startswith(quoted_old):
-            ref = quoted_new + ref[len(quoted_old):]
-        elif ref.startswith(old + "!"):
-            ref = quoted_new + ref[len(old) + 1:]
-        return f"<{m.group(1)}f>{escape(ref)}</{m.group(1)}f>"
-
-    text = re.sub(r"<(\w+:)?f>(.*?)</\1?f>", fix, data.decode("utf-8"))
-    return text.encode("utf-8")
 
 
 def _stale_calc_chain(

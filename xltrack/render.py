@@ -28,16 +28,15 @@ renamed):
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from xltrack.codes import ALIASES, TERMS, render_message
+from xltrack.escaping import LazyList, iter_json, json_text, terminal_safe
 from xltrack.findings import Finding, Severity, count_by_severity
 from xltrack.spec import Lang, Spec, load_spec
 
@@ -63,68 +62,6 @@ _WORDS: dict[str, dict[str, str]] = {
 _ANSI = {"error": "\x1b[31;1m", "warning": "\x1b[33m", "info": "\x1b[36m", "head": "\x1b[1m",
          "dim": "\x1b[2m"}
 _RESET = "\x1b[0m"
-# C0 (but tab/newline/CR, handled apart), DEL, C1, and the bidi controls that reorder text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
-                      "\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile("[\t\r\n\u2028\u2029]")
-# What json.dumps(ensure_ascii=False) leaves raw although a terminal may act on it.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
-    """Text from a workbook made fit for a terminal: control characters dropped.
-
-    Tabs, carriage returns and (unless `keep_newlines`) line breaks become
-    spaces, so a cell cannot draw a fake line either.
-    """
-    if keep_newlines:
-        text = text.replace("\r\n", "\n")
-        text = re.sub("[\t\r\u2028\u2029]", " ", text)
-    else:
-        text = _LINE_BREAKS.sub(" ", text)
-    return _CONTROL.sub("", text)
-
-
-def _json_safe(text: str) -> str:
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def json_text(data: Any) -> str:
-    """`data` as indented JSON, UTF-8 characters kept, every control character escaped."""
-    return _json_safe(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def iter_json(data: Any, *, flush_at: int = 1 << 16) -> Iterator[str]:
-    """`json_text(data)` in pieces of about `flush_at` characters (lazy lists stay lazy)."""
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-    buffer: list[str] = []
-    size = 0
-    for piece in encoder.iterencode(data):
-        buffer.append(piece)
-        size += len(piece)
-        if size >= flush_at:
-            yield _json_safe("".join(buffer))
-            buffer, size = [], 0
-    if buffer:
-        yield _json_safe("".join(buffer))
-
-
-class _LazyList(list[Any]):  # json's encoder walks real lists only
-    """A list the JSON encoder iterates without the items ever existing all at once."""
-
-    def __init__(self, length: int, items: Callable[[], Iterable[Any]]) -> None:
-        super().__init__()
-        self._length = length
-        self._items = items
-
-    def __len__(self) -> int:
-        return self._length
-
-    def __bool__(self) -> bool:
-        return self._length > 0
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._items())
 
 
 @dataclass
@@ -258,10 +195,10 @@ def iter_reports_json(
     spec = spec or load_spec()
 
     def entry(r: WorkbookReport) -> dict[str, Any]:
-        lazy = _LazyList(len(r.findings), lambda: (finding_to_dict(f, lang, spec) for f in r.findings))
+        lazy = LazyList(len(r.findings), lambda: (finding_to_dict(f, lang, spec) for f in r.findings))
         return _report_entry(r, lazy)
 
-    workbooks = _LazyList(len(reports), lambda: (entry(r) for r in reports))
+    workbooks = LazyList(len(reports), lambda: (entry(r) for r in reports))
     yield from iter_json(_document(reports, lang, workbooks))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from xltrack.errors import XltrackError
-from xltrack.render import terminal_safe
+from xltrack.escaping import terminal_safe
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2

@@ -16,9 +16,9 @@ import click
 
 from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli, fail
 from xltrack.errors import XltrackError
+from xltrack.escaping import iter_json, terminal_safe
 from xltrack.executors import EXECUTORS
 from xltrack.portfolio import Portfolio, analyze_many, render_text
-from xltrack.render import iter_json, terminal_safe
 
 _SEVERITIES = ("error", "warning", "info")
 

@@ -17,7 +17,8 @@ from xltrack.analyze import analyze_workbook
 from xltrack.atomic import fingerprint
 from xltrack.cli import cli, fail
 from xltrack.errors import XltrackError
-from xltrack.render import summary_to_json, summary_to_text, terminal_safe
+from xltrack.escaping import terminal_safe
+from xltrack.render import summary_to_json, summary_to_text
 from xltrack.spec import Lang, load_spec
 from xltrack.summary_sheet import write_summary
 
