@@ -125,20 +125,19 @@ _CHILD = textwrap.dedent("""
     from pathlib import Path
     from xltrack import inject, marker
     path, parts = Path(sys.argv[1]), pickle.loads(Path(sys.argv[2]).read_bytes())
-    print("go", flush=True)
+    print("ready", flush=True)
+    sys.stdin.readline()  # started together, writing one at a time
     while True:
         inject.add_sheet(path, parts, in_place=True)
 """)
 
 
-def _start_writer(path: Path, parts_file: Path) -> subprocess.Popen[str]:
-    child = subprocess.Popen(
+def _spawn_writer(path: Path, parts_file: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(path), str(parts_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
     )
-    assert child.stdout is not None
-    assert child.stdout.readline().strip() == "go"
-    return child
 
 
 def _valid_states(base: tuple[Path, Summary], folder: Path, parts_file: Path) -> set[bytes]:
@@ -160,23 +159,42 @@ def parts_file(base: tuple[Path, Summary], tmp_path: Path) -> Path:
     return target
 
 
+def _trials(base: tuple[Path, Summary], tmp_path: Path, parts_file: Path,
+            n: int) -> list[tuple[Path, subprocess.Popen[str]]]:
+    """`n` writers, each looping in-place writes on its own copy; started together so that
+    their imports overlap (the trials are independent, only their start-up is shared)."""
+    paths = []
+    for trial in range(n):
+        folder = tmp_path / f"t{trial}"
+        folder.mkdir()
+        paths.append(with_blob(copy(base, folder), 2 << 20))
+    children = [_spawn_writer(path, parts_file) for path in paths]
+    for child in children:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    return list(zip(paths, children))
+
+
+def _hit_at_random(child: subprocess.Popen[str], rng: random.Random, signum: int) -> None:
+    assert child.stdin is not None
+    child.stdin.write("go\n")
+    child.stdin.flush()
+    try:
+        child.wait(timeout=rng.uniform(0.0, 0.15))
+    except subprocess.TimeoutExpired:
+        pass
+    child.send_signal(signum)
+
+
 def test_atomic_sigkill_at_random_moments_never_loses_a_byte(
     base: tuple[Path, Summary], tmp_path: Path, parts_file: Path
 ) -> None:
     states = _valid_states(base, tmp_path, parts_file)
     rng = random.Random(10)
     stale_seen = 0
-    for trial in range(10):
-        folder = tmp_path / f"t{trial}"
-        folder.mkdir()
-        path = with_blob(copy(base, folder), 2 << 20)
-        child = _start_writer(path, parts_file)
-        try:
-            child.wait(timeout=rng.uniform(0.0, 0.15))
-        except subprocess.TimeoutExpired:
-            pass
-        child.kill()
+    for trial, (path, child) in enumerate(_trials(base, tmp_path, parts_file, 10)):
+        _hit_at_random(child, rng, signal.SIGKILL)
         child.communicate()
+        folder = path.parent
         assert path.read_bytes() in states, trial
         backup = folder / "campaign.bak.xlsx"
         if backup.exists():
@@ -195,23 +213,14 @@ def test_atomic_sigterm_and_ctrl_c_remove_the_temp_files(
     states = _valid_states(base, tmp_path, parts_file)
     rng = random.Random(signum)
     inside = 0
-    for trial in range(4):
-        folder = tmp_path / f"t{trial}"
-        folder.mkdir()
-        path = with_blob(copy(base, folder), 2 << 20)
-        child = _start_writer(path, parts_file)
-        try:
-            child.wait(timeout=rng.uniform(0.0, 0.15))
-        except subprocess.TimeoutExpired:
-            pass
-        child.send_signal(signum)
-        _, err = child.communicate(timeout=30)
+    for trial, (path, child) in enumerate(_trials(base, tmp_path, parts_file, 5)):
+        _hit_at_random(child, rng, signum)
+        _, err = child.communicate(timeout=60)
         assert child.returncode != 0
-        assert temps(folder) == [], (trial, child.returncode, err[-2000:])
+        assert temps(path.parent) == [], (trial, child.returncode, err[-2000:])
         inside += child.returncode == 128 + signal.SIGTERM  # our handler ran: mid-write
-        assert temps(folder) == [], trial
         assert path.read_bytes() in states
-        backup = folder / "campaign.bak.xlsx"
+        backup = path.parent / "campaign.bak.xlsx"
         assert not backup.exists() or backup.read_bytes() in states
     if signum == signal.SIGTERM:
         assert inside > 0, "no SIGTERM landed inside a write: the test did not test anything"
