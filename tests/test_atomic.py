@@ -590,3 +590,15 @@ def test_atomic_temp_names_are_recognised() -> None:
     assert is_temp_name(name) and is_temp_name(".~xltrack-ab12cd.xlsx")  # older versions
     assert is_temp_name(".budget.4242.tmp.xlsx")
     assert not is_temp_name("budget.xlsx") and not is_temp_name(".hidden.xlsx")
+
+
+def test_atomic_fingerprint_without_pread_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "x.bin"
+    target.write_bytes(random.Random(3).randbytes(3 << 20))
+    with open(target, "rb") as handle:
+        handle.seek(123)
+        with_pread = fingerprint(handle)
+        monkeypatch.delattr(os, "pread")  # as on Windows
+        assert fingerprint(handle) == with_pread and handle.tell() == 123

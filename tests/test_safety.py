@@ -350,3 +350,10 @@ def _always_die(chunk: list[str]) -> list[str]:
 def test_safety_workers_that_always_die_are_an_error_not_n_failed_rows() -> None:
     with pytest.raises(ExecutorError, match="keep dying"):
         list(run_local(_always_die, [f"f{i}" for i in range(8)], jobs=2, on_crash=_as_crashed))
+
+
+def test_safety_batch_portfolio_name_must_be_xlsx(tmp_path: Path) -> None:
+    book = generate_workbook(tmp_path / "c.xlsx", example=True, as_of=AS_OF)
+    result = CliRunner().invoke(cli, ["batch", str(book), "-o", str(tmp_path / "p.txt")])
+    assert result.exit_code == 2 and ".xlsx" in result.stderr
+    assert not (tmp_path / "p.txt").exists()

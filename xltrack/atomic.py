@@ -120,7 +120,7 @@ def fingerprint(source: str | os.PathLike[str] | BinaryIO) -> Fingerprint:
     st = os.fstat(source.fileno())
     digest = hashlib.sha256()
     offset = 0
-    while block := os.pread(source.fileno(), _CHUNK, offset):
+    while block := _read_at(source, offset):
         digest.update(block)
         offset += len(block)
     return Fingerprint(st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev, digest.hexdigest())
@@ -335,9 +335,21 @@ def _finish(tmp: Path, mode: int) -> None:
 def _copy_handle(source: BinaryIO, target: Path) -> None:
     offset = 0
     with open(target, "wb") as out:
-        while block := os.pread(source.fileno(), _CHUNK, offset):
+        while block := _read_at(source, offset):
             out.write(block)
             offset += len(block)
+
+
+def _read_at(source: BinaryIO, offset: int) -> bytes:
+    """A block at `offset`, leaving the handle's position alone (a ZipFile shares it)."""
+    if hasattr(os, "pread"):
+        return os.pread(source.fileno(), _CHUNK, offset)
+    position = source.tell()  # Windows has no pread
+    try:
+        source.seek(offset)
+        return source.read(_CHUNK)
+    finally:
+        source.seek(position)
 
 
 def _fsync_folder(folder: Path) -> None:

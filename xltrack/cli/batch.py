@@ -91,6 +91,9 @@ def batch(
     fail_on: str | None,
 ) -> None:
     """Analyse many campaign workbooks (files, folders, globs) into one portfolio."""
+    if output and not output.lower().endswith(".xlsx"):
+        raise click.BadParameter("the portfolio is an .xlsx workbook; name it .xlsx",
+                                 param_hint="-o/--output")
     day = as_of.date() if as_of else dt.date.today()
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:

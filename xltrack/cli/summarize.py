@@ -58,6 +58,9 @@ def summarize(
     """Add (or replace) the achievement summary sheet of a campaign workbook."""
     if output and in_place:
         raise click.UsageError("give -o/--output or --in-place, not both")
+    if output and not output.lower().endswith((".xlsx", ".xlsm")):  # before the work, not after
+        raise click.BadParameter("the output is a workbook; name it .xlsx (.xlsm with macros)",
+                                 param_hint="-o/--output")
     day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
     spec = load_spec()
     try:
