@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from libreoffice import convert, needs_soffice
 
 from xltrack import inject, marker
 from xltrack.analyze import analyze_workbook
@@ -602,3 +603,17 @@ def test_atomic_fingerprint_without_pread_is_the_same(
         with_pread = fingerprint(handle)
         monkeypatch.delattr(os, "pread")  # as on Windows
         assert fingerprint(handle) == with_pread and handle.tell() == 123
+
+
+@needs_soffice
+def test_atomic_marker_survives_a_libreoffice_round_trip(
+    base: tuple[Path, Summary], tmp_path: Path
+) -> None:
+    """LibreOffice keeps the defined name (and writes &apos;): a rerun replaces, never adds."""
+    out = write_summary(copy(base, tmp_path), base[1])
+    (saved,) = convert([out], tmp_path / "lo")
+    with zipfile.ZipFile(saved) as z:
+        assert "_xltrack_summary" in z.read("xl/workbook.xml").decode()
+    again = write_summary(saved, base[1], out=tmp_path / "again.xlsx")
+    assert sheet_names(again).count("Achievement summary") == 1
+    assert len(sheet_names(again)) == len(sheet_names(saved))
