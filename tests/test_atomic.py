@@ -617,3 +617,10 @@ def test_atomic_marker_survives_a_libreoffice_round_trip(
     again = write_summary(saved, base[1], out=tmp_path / "again.xlsx")
     assert sheet_names(again).count("Achievement summary") == 1
     assert len(sheet_names(again)) == len(sheet_names(saved))
+
+
+def test_atomic_new_errors_pickle_and_carry_their_exit_codes() -> None:
+    for cls, code in ((InputChangedError, 3), (OutputNameError, 2)):
+        back = pickle.loads(pickle.dumps(cls("a.xlsx", "why")))
+        assert type(back) is cls and str(back) == "a.xlsx: why" and back.exit_code == code
+        assert isinstance(back, OutputError) and isinstance(back, OSError)
