@@ -37,6 +37,7 @@ from xltrack.atomic import (
     write_atomic,
 )
 from xltrack.cli import cli
+from xltrack.discover import expand_paths
 from xltrack.errors import InputChangedError, OutputError, OutputNameError
 from xltrack.summary import Summary
 from xltrack.summary_sheet import layout_summary, render_layout, write_summary
@@ -201,7 +202,8 @@ def test_atomic_sigkill_at_random_moments_never_loses_a_byte(
         if backup.exists():
             assert backup.read_bytes() in states, trial
         stale_seen += bool(temps(folder))
-        # The next write removes the temps of the killed process, and batch never reads them.
+        # batch never reads what the killed process left, and the next write removes it
+        assert [Path(t.path).name for t in expand_paths([folder])] == ["campaign.xlsx"]
         inject.add_sheet(path, pickle.loads(parts_file.read_bytes()), in_place=True)
         assert temps(folder) == []
     assert stale_seen > 0, "no kill landed inside a write: the test did not test anything"
