@@ -283,7 +283,7 @@ def test_export_tables_without_pyarrow_names_the_extra(
 
 
 def _die(chunk: list[int]) -> int:
-    if multiprocessing.parent_process() is not None:  # the parent runs the first chunk itself
+    if multiprocessing.parent_process() is not None:  # never kill the test process itself
         os._exit(1)  # a worker killed mid-batch (OOM killer, segfault)
     return len(chunk)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from xltrack.analyze import Analysis, analyze_workbook
 from xltrack.checks import ALL_CHECKS, run_checks
 from xltrack.errors import (
+    InputChangedError,
     OutputError,
+    OutputNameError,
     SpecError,
     UnreadableWorkbookError,
     UnrecognizedWorkbookError,
@@ -34,8 +36,10 @@ __all__ = [
     "Analysis",
     "CampaignFrames",
     "Finding",
+    "InputChangedError",
     "Location",
     "OutputError",
+    "OutputNameError",
     "Portfolio",
     "Severity",
     "Spec",

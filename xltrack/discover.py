@@ -1,10 +1,15 @@
 """Turn the PATH arguments of a batch (files, folders, globs) into the workbooks to analyse.
 
-Folders yield only `.xlsx`/`.xlsm` files (recursively on request); a file named
-explicitly is always kept, and one xltrack cannot read becomes a `Target` with a
-`reject` reason so that it shows up as a failed row instead of vanishing.
-Excel's lock files (`~$budget.xlsx`) and second sightings of the same resolved
-path are skipped.
+Folders and globs yield only `.xlsx`/`.xlsm` files (recursively on request),
+leaving out what is not a campaign of its own: Excel's lock files
+(`~$budget.xlsx`), xltrack's temp files (`.~xltrack-*`, left behind when a
+write was killed), its backups (`NAME.bak.xlsx`) and summaries
+(`NAME.summary.xlsx`), which would show one campaign two or three times.
+`include_generated=True` keeps them. A file named explicitly is always kept
+(except a lock file, never a workbook, which `batch *.xlsx` names too), and
+one xltrack cannot read becomes a `Target` with a `reject` reason so that it
+shows up as a failed row instead of vanishing. Second sightings of the same
+resolved path are skipped.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from xltrack.atomic import is_temp_name
+
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 LOCK_PREFIX = "~$"
 _GLOB_CHARS = frozenset("*?[")
+_GENERATED_TAILS = (".bak", ".summary")
 
 
 @dataclass(frozen=True)
@@ -35,22 +43,33 @@ class Target:
     code: str = "file-unreadable"
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]], *, recursive: bool = False) -> list[Target]:
+def expand_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    recursive: bool = False,
+    include_generated: bool = False,
+) -> list[Target]:
     """Expand files, folders and globs into a de-duplicated list of targets.
 
     Args:
         paths: files, folders or glob patterns (`**` matches folders when `recursive`).
         recursive: descend into sub-folders of folders (and let `**` in globs do so).
+        include_generated: also take lock, temp, backup and summary files found
+            in folders and globs (see `is_generated`).
 
     Returns:
         Targets in a stable order: arguments in the order given, each folder's
-        or glob's files sorted by path. Lock files and duplicates are left out.
+        or glob's files sorted by path. Duplicates are left out, and so are
+        generated files found in folders or globs unless `include_generated`.
     """
     seen: set[str] = set()
     out: list[Target] = []
     for raw in paths:
-        for target in _expand_one(os.fspath(raw), recursive):
-            if Path(target.path).name.startswith(LOCK_PREFIX):
+        for target, explicit in _expand_one(os.fspath(raw), recursive):
+            name = Path(target.path).name
+            # A lock file is never a workbook, even when a shell glob names it.
+            skip = name.startswith(LOCK_PREFIX) or (not explicit and is_generated(name))
+            if skip and not include_generated:
                 continue
             key = _identity(target.path)
             if key in seen:
@@ -60,6 +79,14 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], *, recursive: bool = F
     return out
 
 
+def is_generated(name: str) -> bool:
+    """Whether a file name is a lock, temp, backup or summary file rather than a campaign."""
+    if name.startswith(LOCK_PREFIX) or is_temp_name(name):
+        return True
+    stem, _, suffix = name.rpartition(".")
+    return f".{suffix.lower()}" in WORKBOOK_SUFFIXES and stem.lower().endswith(_GENERATED_TAILS)
+
+
 def _identity(path: str) -> str:
     try:
         return str(Path(path).resolve())
@@ -67,36 +94,37 @@ def _identity(path: str) -> str:
         return os.path.abspath(path)
 
 
-def _expand_one(raw: str, recursive: bool) -> Iterator[Target]:
+def _expand_one(raw: str, recursive: bool) -> Iterator[tuple[Target, bool]]:
+    """Targets, each with whether the user named it explicitly."""
     path = Path(raw)
     if path.is_dir():
         yield from _folder(path, recursive)
         return
     if path.is_file():
-        yield _explicit_file(path)
+        yield _explicit_file(path), True
         return
     if _GLOB_CHARS & set(raw):
         matches = sorted(glob.glob(raw, recursive=recursive))
         for match in matches:
             found = Path(match)
             if found.is_file() and found.suffix.lower() in WORKBOOK_SUFFIXES:
-                yield Target(str(found))
+                yield Target(str(found)), False
             elif found.is_dir() and recursive:
                 yield from _folder(found, recursive)
         if not matches:
-            yield Target(raw, reject="no file matches this pattern", code="file-unreadable")
+            yield Target(raw, reject="no file matches this pattern", code="file-unreadable"), True
         return
-    yield Target(raw, reject="no such file or folder", code="file-unreadable")
+    yield Target(raw, reject="no such file or folder", code="file-unreadable"), True
 
 
-def _folder(folder: Path, recursive: bool) -> Iterator[Target]:
+def _folder(folder: Path, recursive: bool) -> Iterator[tuple[Target, bool]]:
     pattern = "**/*" if recursive else "*"
     files = [
         p for p in folder.glob(pattern)
         if p.suffix.lower() in WORKBOOK_SUFFIXES and p.is_file()
     ]
     for p in sorted(files):
-        yield Target(str(p))
+        yield Target(str(p)), False
 
 
 def _explicit_file(path: Path) -> Target:

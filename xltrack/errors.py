@@ -10,6 +10,8 @@ about one sheet, row or cell is a `Finding` instead.
     │   ├── UnsupportedWorkbookError         a format we do not read (.xls, .csv, ...)
     │   └── UnrecognizedWorkbookError        none of the five tables can be located
     └── OutputError(XltrackError, OSError)   the target cannot be written; original intact
+        ├── OutputNameError                  the output's extension does not fit its content (exit 2)
+        └── InputChangedError                the input changed while being worked on; nothing written
 
 Attributes are plain str/int so that exceptions pickle across worker processes.
 """
@@ -121,3 +123,19 @@ class OutputError(XltrackError, OSError):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+class OutputNameError(OutputError):
+    """The output's name does not fit what would be written (`report.txt` for a workbook).
+
+    A usage error, so it exits 2 like click's own.
+    """
+
+    code = "output-name"
+    exit_code = 2
+
+
+class InputChangedError(OutputError):
+    """The input changed (saved by another program) between reading it and writing the output."""
+
+    code = "input-changed"

@@ -10,7 +10,9 @@ work because the batch stacks a chunk's workbooks and checks them together.
 The process pool starts its workers with `forkserver` (or `spawn` where that is
 unavailable), never `fork`: a forked child inherits the parent's threads' locks
 mid-flight, and a fork pool was seen to deadlock once polars or another threaded
-library had run in the parent.
+library had run in the parent. With a pool, no chunk runs in this process, the
+first one included: a native crash while reading a file kills a worker, and the
+pool narrows the crash down to that one file (see `run_local`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
-import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any, TypeVar
@@ -38,12 +41,22 @@ _IN_FLIGHT_PER_WORKER = 2
 # that the progress bar moves and the last chunks do not leave a core idle for long.
 _MAX_CHUNK = 64
 CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler before giving up
+# How long a batch waits with no Dask worker at all before it stops (exit 3): long
+# enough for an adaptive cluster or a restarting nanny to bring one back.
+NO_WORKERS_TIMEOUT = 60.0
+_POLL_SECONDS = 1.0
 
 
 class ExecutorError(XltrackError):
-    """The executor cannot be used (an unknown name, dask missing, no scheduler)."""
+    """The executor cannot be used (an unknown name, dask missing, no scheduler, workers lost)."""
 
     code = "executor-failed"
+
+
+class SchedulerAddressError(ExecutorError):
+    """The Dask scheduler address is malformed: a usage error (exit 2)."""
+
+    exit_code = 2
 
 
 def default_jobs() -> int:
@@ -82,62 +95,109 @@ def run_local(
     *,
     jobs: int | None = None,
     preload: Sequence[str] = (),
+    on_crash: Callable[[list[T], BaseException], R] | None = None,
 ) -> Iterator[R]:
     """Yield `func(chunk)` for every chunk of the items, using `jobs` worker processes.
+
+    Every chunk runs in a worker, never in this process, so that a native crash
+    (a segfault in a reader, the OOM killer) cannot end the batch. When a worker
+    dies the pool breaks; the chunks it held are run again one item at a time,
+    and an item that still breaks a pool is run alone: if its worker dies too,
+    `on_crash([item], error)` stands in for its result.
 
     Args:
         func: a top-level (picklable) function of a list of items.
         items: picklable items.
-        jobs: worker processes; None = all cores; 1 runs in this process (which
-            also runs the first chunk itself while the workers start).
+        jobs: worker processes; None = all cores; 1 runs every chunk in this
+            process (no isolation: a native crash ends it).
         preload: modules the fork server imports once for all workers.
+        on_crash: the result of an item whose worker died; without it a dead
+            worker is an `ExecutorError`.
 
     Returns:
         An iterator of chunk results in completion order.
+
+    Raises:
+        ExecutorError: a worker died and there is no `on_crash`.
     """
     jobs = jobs or default_jobs()
-    if jobs <= 1 or len(items) <= 1:
+    if jobs <= 1:
         for chunk in _chunks(items, chunk_size(len(items), 1)):
             yield func(chunk)
         return
+    if not items:
+        return
     workers = min(jobs, len(items))
-    size = chunk_size(len(items), workers)
     context = _context(preload or [func.__module__])
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            chunks = _chunks(items, size)
-            limit = workers * (1 + _IN_FLIGHT_PER_WORKER)
-            first, queued = next(chunks), list(islice(chunks, limit))
-            # The first submit blocks until the fork server has imported pandas and
-            # xltrack (about half a second, one core); a thread waits for that while
-            # this process, warm already, works on the first chunk itself.
-            pending: set[Future[R]] = set()
-            failed: list[BaseException] = []
-
-            def submit_queued() -> None:
-                try:
-                    pending.update(pool.submit(func, c) for c in queued)
-                except BaseException as exc:  # noqa: BLE001 (raised below, in this thread)
-                    failed.append(exc)
-
-            starter = threading.Thread(target=submit_queued, daemon=True)
-            starter.start()
-            try:
-                yield func(first)
-            finally:
-                starter.join()
-            if failed:  # a chunk that was never submitted must not go missing silently
-                raise failed[0]
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
+    # (chunk, level): 0 = a chunk as cut, 1 = one item after a crash, 2 = one item run alone.
+    queue: deque[tuple[list[T], int]] = deque(
+        (chunk, 0) for chunk in _chunks(items, chunk_size(len(items), workers))
+    )
+    crashed = 0
+    while queue:
+        level = queue[0][1]
+        alone = level >= _ALONE
+        try:
+            with ProcessPoolExecutor(max_workers=1 if alone else workers,
+                                     mp_context=context) as pool:
+                in_flight: dict[Future[R], tuple[list[T], int]] = {}
+                yield from _drain(pool, func, queue, in_flight, level,
+                                  1 if alone else workers * (1 + _IN_FLIGHT_PER_WORKER))
+        except BrokenProcessPool as exc:
+            if on_crash is None or not in_flight:  # no chunk to blame: the pool itself is broken
+                raise ExecutorError(
+                    "a worker process died (killed, or out of memory); try fewer --jobs"
+                ) from exc
+            survivors = []
+            for future, (chunk, chunk_level) in in_flight.items():
+                if future.done() and future.exception() is None:
                     yield future.result()
-                    for chunk in islice(chunks, 1):
-                        pending.add(pool.submit(func, chunk))
-    except BrokenProcessPool as exc:
-        raise ExecutorError(
-            "a worker process died (killed, or out of memory); try fewer --jobs"
-        ) from exc
+                elif chunk_level >= _ALONE:
+                    crashed += 1
+                    if crashed > max(_CRASH_LIMIT, len(items) // 10):
+                        # Not a few hostile files: workers die whatever they read.
+                        raise ExecutorError(
+                            f"worker processes keep dying ({crashed} files so far); "
+                            "out of memory, or workers cannot start here"
+                        ) from exc
+                    yield on_crash(chunk, exc)
+                else:
+                    survivors += [([item], chunk_level + 1) for item in chunk]
+            queue.extendleft(reversed(survivors))
+
+
+_ALONE = 2
+_CRASH_LIMIT = 3  # more files than this (and than 10 %) crashing workers: give up
+
+
+def _drain(
+    pool: ProcessPoolExecutor,
+    func: Callable[[list[T]], R],
+    queue: deque[tuple[list[T], int]],
+    in_flight: dict[Future[R], tuple[list[T], int]],
+    level: int,
+    limit: int,
+) -> Iterator[R]:
+    """Run the queue's leading chunks of one `level` in `pool`; a broken pool leaves `in_flight`."""
+
+    def top_up() -> None:
+        while queue and queue[0][1] == level and len(in_flight) < limit:
+            chunk = queue.popleft()
+            try:
+                future = pool.submit(func, chunk[0])
+            except BrokenProcessPool:
+                queue.appendleft(chunk)  # never submitted: it runs again, it must not go missing
+                raise
+            in_flight[future] = chunk
+
+    top_up()
+    while in_flight:
+        done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+        for future in done:
+            result = future.result()  # BrokenProcessPool: this chunk stays in flight
+            del in_flight[future]
+            yield result
+        top_up()
 
 
 def run_dask(
@@ -161,7 +221,10 @@ def run_dask(
         An iterator of chunk results in completion order.
 
     Raises:
-        ExecutorError: dask.distributed is not installed or the scheduler is unreachable.
+        SchedulerAddressError: the scheduler address is malformed (exit 2).
+        ExecutorError: dask.distributed is not installed, the scheduler is
+            unreachable, a worker was killed (KilledWorker), or no worker was
+            left for `NO_WORKERS_TIMEOUT` seconds (exit 3).
     """
     try:
         # Typed as Any: distributed ships no type hints.
@@ -185,32 +248,58 @@ def run_dask(
         try:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
             own_client = True
+        except ValueError as exc:  # malformed: "nonsense", "foo://bar", "tcp://host:port?"
+            raise SchedulerAddressError(f"--scheduler {scheduler}: {exc}") from exc
         except (OSError, TimeoutError) as exc:
             if own_cluster is not None:
                 own_cluster.close()
             raise ExecutorError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from exc
+    lost = (distributed.KilledWorker, CancelledError, OSError, TimeoutError)
     try:
-        workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+        workers = max(1, _workers(client))
         size = chunk_size(len(items), workers)
         chunks = _chunks(items, size)
         limit = workers * (1 + _IN_FLIGHT_PER_WORKER)
-        queue = distributed.as_completed()
-        for chunk in chunks:
-            queue.add(client.submit(func, chunk, pure=False))
-            if queue.count() >= limit:
-                break
-        for future in queue:
-            result = future.result()
-            future.release()
-            yield result
-            nxt = next(chunks, None)
-            if nxt is not None:
-                queue.add(client.submit(func, nxt, pure=False))
+        pending = {client.submit(func, chunk, pure=False) for chunk in islice(chunks, limit)}
+        idle_since: float | None = None
+        while pending:
+            try:
+                done, pending = distributed.wait(
+                    list(pending), timeout=_POLL_SECONDS, return_when="FIRST_COMPLETED"
+                )
+            except TimeoutError:
+                # Chunks may take long while workers live; with none left, give up in time.
+                if _workers(client) > 0:
+                    idle_since = None
+                    continue
+                idle_since = idle_since if idle_since is not None else time.monotonic()
+                if time.monotonic() - idle_since >= NO_WORKERS_TIMEOUT:
+                    raise ExecutorError(
+                        f"no Dask worker left for {NO_WORKERS_TIMEOUT:g} s (all died or were "
+                        "stopped); the batch was abandoned"
+                    ) from None
+                continue
+            pending = set(pending)
+            for future in done:
+                result = future.result()
+                future.release()
+                yield result
+                for chunk in islice(chunks, 1):
+                    pending.add(client.submit(func, chunk, pure=False))
+    except lost as exc:
+        raise ExecutorError(
+            f"the Dask cluster lost the work ({type(exc).__name__}: {exc}); a worker was "
+            "killed or ran out of memory, or the scheduler went away"
+        ) from exc
     finally:
         if own_client:
             client.close()
         if own_cluster is not None:
             own_cluster.close()
+
+
+def _workers(client: Any) -> int:
+    return len(client.scheduler_info(n_workers=-1).get("workers", {}))
 
 
 def run(
@@ -220,6 +309,7 @@ def run(
     executor: str = "local",
     jobs: int | None = None,
     scheduler: Any = None,
+    on_crash: Callable[[list[T], BaseException], R] | None = None,
 ) -> Iterator[R]:
     """Dispatch to `run_local` or `run_dask` by name.
 
@@ -229,7 +319,7 @@ def run(
     if executor == "local":
         if scheduler is not None:
             raise ExecutorError("--scheduler needs --executor dask")
-        return run_local(func, items, jobs=jobs, preload=[func.__module__])
+        return run_local(func, items, jobs=jobs, preload=[func.__module__], on_crash=on_crash)
     if executor == "dask":
         return run_dask(func, items, scheduler=scheduler, jobs=jobs)
     raise ExecutorError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")

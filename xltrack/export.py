@@ -3,25 +3,40 @@
 One `<table>.parquet` and one `<table>.csv` per table (campaigns, tasks, issues,
 daily, metrics, findings, load_report). CSV is UTF-8 with a byte-order mark so
 that Excel opens Chinese text correctly; Parquet keeps the dtypes (dates,
-numbers, strings). pyarrow is imported only here and only when needed.
+numbers, strings) and the raw values. pyarrow is imported only here and only
+when needed. Every file is written by `atomic.write_atomic`.
+
+CSV cells are text a spreadsheet will interpret: a text cell that starts with
+`=`, `+`, `-`, `@`, a tab or a carriage return (or the full-width `＝＋－＠`)
+is written with a leading `'` (OWASP's advice against formula injection), so
+`=HYPERLINK(...)` copied from a workbook opens as text. Numbers stay numbers,
+and so does text that is just a number (`-12.5`). `raw_csv=True` turns this
+off for pipelines that want the text exactly as read.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
-import os
+import re
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from xltrack.atomic import write_atomic
 from xltrack.errors import OutputError
 
 FORMATS = ("parquet", "csv")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def export_tables(
-    tables: dict[str, pd.DataFrame], folder: str | Path, formats: tuple[str, ...] = FORMATS
+    tables: dict[str, pd.DataFrame],
+    folder: str | Path,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    raw_csv: bool = False,
 ) -> list[Path]:
     """Write every table to `folder` in each of `formats`.
 
@@ -29,6 +44,7 @@ def export_tables(
         tables: name -> DataFrame (`Portfolio.tables()`).
         folder: created when missing; existing files of the same names are replaced.
         formats: "parquet" and/or "csv".
+        raw_csv: write CSV text cells as they are, without neutralising formulas.
 
     Returns:
         The files written, in order.
@@ -47,7 +63,7 @@ def export_tables(
     for name, df in tables.items():
         for fmt in formats:
             path = target / f"{name}.{fmt}"
-            _atomic(path, lambda tmp, df=df, fmt=fmt: _write(df, tmp, fmt))
+            write_atomic(path, functools.partial(_write, df, fmt=fmt, raw_csv=raw_csv))
             written.append(path)
     return written
 
@@ -61,24 +77,32 @@ def _require_pyarrow(target: Path) -> None:
         ) from exc
 
 
-def _write(df: pd.DataFrame, path: str, fmt: str) -> None:
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` whose text cells cannot start a formula in a spreadsheet (see above)."""
+    out = df.copy(deep=False)
+    for column in out.columns:
+        series = out[column]
+        if series.dtype.kind not in "OSU" and not isinstance(series.dtype, pd.StringDtype):
+            continue  # numbers, dates and booleans are never formulas
+        out[column] = series.map(_neutralise, na_action="ignore")
+    return out
+
+
+def _neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _write(df: pd.DataFrame, path: Path, *, fmt: str, raw_csv: bool) -> None:
     if fmt == "parquet":
         df.to_parquet(path, engine="pyarrow", index=False)
     elif fmt == "csv":
-        df.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+        if not raw_csv:
+            df = neutralise_formulas(df)
+        # CRLF rows (RFC 4180): the csv module then quotes a cell holding a bare CR, which
+        # with "\n" rows it leaves unquoted, and Excel would break the row there.
+        df.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d",
+                  lineterminator="\r\n")
     else:
         raise ValueError(f"unknown export format {fmt!r}")
-
-
-def _atomic(path: Path, write: Any) -> None:
-    # A plain temp name (not mkstemp, whose 0600 mode would survive the rename).
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        write(str(tmp))
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(str(path), f"cannot write: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

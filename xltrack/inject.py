@@ -11,33 +11,53 @@ sheet, and those only gain the new sheet's entries:
 - `xl/styles.xml`: the sheet's fonts, fills, borders, number formats and cell
   formats appended at the end of their lists (existing indices never move).
 
+- the workbook part also gains (or keeps) one hidden defined name, the
+  marker (`_xltrack_summary`), pointing to the sheet xltrack wrote.
+
 Edits are made on the text, not by re-serialising parsed XML: ElementTree
 rewrites namespace prefixes, which breaks `mc:Ignorable` and Excel with it.
-A previous sheet of the same name (any of `replace`) is replaced in its slot:
-its parts and everything only it refers to are dropped, its `<sheet>` entry
-and relationship are reused. Output is always written to a temp file in the
-target folder and then renamed, so a failure leaves every existing file intact.
+The sheet the marker points to is replaced in its slot: its parts and
+everything only it refers to are dropped, its `<sheet>` entry and relationship
+are reused. A sheet is never recognised by its name: a user's own sheet called
+"Achievement summary" is kept and the new one takes a free name.
+
+The input is opened once and every output byte comes from that open file;
+untouched parts are copied compressed, block by block. The output (and, in
+place, the backup) is written by `atomic.write_atomic`: temp file, fsync,
+rename, after checking that the input file has not changed meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
-import shutil
-import tempfile
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree
 
-from xltrack.errors import OutputError, UnreadableWorkbookError
+from xltrack.atomic import Fingerprint, check_target, fingerprint, verify_unchanged, write_atomic
+from xltrack.errors import OutputError, OutputNameError, UnreadableWorkbookError
+from xltrack.marker import (
+    SUMMARY_MARKER,
+    free_sheet_name,
+    marked_sheet,
+    retarget_charts,
+    set_marker,
+)
 from xltrack.package import (
+    LazyParts,
+    Overlay,
     add_relationship,
     copy_member_raw,
+    copy_member_stream,
     drop_relationship,
     free_name,
     insert_before_close,
@@ -56,6 +76,7 @@ _STYLES_TYPE = _REL_NS + "/styles"
 _STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 _STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_BLOCK = 1 << 20
 
 
 @dataclass
@@ -98,28 +119,40 @@ def add_sheet(
     *,
     out: str | Path | None = None,
     in_place: bool = False,
-    replace: Iterable[str] = (),
+    marker: str = SUMMARY_MARKER,
+    expect: Fingerprint | None = None,
     after: Iterable[str] = (),
 ) -> Path:
     """Write a copy of a workbook with one sheet added (or replaced).
+
+    The input is opened once: every part of the output comes from that one open
+    file, untouched parts as their compressed bytes (memory follows the parts
+    that change, not the package), and just before the rename the input is
+    checked to be the same file with the same bytes.
 
     Args:
         path: the existing .xlsx/.xlsm.
         parts: the sheet to add (see `SheetParts`).
         out: the output file; default `default_output(path)`.
         in_place: replace `path` itself (atomically), keeping `backup_path(path)`.
-        replace: sheet names (any case) that mark a previous copy to replace;
-            `parts.name` always counts.
+        marker: the hidden defined name that marks the sheet xltrack wrote; a
+            sheet it points to is replaced, and no sheet is ever recognised by
+            its name (a user's own sheet of the same name is kept, and the new
+            sheet takes a free name: `Achievement summary (2)`).
+        expect: the input's fingerprint when it was analysed; a different file
+            now is refused.
         after: sheet names (any case) a new sheet goes right after (the first
             found); otherwise it goes after the last visible sheet, never
             behind hidden ones. A replaced sheet keeps its place.
 
     Returns:
-        The path written.
+        The path written (the real file when `path` or `out` is a symlink).
 
     Raises:
-        OutputError: the output cannot be written, is locked by Excel, or would
-            lose macros; existing files are left as they were.
+        OutputError: the output cannot be written, is locked by Excel, read-only,
+            hard-linked, or would lose macros; existing files are left as they were.
+        OutputNameError: the output's extension does not fit the workbook.
+        InputChangedError: the input changed since it was analysed or while writing.
         UnreadableWorkbookError: the input is not a workbook package.
     """
     src = Path(path)
@@ -127,36 +160,56 @@ def add_sheet(
         raise OutputError(str(out), "give an output file or in-place, not both")
     dest = src if in_place else Path(out) if out is not None else default_output(src)
     in_place = in_place or _same_file(src, dest)
-    for lock in lock_files(dest):
+    real = check_target(dest)
+    for lock in {*lock_files(dest), *lock_files(real)}:
         if lock.exists():
             raise OutputError(
                 str(dest), f"the file is open in Excel ({lock.name} exists); close it first"
             )
-    infos, files = _read_package(src)
-    names = {parts.name.casefold()} | {n.casefold() for n in replace}
     try:
-        order, result = _inject(files, [i.filename for i in infos], parts, names, src,
-                                {n.casefold() for n in after})
-    except (ElementTree.ParseError, ValueError, KeyError, UnicodeDecodeError) as exc:
-        # defusedxml's refusals (entities, DTDs) are ValueErrors: a hostile or broken package.
-        raise UnreadableWorkbookError(
-            str(src), f"cannot add a sheet to this package: {exc}"
-        ) from exc
-    ct = files.get("[Content_Types].xml", b"").decode("utf-8", "replace")
-    if "macroEnabled" in ct and dest.suffix.lower() not in (".xlsm", ".xltm"):
-        raise OutputError(str(dest), "a workbook with macros must keep the .xlsm extension")
-    by_name = {i.filename: i for i in infos}
-    untouched = {name for name in order if result[name] is files.get(name)}
-    _write_atomic(
-        dest,
-        order,
-        result,
-        by_name,
-        untouched=untouched,
-        backup=backup_path(src) if in_place else None,
-        source=src,
-    )
-    return dest
+        handle = open(src, "rb")  # noqa: SIM115 (closed below; the one read of the input)
+    except OSError as exc:
+        raise UnreadableWorkbookError(str(src), f"cannot open: {exc.strerror or exc}") from exc
+    with handle:
+        try:
+            snapshot = fingerprint(handle)
+        except OSError as exc:
+            raise UnreadableWorkbookError(str(src), f"cannot read: {exc.strerror or exc}") from exc
+        if expect is not None and snapshot != expect:
+            verify_unchanged(src, expect)
+        with _open_zip(handle, src) as z:
+            files = LazyParts(z, str(src))
+            try:
+                order, result = _inject(files, parts, marker, src, {n.casefold() for n in after})
+            except (ElementTree.ParseError, ValueError, KeyError, UnicodeDecodeError) as exc:
+                # defusedxml's refusals (entities, DTDs) are ValueErrors: a hostile or broken package.
+                raise UnreadableWorkbookError(
+                    str(src), f"cannot add a sheet to this package: {exc}"
+                ) from exc
+            _check_suffix(dest, files.get("[Content_Types].xml", b""))
+
+            def write(tmp: Path) -> None:
+                _write_package(tmp, dest, order, result, files, z)
+
+            return write_atomic(
+                dest,
+                write,
+                backup=(backup_path(real), handle) if in_place else None,
+                before_commit=lambda: verify_unchanged(src, snapshot),
+            )
+
+
+def _check_suffix(dest: Path, content_types: bytes) -> None:
+    macros = b"macroEnabled" in content_types
+    suffix = dest.suffix.lower()
+    if macros and suffix != ".xlsm":
+        raise OutputNameError(
+            str(dest), "a workbook with macros must keep the .xlsm extension"
+        )
+    if not macros and suffix != ".xlsx":
+        raise OutputNameError(
+            str(dest), f"the output is an .xlsx workbook; name it .xlsx, not {suffix or 'nothing'}"
+        )
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -166,60 +219,57 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _read_package(src: Path) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
+def _check_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> None:
+    """Inflate a part block by block and drop the bytes: zipfile checks its CRC at the end.
+
+    A raw copy would carry a damaged part into the output unnoticed.
+    """
     try:
-        with zipfile.ZipFile(src) as z:
-            infos = z.infolist()
-            return infos, {i.filename: z.read(i) for i in infos}
+        with z.open(info) as part:
+            while part.read(_BLOCK):
+                pass
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        raise UnreadableWorkbookError(label, f"damaged part {info.filename}: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _open_zip(handle: BinaryIO, src: Path) -> Iterator[zipfile.ZipFile]:
+    try:
+        z = zipfile.ZipFile(handle)
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise UnreadableWorkbookError(str(src), f"not a readable workbook package: {exc}") from exc
+    with z:
+        yield z
 
 
-def _write_atomic(
+def _write_package(
+    tmp: Path,
     dest: Path,
-    order: list[str],
-    files: dict[str, bytes],
-    infos: dict[str, zipfile.ZipInfo],
-    *,
-    untouched: set[str],
-    backup: Path | None,
-    source: Path,
+    order: list[str], result: Overlay, files: LazyParts, original: zipfile.ZipFile
 ) -> None:
-    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".~xltrack-", suffix=dest.suffix, dir=dest.parent)
-        with (
-            os.fdopen(fd, "wb") as handle,
-            zipfile.ZipFile(source) as original,
-            zipfile.ZipFile(handle, "w") as z,
-        ):
+        with open(tmp, "wb") as handle, zipfile.ZipFile(handle, "w") as z:
             for name in order:
-                if name in untouched and copy_member_raw(original, z, infos[name]):
+                old = files.infos.get(name)
+                if name not in result.changed and old is not None:
+                    _check_member(original, old, files.label)
+                    if not copy_member_raw(original, z, old):
+                        copy_member_stream(original, z, old)
                     continue
-                old = infos.get(name)
                 info = zipfile.ZipInfo(name, old.date_time if old else _FIXED_TIME)
                 info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
                 info.external_attr = old.external_attr if old else 0o600 << 16
-                z.writestr(info, files[name])
-        shutil.copymode(source, tmp)
-        if backup is not None:
-            shutil.copy2(source, backup)
-        os.replace(tmp, dest)
-        tmp = None
-    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
-        raise OutputError(str(dest), f"cannot write: {exc}") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+                z.writestr(info, result[name])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, zlib.error) as exc:
+        raise OutputError(str(dest), f"cannot copy the workbook's parts: {exc}") from exc
 
 
 # -- package model -------------------------------------------------------------
 
 
 def _inject(
-    files: dict[str, bytes], order: list[str], parts: SheetParts, names: set[str], src: Path,
-    after: set[str] | None = None,
-) -> tuple[list[str], dict[str, bytes]]:
+    files: LazyParts, parts: SheetParts, marker: str, src: Path, after: set[str] | None = None
+) -> tuple[list[str], Overlay]:
     try:
         root_rels = relationships(files["_rels/.rels"])
         office = next(r for r in root_rels if r.get("Type", "").endswith("/officeDocument"))
@@ -234,8 +284,11 @@ def _inject(
     if _STRICT_NS in book_xml:
         raise OutputError(str(src), "Strict Open XML workbooks are not supported; save as .xlsx")
     targets = {r["Id"]: resolve(book, r.get("Target", "")) for r in book_rels}
-    previous = next((s for s in sheets if s["name"].casefold() in names), None)
-    out = dict(files)
+    marked = marked_sheet(book_xml, marker)
+    previous = next((s for s in sheets if marked is not None and s["name"] == marked), None)
+    others = {s["name"].casefold() for s in sheets if s is not previous}
+    name = free_sheet_name(parts.name, others)
+    out = Overlay(files)
     if previous is not None:
         if previous["rid"] not in targets:
             raise OutputError(str(src), f"sheet {previous['name']!r} has no worksheet part")
@@ -254,6 +307,8 @@ def _inject(
         out.pop(part, None)
     mapping = _allocate(parts, sheet_part, set(out) | {sheet_part}, posixpath.dirname(book))
     new_parts = _rename(parts, mapping)
+    if name != parts.name:
+        new_parts = {p: retarget_charts(p, d, parts.name, name) for p, d in new_parts.items()}
 
     styles_rel = next((r for r in book_rels if r.get("Type") == _STYLES_TYPE), None)
     sheet_xml = new_parts[sheet_part].decode("utf-8")
@@ -277,7 +332,7 @@ def _inject(
             posixpath.relpath(styles_part, posixpath.dirname(book)),
         )[0]
     if previous is not None:
-        out[book] = _rename_sheet(book_xml, previous["name"], parts.name).encode("utf-8")
+        book_xml = _rename_sheet(book_xml, previous["name"], name)
     else:
         rels, rid = add_relationship(
             out[book_rels_part],
@@ -286,18 +341,18 @@ def _inject(
         )
         out[book_rels_part] = rels
         next_id = max((int(s["sheetId"]) for s in sheets if s["sheetId"].isdigit()), default=0) + 1
-        position = _position(sheets, after or set())
-        out[book] = _add_sheet_entry(book_xml, parts.name, next_id, rid, position).encode("utf-8")
+        book_xml = _add_sheet_entry(book_xml, name, next_id, rid, _position(sheets, after or set()))
+    out[book] = set_marker(book_xml, marker, name).encode("utf-8")
     out["[Content_Types].xml"] = update_content_types(types_xml, removed, content_types).encode(
         "utf-8"
     )
     out.update(new_parts)
-    kept = [name for name in order if name in out]
-    return kept + [name for name in new_parts if name not in kept], out
+    kept = [n for n in files if n in out]
+    return kept + [n for n in new_parts if n not in kept], out
 
 
 def _stale_calc_chain(
-    files: dict[str, bytes], sheet: str, book: str, book_rels: list[dict[str, str]]
+    files: Mapping[str, bytes], sheet: str, book: str, book_rels: list[dict[str, str]]
 ) -> tuple[str, str] | None:
     """(rId, part) of the calculation chain when the sheet being replaced had formulas."""
     if not re.search(rb"<(?:\w+:)?f[\s>/]", files.get(sheet, b"")):
@@ -318,15 +373,6 @@ def _sheets(book: bytes) -> list[dict[str, str]]:
         found.append({"name": el.get("name", ""), "sheetId": el.get("sheetId", ""), "rid": rid,
                       "state": el.get("state", "visible")})
     return found
-
-
-def _position(sheets: list[dict[str, str]], after: set[str]) -> int:
-    """Where a new sheet goes: after the first sheet named in `after`, else the last visible."""
-    for i, sheet in enumerate(sheets):
-        if sheet["name"].casefold() in after:
-            return i + 1
-    visible = [i for i, s in enumerate(sheets) if s["state"] == "visible"]
-    return visible[-1] + 1 if visible else len(sheets)
 
 
 def _allocate(parts: SheetParts, sheet: str, taken: set[str], base: str) -> dict[str, str]:
@@ -359,6 +405,15 @@ def _rename(parts: SheetParts, mapping: dict[str, str]) -> dict[str, bytes]:
             data = re.sub(r'Target="([^"]*)"', retarget, data.decode("utf-8")).encode("utf-8")
         renamed[mapping[part]] = data
     return renamed
+
+
+def _position(sheets: list[dict[str, str]], after: set[str]) -> int:
+    """Where a new sheet goes: after the first sheet named in `after`, else the last visible."""
+    for i, sheet in enumerate(sheets):
+        if sheet["name"].casefold() in after:
+            return i + 1
+    visible = [i for i, s in enumerate(sheets) if s["state"] == "visible"]
+    return visible[-1] + 1 if visible else len(sheets)
 
 
 def _add_sheet_entry(book_xml: str, name: str, sheet_id: int, rid: str,

@@ -10,18 +10,90 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shutil
 import struct
 import zipfile
+import zlib
+from collections.abc import Iterator, Mapping, MutableMapping
 from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree
 
-from xltrack.errors import OutputError
+from xltrack.errors import OutputError, UnreadableWorkbookError
 
 _LOCAL_HEADER = b"PK\x03\x04"
 _SMALL = 1 << 31  # members below this size need no ZIP64 records
+_BLOCK = 1 << 20  # raw copies move this much at a time, whatever the part's size
 
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+class LazyParts(Mapping[str, bytes]):
+    """The parts of an open package by name, each inflated only when (and once) it is read.
+
+    Adding a sheet reads the rels, the workbook, its styles and content types;
+    the media, sheets and everything else stay compressed in the file.
+    """
+
+    def __init__(self, z: zipfile.ZipFile, label: str) -> None:
+        self.z = z
+        self.label = label
+        self.infos = {i.filename: i for i in z.infolist()}
+        self._cache: dict[str, bytes] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._cache:
+            info = self.infos[name]
+            try:
+                self._cache[name] = self.z.read(info)
+            except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                raise UnreadableWorkbookError(self.label, f"cannot read {name}: {exc}") from exc
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.infos)
+
+    def __len__(self) -> int:
+        return len(self.infos)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.infos
+
+
+class Overlay(MutableMapping[str, bytes]):
+    """A package being edited: the original parts, minus the removed, plus the changed."""
+
+    def __init__(self, base: Mapping[str, bytes]) -> None:
+        self.base = base
+        self.changed: dict[str, bytes] = {}
+        self.removed: set[str] = set()
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self.changed:
+            return self.changed[name]
+        if name in self.removed:
+            raise KeyError(name)
+        return self.base[name]
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        self.changed[name] = data
+        self.removed.discard(name)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self.changed.pop(name, None)
+        self.removed.add(name)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (n for n in self.base if n not in self.removed)
+        yield from (n for n in self.changed if n not in self.base)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.changed or (name in self.base and name not in self.removed)
 
 
 def rels_path(part: str) -> str:
@@ -40,7 +112,7 @@ def relationships(data: bytes) -> list[dict[str, str]]:
     return [dict(el.attrib) for el in root.iter(f"{PKG_REL_NS}Relationship")]
 
 
-def targets(files: dict[str, bytes], part: str) -> list[tuple[dict[str, str], str]]:
+def targets(files: Mapping[str, bytes], part: str) -> list[tuple[dict[str, str], str]]:
     rels = files.get(rels_path(part))
     if rels is None:
         return []
@@ -56,7 +128,7 @@ def owner_of(rels_part: str) -> str:
     return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
 
 
-def owned_parts(files: dict[str, bytes], sheet: str) -> set[str]:
+def owned_parts(files: Mapping[str, bytes], sheet: str) -> set[str]:
     """The sheet, its rels, and the parts reachable from it that nothing else refers to."""
     owned, stack = {sheet}, [sheet]
     while stack:
@@ -166,9 +238,9 @@ def copy_member_raw(
     if len(head) != 30 or head[:4] != _LOCAL_HEADER:
         return False
     name_length, extra_length = struct.unpack("<HH", head[26:30])
-    source.fp.seek(info.header_offset + 30 + name_length + extra_length)
-    raw = source.fp.read(info.compress_size)
-    if len(raw) != info.compress_size:
+    start = info.header_offset + 30 + name_length + extra_length
+    source.fp.seek(0, 2)
+    if source.fp.tell() < start + info.compress_size:
         return False
     copy = zipfile.ZipInfo(info.filename, info.date_time)
     copy.compress_type = info.compress_type
@@ -179,8 +251,30 @@ def copy_member_raw(
     copy.flag_bits = info.flag_bits & 0x800  # keep the UTF-8 name flag; sizes now precede data
     copy.header_offset = target.fp.tell()
     target.fp.write(copy.FileHeader(False))
-    target.fp.write(raw)
+    source.fp.seek(start)
+    left = info.compress_size
+    while left:  # block by block: a 250 MB image never sits in memory whole
+        block = source.fp.read(min(_BLOCK, left))
+        if not block:
+            raise zipfile.BadZipFile(f"{info.filename} ends early")
+        target.fp.write(block)
+        left -= len(block)
     target.filelist.append(copy)
     target.NameToInfo[copy.filename] = copy
     target.start_dir = target.fp.tell()
     return True
+
+
+def copy_member_stream(
+    source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> None:
+    """Copy a member `copy_member_raw` declined (ZIP64-sized, odd flags), inflating in blocks."""
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    copy.compress_type = (
+        info.compress_type if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        else zipfile.ZIP_DEFLATED
+    )
+    copy.external_attr = info.external_attr
+    copy.file_size = info.file_size  # lets zipfile decide on ZIP64 up front
+    with source.open(info) as inp, target.open(copy, "w", force_zip64=info.file_size >= _SMALL) as out:
+        shutil.copyfileobj(inp, out, _BLOCK)

@@ -176,6 +176,22 @@ def _failed(job: FileJob, error: dict[str, str]) -> tuple[FileResult, Columns]:
     return result, finding_columns([finding], job.path)
 
 
+def crashed_files(jobs: list[FileJob], error: BaseException) -> ChunkResult:
+    """The result of files whose worker process died while analysing them (a native crash).
+
+    `executors.run_local` calls it for a file it has narrowed a crash down to.
+    """
+    files: list[FileResult] = []
+    findings: list[tuple[str | None, str | None, Columns]] = []
+    for job in jobs:
+        message = (f"{job.path}: xltrack's worker process died while reading this file "
+                   "(a crash in a native reader, or out of memory)")
+        result, found = _failed(job, {"code": "file-unreadable", "message": message})
+        files.append(result)
+        findings.append((None, None, found))
+    return ChunkResult(jobs[0].index if jobs else 0, files, {"findings": findings_table(findings)})
+
+
 def _crashed(job: FileJob, exc: Exception) -> tuple[FileResult, Columns]:
     reason = f"xltrack could not analyse this file ({type(exc).__name__}: {exc})"
     return _failed(job, {"code": "file-unreadable", "message": f"{job.path}: {reason}"})
@@ -252,6 +268,7 @@ def analyze_many(
     *,
     as_of: dt.date,
     recursive: bool = False,
+    include_generated: bool = False,
     jobs: int | None = None,
     executor: str = "local",
     scheduler: Any = None,
@@ -263,6 +280,8 @@ def analyze_many(
         paths: files, folders or globs (see `discover.expand_paths`).
         as_of: the date overdue and age are measured against.
         recursive: descend into sub-folders.
+        include_generated: also analyse lock, temp, backup and summary files
+            found in folders (`discover.is_generated`); named files always are.
         jobs: worker processes (or Dask workers of a local cluster); None = all cores,
             1 = in this process.
         executor: "local" (process pool) or "dask".
@@ -275,7 +294,7 @@ def analyze_many(
     Raises:
         ExecutorError: the executor cannot be used (unknown, dask missing, scheduler down).
     """
-    targets = expand_paths(paths, recursive=recursive)
+    targets = expand_paths(paths, recursive=recursive, include_generated=include_generated)
     jobs_list = [
         FileJob(i, t.path, os.path.abspath(t.path), as_of, t.reject, t.code)
         for i, t in enumerate(targets)
@@ -283,7 +302,8 @@ def analyze_many(
     acc = Accumulator(as_of)
     total = len(jobs_list)
     done = failed = 0
-    chunks = run(analyze_files, jobs_list, executor=executor, jobs=jobs, scheduler=scheduler)
+    chunks = run(analyze_files, jobs_list, executor=executor, jobs=jobs, scheduler=scheduler,
+                 on_crash=crashed_files)
     for chunk in chunks:
         acc.add(chunk)
         for result in chunk.files:

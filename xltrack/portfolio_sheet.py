@@ -17,7 +17,6 @@ so those sheets get an autofilter instead. Every user text goes through
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,9 @@ import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.worksheet import Worksheet
 
+from xltrack.atomic import open_sink, write_atomic
 from xltrack.codes import CODES
-from xltrack.errors import OutputError
+from xltrack.errors import OutputError, OutputNameError
 from xltrack.portfolio_report import ReportWriter, merged_metrics, missing
 from xltrack.styles import DATE_FORMAT
 
@@ -61,26 +61,25 @@ def write_portfolio(portfolio: Any, path: str | Path, *, lang: str = "en") -> Pa
     target = Path(path)
     tables = portfolio.tables()
     biggest = max(len(df) for df in tables.values())
-    folder = target.resolve().parent
-    if not folder.is_dir():
-        raise OutputError(str(target), f"cannot write: folder {folder} does not exist")
-    # A plain temp name (not mkstemp, whose 0600 mode would survive the rename).
-    tmp = folder / f".{target.stem}.{os.getpid()}.tmp.xlsx"
-    try:
-        book = xlsxwriter.Workbook(str(tmp), {
-            "constant_memory": biggest > TABLE_ROW_LIMIT,
-            "strings_to_formulas": False, "strings_to_urls": False,
-            "default_date_format": DATE_FORMAT, "nan_inf_to_errors": False,
-        })
-        _Writer(book, portfolio, "zh" if lang == "zh" else "en").write_all()
-        book.close()
-        os.replace(tmp, target)
-    except (OSError, XlsxWriterException) as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(str(target), f"cannot write the workbook: {exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    if target.suffix.lower() != ".xlsx":
+        raise OutputNameError(
+            str(target), f"the portfolio is an .xlsx workbook; name it .xlsx, not {target.suffix or 'nothing'}"
+        )
+
+    def write(tmp: Path) -> None:
+        try:
+            with open_sink(tmp) as sink:
+                book = xlsxwriter.Workbook(sink, {
+                    "constant_memory": biggest > TABLE_ROW_LIMIT,
+                    "strings_to_formulas": False, "strings_to_urls": False,
+                    "default_date_format": DATE_FORMAT, "nan_inf_to_errors": False,
+                })
+                _Writer(book, portfolio, "zh" if lang == "zh" else "en").write_all()
+                book.close()
+        except XlsxWriterException as exc:
+            raise OutputError(str(target), f"cannot write the workbook: {exc}") from exc
+
+    write_atomic(target, write)
     return target
 
 

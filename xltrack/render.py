@@ -6,6 +6,13 @@ in English or Chinese; params that hold spec keys (an enum value, a column) are
 shown as the spec's label in that language (`codes.TERMS`). Colour is ANSI and
 only when the caller asks for it (the CLI asks when stdout is a terminal).
 
+Text from a workbook is hostile until shown otherwise: the text renderings drop
+the control characters it carries (ESC sequences that retitle the terminal or
+write the clipboard with OSC 52, BEL, clear-screen, C1 controls, bidi
+overrides; `terminal_safe`), while xltrack's own colours are added after. The
+JSON renderings escape them (`\u001b`, `\u009b`, `\u202e`), and the findings
+JSON is produced piece by piece (`iter_reports_json`), never as one string.
+
 JSON of `xltrack check` (format `xltrack.findings/1`; keys may be added, never
 renamed):
 
@@ -21,15 +28,15 @@ renamed):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from xltrack.codes import ALIASES, TERMS, render_message
+from xltrack.escaping import LazyList, iter_json, json_text, terminal_safe
 from xltrack.findings import Finding, Severity, count_by_severity
 from xltrack.spec import Lang, Spec, load_spec
 
@@ -139,13 +146,17 @@ def finding_to_dict(finding: Finding, lang: Lang = "en", spec: Spec | None = Non
 
 def report_to_dict(report: WorkbookReport, lang: Lang = "en", spec: Spec | None = None) -> dict[str, Any]:
     """One workbook's entry of the `workbooks` list."""
+    return _report_entry(report, [finding_to_dict(f, lang, spec) for f in report.findings])
+
+
+def _report_entry(report: WorkbookReport, findings: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "path": report.path,
         "campaign": report.campaign,
         "as_of": report.as_of.isoformat(),
         "error": dict(report.error) if report.error else None,
         "counts": count_by_severity(report.findings),
-        "findings": [finding_to_dict(f, lang, spec) for f in report.findings],
+        "findings": findings,
         "headers": list(report.headers),
     }
 
@@ -155,21 +166,40 @@ def reports_to_dict(
 ) -> dict[str, Any]:
     """The whole JSON document of `xltrack check`."""
     spec = spec or load_spec()
-    everything = [f for r in reports for f in r.findings]
+    return _document(reports, lang, [report_to_dict(r, lang, spec) for r in reports])
+
+
+def _document(
+    reports: Sequence[WorkbookReport], lang: Lang, workbooks: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "format": FINDINGS_FORMAT,
         "as_of": reports[0].as_of.isoformat() if reports else None,
         "lang": lang,
-        "workbooks": [report_to_dict(r, lang, spec) for r in reports],
-        "counts": count_by_severity(everything),
+        "workbooks": workbooks,
+        "counts": count_by_severity([f for r in reports for f in r.findings]),
     }
 
 
 def reports_to_json(
     reports: Sequence[WorkbookReport], lang: Lang = "en", spec: Spec | None = None
 ) -> str:
-    """`reports_to_dict` as JSON text (UTF-8 characters kept, not escaped)."""
-    return json.dumps(reports_to_dict(reports, lang, spec), ensure_ascii=False, indent=2)
+    """`reports_to_dict` as JSON text (UTF-8 characters kept, control characters escaped)."""
+    return "".join(iter_reports_json(reports, lang, spec))
+
+
+def iter_reports_json(
+    reports: Sequence[WorkbookReport], lang: Lang = "en", spec: Spec | None = None
+) -> Iterator[str]:
+    """`reports_to_json` in pieces: each finding becomes a dict only while it is written."""
+    spec = spec or load_spec()
+
+    def entry(r: WorkbookReport) -> dict[str, Any]:
+        lazy = LazyList(len(r.findings), lambda: (finding_to_dict(f, lang, spec) for f in r.findings))
+        return _report_entry(r, lazy)
+
+    workbooks = LazyList(len(reports), lambda: (entry(r) for r in reports))
+    yield from iter_json(_document(reports, lang, workbooks))
 
 
 def reports_to_text(
@@ -185,28 +215,31 @@ def reports_to_text(
     def paint(text: str, style: str) -> str:
         return f"{_ANSI[style]}{text}{_RESET}" if colour else text
 
+    safe = terminal_safe
     lines: list[str] = []
     for report in reports:
-        head = report.path
+        head = safe(report.path)
         if report.campaign:
-            head += f" — {report.campaign}"
+            head += f" — {safe(report.campaign)}"
         lines.append(paint(head, "head") + f" ({words['as_of']} {report.as_of.isoformat()})")
         if report.error:
             label = paint(words["error"], "error")
-            lines.append(f"  {label}  {report.error['code']}  {report.error['message']}")
+            lines.append(
+                f"  {label}  {safe(report.error['code'])}  {safe(report.error['message'])}"
+            )
             lines.append("")
             continue
         sheet: object = object()
         for f in report.findings:
             if f.location.sheet != sheet:
                 sheet = f.location.sheet
-                lines.append("  " + paint(str(sheet) if sheet else words["workbook"], "head"))
+                lines.append("  " + paint(safe(str(sheet)) if sheet else words["workbook"], "head"))
             level = f.level.value
-            place = f.location.cell or (str(f.location.row) if f.location.row else "")
+            place = safe(f.location.cell or (str(f.location.row) if f.location.row else ""))
             lines.append(
-                f"    {_pad(place, 6)} {_pad(f.location.record_id or '', 6)} "
+                f"    {_pad(place, 6)} {_pad(safe(f.location.record_id or ''), 6)} "
                 f"{paint(_pad(words[level], 7), level)} {paint(f.code, 'dim')}  "
-                f"{finding_message(f, lang, spec)}"
+                f"{safe(finding_message(f, lang, spec))}"
             )
         lines.append("  " + _totals(report.findings, words))
         lines.append("")
@@ -284,8 +317,8 @@ def summary_to_dict(summary: Summary, output: str | None = None) -> dict[str, An
 
 
 def summary_to_json(summary: Summary, output: str | None = None) -> str:
-    """`summary_to_dict` as JSON text (UTF-8 characters kept, not escaped)."""
-    return json.dumps(summary_to_dict(summary, output), ensure_ascii=False, indent=2)
+    """`summary_to_dict` as JSON text (UTF-8 characters kept, control characters escaped)."""
+    return json_text(summary_to_dict(summary, output))
 
 
 def summary_to_text(summary: Summary, lang: Lang = "en", spec: Spec | None = None) -> str:
@@ -327,7 +360,7 @@ def summary_to_text(summary: Summary, lang: Lang = "en", spec: Spec | None = Non
         f"{words[s]} {summary.findings_by_severity.get(s, 0)}" for s in ("error", "warning", "info")
     )
     lines.append(f"{label('summary_findings')}: {findings}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 
 def _figure(value: float | None) -> str:

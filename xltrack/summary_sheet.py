@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from xltrack.atomic import Fingerprint
 from xltrack.codes import CODES, render_message
 from xltrack.findings import Finding
 from xltrack.inject import add_sheet
@@ -77,12 +78,6 @@ _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "text"}
 _WIDTHS = {0: 16, 1: 30, 2: 14, 3: 14, 4: 13, 5: 12, 6: 12}
 FINDINGS_LIMIT = 50
 _MESSAGE_WIDTH = 14 + 13 + 12 + 12  # the message is merged across D:G
-
-
-def sheet_names(spec: Spec | None = None) -> tuple[str, ...]:
-    """The summary sheet's name in every language (to find a previous one)."""
-    text = (spec or load_spec()).labels["summary_sheet"]
-    return (text.en, text.zh)
 
 
 def layout_summary(
@@ -413,6 +408,7 @@ def write_summary(
     lang: Lang = "en",
     spec: Spec | None = None,
     message: Callable[[Finding], str] | None = None,
+    expect: Fingerprint | None = None,
 ) -> Path:
     """Write (or replace) the achievement summary sheet of a workbook.
 
@@ -427,12 +423,17 @@ def write_summary(
         lang: "en" or "zh" for the sheet's labels and name.
         spec: the template (labels); the built-in one when None.
         message: renders a finding's message (the CLI passes render.finding_message).
+        expect: the input's `atomic.fingerprint` taken before it was analysed;
+            when given, a workbook saved since then is refused (the summary
+            would describe other data).
 
     Returns:
         The path written.
 
     Raises:
         OutputError: the output cannot be written (the input is left intact).
+        OutputNameError: the output's extension does not fit the workbook.
+        InputChangedError: the input changed since `expect` or during the write.
         UnreadableWorkbookError: the input is not a workbook package.
     """
     spec = spec or load_spec()
@@ -441,5 +442,4 @@ def write_summary(
         summary = summary.summary
     parts = render_layout(layout_summary(summary, lang, spec, findings, message))
     dashboards = (spec.label("dashboard", "en"), spec.label("dashboard", "zh"))
-    return add_sheet(path, parts, out=out, in_place=in_place, replace=sheet_names(spec),
-                     after=dashboards)
+    return add_sheet(path, parts, out=out, in_place=in_place, expect=expect, after=dashboards)

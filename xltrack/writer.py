@@ -25,8 +25,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from xltrack import derive
+from xltrack.atomic import open_sink, write_atomic
 from xltrack.dashboard import write_dashboard
-from xltrack.errors import OutputError
+from xltrack.errors import OutputError, OutputNameError
 from xltrack.instructions import write_instructions
 from xltrack.layout import (
     BLOCK_COL,
@@ -105,7 +106,9 @@ def generate_workbook(
         The path written.
 
     Raises:
-        OutputError: the file exists (without `force`) or cannot be written.
+        OutputError: the file exists (without `force`), cannot be written, or is
+            read-only or hard-linked (see `atomic.write_atomic`).
+        OutputNameError: the name does not end in .xlsx.
         SpecError: the template is invalid or cannot lay out a workbook.
         ValueError: `lang` or `rows` is out of range.
     """
@@ -115,6 +118,10 @@ def generate_workbook(
         raise ValueError("rows must be at least 1")
     spec = spec if spec is not None else load_spec(Path(template) if template else None)
     target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise OutputNameError(
+            str(target), f"xltrack writes an .xlsx workbook; name it .xlsx, not {target.suffix or 'nothing'}"
+        )
     if target.is_dir():
         raise OutputError(str(target), "is a folder, not a file")
     if target.exists() and not force:
@@ -129,13 +136,14 @@ def generate_workbook(
                        ("end_date", end), ("budget", budget)):
         if value is not None:
             info[key] = value
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
-    try:
-        _write(tmp, spec, language, info, content, rows, as_of, protect)
-        os.replace(tmp, target)
-    except (OSError, XlsxWriterException) as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(str(target), f"cannot write: {exc}") from exc
+
+    def write(tmp: Path) -> None:
+        try:
+            _write(tmp, spec, language, info, content, rows, as_of, protect)
+        except XlsxWriterException as exc:
+            raise OutputError(str(target), f"cannot write: {exc}") from exc
+
+    write_atomic(target, write)
     return target
 
 
@@ -156,8 +164,22 @@ def _write(
     as_of: dt.date | None,
     protect: bool,
 ) -> None:
+    with open_sink(path) as sink:
+        _write_into(sink, spec, lang, info, content, rows, as_of, protect)
+
+
+def _write_into(
+    sink: Any,
+    spec: Spec,
+    lang: Lang,
+    info: dict[str, Any],
+    content: dict[str, Records],
+    rows: int,
+    as_of: dt.date | None,
+    protect: bool,
+) -> None:
     workbook = Workbook(
-        str(path),
+        sink,
         {
             "constant_memory": streams(content, rows),
             "strings_to_formulas": False,

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from xltrack.errors import XltrackError
+from xltrack.escaping import terminal_safe
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -34,7 +35,7 @@ def fail(err: XltrackError, ctx: click.Context | None = None) -> None:
     debug = bool(ctx and ctx.obj and ctx.obj.get("debug"))
     if debug:
         traceback.print_exception(err)
-    click.echo(f"xltrack: error: {err}", err=True)
+    click.echo(f"xltrack: error: {terminal_safe(str(err))}", err=True)
     sys.exit(getattr(err, "exit_code", EXIT_INPUT))
 
 

@@ -8,7 +8,6 @@ output could not be written. A failed file outranks findings.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 import time
 from typing import TextIO
@@ -17,6 +16,7 @@ import click
 
 from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli, fail
 from xltrack.errors import XltrackError
+from xltrack.escaping import iter_json, terminal_safe
 from xltrack.executors import EXECUTORS
 from xltrack.portfolio import Portfolio, analyze_many, render_text
 
@@ -67,6 +67,11 @@ class _ProgressBar:
               show_default=True, help="Process pool on this machine, or a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler (tcp://host:8786); without it a local cluster is started.")
+@click.option("--include-generated", is_flag=True,
+              help="Also read backups (NAME.bak.xlsx), summaries (NAME.summary.xlsx), temp "
+                   "and lock files found in folders (files named explicitly always are).")
+@click.option("--raw-csv", is_flag=True,
+              help="Export CSV text as read: no leading ' before =, +, -, @ (formula injection).")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default=None,
               help="Exit 1 when any campaign has a finding at or above this severity.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
@@ -83,21 +88,27 @@ def batch(
     jobs: int | None,
     executor: str,
     scheduler: str | None,
+    include_generated: bool,
+    raw_csv: bool,
     fail_on: str | None,
     lang: str,
 ) -> None:
     """Analyse many campaign workbooks (files, folders, globs) into one portfolio."""
+    if output and not output.lower().endswith(".xlsx"):
+        raise click.BadParameter("the portfolio is an .xlsx workbook; name it .xlsx",
+                                 param_hint="-o/--output")
     day = as_of.date() if as_of else dt.date.today()
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         try:
             portfolio = analyze_many(paths, as_of=day, recursive=recursive, jobs=jobs,
-                                     executor=executor, scheduler=scheduler, progress=bar)
+                                     executor=executor, scheduler=scheduler, progress=bar,
+                                     include_generated=include_generated)
         finally:
             if bar is not None:
                 bar.close()
         for failure in portfolio.failed:
-            click.echo(f"xltrack: error: {failure['error']['message']}", err=True)
+            click.echo(f"xltrack: error: {terminal_safe(failure['error']['message'])}", err=True)
         if output:
             from xltrack.portfolio_sheet import write_portfolio
 
@@ -105,14 +116,16 @@ def batch(
         if export_dir:
             from xltrack.export import export_tables
 
-            export_tables(portfolio.tables(), export_dir)
+            export_tables(portfolio.tables(), export_dir, raw_csv=raw_csv)
     except XltrackError as err:
         fail(err, ctx)
         return
     if fmt == "json":
-        click.echo(json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2))
+        for piece in iter_json(portfolio.to_dict()):
+            click.echo(piece, nl=False)
+        click.echo("")
     else:
-        click.echo(render_text(portfolio), nl=False)
+        click.echo(terminal_safe(render_text(portfolio), keep_newlines=True), nl=False)
     ctx.exit(_exit_code(portfolio, fail_on))
 
 

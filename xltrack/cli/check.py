@@ -20,9 +20,9 @@ from xltrack.errors import UnreadableWorkbookError, WorkbookError
 from xltrack.findings import Severity
 from xltrack.render import (
     WorkbookReport,
+    iter_reports_json,
     report_from_analysis,
     report_from_error,
-    reports_to_json,
     reports_to_text,
     worst_severity,
 )
@@ -71,7 +71,9 @@ def check(
     own = [r.lang for r in reports if r.lang is not None]
     chosen: Lang = lang or (own[0] if own else "en")
     if fmt == "json":
-        click.echo(reports_to_json(reports, chosen, spec))
+        for piece in iter_reports_json(reports, chosen, spec):  # streamed: no giant string
+            click.echo(piece, nl=False)
+        click.echo("")
     else:
         if colour is None:
             colour = sys.stdout.isatty()

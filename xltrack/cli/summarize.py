@@ -14,8 +14,10 @@ import datetime as dt
 import click
 
 from xltrack.analyze import analyze_workbook
+from xltrack.atomic import fingerprint
 from xltrack.cli import cli, fail
 from xltrack.errors import XltrackError
+from xltrack.escaping import terminal_safe
 from xltrack.render import finding_message, summary_to_json, summary_to_text
 from xltrack.spec import Lang, load_spec
 from xltrack.summary_sheet import write_summary
@@ -56,13 +58,22 @@ def summarize(
     """Add (or replace) the achievement summary sheet of a campaign workbook."""
     if output and in_place:
         raise click.UsageError("give -o/--output or --in-place, not both")
+    if output and not output.lower().endswith((".xlsx", ".xlsm")):  # before the work, not after
+        raise click.BadParameter("the output is a workbook; name it .xlsx (.xlsm with macros)",
+                                 param_hint="-o/--output")
     day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
     spec = load_spec()
     try:
+        try:
+            # Taken before reading: a file saved while it is analysed is refused at the write.
+            before = fingerprint(file)
+        except OSError:
+            before = None  # analyze_workbook names the problem
         analysis = analyze_workbook(file, day, spec=spec)
         lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
         written = write_summary(file, analysis, out=output, in_place=in_place, lang=lang,
-                                spec=spec, message=lambda f: finding_message(f, lang, spec))
+                                spec=spec, message=lambda f: finding_message(f, lang, spec),
+                                expect=before)
     except XltrackError as err:
         fail(err, ctx)
         return
@@ -70,4 +81,4 @@ def summarize(
         click.echo(summary_to_json(analysis.summary, str(written)))
     else:
         click.echo(summary_to_text(analysis.summary, lang, spec), nl=False)
-    click.echo(f"xltrack: summary written to {written}", err=True)
+    click.echo(f"xltrack: summary written to {terminal_safe(str(written))}", err=True)
