@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xltrack"
 LAYERS: dict[str, int] = {
     "errors": 1, "codes": 1, "findings": 1, "spec": 1, "labels": 1, "cells": 1,
     "evaluate": 1,
-    "derive": 2, "styles": 2, "writer": 2, "dashboard": 2, "layout": 2, "tables": 2,
+    "derive": 2, "pace": 2, "styles": 2, "writer": 2, "dashboard": 2, "layout": 2, "tables": 2,
     "instructions": 2, "kpi": 1, "board": 2, "chartdata": 2, "gantt": 2,
     "source": 2, "reader": 2, "locate": 2, "frames": 2, "formulas": 2, "records": 2, "stack": 2,
     "checks": 3, "money": 3,
