@@ -187,8 +187,19 @@ def _cumulative_by_date(dates: pd.Series, metric: pd.Series, values: pd.Series) 
     return pd.Series(result, index=values.index, dtype="float64")
 
 
+def solution_hours(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Hours an issue went without a solution: to its resolved time when written, else to
+    as-of while unresolved; empty when resolved with no time (or no found date)."""
+    found = df["found_date"]
+    resolved_at = df["resolved_at"] if "resolved_at" in df.columns else pd.Series(
+        pd.NaT, index=df.index, dtype="datetime64[ns]")
+    until = resolved_at.where(resolved_at.notna(), pd.Timestamp(as_of))
+    until = until.where(resolved_at.notna() | unresolved(df["resolution"]))
+    return (until - found) / pd.Timedelta(hours=1)
+
+
 def derive_issues(df: pd.DataFrame, as_of: dt.date | None, rules: Rules) -> pd.DataFrame:
-    """age_days and the 48 h solution-window flag."""
+    """age_days and the 48 h solution-window flag (the resolved time counts when written)."""
     out = df.copy()
     found = out["found_date"]
     if as_of is None:
@@ -198,8 +209,8 @@ def derive_issues(df: pd.DataFrame, as_of: dt.date | None, rules: Rules) -> pd.D
     today = pd.Timestamp(as_of)
     age = _days(pd.Series(today, index=out.index), found)
     out["age_days"] = age.clip(lower=0).where(found.notna())
-    breach = found.notna() & unresolved(out["resolution"]) & (age * 24 > rules.issue_solution_hours)
-    out["sla_breach"] = breach.astype(bool)
+    hours = solution_hours(out, as_of)
+    out["sla_breach"] = (hours > rules.issue_solution_hours).fillna(False).astype(bool)
     return out
 
 
