@@ -149,7 +149,8 @@ _CATALOGUE = (
     Code("evaluation-rate-mismatch", "warning", "A written rate disagrees with actual/target",
          "{metric}: written rate {written_pct} but actual/target is {computed_pct}",
          "{metric}:填写的达成率 {written_pct} 与实际/目标 {computed_pct} 不符"),
-    Code("evaluation-below-target", "warning", "A metric ended below target",
+    Code("evaluation-below-target", "warning",
+         "A metric ended below target (info while green, error when red)",
          "{metric} reached {rate_pct} of target ({actual} of {target})",
          "{metric} 达成率 {rate_pct}(实际 {actual} / 目标 {target})"),
     Code("goal-not-evaluated", "warning", "A goal of table 1 has no row in table 5",
@@ -175,6 +176,19 @@ TERMS: dict[str, dict[str, str]] = {
     "metric-off-pace": {"health": "enum:health", "escalate_to": "enum:escalation"},
     "issue-solution-late": {"resolution": "enum:resolution"},
 }
+# Codes whose checks grade each finding (a traffic light, a health): every
+# severity they may carry. Every other code always has its catalogue severity.
+GRADED: dict[str, tuple[str, ...]] = {
+    "evaluation-below-target": ("info", "warning", "error"),
+    "metric-off-pace": ("warning", "error"),
+}
+
+
+def severities(code: str) -> tuple[str, ...]:
+    """Every severity a finding of `code` may carry."""
+    return GRADED.get(code, (CODES[ALIASES.get(code, code)].severity,))
+
+
 # Codes that were renamed keep working: old name -> current name.
 ALIASES: dict[str, str] = {}
 
@@ -202,7 +216,8 @@ def catalogue_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     for c in _CATALOGUE:
-        lines.append(f"| `{c.code}` | {c.severity} | {c.title} | {c.en} | {c.zh} |")
+        severity = " / ".join(severities(c.code))
+        lines.append(f"| `{c.code}` | {severity} | {c.title} | {c.en} | {c.zh} |")
     return "\n".join(lines) + "\n"
 
 
