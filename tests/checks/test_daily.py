@@ -7,7 +7,12 @@ import datetime as dt
 import pytest
 
 from xltrack.checks import run_checks
-from xltrack.checks.daily import DAILY_CHECKS, STREAK_DAYS, check_daily_streak, check_metric_two_weeks
+from xltrack.checks.daily import (
+    DAILY_CHECKS,
+    STREAK_DAYS,
+    check_daily_streak,
+    check_metric_two_weeks,
+)
 from xltrack.findings import Severity
 
 
