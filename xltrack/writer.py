@@ -96,7 +96,8 @@ def generate_workbook(
         rows: rows laid out in each list table (at least as many as there are records).
         example: fill every table with the source's example campaign.
         force: overwrite an existing file.
-        as_of: pin the Dashboard's as-of date; None writes `=TODAY()`.
+        as_of: pin the Dashboard's as-of date; None writes `=TODAY()` (with `example`,
+            the example's own date, 2024-06-15).
         protect: protect sheets (no password) so only input cells can be edited.
         data: records to write instead of the example: {"campaign": {field: value},
             "tasks": [ {column_key: value} ] or a DataFrame, ...}; enum columns hold keys.
@@ -124,6 +125,10 @@ def generate_workbook(
     language: Lang = "zh" if lang == "zh" else "en"
     content: dict[str, Any] = load_example(spec, language) if example else {}
     content.update(data or {})
+    # The example carries its own date so its cached values are stable.
+    example_day = content.pop("as_of", None)
+    if as_of is None and isinstance(example_day, dt.date):
+        as_of = example_day
     info = dict(content.get("campaign") or {})
     for key, value in (("name", name), ("owner", owner), ("start_date", start),
                        ("end_date", end), ("budget", budget)):
