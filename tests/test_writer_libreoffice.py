@@ -202,3 +202,30 @@ def test_writer_lo_solution_flag_uses_the_resolved_time(books: dict[str, tuple[P
              for r in range(4, 12) if ws[f"A{r}"].value}
     assert {k: v for k, v in flags.items() if k.startswith("Q")} == {
         "Q1": "", "Q2": "", "Q3": "OVER 48H", "Q4": "", "Q5": "", "Q6": ""}  # Q1: 48 h exactly
+
+
+@pytest.mark.parametrize(("name", "days"), [("example-en", (30, 15)), ("example-zh", (30, 15)),
+                                            ("empty-en", (None, None))])
+def test_writer_lo_pace_names(books: dict[str, tuple[Path, Path]], name: str,
+                              days: tuple[int | None, int | None]) -> None:
+    """CampaignDays and ElapsedDays (T*ElapsedDays/CampaignDays is due by AsOf) as LibreOffice
+    computes them equal derive.campaign_days and derive.elapsed_days."""
+    from xltrack import derive
+
+    source, out = books[name]
+    lang = CASES[name][0]
+    spec = load_spec()
+    sheet = spec.label("lists", lang)
+    found = {}
+    for path in (source, out):
+        ws = load(path, data_only=True)[sheet]
+        for row in ws.iter_rows(values_only=True):
+            cells = [c for c in row if c is not None]
+            if cells and cells[0] in ("CampaignDays", "ElapsedDays"):
+                found.setdefault(cells[0], []).append(cells[1] if len(cells) > 1 else None)
+    want = (derive.campaign_days(dt.date(2024, 6, 1), dt.date(2024, 6, 30)),
+            derive.elapsed_days(dt.date(2024, 6, 1), dt.date(2024, 6, 30), AS_OF))
+    if days[0] is not None:
+        assert days == want
+    normal = {k: [None if v == "" else v for v in vs] for k, vs in found.items()}
+    assert normal == {"CampaignDays": [days[0]] * 2, "ElapsedDays": [days[1]] * 2}

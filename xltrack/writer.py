@@ -65,6 +65,15 @@ _RULE_NAMES = (
     ("SolutionHours", "issue_solution_hours"),
     ("ResponseHours", "issue_response_hours"),
 )
+# Live pace names beside the rules: a target spread over the campaign is due
+# `T*ElapsedDays/CampaignDays` by AsOf (the Python twins: derive.campaign_days,
+# derive.elapsed_days and derive.expected_to_date).
+_PACE_NAMES = (
+    ("CampaignDays", '=IF(AND(ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd)),'
+                     'IF(CampaignEnd>=CampaignStart,CampaignEnd-CampaignStart+1,""),"")'),
+    ("ElapsedDays", '=IF(ISNUMBER(CampaignDays),'
+                    'MAX(0,MIN(AsOf-CampaignStart+1,CampaignDays)),"")'),
+)
 
 
 def generate_workbook(
@@ -214,7 +223,7 @@ def _fill(
         "issues": derive.derive_issues(frames["issues"], today, spec.rules),
         "evaluation": derive.derive_evaluation(frames["evaluation"]),
     }
-    _write_lists(sheets["lists"], styles, layout)
+    _write_lists(sheets["lists"], styles, layout, info, today)
     _write_campaign(sheets["campaign"], styles, layout, info, derived)
     for key in LIST_SHEETS:
         ws = sheets[key]
@@ -261,6 +270,10 @@ def _print_list(ws: Worksheet, placed: Any, n_data: int) -> None:
         return
     print_setup(ws, placed.header_row)
     ws.print_area(0, 0, placed.first_row + min(n_data, placed.n_rows) - 1, last_col)
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def _number(value: Any) -> float | None:
@@ -304,8 +317,9 @@ def _write_campaign(
     print_setup(ws, None, one_page=True)
 
 
-def _write_lists(ws: Worksheet, styles: Styles, layout: Layout) -> None:
-    """Drop-down sources (one column per enum) and the rule cells, behind defined names."""
+def _write_lists(ws: Worksheet, styles: Styles, layout: Layout, info: dict[str, Any],
+                 today: dt.date) -> None:
+    """Drop-down sources (one column per enum), the rule cells and the pace names."""
     spec, lang = layout.spec, layout.lang
     sheet = layout.sheets["lists"]
     enums = list(spec.enums)
@@ -317,7 +331,9 @@ def _write_lists(ws: Worksheet, styles: Styles, layout: Layout) -> None:
     ws.write_string(0, rule_col, "rule", header)
     ws.write_string(0, rule_col + 1, "value", header)
     ws.set_column(rule_col, rule_col, 22)
-    depth = max(max(len(v) for v in spec.enums.values()), len(_RULE_NAMES))
+    depth = max(max(len(v) for v in spec.enums.values()), len(_RULE_NAMES) + len(_PACE_NAMES))
+    start, end = _date(info.get("start_date")), _date(info.get("end_date"))
+    pace_values = (derive.campaign_days(start, end), derive.elapsed_days(start, end, today))
     for i in range(depth):
         for j, enum in enumerate(enums):
             labels = spec.enum_labels(enum, lang)
@@ -327,6 +343,13 @@ def _write_lists(ws: Worksheet, styles: Styles, layout: Layout) -> None:
             name, key = _RULE_NAMES[i]
             ws.write_string(i + 1, rule_col, name)
             ws.write_number(i + 1, rule_col + 1, float(getattr(spec.rules, key)))
+            layout.define(name, sheet, i + 1, rule_col + 1)
+        elif i < len(_RULE_NAMES) + len(_PACE_NAMES):
+            k = i - len(_RULE_NAMES)
+            name, formula = _PACE_NAMES[k]
+            value = pace_values[k]
+            ws.write_string(i + 1, rule_col, name)
+            ws.write_formula(i + 1, rule_col + 1, formula, None, "" if value is None else value)
             layout.define(name, sheet, i + 1, rule_col + 1)
     for j, enum in enumerate(enums):
         layout.define(f"list_{enum}", sheet, 1, j, len(spec.enums[enum]))
