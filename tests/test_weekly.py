@@ -176,3 +176,17 @@ def test_weekly_report_built_inline(spec: Any) -> None:
     # 12,600 of 14,000: exactly 10 % below, at risk (the bands of every light).
     assert [(m.name, m.deviation, m.health) for m in report.metrics] == [("A", 0.1, "at_risk")]
     assert report.resources == ["a | b"]
+
+
+@pytest.mark.parametrize(("as_of", "code", "severity"), [
+    (dt.date(2024, 6, 14), "evaluation-missing", "info"),     # mid-campaign: filled at the end
+    (dt.date(2024, 6, 30), "evaluation-missing", "info"),     # the end date itself
+    (dt.date(2024, 7, 5), "sheet-missing", "warning"),        # ended, still no table 5
+])
+def test_missing_evaluation_is_info_before_the_end(as_of: dt.date, code: str,
+                                                   severity: str) -> None:
+    analysis = analyze_workbook(HANDMADE / "en-weekly.xlsx", as_of)
+    about_table_5 = [(f.code, f.level.value) for f in analysis.findings
+                     if f.code == "evaluation-missing"
+                     or (f.code == "sheet-missing" and f.params.get("table") == "evaluation")]
+    assert about_table_5 == [(code, severity)]
