@@ -190,3 +190,15 @@ def test_missing_evaluation_is_info_before_the_end(as_of: dt.date, code: str,
                      if f.code == "evaluation-missing"
                      or (f.code == "sheet-missing" and f.params.get("table") == "evaluation")]
     assert about_table_5 == [(code, severity)]
+
+
+def test_weekly_report_and_summary_sheets_live_side_by_side(tmp_path: Path) -> None:
+    src = Path(shutil.copy(SAMPLES / "example-en.xlsx", tmp_path / "c.xlsx"))
+    summarize = CliRunner().invoke(cli, ["summarize", str(src), "--as-of", "2024-06-14",
+                                         "--in-place"])
+    assert summarize.exit_code == 0, summarize.output
+    assert run(str(src), "--week-of", "2024-06-14", "--in-place").exit_code == 0
+    assert sheets(src)[-2:] == ["Achievement summary", "Weekly report 2024-06-10"]
+    again = CliRunner().invoke(cli, ["summarize", str(src), "--as-of", "2024-06-14", "--in-place"])
+    assert again.exit_code == 0
+    assert sheets(src)[-2:] == ["Achievement summary", "Weekly report 2024-06-10"]

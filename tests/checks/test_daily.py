@@ -164,3 +164,16 @@ def test_metric_two_weeks_per_metric_and_not_after_as_of(build, spec) -> None:
     # As of Sunday 6.9 only one week is judged.
     assert run_checks(build(daily=rows), dt.date(2024, 6, 9), spec,
                       checks=(check_metric_two_weeks,)) == []
+
+
+def test_metric_two_weeks_per_channel_where_a_channel_column_exists(build, spec) -> None:
+    def with_channel(rows: list[dict], channel: str) -> list[dict]:
+        return [dict(r, channel=channel) for r in rows]
+
+    rows = (with_channel(week("2024-06-03", 100, [90] * 7) + week("2024-06-10", 100, [90] * 7), "KOL")
+            + with_channel(week("2024-06-03", 100, [120] * 7)
+                           + week("2024-06-10", 100, [120] * 7), "Offline"))
+    found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec,
+                       checks=(check_metric_two_weeks,))
+    # Summed over channels the metric is above target; the KOL channel is not.
+    assert [(f.params["metric"], f.location.row) for f in found] == [("销售额", 5 + 13)]
