@@ -69,10 +69,10 @@ _RULE_NAMES = (
 # `T*ElapsedDays/CampaignDays` by AsOf (the Python twins: derive.campaign_days,
 # derive.elapsed_days and derive.expected_to_date).
 _PACE_NAMES = (
-    ("CampaignDays", '=IF(AND(ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd)),'
-                     'IF(CampaignEnd>=CampaignStart,CampaignEnd-CampaignStart+1,""),"")'),
-    ("ElapsedDays", '=IF(ISNUMBER(CampaignDays),'
-                    'MAX(0,MIN(AsOf-CampaignStart+1,CampaignDays)),"")'),
+    ("CampaignDays", ('=IF(AND(ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd)),'
+                      'IF(CampaignEnd>=CampaignStart,CampaignEnd-CampaignStart+1,""),"")')),
+    ("ElapsedDays", ('=IF(ISNUMBER(CampaignDays),'
+                     'MAX(0,MIN(AsOf-CampaignStart+1,CampaignDays)),"")')),
 )
 
 
