@@ -20,8 +20,9 @@ from xltrack.summary_sheet import STYLES
 from xltrack.weekly import WeeklyReport
 from xltrack.weekly_render import report_sections
 
-_WIDTHS = {0: 12, 1: 34, 2: 14, 3: 14, 4: 22}
-_HEALTH_STYLE = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
+# Column B holds task names, descriptions and finding messages: wide enough to read.
+_WIDTHS = {0: 12, 1: 60, 2: 14, 3: 14, 4: 22}
+HEALTH_STYLE = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "text"}
 
 
@@ -66,7 +67,7 @@ def layout_report(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = N
 def _style(section: int, i: int, col: int, report: WeeklyReport) -> str:
     """Health and severity cells in the traffic-light styles; the rest as table text."""
     if section == 0 and col == 4:
-        return _HEALTH_STYLE.get(report.metrics[i].health or "", "text")
+        return HEALTH_STYLE.get(report.metrics[i].health or "", "text")
     if section == 6 and col == 0:
         return _SEVERITY_STYLE[report.findings[i].level.value]
     return "text"
