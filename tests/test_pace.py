@@ -147,3 +147,14 @@ def test_pace_before_start_has_no_forecast(spec: Spec) -> None:
     frames = campaign(spec, goals=[{"metric": "A", "target": 30}], daily=days("A", 1, 3, None, 1))
     m = metric(build_summary(frames, [], dt.date(2024, 5, 31)), "A")
     assert (m["expected"], m["pace"], m["forecast"], m["health"]) == (0, None, None, None)
+
+
+def test_pace_supporting_metrics_are_not_core(spec: Spec) -> None:
+    # No goal is marked core: every metric is core but the supporting one.
+    frames = campaign(spec, goals=[{"metric": "A", "target": 30, "priority": "supporting"},
+                                   {"metric": "B", "target": 30}],
+                      daily=days("A", 1, 10, None, 0) + days("B", 1, 10, None, 0.95))
+    summary = build_summary(frames, [], dt.date(2024, 6, 10))
+    assert [(m.name, m.core, m.health) for m in summary.metrics] == [
+        ("A", False, "off_track"), ("B", True, "on_track")]
+    assert summary.health == "on_track"

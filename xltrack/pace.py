@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,10 +158,34 @@ def _ratio(actual: float, expected: float | None) -> float | None:
     return actual / expected
 
 
+def core_metrics(stack: Stack) -> Callable[[int, Any], bool]:
+    """Whether a campaign's metric is core, from the priorities of its goals (table 1).
+
+    A goal marked core is core; when a campaign marks none core, every metric is
+    core but those marked supporting (so with no priority at all, all are core).
+    """
+    goals = stack.tables["goals"]
+    marked: dict[tuple[int, str], str] = {}
+    has_core: set[int] = set()
+    for owner, name, priority in zip(
+        goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["priority"].tolist()
+    ):
+        if priority in ("core", "supporting"):
+            marked[(owner, metric_key(name))] = priority
+            if priority == "core":
+                has_core.add(owner)
+
+    def is_core(owner: int, name: Any) -> bool:
+        priority = marked.get((owner, metric_key(name)))
+        return priority == "core" if owner in has_core else priority != "supporting"
+
+    return is_core
+
+
 def worst_health(healths: Sequence[str | None]) -> str | None:
     """The worst of some healths (off_track > at_risk > on_track); None when none is known."""
     known = [derive.HEALTH_ORDER.index(h) for h in healths if h in derive.HEALTH_ORDER]
     return derive.HEALTH_ORDER[max(known)] if known else None
 
 
-__all__ = ["NO_PACE", "Pace", "metric_key", "pace_of_metrics", "worst_health"]
+__all__ = ["NO_PACE", "Pace", "core_metrics", "metric_key", "pace_of_metrics", "worst_health"]

@@ -23,7 +23,7 @@ from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
 from xltrack.labels import metric_key
 from xltrack.money import Money, campaign_money
-from xltrack.pace import pace_of_metrics, worst_health
+from xltrack.pace import core_metrics, pace_of_metrics, worst_health
 from xltrack.spec import Rules, Spec, load_spec
 from xltrack.stack import CAMPAIGN, Stack
 
@@ -341,23 +341,15 @@ def _pace(summaries: list[Summary], stack: Stack, as_of: dt.date, spec: Spec) ->
     """Each metric's pace to date; the campaign's health is its worst core metric's."""
     wanted = [(owner, m.name, m.target) for owner, s in enumerate(summaries) for m in s.metrics]
     paces = iter(pace_of_metrics(stack, wanted, as_of, spec.rules))
-    goals = stack.tables["goals"]
-    core: dict[int, set[str]] = {}
-    for owner, name, priority in zip(
-        goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["priority"].tolist()
-    ):
-        if priority == "core":
-            core.setdefault(owner, set()).add(metric_key(name, spec))
+    is_core = core_metrics(stack)
     for owner, summary in enumerate(summaries):
-        # All metrics are core when no goal of the campaign has a core priority.
-        cores = core.get(owner)
         metrics = []
         for m in summary.metrics:
             p = next(paces)
             metrics.append(replace(
                 m, expected=p.expected, actual_to_date=p.actual, pace=p.pace,
                 forecast=p.forecast, health=p.health, escalate_to=p.escalate_to,
-                core=cores is None or metric_key(m.name, spec) in cores,
+                core=is_core(owner, m.name),
             ))
         summary.metrics = metrics
         summary.health = worst_health([m.health for m in metrics if m.core])
