@@ -202,3 +202,14 @@ def test_weekly_report_and_summary_sheets_live_side_by_side(tmp_path: Path) -> N
     again = CliRunner().invoke(cli, ["summarize", str(src), "--as-of", "2024-06-14", "--in-place"])
     assert again.exit_code == 0
     assert sheets(src)[-2:] == ["Achievement summary", "Weekly report 2024-06-10"]
+
+
+@pytest.mark.parametrize(("as_of", "status"), [(dt.date(2024, 6, 14), "read"),
+                                               (dt.date(2024, 7, 5), "read with warnings")])
+def test_batch_load_report_waits_for_table_5_until_the_end(tmp_path: Path, as_of: dt.date,
+                                                           status: str) -> None:
+    from xltrack.portfolio import analyze_many
+
+    shutil.copy(HANDMADE / "en-weekly.xlsx", tmp_path / "en-weekly.xlsx")
+    portfolio = analyze_many([tmp_path], as_of=as_of, jobs=1)
+    assert list(portfolio.load_report["status"]) == [status]
