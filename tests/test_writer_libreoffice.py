@@ -229,3 +229,19 @@ def test_writer_lo_pace_names(books: dict[str, tuple[Path, Path]], name: str,
         assert days == want
     normal = {k: [None if v == "" else v for v in vs] for k, vs in found.items()}
     assert normal == {"CampaignDays": [days[0]] * 2, "ElapsedDays": [days[1]] * 2}
+
+
+def test_writer_lo_response_flag(books: dict[str, tuple[Path, Path]], spec: Spec) -> None:
+    """The 24 h response flag: first response, else resolved time, else as-of while open."""
+    issues = spec.table("issues")
+    letters = {c.key: chr(ord("A") + i) for i, c in enumerate(issues.laid_out)}
+    ws = load(books["messy"][1], data_only=True)[issues.sheet("en")]  # type: ignore[misc]
+    flags = {ws[f"A{r}"].value: ws[f"{letters['response_breach']}{r}"].value or ""
+             for r in range(4, 12) if ws[f"A{r}"].value}
+    assert {k: v for k, v in flags.items() if k.startswith("Q")} == {
+        "Q1": "OVER 24H",   # open, 48 h without a reply by as-of
+        "Q2": "",           # resolved, no times written: not judged
+        "Q3": "OVER 24H",   # resolved after 96 h, no reply written
+        "Q4": "OVER 24H",   # resolved after 48 h
+        "Q5": "",           # replied after 24 h exactly
+        "Q6": ""}

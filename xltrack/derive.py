@@ -198,19 +198,34 @@ def solution_hours(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
     return (until - found) / pd.Timedelta(hours=1)
 
 
+def response_hours(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Hours until an issue's first response: to its first-response time when written, else
+    its resolved time, else as-of while unresolved (it has not come); empty when resolved
+    with neither time written (or no found date)."""
+    none = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    responded = df["responded_at"] if "responded_at" in df.columns else none
+    resolved_at = df["resolved_at"] if "resolved_at" in df.columns else none
+    until = responded.where(responded.notna(), resolved_at)
+    until = until.where(until.notna() | ~unresolved(df["resolution"]), pd.Timestamp(as_of))
+    return (until - df["found_date"]) / pd.Timedelta(hours=1)
+
+
 def derive_issues(df: pd.DataFrame, as_of: dt.date | None, rules: Rules) -> pd.DataFrame:
-    """age_days and the 48 h solution-window flag (the resolved time counts when written)."""
+    """age_days, the 48 h solution flag and the 24 h response flag (`response_hours`)."""
     out = df.copy()
     found = out["found_date"]
     if as_of is None:
         out["age_days"] = np.nan
         out["sla_breach"] = False
+        out["response_breach"] = False
         return out
     today = pd.Timestamp(as_of)
     age = _days(pd.Series(today, index=out.index), found)
     out["age_days"] = age.clip(lower=0).where(found.notna())
     hours = solution_hours(out, as_of)
     out["sla_breach"] = (hours > rules.issue_solution_hours).fillna(False).astype(bool)
+    late = response_hours(out, as_of) > rules.issue_response_hours
+    out["response_breach"] = late.fillna(False).astype(bool)
     return out
 
 

@@ -324,8 +324,9 @@ def _highlight(ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec,
         rule(row_range, f'=AND({ref("severity")}={enum("severity", "high")},'
                         f'{ref("resolution")}<>{enum("resolution", "resolved")})', "high_open")
         rule(row_range, f'={ref("resolution")}={enum("resolution", "resolved")}', "done")
-    if "sla_breach" in keys:
-        rule(column("sla_breach"), f'={ref("sla_breach")}<>""', "red")
+    for flag in ("sla_breach", "response_breach"):
+        if flag in keys:
+            rule(column(flag), f'={ref(flag)}<>""', "red")
     if "light" in keys:
         for light in ("green", "yellow", "red"):
             rule(column("light"), f'={ref("light")}={enum("light", light)}', light)

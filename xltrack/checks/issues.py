@@ -11,7 +11,8 @@ without a time counts as a day (found 6.12, answered 6.13: 24 h, in time).
   issue is unresolved (`derive.solution_hours`, the twin of the `sla_breach`
   formula); resolved with no time written is not judged.
 - Response: until the first-response time when written, else the resolved time,
-  else as-of while unresolved (it has not come). Judged only where the
+  else as-of while unresolved (it has not come; `derive.response_hours`, the twin
+  of the `response_breach` formula). Judged only where the
   workbook has a first-response column, so older workbooks stay quiet.
 - An issue without a found date cannot be judged by either rule: that is a
   finding of its own, never a silent skip.
@@ -24,7 +25,7 @@ import datetime as dt
 import pandas as pd
 
 from xltrack.checks.facts import blank, duplicate_ids, emit, iso, number, rows
-from xltrack.derive import solution_hours, unresolved
+from xltrack.derive import response_hours, solution_hours, unresolved
 from xltrack.findings import Finding
 from xltrack.spec import Spec
 from xltrack.stack import Stack
@@ -77,10 +78,7 @@ def check_issue_response_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[
         return []
     limit = float(spec.rules.issue_response_hours)
     responded = df["responded_at"]
-    resolved_at = df["resolved_at"] if "resolved_at" in df.columns else responded.where(False)
-    until = responded.where(responded.notna(), resolved_at)
-    until = until.where(until.notna() | ~unresolved(df["resolution"]), pd.Timestamp(as_of))
-    hours = (until - df["found_date"]) / pd.Timedelta(hours=1)
+    hours = response_hours(df, as_of)
     mask = (hours > limit).fillna(False).astype(bool)
     hit = df[mask]
     return emit(
