@@ -130,8 +130,11 @@ def test_weekly_report_text_markdown_and_usage(tmp_path: Path) -> None:
     text = run(str(src), "--week-of", "2024-06-14", "--lang", "zh")
     assert text.exit_code == 0 and "本周关键成果" in text.stdout and "KOL档期调整" in text.stdout
     assert "written to" in text.stderr
+    # Without --lang the report speaks the workbook's own language.
     markdown = run(str(src), "--week-of", "2024-06-14", "--format", "markdown")
-    assert "| 销售额 | 100,000 | 80,000 | 20.0% | At risk |" in markdown.stdout
+    assert "| 销售额 | 100,000 | 80,000 | 20.0% | 有风险 |" in markdown.stdout
+    english = run(str(src), "--week-of", "2024-06-14", "--format", "markdown", "--lang", "en")
+    assert "| 销售额 | 100,000 | 80,000 | 20.0% | At risk |" in english.stdout
     both = run(str(src), "-o", str(tmp_path / "x.xlsx"), "--in-place")
     assert both.exit_code == 2
     missing = run(str(tmp_path / "nope.xlsx"))

@@ -12,8 +12,9 @@ traffic lights):
   final table-5 actual) pace and health are None;
 - health = `derive.health_of(pace)`: the same bands as every traffic light.
 
-Metric names match loosely (`metric_key`): case, width, script, spaces and
-bracketed hints such as units are folded away.
+Metric names are matched by their identity (`labels.metric_key`): script,
+width, case and a unit in brackets are folded, and a team template's synonyms
+are one metric, as everywhere else.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from typing import Any
 import pandas as pd
 
 from xltrack import derive
-from xltrack.labels import fold
-from xltrack.spec import Rules
+from xltrack.labels import metric_key
+from xltrack.spec import Spec
 from xltrack.stack import CAMPAIGN, Stack
 
 
@@ -48,13 +49,6 @@ class Pace:
 NO_PACE = Pace(None, None, None, None, None, None)
 
 
-def metric_key(name: object) -> str:
-    """The loose form of a metric name: `销售额(万元)`, ` 銷售額 ` and `销售额` agree."""
-    if not isinstance(name, str):
-        return ""
-    return fold(name, keep_hints=False) or fold(name)
-
-
 @dataclass(frozen=True)
 class _Sums:
     has_target: bool
@@ -63,7 +57,13 @@ class _Sums:
     actual: float
 
 
-def _daily_sums(daily: pd.DataFrame, as_of: dt.date) -> dict[tuple[int, str], _Sums]:
+def _keys(names: list[Any], spec: Spec) -> list[str]:
+    """Each name's metric identity, computed once per distinct name."""
+    known = {name: metric_key(name, spec) for name in set(names)}
+    return [known[name] for name in names]
+
+
+def _daily_sums(daily: pd.DataFrame, as_of: dt.date, spec: Spec) -> dict[tuple[int, str], _Sums]:
     """Per (campaign, metric key): the daily targets and actuals up to as-of."""
     out: dict[tuple[int, str], _Sums] = {}
     if daily.empty:
@@ -71,11 +71,11 @@ def _daily_sums(daily: pd.DataFrame, as_of: dt.date) -> dict[tuple[int, str], _S
     cutoff = pd.Timestamp(as_of)
     dated = daily["date"].notna().tolist()
     due = (daily["date"] <= cutoff).tolist()
-    for owner, name, when_ok, in_time, target, actual in zip(
-        daily[CAMPAIGN].tolist(), daily["metric"].tolist(), dated, due,
+    for owner, name_key, when_ok, in_time, target, actual in zip(
+        daily[CAMPAIGN].tolist(), _keys(daily["metric"].tolist(), spec), dated, due,
         daily["target"].tolist(), daily["actual"].tolist(),
     ):
-        key = (owner, metric_key(name))
+        key = (owner, name_key)
         was = out.get(key, _Sums(False, 0.0, False, 0.0))
         has_t = not math.isnan(target)
         has_a = not math.isnan(actual)
@@ -89,15 +89,17 @@ def _daily_sums(daily: pd.DataFrame, as_of: dt.date) -> dict[tuple[int, str], _S
     return out
 
 
-def _final_actuals(evaluation: pd.DataFrame) -> dict[tuple[int, str], tuple[float, float | None]]:
+def _final_actuals(
+    evaluation: pd.DataFrame, spec: Spec
+) -> dict[tuple[int, str], tuple[float, float | None]]:
     """Per (campaign, metric key): table 5's actual and target, where an actual is written."""
     out: dict[tuple[int, str], tuple[float, float | None]] = {}
-    for owner, name, target, actual in zip(
-        evaluation[CAMPAIGN].tolist(), evaluation["metric"].tolist(),
+    for owner, key, target, actual in zip(
+        evaluation[CAMPAIGN].tolist(), _keys(evaluation["metric"].tolist(), spec),
         evaluation["target"].tolist(), evaluation["actual"].tolist(),
     ):
         if not math.isnan(actual):
-            out.setdefault((owner, metric_key(name)), (actual, None if math.isnan(target) else target))
+            out.setdefault((owner, key), (actual, None if math.isnan(target) else target))
     return out
 
 
@@ -105,7 +107,7 @@ def pace_of_metrics(
     stack: Stack,
     metrics: Sequence[tuple[int, Any, float | None]],
     as_of: dt.date,
-    rules: Rules,
+    spec: Spec,
 ) -> list[Pace]:
     """The pace of each (campaign position, metric name, campaign target T).
 
@@ -113,20 +115,21 @@ def pace_of_metrics(
         stack: the campaigns (daily tracking, evaluation, campaign windows).
         metrics: one entry per metric to judge.
         as_of: the date D.
-        rules: the traffic-light thresholds.
+        spec: the template (traffic-light thresholds, metric synonyms).
 
     Returns:
         One `Pace` per entry of `metrics`, in order.
     """
-    sums = _daily_sums(stack.tables["daily"], as_of)
-    finals = _final_actuals(stack.tables["evaluation"])
+    rules = spec.rules
+    sums = _daily_sums(stack.tables["daily"], as_of, spec)
+    finals = _final_actuals(stack.tables["evaluation"], spec)
     raw: list[tuple[float | None, float | None, float | None, float | None, bool]] = []
     for owner, name, target in metrics:
         head = stack.campaigns[owner]
         start, end = head.start_date, head.end_date
         total = derive.campaign_days(start, end)
         elapsed = derive.elapsed_days(start, end, as_of)
-        key = (owner, metric_key(name))
+        key = (owner, metric_key(name, spec))
         final = finals.get(key)
         if final is not None and end is not None and end < as_of:
             actual, final_target = final
@@ -158,7 +161,7 @@ def _ratio(actual: float, expected: float | None) -> float | None:
     return actual / expected
 
 
-def core_metrics(stack: Stack) -> Callable[[int, Any], bool]:
+def core_metrics(stack: Stack, spec: Spec) -> Callable[[int, Any], bool]:
     """Whether a campaign's metric is core, from the priorities of its goals (table 1).
 
     A goal marked core is core; when a campaign marks none core, every metric is
@@ -171,12 +174,12 @@ def core_metrics(stack: Stack) -> Callable[[int, Any], bool]:
         goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["priority"].tolist()
     ):
         if priority in ("core", "supporting"):
-            marked[(owner, metric_key(name))] = priority
+            marked[(owner, metric_key(name, spec))] = priority
             if priority == "core":
                 has_core.add(owner)
 
     def is_core(owner: int, name: Any) -> bool:
-        priority = marked.get((owner, metric_key(name)))
+        priority = marked.get((owner, metric_key(name, spec)))
         return priority == "core" if owner in has_core else priority != "supporting"
 
     return is_core
@@ -188,4 +191,4 @@ def worst_health(healths: Sequence[str | None]) -> str | None:
     return derive.HEALTH_ORDER[max(known)] if known else None
 
 
-__all__ = ["NO_PACE", "Pace", "core_metrics", "metric_key", "pace_of_metrics", "worst_health"]
+__all__ = ["NO_PACE", "Pace", "core_metrics", "pace_of_metrics", "worst_health"]

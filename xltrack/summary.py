@@ -340,8 +340,8 @@ def _add_metrics(
 def _pace(summaries: list[Summary], stack: Stack, as_of: dt.date, spec: Spec) -> None:
     """Each metric's pace to date; the campaign's health is its worst core metric's."""
     wanted = [(owner, m.name, m.target) for owner, s in enumerate(summaries) for m in s.metrics]
-    paces = iter(pace_of_metrics(stack, wanted, as_of, spec.rules))
-    is_core = core_metrics(stack)
+    paces = iter(pace_of_metrics(stack, wanted, as_of, spec))
+    is_core = core_metrics(stack, spec)
     for owner, summary in enumerate(summaries):
         metrics = []
         for m in summary.metrics:

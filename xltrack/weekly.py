@@ -32,8 +32,8 @@ from xltrack import derive
 from xltrack.checks.facts import blank
 from xltrack.findings import Finding
 from xltrack.frames import CampaignFrames
-from xltrack.pace import metric_key
-from xltrack.spec import Rules, Spec, load_spec
+from xltrack.labels import metric_key
+from xltrack.spec import Spec, load_spec
 
 # Finding params that date what a finding is about.
 _DATE_PARAMS = ("date", "found", "end", "last")
@@ -130,10 +130,10 @@ def build_weekly_report(
         The `WeeklyReport` (pure data).
     """
     as_of = as_of or week_of
-    rules = (spec or load_spec()).rules
+    spec = spec or load_spec()
     start, end = week_window(week_of)
     report = WeeklyReport(frames.name, as_of, start, end, path=frames.path)
-    report.metrics = _metrics(frames.daily.data, start, min(end, as_of), rules)
+    report.metrics = _metrics(frames.daily.data, start, min(end, as_of), spec)
     _tasks(report, frames.tasks.data, as_of)
     report.open_issues = _issues(frames.issues.data, end, as_of)
     report.resources = _resources(frames.daily.data, start, end)
@@ -141,7 +141,7 @@ def build_weekly_report(
     return report
 
 
-def _metrics(daily: pd.DataFrame, first: dt.date, last: dt.date, rules: Rules) -> list[WeekMetric]:
+def _metrics(daily: pd.DataFrame, first: dt.date, last: dt.date, spec: Spec) -> list[WeekMetric]:
     if daily.empty:
         return []
     days = daily[daily["date"].notna() & daily["target"].notna() & daily["actual"].notna()
@@ -150,10 +150,10 @@ def _metrics(daily: pd.DataFrame, first: dt.date, last: dt.date, rules: Rules) -
     sums: dict[str, list[float]] = {}
     for name in daily["metric"].tolist():
         if isinstance(name, str) and name.strip():
-            names.setdefault(metric_key(name), name.strip())
+            names.setdefault(metric_key(name, spec), name.strip())
     for name, target, actual in zip(days["metric"].tolist(), days["target"].tolist(),
                                     days["actual"].tolist()):
-        pair = sums.setdefault(metric_key(name), [0.0, 0.0])
+        pair = sums.setdefault(metric_key(name, spec), [0.0, 0.0])
         pair[0] += target
         pair[1] += actual
     out = []
@@ -164,7 +164,7 @@ def _metrics(daily: pd.DataFrame, first: dt.date, last: dt.date, rules: Rules) -
         deviation = derive.deviation(ratio).iloc[0]
         out.append(WeekMetric(
             name, _opt(target), _opt(actual), None if math.isnan(deviation) else float(deviation),
-            derive.health_of(ratio, rules).iloc[0],
+            derive.health_of(ratio, spec.rules).iloc[0],
         ))
     return out
 

@@ -34,13 +34,21 @@ from xltrack.checks.facts import emit, percent, present, rows
 from xltrack.derive import achievement, light_of
 from xltrack.findings import Finding, Severity
 from xltrack.frames import CampaignFrames
-from xltrack.pace import metric_key, pace_of_metrics
+from xltrack.labels import fold
+from xltrack.pace import pace_of_metrics
 from xltrack.spec import Spec
 from xltrack.stack import CAMPAIGN, Stack
 
 # One percentage point: written rates are usually rounded or truncated to whole percents.
 RATE_TOLERANCE = 0.01
 EVALUATION = "evaluation"
+
+
+def metric_key(name: object) -> str:
+    """The loose form of a metric name: `销售额(万元)`, ` 銷售額 ` and `销售额` agree."""
+    if not isinstance(name, str):
+        return ""
+    return fold(name, keep_hints=False) or fold(name)
 
 
 def check_evaluation_rate(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
@@ -128,7 +136,7 @@ def check_metric_pace(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]
         return []
     wanted = [(owner, name, None if math.isnan(t) else t) for owner, name, t in zip(
         goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["target"].tolist())]
-    paces = pace_of_metrics(stack, wanted, as_of, spec.rules)
+    paces = pace_of_metrics(stack, wanted, as_of, spec)
     keep = [p.health in ("at_risk", "off_track") and not p.final for p in paces]
     hit = goals[pd.Series(keep, index=goals.index, dtype=bool)]
     judged = [p for p, k in zip(paces, keep) if k]

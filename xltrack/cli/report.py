@@ -43,8 +43,8 @@ from xltrack.weekly_sheet import write_report
     show_default=True, help="How to print the report (markdown: for an email or a chat).",
 )
 @click.option(
-    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-    help="Language of the sheet and the printed report.",
+    "--lang", type=click.Choice(["en", "zh"]), default=None,
+    help="Language of the sheet and the printed report (default: the workbook's own).",
 )
 @click.pass_context
 def report(
@@ -54,7 +54,7 @@ def report(
     output: str | None,
     in_place: bool,
     fmt: str,
-    lang: Lang,
+    lang: Lang | None,
 ) -> None:
     """Add (or replace) the weekly progress report sheet of a campaign workbook."""
     if output and in_place:
@@ -63,6 +63,7 @@ def report(
     spec = load_spec()
     try:
         analysis = analyze_workbook(file, day, spec=spec)
+        lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
         weekly = build_weekly_report(analysis.frames, analysis.findings, day, spec=spec)
         written = write_report(file, weekly, out=output, in_place=in_place, lang=lang, spec=spec)
     except XltrackError as err:
