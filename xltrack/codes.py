@@ -137,6 +137,11 @@ _CATALOGUE = (
          "{metric} below its weekly target {weeks} weeks running ({first} to {last}): "
          "start the replacement plan",
          "{metric} 连续 {weeks} 周未达周目标({first} 至 {last}):启动替换方案"),
+    Code("channel-below-target-2-weeks", "warning",
+         "A channel is below its weekly target two calendar weeks running",
+         "channel {channel}: {metric} below its weekly target {weeks} weeks running "
+         "({first} to {last}): start the channel's replacement plan",
+         "渠道 {channel}:{metric} 连续 {weeks} 周未达周目标({first} 至 {last}):启动该渠道替换方案"),
     Code("daily-below-target-streak", "info", "A metric is below target several days running",
          "{metric} below target {days} days running ({first} to {last})",
          "{metric} 连续 {days} 天未达标({first} 至 {last})"),

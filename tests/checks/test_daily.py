@@ -10,6 +10,7 @@ from xltrack.checks import run_checks
 from xltrack.checks.daily import (
     DAILY_CHECKS,
     STREAK_DAYS,
+    check_channel_two_weeks,
     check_daily_streak,
     check_metric_two_weeks,
 )
@@ -167,13 +168,32 @@ def test_metric_two_weeks_per_metric_and_not_after_as_of(build, spec) -> None:
 
 
 def test_metric_two_weeks_per_channel_where_a_channel_column_exists(build, spec) -> None:
-    def with_channel(rows: list[dict], channel: str) -> list[dict]:
+    def with_channel(rows: list[dict], channel: str | None) -> list[dict]:
         return [dict(r, channel=channel) for r in rows]
 
     rows = (with_channel(week("2024-06-03", 100, [90] * 7) + week("2024-06-10", 100, [90] * 7), "KOL")
             + with_channel(week("2024-06-03", 100, [120] * 7)
-                           + week("2024-06-10", 100, [120] * 7), "Offline"))
-    found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec,
-                       checks=(check_metric_two_weeks,))
-    # Summed over channels the metric is above target; the KOL channel is not.
-    assert [(f.params["metric"], f.location.row) for f in found] == [("销售额", 5 + 13)]
+                           + week("2024-06-10", 100, [120] * 7), "Offline")
+            + with_channel(week("2024-06-03", 10, [5] * 7) + week("2024-06-10", 10, [5] * 7), None))
+    both = (check_metric_two_weeks, check_channel_two_weeks)
+    found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec, checks=both)
+    # A week: KOL 630 of 700, Offline 840 of 700, no channel 35 of 70; summed over
+    # channels the metric (1,505 of 1,470) is above target; the KOL channel is below;
+    # rows without a channel count for the metric only.
+    assert [(f.code, f.params.get("channel"), f.location.row) for f in found] == [
+        ("channel-below-target-2-weeks", "KOL", 5 + 13)]
+    assert found[0].message() == (
+        "channel KOL: 销售额 below its weekly target 2 weeks running (2024-06-03 to 2024-06-16): "
+        "start the channel's replacement plan")
+
+
+def test_metric_two_weeks_over_all_channels(build, spec) -> None:
+    rows = ([dict(r, channel="KOL") for r in week("2024-06-03", 100, [95] * 7)
+             + week("2024-06-10", 100, [95] * 7)]
+            + [dict(r, channel="Offline") for r in week("2024-06-03", 100, [99] * 7)
+               + week("2024-06-10", 100, [99] * 7)])
+    both = (check_metric_two_weeks, check_channel_two_weeks)
+    found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec, checks=both)
+    assert sorted((f.code, f.params.get("channel")) for f in found) == [
+        ("channel-below-target-2-weeks", "KOL"), ("channel-below-target-2-weeks", "Offline"),
+        ("metric-below-target-2-weeks", None)]

@@ -12,15 +12,19 @@ target: start the replacement plan" is judged on calendar weeks (Monday to
 Sunday): a metric whose weekly actual is below its weekly target (the sum of the
 daily targets of that week) in two consecutive weeks. Only rows with both a
 target and an actual count, so a week still being filled is judged on its
-recorded days. A shorter streak of recorded days below target (`STREAK_DAYS`)
-is info, an early sign. Metric names are compared folded (case, width,
-Traditional/Simplified, spaces); a `channel` column, where a team's template has
-one, splits a metric by channel.
+recorded days; where the daily table has a channel column, each channel is
+judged the same way too (`channel-below-target-2-weeks`: the source's "a
+channel below target two weeks in a row starts its replacement plan"). A
+shorter streak of recorded days below target (`STREAK_DAYS`) is info, an early
+sign. Metric and channel names are compared folded (case, width,
+Traditional/Simplified, spaces).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,43 +74,44 @@ def check_daily_below_target(stack: Stack, as_of: dt.date, spec: Spec) -> list[F
     )
 
 
-def _series_keys(df: pd.DataFrame) -> list[tuple[int, str, str]]:
-    """(campaign, folded metric, folded channel) of each row."""
-    metrics = df["metric"].tolist()
-    channels = df["channel"].tolist() if "channel" in df.columns else [None] * len(df)
-    return [
-        (o, fold(m) if isinstance(m, str) else "", fold(c) if isinstance(c, str) else "")
-        for o, m, c in zip(df[CAMPAIGN].tolist(), metrics, channels)
-    ]
-
-
-def check_metric_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
-    """metric-below-target-2-weeks: weekly actual under weekly target two calendar weeks running.
-
-    One finding per run of such weeks, on the last daily row of its last week.
-    """
+def _judged_days(stack: Stack, as_of: dt.date) -> pd.DataFrame:
+    """Daily rows with a date up to as-of, a target and an actual."""
     df = rows(stack, DAILY, "target", "actual")
     if df.empty:
-        return []
-    judged = df[df["date"].notna() & df["target"].notna() & df["actual"].notna()
-                & (df["date"] <= pd.Timestamp(as_of))]
-    if judged.empty:
-        return []
-    keys = _series_keys(judged)
+        return df
+    return df[df["date"].notna() & df["target"].notna() & df["actual"].notna()
+              & (df["date"] <= pd.Timestamp(as_of))]
+
+
+def _folded(values: list[object]) -> list[str]:
+    return [fold(v) if isinstance(v, str) else "" for v in values]
+
+
+def _two_week_runs(
+    judged: pd.DataFrame, keys: list[tuple[object, ...] | None]
+) -> list[tuple[int, dt.date, dt.date, int, float, float]]:
+    """Runs of two or more consecutive calendar weeks below target, per key.
+
+    Returns (position in `judged` of the run's last daily row, first Monday, last Sunday,
+    weeks, last week's target, last week's actual) per run; rows whose key is None
+    are left out.
+    """
     monday = (judged["date"] - pd.to_timedelta(judged["date"].dt.day_of_week, unit="D")).dt.date
-    weeks: dict[tuple[int, str, str], dict[dt.date, list[float]]] = {}
-    last_row: dict[tuple[tuple[int, str, str], dt.date], tuple[pd.Timestamp, int]] = {}
+    weeks: dict[tuple[object, ...], dict[dt.date, list[float]]] = {}
+    last_row: dict[tuple[tuple[object, ...], dt.date], tuple[pd.Timestamp, int]] = {}
     for i, (key, week, day, target, actual) in enumerate(zip(
         keys, monday.tolist(), judged["date"].tolist(), judged["target"].tolist(),
         judged["actual"].tolist(),
     )):
+        if key is None:
+            continue
         sums = weeks.setdefault(key, {}).setdefault(week, [0.0, 0.0])
         sums[0] += target
         sums[1] += actual
         seen = last_row.get((key, week))
         if seen is None or day >= seen[0]:
             last_row[(key, week)] = (day, i)
-    hits: list[tuple[int, dt.date, dt.date, int, float, float]] = []
+    hits = []
     for key, by_week in weeks.items():
         run: list[dt.date] = []
         for week in sorted(by_week):
@@ -120,21 +125,55 @@ def check_metric_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fin
                 target, actual = by_week[week]
                 hits.append((last_row[(key, week)][1], run[0], week + dt.timedelta(days=6),
                              len(run), target, actual))
+    return sorted(hits)
+
+
+def _run_params(hit: pd.DataFrame, hits: list[tuple[int, dt.date, dt.date, int, float, float]]
+                ) -> dict[str, Sequence[Any]]:
+    return {
+        "metric": hit["metric"],
+        "weeks": [h[3] for h in hits],
+        "first": [h[1].isoformat() for h in hits],
+        "last": [h[2].isoformat() for h in hits],
+        "week_target": [h[4] for h in hits],
+        "week_actual": [h[5] for h in hits],
+    }
+
+
+def check_metric_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
+    """metric-below-target-2-weeks: a metric's weekly actual (all channels) under its weekly
+    target two calendar weeks running; one finding per run, on its last daily row."""
+    judged = _judged_days(stack, as_of)
+    if judged.empty:
+        return []
+    keys: list[tuple[object, ...] | None] = list(
+        zip(judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist())))
+    hits = _two_week_runs(judged, keys)
     if not hits:
         return []
-    hits.sort()
     hit = judged.iloc[[h[0] for h in hits]]
-    return emit(
-        "metric-below-target-2-weeks", stack, DAILY, hit, column="actual", id_key=None,
-        params={
-            "metric": hit["metric"],
-            "weeks": [h[3] for h in hits],
-            "first": [h[1].isoformat() for h in hits],
-            "last": [h[2].isoformat() for h in hits],
-            "week_target": [h[4] for h in hits],
-            "week_actual": [h[5] for h in hits],
-        },
-    )
+    return emit("metric-below-target-2-weeks", stack, DAILY, hit, column="actual", id_key=None,
+                params=_run_params(hit, hits))
+
+
+def check_channel_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
+    """channel-below-target-2-weeks: the same rule per channel, where the daily table has a
+    channel column (rows without a channel count for the metric only)."""
+    judged = _judged_days(stack, as_of)
+    if judged.empty or "channel" not in judged.columns:
+        return []
+    channels = _folded(judged["channel"].tolist())
+    keys: list[tuple[object, ...] | None] = [
+        (owner, metric, channel) if channel else None
+        for owner, metric, channel in zip(
+            judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), channels)
+    ]
+    hits = _two_week_runs(judged, keys)
+    if not hits:
+        return []
+    hit = judged.iloc[[h[0] for h in hits]]
+    return emit("channel-below-target-2-weeks", stack, DAILY, hit, column="actual", id_key=None,
+                params={**_run_params(hit, hits), "channel": hit["channel"]})
 
 
 def _below(sums: list[float] | None) -> bool:
@@ -188,4 +227,9 @@ def check_daily_streak(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
     )
 
 
-DAILY_CHECKS = (check_daily_below_target, check_metric_two_weeks, check_daily_streak)
+DAILY_CHECKS = (
+    check_daily_below_target,
+    check_metric_two_weeks,
+    check_channel_two_weeks,
+    check_daily_streak,
+)
