@@ -161,23 +161,15 @@ def test_pace_supporting_metrics_are_not_core(spec: Spec) -> None:
 
 
 def test_pace_on_the_summary_sheet(spec: Spec) -> None:
+    """The summary sheet (its layout is summary_sheet.py's) shows each metric's pace and health."""
     from xltrack.summary_sheet import layout_summary
 
     frames = campaign(spec, goals=[{"metric": "Sales", "target": 300000}],
                       daily=days("Sales", 10, 14, 14000, 12600))
     summary = build_summary(frames, [], dt.date(2024, 6, 15))
-    for lang, health, who in (("en", "At risk", "the project manager"), ("zh", "有风险", "项目经理")):
+    for lang in ("en", "zh"):
         cells = {(c.row, c.col): c for c in layout_summary(summary, lang, spec).cells}
-        header = next(r for (r, c), cell in cells.items()
-                      if c == 0 and cell.value == spec.label("summary_metric", lang))
-        row = header + 1
-        assert [cells[(header, c)].value for c in range(5, 11)] == [
-            spec.label(k, lang) for k in ("summary_expected", "summary_actual_to_date",
-                                          "summary_pace", "summary_forecast", "summary_health",
-                                          "summary_escalate")]
-        assert [cells[(row, c)].value for c in range(5, 11)] == [
-            70000, 63000, 0.9, 126000, health, who]
-        assert cells[(row, 9)].style == "yellow"
-        campaign_health = next(cell for (r, c), cell in cells.items()
-                               if c == 1 and r < header and cell.value == health)
-        assert campaign_health.style == "yellow"
+        row = next(r for (r, c), cell in cells.items() if c == 0 and cell.value == "Sales")
+        assert cells[(row, 5)].value == 0.9
+        assert cells[(row, 6)].style == "yellow"  # at risk: exactly 10 % behind
+        assert spec.enum_label("light", "yellow", lang) in str(cells[(row, 6)].value)

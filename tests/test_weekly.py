@@ -71,7 +71,7 @@ def test_weekly_report_on_the_examples(tmp_path: Path, name: str, metric: str, r
         ("daily-below-target", "2024-06-10"), ("daily-below-target", "2024-06-11"),
         ("issue-response-late", "2024-06-12")]
     expected_sheet = "Weekly report 2024-06-10" if lang == "en" else "周报 2024-06-10"
-    assert sheets(tmp_path / f"{name}.report.xlsx")[-1] == expected_sheet
+    assert expected_sheet in sheets(tmp_path / f"{name}.report.xlsx")
 
 
 @pytest.mark.parametrize("name", ["zh-hant-weekly", "en-weekly"])
@@ -122,7 +122,8 @@ def test_weekly_report_weeks_accumulate(tmp_path: Path) -> None:
     src = Path(shutil.copy(SAMPLES / "example-en.xlsx", tmp_path / "c.xlsx"))
     for day in ("2024-06-05", "2024-06-12", "2024-06-14"):
         assert run(str(src), "--week-of", day, "--in-place").exit_code == 0
-    assert sheets(src)[-2:] == ["Weekly report 2024-06-03", "Weekly report 2024-06-10"]
+    assert [n for n in sheets(src) if n.startswith("Weekly report")] == [
+        "Weekly report 2024-06-03", "Weekly report 2024-06-10"]
 
 
 def test_weekly_report_text_markdown_and_usage(tmp_path: Path) -> None:
@@ -201,10 +202,11 @@ def test_weekly_report_and_summary_sheets_live_side_by_side(tmp_path: Path) -> N
                                          "--in-place"])
     assert summarize.exit_code == 0, summarize.output
     assert run(str(src), "--week-of", "2024-06-14", "--in-place").exit_code == 0
-    assert sheets(src)[-2:] == ["Achievement summary", "Weekly report 2024-06-10"]
+    before = sheets(src)
+    assert {"Achievement summary", "Weekly report 2024-06-10"} <= set(before)
     again = CliRunner().invoke(cli, ["summarize", str(src), "--as-of", "2024-06-14", "--in-place"])
     assert again.exit_code == 0
-    assert sheets(src)[-2:] == ["Achievement summary", "Weekly report 2024-06-10"]
+    assert sheets(src) == before  # each replaced in its own slot
 
 
 @pytest.mark.parametrize(("as_of", "status"), [(dt.date(2024, 6, 14), "read"),
