@@ -454,6 +454,122 @@ def generated_old_version(path: Path) -> dict[str, Any]:
     }
 
 
+def _weeks_of_sales(metric: str) -> list[tuple[Any, ...]]:
+    """Three calendar weeks from Monday 6.3: 95 % of a 10,000 daily target, then 85 %, then 105 %."""
+    days = []
+    for offset, actual in ((0, 9500), (7, 8500), (14, 10500)):
+        for d in range(7):
+            day = dt.date(2024, 6, 3) + dt.timedelta(days=offset + d)
+            days.append((day, metric, 10000, actual))
+    return days
+
+
+def zh_hant_weekly(path: Path) -> dict[str, Any]:
+    """Traditional Chinese, mid-campaign: three weeks of daily sales, issues with response and
+    resolved times (首次回應時間, 解決時間), one issue with no found date."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "活動資訊"
+    _rows(ws, [("活動名稱", "2024年夏季會員週"), ("負責人", "*經理"), ("開始日期", dt.date(2024, 6, 3)),
+               ("結束日期", dt.date(2024, 6, 30)), ("預算總額", "20萬")])
+    ws = wb.create_sheet("任務分解")
+    _rows(ws, [("任務ID", "任務名稱", "負責人", "開始日期", "結束日期", "進度狀態", "滯後原因"),
+               ("T001", "會員頁上線", "*設計", dt.date(2024, 6, 3), dt.date(2024, 6, 12), "已完成", None),
+               ("T002", "KOL直播", "*專員", dt.date(2024, 6, 5), dt.date(2024, 6, 9), "滯後", "KOL檔期調整"),
+               ("T003", "線下快閃", "*助理", dt.date(2024, 6, 17), dt.date(2024, 6, 23), "未開始", None)])
+    ws = wb.create_sheet("每日追蹤")
+    rows = [(day, metric, target, actual, "增加1名地推人員" if day == dt.date(2024, 6, 11) else None)
+            for day, metric, target, actual in _weeks_of_sales("銷售額")]
+    _rows(ws, [("日期", "核心指標", "目標", "實際", "需協調資源"), *rows])
+    ws = wb.create_sheet("問題風險")
+    _rows(ws, [("問題編號", "問題描述", "發現時間", "負責人", "嚴重程度", "解決進度", "首次回應時間", "解決時間"),
+               ("Q001", "直播延遲", dt.date(2024, 6, 10), "*經理", "高", "已解決", dt.date(2024, 6, 12),
+                dt.date(2024, 6, 14)),
+               ("Q002", "贈品不足", dt.date(2024, 6, 12), "*運營", "中", "處理中", dt.date(2024, 6, 12), None),
+               ("Q003", "門店海報錯字", None, "*設計", "低", "未處理", None, None)])
+    _save(wb, path)
+    return {
+        "info": {"name": "2024年夏季會員週", "owner": "*經理", "start_date": "2024-06-03",
+                 "end_date": "2024-06-30", "budget": 200000.0},
+        "tables": {
+            "tasks": {"sheet": "任務分解", "header_row": 1, "rows": [2, 3, 4], "records": [
+                {"task_id": "T001", "status": "done", "start_date": "2024-06-03",
+                 "end_date": "2024-06-12", "delay_reason": None},
+                {"task_id": "T002", "status": "delayed", "start_date": "2024-06-05",
+                 "end_date": "2024-06-09", "delay_reason": "KOL檔期調整"},
+                {"task_id": "T003", "status": "not_started", "start_date": "2024-06-17",
+                 "end_date": "2024-06-23", "delay_reason": None}]},
+            "daily": {"sheet": "每日追蹤", "header_row": 1, "rows": list(range(2, 23)), "records": [
+                {"date": day.isoformat(), "metric": metric, "target": float(target),
+                 "actual": float(actual)} for day, metric, target, actual in _weeks_of_sales("銷售額")]},
+            "issues": {"sheet": "問題風險", "header_row": 1, "rows": [2, 3, 4], "records": [
+                {"issue_id": "Q001", "found_date": "2024-06-10", "resolution": "resolved",
+                 "responded_at": "2024-06-12", "resolved_at": "2024-06-14"},
+                {"issue_id": "Q002", "found_date": "2024-06-12", "resolution": "in_progress",
+                 "responded_at": "2024-06-12", "resolved_at": None},
+                {"issue_id": "Q003", "found_date": None, "resolution": "open",
+                 "responded_at": None, "resolved_at": None}],
+                "columns": {"responded_at": "G", "resolved_at": "H"}},
+        },
+        "findings": [["sheet-missing", None, None]],
+    }
+
+
+def en_weekly(path: Path) -> dict[str, Any]:
+    """English, mid-campaign, the same facts as zh-hant-weekly: header spellings of the
+    response and resolved times ("Responded on", "Date resolved")."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Campaign"
+    _rows(ws, [("Campaign name", "Summer member week 2024"), ("Owner", "Ann Lee"),
+               ("Start date", dt.date(2024, 6, 3)), ("End date", dt.date(2024, 6, 30)),
+               ("Total budget", 200000)])
+    ws = wb.create_sheet("Tasks")
+    _rows(ws, [("Task ID", "Task", "Owner", "Start", "End", "Status", "Delay reason"),
+               ("T001", "Member page live", "Bo", dt.date(2024, 6, 3), dt.date(2024, 6, 12), "Done", None),
+               ("T002", "KOL live stream", "Cy", dt.date(2024, 6, 5), dt.date(2024, 6, 9), "Delayed",
+                "KOL schedule changed"),
+               ("T003", "Pop-up store", "Di", dt.date(2024, 6, 17), dt.date(2024, 6, 23), "Not started", None)])
+    ws = wb.create_sheet("Daily")
+    rows = [(day, metric, target, actual, "One more promoter" if day == dt.date(2024, 6, 11) else None)
+            for day, metric, target, actual in _weeks_of_sales("Sales")]
+    _rows(ws, [("Date", "Metric", "Target", "Actual", "Resources needed"), *rows])
+    ws = wb.create_sheet("Issues")
+    _rows(ws, [("Issue ID", "Description", "Found", "Owner", "Severity", "Status", "Responded on",
+                "Date resolved"),
+               ("Q001", "Live stream late", dt.date(2024, 6, 10), "Ann", "High", "Resolved",
+                dt.date(2024, 6, 12), dt.date(2024, 6, 14)),
+               ("Q002", "Too few gifts", dt.date(2024, 6, 12), "Eve", "Medium", "In progress",
+                dt.date(2024, 6, 12), None),
+               ("Q003", "Typo on store poster", None, "Bo", "Low", "Open", None, None)])
+    _save(wb, path)
+    return {
+        "info": {"name": "Summer member week 2024", "owner": "Ann Lee", "start_date": "2024-06-03",
+                 "end_date": "2024-06-30", "budget": 200000.0},
+        "tables": {
+            "tasks": {"sheet": "Tasks", "header_row": 1, "rows": [2, 3, 4], "records": [
+                {"task_id": "T001", "status": "done", "start_date": "2024-06-03",
+                 "end_date": "2024-06-12", "delay_reason": None},
+                {"task_id": "T002", "status": "delayed", "start_date": "2024-06-05",
+                 "end_date": "2024-06-09", "delay_reason": "KOL schedule changed"},
+                {"task_id": "T003", "status": "not_started", "start_date": "2024-06-17",
+                 "end_date": "2024-06-23", "delay_reason": None}]},
+            "daily": {"sheet": "Daily", "header_row": 1, "rows": list(range(2, 23)), "records": [
+                {"date": day.isoformat(), "metric": metric, "target": float(target),
+                 "actual": float(actual)} for day, metric, target, actual in _weeks_of_sales("Sales")]},
+            "issues": {"sheet": "Issues", "header_row": 1, "rows": [2, 3, 4], "records": [
+                {"issue_id": "Q001", "found_date": "2024-06-10", "resolution": "resolved",
+                 "responded_at": "2024-06-12", "resolved_at": "2024-06-14"},
+                {"issue_id": "Q002", "found_date": "2024-06-12", "resolution": "in_progress",
+                 "responded_at": "2024-06-12", "resolved_at": None},
+                {"issue_id": "Q003", "found_date": None, "resolution": "open",
+                 "responded_at": None, "resolved_at": None}],
+                "columns": {"responded_at": "G", "resolved_at": "H"}},
+        },
+        "findings": [["sheet-missing", None, None]],
+    }
+
+
 CASES: dict[str, Callable[[Path], dict[str, Any]]] = {
     "en-generated-edited": generated_edited,
     "zh-generated-old-version": generated_old_version,
@@ -464,6 +580,8 @@ CASES: dict[str, Callable[[Path], dict[str, Any]]] = {
     "zh-messy-values": messy_values,
     "en-formulas": formulas,
     "en-generated-style": generated_style,
+    "zh-hant-weekly": zh_hant_weekly,
+    "en-weekly": en_weekly,
 }
 
 

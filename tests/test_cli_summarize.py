@@ -33,8 +33,11 @@ def test_cli_summarize_json_has_the_issue_shape(rich: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["campaign"] == "Summer push" and data["as_of"] == "2024-06-15"
-    assert data["metrics"][0] == {"name": "Sales", "target": 300000, "actual": 350000,
-                                  "rate": 1.1667, "light": "green"}
+    first = data["metrics"][0]
+    assert {k: first[k] for k in ("name", "target", "actual", "rate", "light")} == {
+        "name": "Sales", "target": 300000, "actual": 350000, "rate": 1.1667, "light": "green"}
+    assert {"expected", "pace", "forecast", "health", "escalate_to"} <= set(first)
+    assert "health" in data
     assert data["tasks"]["total"] == 3 and data["tasks"]["done"] == 1
     assert data["tasks"]["overdue"] == ["T002"]
     assert data["issues"]["high_unresolved"] == ["Q002"]

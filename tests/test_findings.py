@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 READER_CODES = {"cell-unparsed", "cell-guessed", "cell-not-in-list", "sheet-missing",
                 "header-missing", "formula-unevaluated", "template-version",
                 "file-unreadable", "file-unsupported", "file-unrecognized",
-                "column-missing", "header-guessed", "header-unknown", "unit-scaled"}
+                "column-missing", "header-guessed", "header-unknown", "unit-scaled",
+                "evaluation-missing"}  # the reader's sheet-missing, deferred mid-campaign
 
 
 def _frames(spec: Spec, info: dict[str, Any], **tables: list[dict[str, Any]]) -> CampaignFrames:
@@ -63,10 +64,16 @@ def _sink(spec: Spec, info: dict[str, Any]) -> CampaignFrames:
         issues=[{"issue_id": "Q1", "description": "d", "found_date": "2024-06-01", "owner": "",
                  "severity": "high", "resolution": "open"},
                 {"issue_id": "Q1", "description": "d", "found_date": "2024-06-15", "owner": "x",
+                 "severity": "low", "resolution": "open"},
+                {"issue_id": "Q2", "description": "d", "found_date": None, "owner": "x",
                  "severity": "low", "resolution": "open"}],
         daily=[{"date": f"2024-06-1{d}", "metric": "sales", "target": 100, "actual": 70,
                 "channel": channel, "spend": spend}
-               for d, (channel, spend) in enumerate((("a", 100), ("b", 10), ("b", 10)))],
+               for d, (channel, spend) in enumerate((("a", 100), ("b", 10), ("b", 10)))]
+               # The week before (Mon 6.3 - Sun 6.9) too: channel b is below target two
+               # calendar weeks running.
+               + [{"date": f"2024-06-{d:02d}", "metric": "sales", "target": 100, "actual": 70,
+                   "channel": "b"} for d in range(3, 10)],
         evaluation=[{"metric": "sales", "target": 100, "actual": 70, "rate_written": 0.9}],
         goals=[{"metric": "sales"}, {"metric": "members"}],
         budget_split=[{"category": "a", "share": 0.5, "amount": 0.5, "spent": 2, "variance": 3}],
@@ -103,6 +110,17 @@ def test_findings_every_check_code_is_emitted_with_its_placeholders(sink_finding
         missing = CODES[f.code].placeholders() - set(f.params)
         assert not missing, (f.code, f.location, missing)
         assert "?" not in finding_message(f, "en") and "?" not in finding_message(f, "zh")
+
+
+def test_findings_severity_is_the_catalogue_one(sink_findings) -> None:
+    # docs/checks.md (generated from codes.py) says what severity each code has;
+    # the checks emit exactly that (or one of a graded code's severities).
+    from xltrack.codes import severities
+
+    for f in sink_findings:
+        assert f.level.value in severities(f.code), (f.code, f.level)
+    assert {f.level.value for f in sink_findings if f.code == "daily-below-target"} == {"warning"}
+    assert {f.level.value for f in sink_findings if f.code == "metric-off-pace"} == {"error"}
 
 
 def test_findings_terms_name_placeholders_and_known_vocabularies(spec: Spec) -> None:

@@ -16,13 +16,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xltrack"
 LAYERS: dict[str, int] = {
     "errors": 1, "atomic": 1, "escaping": 1, "codes": 1, "findings": 1, "spec": 1, "labels": 1, "cells": 1,
     "evaluate": 1,
-    "derive": 2, "styles": 2, "writer": 2, "dashboard": 2, "layout": 2, "tables": 2,
+    "derive": 2, "pace": 2, "styles": 2, "writer": 2, "dashboard": 2, "layout": 2, "tables": 2,
     "instructions": 2, "kpi": 1, "board": 2, "chartdata": 2, "gantt": 2,
     "source": 2, "reader": 2, "locate": 2, "frames": 2, "formulas": 2, "records": 2, "stack": 2,
     "checks": 3, "money": 3,
-    "summary": 4, "summary_sheet": 4, "inject": 4, "marker": 4, "stylesheet": 4, "package": 4, "sheetparts": 4,
+    "summary": 4, "weekly": 4, "summary_sheet": 4, "inject": 4, "marker": 4, "stylesheet": 4,
+    "package": 4, "sheetparts": 4,
     "analyze": 5, "portfolio": 5, "portfolio_sheet": 5, "portfolio_report": 5, "discover": 5, "executors": 5, "portfolio_tables": 5, "export": 5,
-    "render": 5, "summary_render": 5,
+    "render": 5, "summary_render": 5, "weekly_render": 5, "weekly_sheet": 5,
     "cli": 6,
 }
 WRITER_SIDE = {"styles", "writer", "dashboard", "layout", "tables", "instructions", "board",

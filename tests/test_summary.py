@@ -107,7 +107,16 @@ def test_summary_matches_the_issue_json_shape(spec: Spec, as_of: dt.date) -> Non
         "actual": 350000,
         "rate": 1.1667,
         "light": "green",
+        # Mid-campaign (6.15 of 6.1-6.30) with no daily tracking: half the target is
+        # due by now, but there is no actual to date, so no pace or health.
+        "actual_to_date": None,
+        "expected": 150000,
+        "pace": None,
+        "forecast": None,
+        "health": None,
+        "escalate_to": None,
     }
+    assert data["health"] is None
     assert data["tasks"]["total"] == 3
     assert data["tasks"]["done"] == 1
     assert data["tasks"]["overdue"] == ["T002"]

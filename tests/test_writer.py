@@ -242,6 +242,31 @@ def test_writer_cli_new_writes_refuses_and_forces(tmp_path: Path) -> None:
     assert backwards.exit_code == 2 and not (tmp_path / "d.xlsx").exists()
 
 
+@pytest.mark.parametrize(("args", "as_of", "days_late"), [
+    ([], dt.datetime(2024, 6, 15), 7),                              # the example's own date
+    (["--as-of", "2024-06-20"], dt.datetime(2024, 6, 20), 12),
+])
+def test_writer_cli_new_example_as_of(tmp_path: Path, args: list[str], as_of: dt.datetime,
+                                      days_late: int) -> None:
+    out = tmp_path / "c.xlsx"
+    result = CliRunner().invoke(cli, ["new", str(out), "--example", *args])
+    assert result.exit_code == 0, result.output
+    book = load(out, data_only=True)
+    # Pinned (a value, not =TODAY()), so T002's cached days late never drift with the clock.
+    assert book["Dashboard"]["B3"].value == as_of
+    assert load(out)["Dashboard"]["B3"].value == as_of
+    assert book["Tasks"]["K5"].value == days_late  # T002 ended 6.8
+
+
+def test_writer_cli_new_as_of_without_example(tmp_path: Path) -> None:
+    out = tmp_path / "c.xlsx"
+    assert CliRunner().invoke(cli, ["new", str(out)]).exit_code == 0
+    assert load(out)["Dashboard"]["B3"].value == "=TODAY()"
+    pinned = CliRunner().invoke(cli, ["new", str(out), "--force", "--as-of", "2024-06-01"])
+    assert pinned.exit_code == 0
+    assert load(out)["Dashboard"]["B3"].value == dt.datetime(2024, 6, 1)
+
+
 def test_writer_cli_new_with_team_template(tmp_path: Path) -> None:
     runner = CliRunner()
     template = _variant(tmp_path)

@@ -39,6 +39,13 @@ MESSY = {
         {"date": dt.date(2024, 6, 12), "metric": "sales", "target": 100, "actual": 85},
         {"metric": "Sales", "target": 100},
         {"target": 0, "actual": 3},
+        # The traffic-light bands at their edges (deviation rounded to 4 places).
+        {"date": dt.date(2024, 6, 13), "metric": "Edge", "target": 14000, "actual": 12600},
+        {"date": dt.date(2024, 6, 13), "metric": "Edge2", "target": 0.4, "actual": 0.36},
+        {"date": dt.date(2024, 6, 13), "metric": "Edge3", "target": 100, "actual": 90.01},
+        {"date": dt.date(2024, 6, 13), "metric": "Edge4", "target": 100, "actual": 80},
+        {"date": dt.date(2024, 6, 13), "metric": "Edge5", "target": 100, "actual": 79.99},
+        {"date": dt.date(2024, 6, 13), "metric": "Edge6", "target": 50000, "actual": 40000},
     ],
     "tasks": [
         {"task_id": "T1", "task_name": "=1+1", "status": "Done", "end_date": dt.date(2024, 6, 1)},
@@ -49,6 +56,14 @@ MESSY = {
     "issues": [
         {"issue_id": "Q1", "found_date": dt.date(2024, 6, 13), "severity": "High"},
         {"issue_id": "Q2", "found_date": dt.date(2024, 6, 20), "resolution": "resolved"},
+        # The 48 h rule on the resolved time when written.
+        {"issue_id": "Q3", "found_date": dt.date(2024, 6, 1), "resolution": "resolved",
+         "resolved_at": dt.date(2024, 6, 5)},
+        {"issue_id": "Q4", "found_date": dt.date(2024, 6, 1), "resolution": "resolved",
+         "resolved_at": dt.date(2024, 6, 3)},
+        {"issue_id": "Q5", "found_date": dt.date(2024, 6, 1), "resolution": "in_progress",
+         "responded_at": dt.date(2024, 6, 2), "resolved_at": dt.date(2024, 6, 2)},
+        {"issue_id": "Q6", "found_date": dt.date(2024, 6, 1), "resolution": "resolved"},
     ],
     "evaluation": [{"metric": "Zero", "target": 0, "actual": 5}, {"metric": "Half", "actual": 5}],
 }
@@ -164,3 +179,69 @@ def test_writer_lo_dashboard_counts_match_the_example(
     assert shown[spec.label("open_high_count", lang)][0] == open_high
     counts = dict(chart_data(ws, spec.label("tasks_by_status", lang), 2))
     assert counts[spec.enum_label("task_status", "done", lang)] == 1
+
+
+def test_writer_lo_light_bands_at_their_edges(books: dict[str, tuple[Path, Path]],
+                                              spec: Spec) -> None:
+    """LibreOffice's light formula and derive.light_of agree at 10 % and 20 % below."""
+    daily = spec.table("daily")
+    letters = {c.key: chr(ord("A") + i) for i, c in enumerate(daily.laid_out)}
+    ws = load(books["messy"][1], data_only=True)[daily.sheet("en")]  # type: ignore[misc]
+    shown = {ws[f"{letters['metric']}{r}"].value: ws[f"{letters['light']}{r}"].value
+             for r in range(4, 20) if str(ws[f"{letters['metric']}{r}"].value).startswith("Edge")}
+    assert shown == {"Edge": "Yellow", "Edge2": "Yellow", "Edge3": "Green", "Edge4": "Yellow",
+                     "Edge5": "Red", "Edge6": "Yellow"}
+
+
+def test_writer_lo_solution_flag_uses_the_resolved_time(books: dict[str, tuple[Path, Path]],
+                                                        spec: Spec) -> None:
+    issues = spec.table("issues")
+    letters = {c.key: chr(ord("A") + i) for i, c in enumerate(issues.laid_out)}
+    ws = load(books["messy"][1], data_only=True)[issues.sheet("en")]  # type: ignore[misc]
+    flags = {ws[f"A{r}"].value: ws[f"{letters['sla_breach']}{r}"].value or ""
+             for r in range(4, 12) if ws[f"A{r}"].value}
+    assert {k: v for k, v in flags.items() if k.startswith("Q")} == {
+        "Q1": "", "Q2": "", "Q3": "OVER 48H", "Q4": "", "Q5": "", "Q6": ""}  # Q1: 48 h exactly
+
+
+@pytest.mark.parametrize(("name", "days"), [("example-en", (30, 15)), ("example-zh", (30, 15)),
+                                            ("empty-en", (None, None))])
+def test_writer_lo_pace_names(books: dict[str, tuple[Path, Path]], name: str,
+                              days: tuple[int | None, int | None]) -> None:
+    """CampaignDays and ElapsedDays (T*ElapsedDays/CampaignDays is due by AsOf) as LibreOffice
+    computes them equal derive.campaign_days and derive.elapsed_days."""
+    from xltrack import derive
+
+    source, out = books[name]
+    lang = CASES[name][0]
+    spec = load_spec()
+    sheet = spec.label("lists", lang)
+    found = {}
+    for path in (source, out):
+        ws = load(path, data_only=True)[sheet]
+        for row in ws.iter_rows(values_only=True):
+            cells = [c for c in row if c is not None]
+            if cells and cells[0] in ("CampaignDays", "ElapsedDays"):
+                found.setdefault(cells[0], []).append(cells[1] if len(cells) > 1 else None)
+    want = (derive.campaign_days(dt.date(2024, 6, 1), dt.date(2024, 6, 30)),
+            derive.elapsed_days(dt.date(2024, 6, 1), dt.date(2024, 6, 30), AS_OF))
+    if days[0] is not None:
+        assert days == want
+    normal = {k: [None if v == "" else v for v in vs] for k, vs in found.items()}
+    assert normal == {"CampaignDays": [days[0]] * 2, "ElapsedDays": [days[1]] * 2}
+
+
+def test_writer_lo_response_flag(books: dict[str, tuple[Path, Path]], spec: Spec) -> None:
+    """The 24 h response flag: first response, else resolved time, else as-of while open."""
+    issues = spec.table("issues")
+    letters = {c.key: chr(ord("A") + i) for i, c in enumerate(issues.laid_out)}
+    ws = load(books["messy"][1], data_only=True)[issues.sheet("en")]  # type: ignore[misc]
+    flags = {ws[f"A{r}"].value: ws[f"{letters['response_breach']}{r}"].value or ""
+             for r in range(4, 12) if ws[f"A{r}"].value}
+    assert {k: v for k, v in flags.items() if k.startswith("Q")} == {
+        "Q1": "OVER 24H",   # open, 48 h without a reply by as-of
+        "Q2": "",           # resolved, no times written: not judged
+        "Q3": "OVER 24H",   # resolved after 96 h, no reply written
+        "Q4": "OVER 24H",   # resolved after 48 h
+        "Q5": "",           # replied after 24 h exactly
+        "Q6": ""}

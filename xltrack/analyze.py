@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xltrack.checks import run_stack_checks
+from xltrack.checks.evaluation import defer_missing_evaluation
 from xltrack.findings import Finding, sort_findings
 from xltrack.frames import CampaignFrames
 from xltrack.reader import read_campaign
@@ -60,5 +61,6 @@ def analyze_stack(
     findings = []
     for campaign, found in zip(stack.campaigns, run_stack_checks(stack, as_of, spec)):
         order = {name: i for i, name in enumerate(campaign.sheet_order)}
-        findings.append(sort_findings(campaign.load_findings + found, order))
+        load = defer_missing_evaluation(campaign, as_of)
+        findings.append(sort_findings(load + found, order))
     return findings, build_summaries(stack, findings, as_of, spec)

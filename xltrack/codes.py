@@ -115,29 +115,54 @@ _CATALOGUE = (
     # -- issues -------------------------------------------------------------------
     Code("issue-high-unresolved", "error", "A high-severity issue is unresolved",
          "high-severity issue {id} is still {resolution}", "高严重度问题 {id} 仍为{resolution}"),
-    Code("issue-solution-late", "warning", "An issue is unresolved past the 48 h solution window",
-         "issue {id} found {found} is unresolved after {hours} h (limit {limit} h)",
-         "问题 {id}({found} 发现)已 {hours} 小时未解决(时限 {limit} 小时)"),
+    Code("issue-solution-late", "warning", "An issue went past the 48 h solution window",
+         "issue {id} found {found} went {hours} h without a solution (limit {limit} h); now {resolution}",
+         "问题 {id}({found} 发现){hours} 小时未解决(时限 {limit} 小时),当前{resolution}"),
+    Code("issue-response-late", "warning", "An issue had no first response within 24 h",
+         "issue {id} found {found} had no first response within {limit} h ({hours} h)",
+         "问题 {id}({found} 发现){limit} 小时内未首次响应(已 {hours} 小时)"),
+    Code("issue-found-date-missing", "warning", "An issue has no found date",
+         "issue {id} has no found date, so its 24 h and 48 h windows cannot be judged",
+         "问题 {id} 未填写发现时间,无法判断24小时响应与48小时解决时限"),
     Code("issue-owner-missing", "warning", "An issue has no owner",
          "issue {id} has no owner", "问题 {id} 未指定负责人"),
     Code("issue-id-duplicate", "error", "Two issues share an ID",
          "issue ID {id} is used {count} times", "问题编号 {id} 重复出现 {count} 次"),
     # -- daily ----------------------------------------------------------------------
-    Code("daily-below-target", "warning", "A day is below target (traffic light)",
-         "{metric} on {date}: {actual} of {target} ({rate_pct}), {light} light",
-         "{date} {metric}:实际 {actual} / 目标 {target}({rate_pct}),{light}灯"),
-    Code("daily-below-target-streak", "warning", "A metric is below target several days running",
+    Code("daily-below-target", "warning", "A day is 10 % or more below target (yellow or red light)",
+         "{metric} on {date}: {actual} of {target} ({rate_pct}), {light} light: {escalate_to} follows up",
+         "{date} {metric}:实际 {actual} / 目标 {target}({rate_pct}),{light}灯,由{escalate_to}跟进"),
+    Code("metric-below-target-2-weeks", "warning",
+         "A metric is below its weekly target two calendar weeks running",
+         "{metric} below its weekly target {weeks} weeks running ({first} to {last}): "
+         "start the replacement plan",
+         "{metric} 连续 {weeks} 周未达周目标({first} 至 {last}):启动替换方案"),
+    Code("channel-below-target-2-weeks", "warning",
+         "A channel is below its weekly target two calendar weeks running",
+         "channel {channel}: {metric} below its weekly target {weeks} weeks running "
+         "({first} to {last}): start the channel's replacement plan",
+         "渠道 {channel}:{metric} 连续 {weeks} 周未达周目标({first} 至 {last}):启动该渠道替换方案"),
+    Code("daily-below-target-streak", "info", "A metric is below target several days running",
          "{metric} below target {days} days running ({first} to {last})",
          "{metric} 连续 {days} 天未达标({first} 至 {last})"),
+    Code("metric-off-pace", "warning",
+         "A metric is behind its pace to date (error when off track)",
+         "{metric} is {health}: {actual} to date against {expected} expected ({pace_pct}); "
+         "{escalate_to} follows up",
+         "{metric} {health}:截至目前实际 {actual} / 应达 {expected}({pace_pct}),由{escalate_to}跟进"),
     # -- evaluation -----------------------------------------------------------------
     Code("evaluation-rate-mismatch", "warning", "A written rate disagrees with actual/target",
          "{metric}: written rate {written_pct} but actual/target is {computed_pct}",
          "{metric}:填写的达成率 {written_pct} 与实际/目标 {computed_pct} 不符"),
-    Code("evaluation-below-target", "warning", "A metric ended below target",
+    Code("evaluation-below-target", "warning",
+         "A metric ended below target (info while green, error when red)",
          "{metric} reached {rate_pct} of target ({actual} of {target})",
          "{metric} 达成率 {rate_pct}(实际 {actual} / 目标 {target})"),
     Code("goal-not-evaluated", "warning", "A goal of table 1 has no row in table 5",
          "goal {metric} has no row in the evaluation", "目标 {metric} 在效果评估表中没有对应行"),
+    Code("evaluation-missing", "info", "Table 5 is missing before the campaign's end",
+         "no evaluation table yet; it is filled once the campaign ends {end}",
+         "尚无效果评估表;活动结束({end})后填写"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
@@ -152,8 +177,23 @@ TERMS: dict[str, dict[str, str]] = {
     "campaign-dates-missing": {"missing": "column:campaign"},
     "task-dates-missing": {"missing": "column:tasks"},
     "issue-high-unresolved": {"resolution": "enum:resolution"},
-    "daily-below-target": {"light": "enum:light"},
+    "daily-below-target": {"light": "enum:light", "escalate_to": "enum:escalation"},
+    "metric-off-pace": {"health": "enum:health", "escalate_to": "enum:escalation"},
+    "issue-solution-late": {"resolution": "enum:resolution"},
 }
+# Codes whose checks grade each finding (a traffic light, a health): every
+# severity they may carry. Every other code always has its catalogue severity.
+GRADED: dict[str, tuple[str, ...]] = {
+    "evaluation-below-target": ("info", "warning", "error"),
+    "metric-off-pace": ("warning", "error"),
+}
+
+
+def severities(code: str) -> tuple[str, ...]:
+    """Every severity a finding of `code` may carry."""
+    return GRADED.get(code, (CODES[ALIASES.get(code, code)].severity,))
+
+
 # Codes that were renamed keep working: old name -> current name.
 ALIASES: dict[str, str] = {}
 
@@ -181,7 +221,8 @@ def catalogue_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     for c in _CATALOGUE:
-        lines.append(f"| `{c.code}` | {c.severity} | {c.title} | {c.en} | {c.zh} |")
+        severity = " / ".join(severities(c.code))
+        lines.append(f"| `{c.code}` | {severity} | {c.title} | {c.en} | {c.zh} |")
     return "\n".join(lines) + "\n"
 
 

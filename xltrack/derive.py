@@ -66,14 +66,83 @@ def achievement(actual: pd.Series, target: pd.Series) -> pd.Series:
     return (actual / target.where(ok)).where(ok)
 
 
+def round4(values: pd.Series) -> pd.Series:
+    """Round to 4 places, halves away from zero, as Excel's and LibreOffice's ROUND do."""
+    scaled = values.to_numpy(dtype="float64", na_value=np.nan) * 10_000
+    rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / 10_000
+    return pd.Series(rounded, index=values.index, dtype="float64")
+
+
+def deviation(ratio: pd.Series) -> pd.Series:
+    """The source's deviation below target, 1 - actual/target, rounded to 4 places.
+
+    The bands are compared on this rounded figure so that 12,600 / 14,000 (0.9 in
+    binary floating point is 0.8999...) is exactly 10 % below, in Python as in the
+    workbook's `ROUND(1-rate,4)`.
+    """
+    return round4(1 - ratio)
+
+
 def light_of(rate: pd.Series, rules: Rules) -> pd.Series:
-    """The source's traffic light: >= 90% green, 80-90% yellow, < 80% red."""
+    """The source's traffic light on the deviation 1 - rate (rounded to 4 places).
+
+    Less than 10 % below target (1 - green_at) is green; 10 % to 20 % below inclusive
+    (1 - yellow_at) yellow; more than 20 % below red; no rate, no light. The Python
+    twin of the daily `light` formula of campaign.yaml.
+    """
+    dev = deviation(rate)
+    green_below, red_above = _band_edges(rules)
     lights = np.select(
-        [rate >= rules.green_at, rate >= rules.yellow_at, rate.notna()],
+        [dev < green_below, dev <= red_above, rate.notna()],
         ["green", "yellow", "red"],
         default="",
     )
     return pd.Series(lights, index=rate.index, dtype=object).replace("", None)
+
+
+def _band_edges(rules: Rules) -> tuple[float, float]:
+    return round(1 - rules.green_at, 4), round(1 - rules.yellow_at, 4)
+
+
+#: A traffic light as a campaign health, and who follows it up (the source's words).
+HEALTH = {"green": "on_track", "yellow": "at_risk", "red": "off_track"}
+ESCALATE_TO = {"green": None, "yellow": "project_manager", "red": "director"}
+HEALTH_ORDER = ("on_track", "at_risk", "off_track")
+
+
+def health_of(pace: pd.Series, rules: Rules) -> pd.Series:
+    """on_track / at_risk / off_track from the same bands as `light_of`; None without a pace."""
+    return light_of(pace, rules).map(HEALTH).astype(object).where(pace.notna(), None)
+
+
+def campaign_days(start: dt.date | None, end: dt.date | None) -> int | None:
+    """Days of the campaign, start and end included; None without both or when reversed."""
+    if start is None or end is None or end < start:
+        return None
+    return (end - start).days + 1
+
+
+def elapsed_days(start: dt.date | None, end: dt.date | None, as_of: dt.date) -> int | None:
+    """Days from the start through as-of, clamped to 0..campaign_days."""
+    total = campaign_days(start, end)
+    if total is None or start is None:
+        return None
+    return min(max((as_of - start).days + 1, 0), total)
+
+
+def expected_to_date(
+    target: float | None, start: dt.date | None, end: dt.date | None, as_of: dt.date
+) -> float | None:
+    """A target spread evenly over the campaign: target x elapsed / total days.
+
+    The Python twin of a Dashboard pace formula such as
+    `T*MAX(0,MIN(AsOf-CampaignStart+1,CampaignEnd-CampaignStart+1))/(CampaignEnd-CampaignStart+1)`.
+    """
+    total = campaign_days(start, end)
+    elapsed = elapsed_days(start, end, as_of)
+    if target is None or total is None or elapsed is None or np.isnan(target):
+        return None
+    return float(target) * elapsed / total
 
 
 def derive_daily(
@@ -118,19 +187,45 @@ def _cumulative_by_date(dates: pd.Series, metric: pd.Series, values: pd.Series) 
     return pd.Series(result, index=values.index, dtype="float64")
 
 
+def solution_hours(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Hours an issue went without a solution: to its resolved time when written, else to
+    as-of while unresolved; empty when resolved with no time (or no found date)."""
+    found = df["found_date"]
+    resolved_at = df["resolved_at"] if "resolved_at" in df.columns else pd.Series(
+        pd.NaT, index=df.index, dtype="datetime64[ns]")
+    until = resolved_at.where(resolved_at.notna(), pd.Timestamp(as_of))
+    until = until.where(resolved_at.notna() | unresolved(df["resolution"]))
+    return (until - found) / pd.Timedelta(hours=1)
+
+
+def response_hours(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Hours until an issue's first response: to its first-response time when written, else
+    its resolved time, else as-of while unresolved (it has not come); empty when resolved
+    with neither time written (or no found date)."""
+    none = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    responded = df["responded_at"] if "responded_at" in df.columns else none
+    resolved_at = df["resolved_at"] if "resolved_at" in df.columns else none
+    until = responded.where(responded.notna(), resolved_at)
+    until = until.where(until.notna() | ~unresolved(df["resolution"]), pd.Timestamp(as_of))
+    return (until - df["found_date"]) / pd.Timedelta(hours=1)
+
+
 def derive_issues(df: pd.DataFrame, as_of: dt.date | None, rules: Rules) -> pd.DataFrame:
-    """age_days and the 48 h solution-window flag."""
+    """age_days, the 48 h solution flag and the 24 h response flag (`response_hours`)."""
     out = df.copy()
     found = out["found_date"]
     if as_of is None:
         out["age_days"] = np.nan
         out["sla_breach"] = False
+        out["response_breach"] = False
         return out
     today = pd.Timestamp(as_of)
     age = _days(pd.Series(today, index=out.index), found)
     out["age_days"] = age.clip(lower=0).where(found.notna())
-    breach = found.notna() & unresolved(out["resolution"]) & (age * 24 > rules.issue_solution_hours)
-    out["sla_breach"] = breach.astype(bool)
+    hours = solution_hours(out, as_of)
+    out["sla_breach"] = (hours > rules.issue_solution_hours).fillna(False).astype(bool)
+    late = response_hours(out, as_of) > rules.issue_response_hours
+    out["response_breach"] = late.fillna(False).astype(bool)
     return out
 
 

@@ -11,7 +11,7 @@ summary, batch). Each table is a `TableFrame`:
   (str or None; identifiers keep leading zeros), enum -> object holding the
   enum *key* (`done`, `high`, ...) whatever the language of the cell, or None.
   An open enum (phase) keeps an unknown value as typed. flag -> bool
-  (overdue, sla_breach).
+  (overdue, sla_breach, response_breach).
 - `columns` maps each column key found to its Excel column letter.
 - `rate_written` (evaluation, optional): the achievement rate as the file
   wrote it (a typed value, or a formula's cached value) as a float64 ratio

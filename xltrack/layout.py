@@ -10,6 +10,7 @@ the tables (the example, or a caller's data) are typed here too.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -261,6 +262,8 @@ def load_example(spec: Spec, lang: Lang) -> dict[str, Any]:
         return value
 
     example: dict[str, Any] = {"campaign": {k: pick(v) for k, v in raw["campaign"].items()}}
+    if isinstance(raw.get("as_of"), dt.date):
+        example["as_of"] = raw["as_of"]
     for key in RECORD_TABLES:
         example[key] = [{k: pick(v) for k, v in rec.items()} for rec in raw.get(key) or []]
     return example

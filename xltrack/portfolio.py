@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from xltrack.analyze import analyze_stack
+from xltrack.checks.evaluation import defer_missing_evaluation
 from xltrack.codes import CODES
 from xltrack.discover import expand_paths
 from xltrack.errors import WorkbookError
@@ -142,7 +143,8 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
     keys = [campaign_key(job.location, c.head.name) for job, c in read]
     statuses, reasons = [], []
     for _, campaign in read:
-        load = [f for f in campaign.head.load_findings if f.level.value in _LOAD_WARNING]
+        load = [f for f in defer_missing_evaluation(campaign.head, as_of)
+                if f.level.value in _LOAD_WARNING]
         statuses.append(READ_WITH_WARNINGS if load else READ)
         reasons.append(_load_reason(load) if load else None)
     rows = campaign_rows(stack, summaries, keys, [job.path for job, _ in read], statuses)

@@ -207,6 +207,10 @@ class _Reader:
         for key in ("lists", "dashboard", "summary_sheet"):
             if key in self.spec.labels:
                 skip |= {fold(self.spec.label(key, "en")), fold(self.spec.label(key, "zh"))}
+        if "weekly_sheet" in self.spec.labels:  # "Weekly report 2024-06-10": xltrack report's
+            text = self.spec.labels["weekly_sheet"]
+            if any(folded.startswith(fold(t)) for t in (text.en, text.zh)):
+                return True
         return folded in skip or sheet == STAMP_SHEET
 
     def read(self) -> ReadCampaign:

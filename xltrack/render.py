@@ -331,12 +331,19 @@ def summary_to_text(summary: Summary, lang: Lang = "en", spec: Spec | None = Non
 
     head = summary.campaign or summary.path or "?"
     lines = [f"{head} ({words['as_of']} {summary.as_of.isoformat()})"]
+    if summary.health:
+        lines.append(f"{label('summary_health')}: {spec.enum_label('health', summary.health, lang)}")
     lines.append(label("summary_metrics"))
     for m in summary.metrics:
         rate = f"{m.rate:.1%}" if m.rate is not None else "-"
         light = spec.enum_label("light", m.light, lang) if m.light else ""
+        pace = ""
+        if m.health is not None and m.pace is not None:
+            pace = (f"  {label('summary_pace')} {m.pace:.1%} "
+                    f"({spec.enum_label('health', m.health, lang)})")
         lines.append(
             f"  {m.name:<16} {_figure(m.target):>12} {_figure(m.actual):>12} {rate:>8}  {light}"
+            f"{pace}"
         )
     if not summary.metrics:
         lines.append("  " + label("summary_no_metrics"))

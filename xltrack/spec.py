@@ -44,6 +44,7 @@ KNOWN_FORMULAS = frozenset(
         "daily.cum_actual",
         "issues.age_days",
         "issues.sla_breach",
+        "issues.response_breach",
         "evaluation.rate",
     }
 )

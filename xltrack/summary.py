@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -23,6 +23,7 @@ from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
 from xltrack.labels import metric_key
 from xltrack.money import Money, campaign_money
+from xltrack.pace import core_metrics, pace_of_metrics, worst_health
 from xltrack.spec import Rules, Spec, load_spec
 from xltrack.stack import CAMPAIGN, Stack
 
@@ -43,6 +44,14 @@ class MetricResult:
     actual: float | None
     rate: float | None
     light: str | None  # "green" | "yellow" | "red" | None when no rate
+    # Pace to date (pace.py): None where it cannot be known.
+    expected: float | None = None
+    actual_to_date: float | None = None
+    pace: float | None = None
+    forecast: float | None = None
+    health: str | None = None  # "on_track" | "at_risk" | "off_track"
+    escalate_to: str | None = None  # "project_manager" | "director"
+    core: bool = True
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class Summary:
     end: dt.date | None = None
     metrics: list[MetricResult] = field(default_factory=list)
     metrics_source: str = SOURCE_NONE
+    health: str | None = None  # the worst health of the core metrics
     task_counts: dict[str, int] = field(default_factory=dict)  # status key (or "unknown")
     tasks_total: int = 0
     overdue: list[OverdueTask] = field(default_factory=list)
@@ -118,6 +128,7 @@ class Summary:
             "end": _iso(self.end),
             "owner": self.owner,
             "metrics_source": self.metrics_source,
+            "health": self.health,
             "metrics": [
                 {
                     "name": m.name,
@@ -125,6 +136,12 @@ class Summary:
                     "actual": _num(m.actual),
                     "rate": None if m.rate is None else round(m.rate, 4),
                     "light": m.light,
+                    "actual_to_date": _num(m.actual_to_date),
+                    "expected": _num(None if m.expected is None else round(m.expected, 4)),
+                    "pace": None if m.pace is None else round(m.pace, 4),
+                    "forecast": _num(None if m.forecast is None else round(m.forecast, 4)),
+                    "health": m.health,
+                    "escalate_to": m.escalate_to,
                 }
                 for m in self.metrics
             ],
@@ -278,6 +295,7 @@ def build_summaries(
         for frames in stack.campaigns
     ]
     _metrics(summaries, stack, spec)
+    _pace(summaries, stack, as_of, spec)
     _tasks(summaries, stack.tables["tasks"], as_of)
     _issues(summaries, stack.tables["issues"])
     _daily(summaries, stack.tables["daily"])
@@ -317,6 +335,24 @@ def _add_metrics(
     ):
         summaries[owner].metrics.append(MetricResult(name, _opt(t), _opt(a), _opt(r), light))
         summaries[owner].metrics_source = source
+
+
+def _pace(summaries: list[Summary], stack: Stack, as_of: dt.date, spec: Spec) -> None:
+    """Each metric's pace to date; the campaign's health is its worst core metric's."""
+    wanted = [(owner, m.name, m.target) for owner, s in enumerate(summaries) for m in s.metrics]
+    paces = iter(pace_of_metrics(stack, wanted, as_of, spec))
+    is_core = core_metrics(stack, spec)
+    for owner, summary in enumerate(summaries):
+        metrics = []
+        for m in summary.metrics:
+            p = next(paces)
+            metrics.append(replace(
+                m, expected=p.expected, actual_to_date=p.actual, pace=p.pace,
+                forecast=p.forecast, health=p.health, escalate_to=p.escalate_to,
+                core=is_core(owner, m.name),
+            ))
+        summary.metrics = metrics
+        summary.health = worst_health([m.health for m in metrics if m.core])
 
 
 def _fold(series: pd.Series, spec: Spec) -> pd.Series:

@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from xltrack.errors import SpecError
 from xltrack.layout import Grid, Layout, TableLayout, compile_formula, quote
-from xltrack.spec import ColumnSpec, Lang, Spec, TableSpec
+from xltrack.spec import ColumnSpec, Lang, Rules, Spec, TableSpec
 from xltrack.styles import Styles
 
 Target = Union[Worksheet, Grid]  # noqa: UP007 (runtime alias, py3.10)
@@ -324,8 +324,9 @@ def _highlight(ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec,
         rule(row_range, f'=AND({ref("severity")}={enum("severity", "high")},'
                         f'{ref("resolution")}<>{enum("resolution", "resolved")})', "high_open")
         rule(row_range, f'={ref("resolution")}={enum("resolution", "resolved")}', "done")
-    if "sla_breach" in keys:
-        rule(column("sla_breach"), f'={ref("sla_breach")}<>""', "red")
+    for flag in ("sla_breach", "response_breach"):
+        if flag in keys:
+            rule(column(flag), f'={ref(flag)}<>""', "red")
     if "light" in keys:
         for light in ("green", "yellow", "red"):
             rule(column("light"), f'={ref("light")}={enum("light", light)}', light)
@@ -351,12 +352,18 @@ def mark_inputs(ws: Worksheet, styles: Styles, table: TableSpec, placed: TableLa
                 "type": "formula", "criteria": "=TRUE", "format": styles.look("input")})
 
 
+def band_tests(cell: str, rules: Rules) -> tuple[str, str]:
+    """Excel tests for "green" and "yellow or better" on a rate cell: the bands of
+    `derive.light_of` (deviation 1 - rate rounded to 4 places)."""
+    dev = f"ROUND(1-{cell},4)"
+    return (f"{dev}<{round(1 - rules.green_at, 4)}", f"{dev}<={round(1 - rules.yellow_at, 4)}")
+
+
 def _rate_lights(ws: Worksheet, styles: Styles, layout: Layout,
                  cells: tuple[int, int, int, int], cell: str) -> None:
     """Traffic-light fills on achievement rates (the thresholds are copied from the rules
     because conditional formats may only refer to their own sheet)."""
-    rules = layout.spec.rules
-    green, yellow = f"{cell}>={rules.green_at}", f"{cell}>={rules.yellow_at}"
+    green, yellow = band_tests(cell, layout.spec.rules)
     for look, test in (("green", green), ("yellow", f"{yellow},NOT({green})"),
                        ("red", f"NOT({yellow})")):
         ws.conditional_format(*cells, {

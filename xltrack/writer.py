@@ -66,6 +66,15 @@ _RULE_NAMES = (
     ("SolutionHours", "issue_solution_hours"),
     ("ResponseHours", "issue_response_hours"),
 )
+# Live pace names beside the rules: a target spread over the campaign is due
+# `T*ElapsedDays/CampaignDays` by AsOf (the Python twins: derive.campaign_days,
+# derive.elapsed_days and derive.expected_to_date).
+_PACE_NAMES = (
+    ("CampaignDays", ('=IF(AND(ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd)),'
+                      'IF(CampaignEnd>=CampaignStart,CampaignEnd-CampaignStart+1,""),"")')),
+    ("ElapsedDays", ('=IF(ISNUMBER(CampaignDays),'
+                     'MAX(0,MIN(AsOf-CampaignStart+1,CampaignDays)),"")')),
+)
 
 
 def generate_workbook(
@@ -97,7 +106,8 @@ def generate_workbook(
         rows: rows laid out in each list table (at least as many as there are records).
         example: fill every table with the source's example campaign.
         force: overwrite an existing file.
-        as_of: pin the Dashboard's as-of date; None writes `=TODAY()`.
+        as_of: pin the Dashboard's as-of date; None writes `=TODAY()` (with `example`,
+            the example's own date, 2024-06-15).
         protect: protect sheets (no password) so only input cells can be edited.
         data: records to write instead of the example: {"campaign": {field: value},
             "tasks": [ {column_key: value} ] or a DataFrame, ...}; enum columns hold keys.
@@ -131,6 +141,10 @@ def generate_workbook(
     language: Lang = "zh" if lang == "zh" else "en"
     content: dict[str, Any] = load_example(spec, language) if example else {}
     content.update(data or {})
+    # The example carries its own date so its cached values are stable.
+    example_day = content.pop("as_of", None)
+    if as_of is None and isinstance(example_day, dt.date):
+        as_of = example_day
     info = dict(content.get("campaign") or {})
     for key, value in (("name", name), ("owner", owner), ("start_date", start),
                        ("end_date", end), ("budget", budget)):
@@ -231,7 +245,7 @@ def _fill(
         "issues": derive.derive_issues(frames["issues"], today, spec.rules),
         "evaluation": derive.derive_evaluation(frames["evaluation"]),
     }
-    _write_lists(sheets["lists"], styles, layout)
+    _write_lists(sheets["lists"], styles, layout, info, today)
     _write_campaign(sheets["campaign"], styles, layout, info, derived)
     for key in LIST_SHEETS:
         ws = sheets[key]
@@ -278,6 +292,10 @@ def _print_list(ws: Worksheet, placed: Any, n_data: int) -> None:
         return
     print_setup(ws, placed.header_row)
     ws.print_area(0, 0, placed.first_row + min(n_data, placed.n_rows) - 1, last_col)
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def _number(value: Any) -> float | None:
@@ -321,8 +339,9 @@ def _write_campaign(
     print_setup(ws, None, one_page=True)
 
 
-def _write_lists(ws: Worksheet, styles: Styles, layout: Layout) -> None:
-    """Drop-down sources (one column per enum) and the rule cells, behind defined names."""
+def _write_lists(ws: Worksheet, styles: Styles, layout: Layout, info: dict[str, Any],
+                 today: dt.date) -> None:
+    """Drop-down sources (one column per enum), the rule cells and the pace names."""
     spec, lang = layout.spec, layout.lang
     sheet = layout.sheets["lists"]
     enums = list(spec.enums)
@@ -334,7 +353,9 @@ def _write_lists(ws: Worksheet, styles: Styles, layout: Layout) -> None:
     ws.write_string(0, rule_col, "rule", header)
     ws.write_string(0, rule_col + 1, "value", header)
     ws.set_column(rule_col, rule_col, 22)
-    depth = max(max(len(v) for v in spec.enums.values()), len(_RULE_NAMES))
+    depth = max(max(len(v) for v in spec.enums.values()), len(_RULE_NAMES) + len(_PACE_NAMES))
+    start, end = _date(info.get("start_date")), _date(info.get("end_date"))
+    pace_values = (derive.campaign_days(start, end), derive.elapsed_days(start, end, today))
     for i in range(depth):
         for j, enum in enumerate(enums):
             labels = spec.enum_labels(enum, lang)
@@ -344,6 +365,13 @@ def _write_lists(ws: Worksheet, styles: Styles, layout: Layout) -> None:
             name, key = _RULE_NAMES[i]
             ws.write_string(i + 1, rule_col, name)
             ws.write_number(i + 1, rule_col + 1, float(getattr(spec.rules, key)))
+            layout.define(name, sheet, i + 1, rule_col + 1)
+        elif i < len(_RULE_NAMES) + len(_PACE_NAMES):
+            k = i - len(_RULE_NAMES)
+            name, formula = _PACE_NAMES[k]
+            value = pace_values[k]
+            ws.write_string(i + 1, rule_col, name)
+            ws.write_formula(i + 1, rule_col + 1, formula, None, "" if value is None else value)
             layout.define(name, sheet, i + 1, rule_col + 1)
     for j, enum in enumerate(enums):
         layout.define(f"list_{enum}", sheet, 1, j, len(spec.enums[enum]))

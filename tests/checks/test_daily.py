@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from xltrack.checks import run_checks
-from xltrack.checks.daily import DAILY_CHECKS, STREAK_DAYS
+from xltrack.checks.daily import (
+    DAILY_CHECKS,
+    STREAK_DAYS,
+    check_channel_two_weeks,
+    check_daily_streak,
+    check_metric_two_weeks,
+)
 from xltrack.findings import Severity
 
 
@@ -18,33 +26,35 @@ def test_daily_source_example_is_red_then_yellow(build, flat, spec, as_of) -> No
     found = run_checks(frames, as_of, spec, checks=DAILY_CHECKS)
     assert flat(found) == [("daily-below-target", "Daily", 5, None),
                            ("daily-below-target", "Daily", 6, None)]
-    assert [f.level for f in found] == [Severity.ERROR, Severity.WARNING]
+    # One day below target is a warning, yellow or red; the red one names the director.
+    assert [f.level for f in found] == [Severity.WARNING, Severity.WARNING]
     assert [f.params["light"] for f in found] == ["red", "yellow"]
+    assert [f.params["escalate_to"] for f in found] == ["director", "project_manager"]
     assert found[0].location.column == "D"
-    assert found[0].message() == "销售额 on 2024-06-10: 38000 of 50000 (76%), red light"
+    assert found[0].message() == (
+        "销售额 on 2024-06-10: 38000 of 50000 (76%), red light: director follows up")
 
 
 @pytest.mark.parametrize(
-    ("actual", "severity"),
+    ("target", "actual", "light"),
     [
-        (90, None),                 # exactly 10% below: still green
-        (89.99, Severity.WARNING),
-        (80, Severity.WARNING),     # exactly 20% below: yellow
-        (79.99, Severity.ERROR),
-        (100, None),
-        (120, None),
+        (100, 90.01, None),           # 9.99% below: green
+        (100, 90, "yellow"),          # exactly 10% below: yellow (the source's 10-20%)
+        (14000, 12600, "yellow"),     # 12,600 / 14,000 is 0.9 in floating point
+        (0.4, 0.36, "yellow"),        # 0.36 / 0.4 is 0.8999999999999999
+        (100, 89.99, "yellow"),
+        (100, 80, "yellow"),          # exactly 20% below: still yellow (inclusive)
+        (50000, 40000, "yellow"),
+        (100, 79.99, "red"),
+        (100, 100, None),
+        (100, 120, None),
     ],
 )
-def test_daily_traffic_light_boundaries(build, spec, as_of, actual, severity) -> None:
-    frames = build(daily=[day("2024-06-10", 100, actual, metric=f"m{actual}")])
+def test_daily_traffic_light_boundaries(build, spec, as_of, target, actual, light) -> None:
+    frames = build(daily=[day("2024-06-10", target, actual, metric=f"m{actual}")])
     found = run_checks(frames, as_of, spec, checks=DAILY_CHECKS)
-    assert [f.level for f in found] == ([severity] if severity else [])
-
-
-def test_daily_boundary_survives_float_division(build, spec, as_of) -> None:
-    # 0.36 / 0.4 is 0.8999999999999999 in binary floating point; it means 90%.
-    frames = build(daily=[day("2024-06-10", 0.4, 0.36)])
-    assert run_checks(frames, as_of, spec, checks=DAILY_CHECKS) == []
+    assert [f.params["light"] for f in found] == ([light] if light else [])
+    assert all(f.level is Severity.WARNING for f in found)
 
 
 def test_daily_no_target_or_no_actual_is_not_judged(build, spec, as_of) -> None:
@@ -84,10 +94,10 @@ def test_daily_streak_in_date_order_and_folded_metric(build, flat, spec, as_of) 
 
 def test_daily_streak_length_is_the_rule(build, spec, as_of) -> None:
     rows = [day(f"2024-06-{d:02d}", 100, 95) for d in range(1, STREAK_DAYS)]
-    assert run_checks(build(daily=rows), as_of, spec, checks=DAILY_CHECKS) == []
+    assert run_checks(build(daily=rows), as_of, spec, checks=(check_daily_streak,)) == []
     rows.append(day(f"2024-06-{STREAK_DAYS:02d}", 100, 95))
-    (f,) = run_checks(build(daily=rows), as_of, spec, checks=DAILY_CHECKS)
-    assert f.params["days"] == STREAK_DAYS and f.level is Severity.WARNING
+    (f,) = run_checks(build(daily=rows), as_of, spec, checks=(check_daily_streak,))
+    assert f.params["days"] == STREAK_DAYS and f.level is Severity.INFO
 
 
 def test_daily_target_actual_typed_in_the_metric_cell(build, flat, spec, as_of) -> None:
@@ -95,7 +105,7 @@ def test_daily_target_actual_typed_in_the_metric_cell(build, flat, spec, as_of) 
     frames = build(daily=[day("2024-06-10", 50000, 38000)])
     frames.daily.columns = {"date": "A", "metric": "B"}
     (f,) = run_checks(frames, as_of, spec, checks=DAILY_CHECKS)
-    assert (f.code, f.location.column, f.level) == ("daily-below-target", "B", Severity.ERROR)
+    assert (f.code, f.location.column, f.level) == ("daily-below-target", "B", Severity.WARNING)
 
 
 def test_daily_days_after_as_of_are_not_judged(build, flat, spec, as_of) -> None:
@@ -103,3 +113,87 @@ def test_daily_days_after_as_of_are_not_judged(build, flat, spec, as_of) -> None
             day("2024-06-18", 100, 0)]
     found = run_checks(build(daily=rows), as_of, spec, checks=DAILY_CHECKS)
     assert flat(found) == [("daily-below-target", "Daily", 5, None)]
+
+
+def week(monday: str, target: float, actuals: list[float], metric: str = "销售额") -> list[dict]:
+    """A calendar week of daily rows from `monday`, one per actual."""
+    first = dt.date.fromisoformat(monday)
+    assert first.weekday() == 0
+    return [day((first + dt.timedelta(days=i)).isoformat(), target, a, metric)
+            for i, a in enumerate(actuals)]
+
+
+@pytest.mark.parametrize(
+    ("weeks", "expected"),
+    [
+        # Mon 6.3, 6.10, 6.17: week sums against week targets (100 a day).
+        ([[100] * 7, [90] * 7, [99] * 7], [("2024-06-10", "2024-06-23", 2)]),
+        ([[90] * 7, [100] * 7, [90] * 7], []),                     # never two running
+        ([[90] * 7, [90] * 7, [90] * 7], [("2024-06-03", "2024-06-23", 3)]),
+        ([[50, 150] + [100] * 5, [90] * 7, [99] * 7], [("2024-06-10", "2024-06-23", 2)]),
+        ([[100] * 7, [100] * 7, [99.9] * 7], []),                  # one week only
+        ([[150, 0, 0, 0, 0, 0, 0], [100] * 7, [100] * 7], []),      # the week's sum counts
+    ],
+)
+def test_metric_two_calendar_weeks_below(build, spec, weeks, expected) -> None:
+    rows = [r for monday, actuals in zip(("2024-06-03", "2024-06-10", "2024-06-17"), weeks)
+            for r in week(monday, 100, actuals)]
+    found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec,
+                       checks=(check_metric_two_weeks,))
+    assert [(f.params["first"], f.params["last"], f.params["weeks"]) for f in found] == expected
+    assert all(f.level is Severity.WARNING for f in found)
+
+
+def test_metric_two_weeks_are_calendar_weeks_not_14_days(build, spec) -> None:
+    # Sat 6.8 - Fri 6.14 below target, 7 days running, but the week of 6.3 as a
+    # whole (Mon-Fri well above) is not below its weekly target.
+    rows = week("2024-06-03", 100, [140] * 5 + [10, 10]) + week("2024-06-10", 100, [10] * 5)
+    found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec,
+                       checks=(check_metric_two_weeks,))
+    assert found == []
+
+
+def test_metric_two_weeks_per_metric_and_not_after_as_of(build, spec) -> None:
+    rows = (week("2024-06-03", 100, [90] * 7) + week("2024-06-10", 100, [90] * 7)
+            + week("2024-06-03", 10, [20] * 7, "会员") + week("2024-06-10", 10, [5] * 7, "会员"))
+    found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec,
+                       checks=(check_metric_two_weeks,))
+    assert [(f.params["metric"], f.location.row) for f in found] == [("销售额", 5 + 13)]
+    assert found[0].message() == (
+        "销售额 below its weekly target 2 weeks running (2024-06-03 to 2024-06-16): "
+        "start the replacement plan")
+    # As of Sunday 6.9 only one week is judged.
+    assert run_checks(build(daily=rows), dt.date(2024, 6, 9), spec,
+                      checks=(check_metric_two_weeks,)) == []
+
+
+def test_metric_two_weeks_per_channel_where_a_channel_column_exists(build, spec) -> None:
+    def with_channel(rows: list[dict], channel: str | None) -> list[dict]:
+        return [dict(r, channel=channel) for r in rows]
+
+    rows = (with_channel(week("2024-06-03", 100, [90] * 7) + week("2024-06-10", 100, [90] * 7), "KOL")
+            + with_channel(week("2024-06-03", 100, [120] * 7)
+                           + week("2024-06-10", 100, [120] * 7), "Offline")
+            + with_channel(week("2024-06-03", 10, [5] * 7) + week("2024-06-10", 10, [5] * 7), None))
+    both = (check_metric_two_weeks, check_channel_two_weeks)
+    found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec, checks=both)
+    # A week: KOL 630 of 700, Offline 840 of 700, no channel 35 of 70; summed over
+    # channels the metric (1,505 of 1,470) is above target; the KOL channel is below;
+    # rows without a channel count for the metric only.
+    assert [(f.code, f.params.get("channel"), f.location.row) for f in found] == [
+        ("channel-below-target-2-weeks", "KOL", 5 + 13)]
+    assert found[0].message() == (
+        "channel KOL: 销售额 below its weekly target 2 weeks running (2024-06-03 to 2024-06-16): "
+        "start the channel's replacement plan")
+
+
+def test_metric_two_weeks_over_all_channels(build, spec) -> None:
+    rows = ([dict(r, channel="KOL") for r in week("2024-06-03", 100, [95] * 7)
+             + week("2024-06-10", 100, [95] * 7)]
+            + [dict(r, channel="Offline") for r in week("2024-06-03", 100, [99] * 7)
+               + week("2024-06-10", 100, [99] * 7)])
+    both = (check_metric_two_weeks, check_channel_two_weeks)
+    found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec, checks=both)
+    assert sorted((f.code, f.params.get("channel")) for f in found) == [
+        ("channel-below-target-2-weeks", "KOL"), ("channel-below-target-2-weeks", "Offline"),
+        ("metric-below-target-2-weeks", None)]

@@ -51,7 +51,7 @@ def test_evaluation_without_written_rates_checks_nothing_there(build, spec, as_o
 
 @pytest.mark.parametrize(
     ("actual", "severity"),
-    [(100, None), (90, Severity.INFO), (89, Severity.WARNING), (80, Severity.WARNING),
+    [(100, None), (91, Severity.INFO), (90, Severity.WARNING), (80, Severity.WARNING),
      (79, Severity.ERROR)],
 )
 def test_evaluation_below_target_graded_by_light(build, spec, as_of, actual, severity) -> None:

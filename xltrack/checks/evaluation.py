@@ -5,8 +5,18 @@ the file (frames' `rate_written` column: what the cell said, typed or cached)
 disagrees when it is more than `RATE_TOLERANCE` away, so `117%` for 35/30
 (116.7%) is fine, as is a rate truncated to whole percents.
 
-A metric below target is graded by the traffic lights of `spec.rules`: still
-green (at least 90%) is info, yellow a warning, red an error.
+A metric below target is graded by the traffic lights of `spec.rules`
+(`derive.light_of`): still green (less than 10 % below) is info, yellow a
+warning, red an error.
+
+While the campaign runs, each goal of table 1 is judged on its pace to date
+(pace.py): `at_risk` is a warning for the project manager, `off_track` an error
+for the director. Once the campaign has ended and table 5 holds the metric's
+actual, `evaluation-below-target` judges it instead.
+
+Table 5 is filled at the end of a campaign: a workbook without one, before its
+end date, gets `evaluation-missing` (info) in place of the reader's
+`sheet-missing` warning (`defer_missing_evaluation`).
 
 A goal of table 1 needs a row in table 5 once the review has started (table 5
 has rows) or the campaign has ended; names match loosely (width, case, script,
@@ -16,13 +26,16 @@ spaces, punctuation and bracketed hints such as units are folded away).
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 
 from xltrack.checks.facts import emit, percent, present, rows
-from xltrack.derive import achievement
+from xltrack.derive import achievement, light_of
 from xltrack.findings import Finding, Severity
+from xltrack.frames import CampaignFrames
 from xltrack.labels import fold
+from xltrack.pace import pace_of_metrics
 from xltrack.spec import Spec
 from xltrack.stack import CAMPAIGN, Stack
 
@@ -65,12 +78,11 @@ def check_evaluation_below_target(stack: Stack, as_of: dt.date, spec: Spec) -> l
     df = stack.tables[EVALUATION]
     if df.empty:
         return []
-    rate = achievement(df["actual"], df["target"]).round(9)
-    mask = rate.notna() & (rate < 1.0)
+    rate = achievement(df["actual"], df["target"])
+    mask = rate.notna() & (rate.round(9) < 1.0)
     hit = df[mask]
     hit_rate = rate[mask].tolist()
-    green, yellow = spec.rules.green_at, spec.rules.yellow_at
-    lights = ["green" if r >= green else "yellow" if r >= yellow else "red" for r in hit_rate]
+    lights = light_of(rate[mask], spec.rules).tolist()
     grade = {"green": Severity.INFO, "yellow": Severity.WARNING, "red": Severity.ERROR}
     return emit(
         "evaluation-below-target", stack, EVALUATION, hit, column="actual", id_key="metric",
@@ -116,4 +128,54 @@ def check_goal_evaluated(stack: Stack, as_of: dt.date, spec: Spec) -> list[Findi
     )
 
 
-EVALUATION_CHECKS = (check_evaluation_rate, check_evaluation_below_target, check_goal_evaluated)
+def check_metric_pace(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
+    """metric-off-pace: a goal at risk (warning) or off track (error) on its pace to date."""
+    goals = stack.tables["goals"]
+    goals = goals[goals["metric"].notna()]
+    if goals.empty:
+        return []
+    wanted = [(owner, name, None if math.isnan(t) else t) for owner, name, t in zip(
+        goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["target"].tolist())]
+    paces = pace_of_metrics(stack, wanted, as_of, spec)
+    keep = [p.health in ("at_risk", "off_track") and not p.final for p in paces]
+    hit = goals[pd.Series(keep, index=goals.index, dtype=bool)]
+    judged = [p for p, k in zip(paces, keep) if k]
+    return emit(
+        "metric-off-pace", stack, "goals", hit, column="metric", id_key="metric",
+        params={
+            "metric": hit["metric"],
+            "actual": [p.actual for p in judged],
+            "expected": [p.expected for p in judged],
+            "pace": [p.pace for p in judged],
+            "pace_pct": [percent(p.pace) for p in judged],
+            "health": [p.health for p in judged],
+            "escalate_to": [p.escalate_to for p in judged],
+        },
+        severities=[Severity.ERROR if p.health == "off_track" else Severity.WARNING
+                    for p in judged],
+    )
+
+
+def defer_missing_evaluation(frames: CampaignFrames, as_of: dt.date) -> list[Finding]:
+    """The reader's findings, with a missing table 5 before the end date made info.
+
+    Table 5 is filled once the campaign is over, so its absence mid-campaign is
+    expected (`evaluation-missing`); after the end date, or with no end date, the
+    reader's `sheet-missing` warning stands.
+    """
+    end = frames.end_date
+    if end is None or end < as_of:
+        return frames.load_findings
+    return [
+        Finding("evaluation-missing", f.location, {"end": end.isoformat()})
+        if f.code == "sheet-missing" and f.params.get("table") == EVALUATION else f
+        for f in frames.load_findings
+    ]
+
+
+EVALUATION_CHECKS = (
+    check_evaluation_rate,
+    check_evaluation_below_target,
+    check_goal_evaluated,
+    check_metric_pace,
+)

@@ -1,10 +1,21 @@
-"""Checks over table 4, the issue & risk log: severity, the solution window, owners, IDs.
+"""Checks over table 4, the issue & risk log: severity, the source's time rules, owners, IDs.
 
 An issue is unresolved unless its resolution is `resolved` (an empty one is
 treated as open; one whose text is no known resolution is unknown, reported by
-the reader, and not counted). The solution window comes from `spec.rules`
-(`issue_solution_hours`, 48 by default): an issue found on day D is late once
-as-of is more than that many hours after D, so exactly 48 h is not yet late.
+the reader, and not counted). The source's rules come from `spec.rules`: a first response
+within `issue_response_hours` (24) and a solution within `issue_solution_hours`
+(48) of the time the issue was found; exactly the limit is not yet late. A date
+without a time counts as a day (found 6.12, answered 6.13: 24 h, in time).
+
+- Solution: until the resolved time when written, else until as-of while the
+  issue is unresolved (`derive.solution_hours`, the twin of the `sla_breach`
+  formula); resolved with no time written is not judged.
+- Response: until the first-response time when written, else the resolved time,
+  else as-of while unresolved (it has not come; `derive.response_hours`, the twin
+  of the `response_breach` formula). Judged only where the
+  workbook has a first-response column, so older workbooks stay quiet.
+- An issue without a found date cannot be judged by either rule: that is a
+  finding of its own, never a silent skip.
 """
 
 from __future__ import annotations
@@ -14,7 +25,7 @@ import datetime as dt
 import pandas as pd
 
 from xltrack.checks.facts import blank, duplicate_ids, emit, iso, number, rows
-from xltrack.derive import unresolved
+from xltrack.derive import response_hours, solution_hours, unresolved
 from xltrack.findings import Finding
 from xltrack.spec import Spec
 from xltrack.stack import Stack
@@ -40,14 +51,13 @@ def check_issue_high_unresolved(stack: Stack, as_of: dt.date, spec: Spec) -> lis
 
 
 def check_issue_solution_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
-    """issue-solution-late: unresolved more than the solution window after it was found."""
+    """issue-solution-late: no solution more than the solution window after it was found."""
     df = rows(stack, ISSUES, "found_date", "resolution")
     if df.empty:
         return []
     limit = float(spec.rules.issue_solution_hours)
-    found = df["found_date"]
-    hours = (pd.Timestamp(as_of) - found) / pd.Timedelta(hours=1)
-    mask = found.notna() & unresolved(df["resolution"]) & (hours > limit)
+    hours = solution_hours(df, as_of)
+    mask = (hours > limit).fillna(False).astype(bool)
     hit = df[mask]
     return emit(
         "issue-solution-late", stack, ISSUES, hit, column="resolution", id_key=ID,
@@ -58,6 +68,40 @@ def check_issue_solution_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[
             "limit": [number(limit)] * len(hit),
             "resolution": _resolution(hit["resolution"]),
         },
+    )
+
+
+def check_issue_response_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
+    """issue-response-late: the first response came, or has not come, after the response window."""
+    df = rows(stack, ISSUES, "found_date", "responded_at")
+    if df.empty:
+        return []
+    limit = float(spec.rules.issue_response_hours)
+    responded = df["responded_at"]
+    hours = response_hours(df, as_of)
+    mask = (hours > limit).fillna(False).astype(bool)
+    hit = df[mask]
+    return emit(
+        "issue-response-late", stack, ISSUES, hit, column="responded_at", id_key=ID,
+        params={
+            "id": hit[ID],
+            "found": iso(hit["found_date"]),
+            "responded": iso(responded[mask]),
+            "hours": hours[mask],
+            "limit": [number(limit)] * len(hit),
+        },
+    )
+
+
+def check_issue_found_date(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
+    """issue-found-date-missing: an issue whose time rules cannot be judged."""
+    df = rows(stack, ISSUES, "found_date")
+    if df.empty:
+        return []
+    hit = df[df["found_date"].isna()]
+    return emit(
+        "issue-found-date-missing", stack, ISSUES, hit, column="found_date", id_key=ID,
+        params={"id": hit[ID]},
     )
 
 
@@ -81,6 +125,8 @@ def check_issue_id_duplicate(stack: Stack, as_of: dt.date, spec: Spec) -> list[F
 ISSUE_CHECKS = (
     check_issue_high_unresolved,
     check_issue_solution_late,
+    check_issue_response_late,
+    check_issue_found_date,
     check_issue_owner,
     check_issue_id_duplicate,
 )

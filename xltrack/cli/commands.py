@@ -7,5 +7,6 @@ from xltrack.cli import (
     batch,  # noqa: F401
     check,  # noqa: F401
     new,  # noqa: F401
+    report,  # noqa: F401
     summarize,  # noqa: F401
 )

@@ -34,6 +34,9 @@ _DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
               help="Rows laid out in each list table.")
 @click.option("--example", is_flag=True,
               help="Fill every table with the source's example campaign.")
+@click.option("--as-of", "as_of", type=click.DateTime(_DATE_FORMATS), metavar="DATE",
+              help="Pin the Dashboard's as-of date (default: =TODAY(); with --example, "
+                   "the example's own date).")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=str),
               help="A team's own template definition (YAML).")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
@@ -49,6 +52,7 @@ def new(
     budget: float | None,
     rows: int,
     example: bool,
+    as_of: dt.datetime | None,
     template: str | None,
     force: bool,
 ) -> None:
@@ -69,6 +73,7 @@ def new(
             rows=rows,
             example=example,
             force=force,
+            as_of=as_of.date() if as_of else None,
         )
     except XltrackError as err:
         fail(err, ctx)

@@ -1,0 +1,78 @@
+"""`xltrack report FILE`: write the weekly progress report sheet and print the report.
+
+Reads and checks the workbook as of `--week-of` (`analyze_workbook`), gathers
+the calendar week holding that date (`build_weekly_report`), writes the
+"Weekly report YYYY-MM-DD" sheet with `write_report` (a new file next to the
+input by default, or atomically in place with a backup; the same week's sheet is
+replaced), then prints the report as text, Markdown or JSON on stdout; the
+"written to" note goes to stderr.
+Exit codes: 0 written; 2 usage error; 3 the input or the output cannot be used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from xltrack.analyze import analyze_workbook
+from xltrack.cli import cli, fail
+from xltrack.errors import XltrackError
+from xltrack.spec import Lang, load_spec
+from xltrack.weekly import build_weekly_report
+from xltrack.weekly_render import report_to_json, report_to_markdown, report_to_text
+from xltrack.weekly_sheet import write_report
+
+
+@cli.command("report")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "--week-of", "week_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="A day of the week to report, also the as-of date (YYYY-MM-DD; default today).",
+)
+@click.option(
+    "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=str), default=None,
+    help="Write to this file (default: NAME.report.xlsx next to the input).",
+)
+@click.option(
+    "--in-place", is_flag=True,
+    help="Replace the input itself (atomically; keeps NAME.bak.xlsx).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+    show_default=True, help="How to print the report (markdown: for an email or a chat).",
+)
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default=None,
+    help="Language of the sheet and the printed report (default: the workbook's own).",
+)
+@click.pass_context
+def report(
+    ctx: click.Context,
+    file: str,
+    week_of: dt.datetime | None,
+    output: str | None,
+    in_place: bool,
+    fmt: str,
+    lang: Lang | None,
+) -> None:
+    """Add (or replace) the weekly progress report sheet of a campaign workbook."""
+    if output and in_place:
+        raise click.UsageError("give -o/--output or --in-place, not both")
+    day = week_of.date() if week_of else dt.date.today()  # the CLI is the one place that reads the clock
+    spec = load_spec()
+    try:
+        analysis = analyze_workbook(file, day, spec=spec)
+        lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
+        weekly = build_weekly_report(analysis.frames, analysis.findings, day, spec=spec)
+        written = write_report(file, weekly, out=output, in_place=in_place, lang=lang, spec=spec)
+    except XltrackError as err:
+        fail(err, ctx)
+        return
+    if fmt == "json":
+        click.echo(report_to_json(weekly, lang, spec, str(written)))
+    elif fmt == "markdown":
+        click.echo(report_to_markdown(weekly, lang, spec), nl=False)
+    else:
+        click.echo(report_to_text(weekly, lang, spec), nl=False)
+    click.echo(f"xltrack: weekly report written to {written}", err=True)

@@ -1,0 +1,129 @@
+"""Render a `WeeklyReport` as text (a terminal), Markdown (an email or chat) or JSON.
+
+All three show the same facts in the same order as the sheet (weekly_sheet.py):
+key results, tasks done, delayed tasks and their reasons, next week's plan, open
+issues, resources to coordinate, findings new this week. Labels come from the
+template (`weekly_*`, `summary_*`), finding messages from `render.finding_message`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from xltrack.render import finding_message, finding_to_dict
+from xltrack.spec import Lang, Spec, load_spec
+from xltrack.weekly import WeeklyReport
+
+
+def report_to_dict(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None,
+                   output: str | None = None) -> dict[str, Any]:
+    """The JSON shape of issue 11 (`WeeklyReport.to_dict`), findings with rendered messages."""
+    spec = spec or load_spec()
+    data = report.to_dict(lang)
+    data["findings"] = [finding_to_dict(f, lang, spec) for f in report.findings]
+    if output is not None:
+        data["output"] = output
+    return data
+
+
+def report_to_json(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None,
+                   output: str | None = None) -> str:
+    return json.dumps(report_to_dict(report, lang, spec, output), ensure_ascii=False, indent=2)
+
+
+def _figure(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def report_sections(report: WeeklyReport, lang: Lang, spec: Spec) -> list[tuple[str, list[list[str]],
+                                                                             list[str]]]:
+    """(title, rows, header) of each section, in display order; cells as text."""
+    def L(key: str) -> str:
+        return spec.label(key, lang)
+
+    def enum(name: str, key: str | None) -> str:
+        return spec.enum_label(name, key, lang) if key else ""
+
+    return [
+        (L("weekly_metrics"),
+         [[m.name, _figure(m.target), _figure(m.actual), _pct(m.deviation), enum("health", m.health)]
+          for m in report.metrics],
+         [L("summary_metric"), L("summary_target"), L("summary_actual"), L("weekly_deviation"),
+          L("summary_health")]),
+        (L("weekly_done"),
+         [[t.task_id, t.name or "", _iso(t.end)] for t in report.done],
+         [L("summary_id"), L("summary_task"), L("summary_end")]),
+        (L("weekly_delayed"),
+         [[t.task_id, t.name or "", _iso(t.end), t.reason or ""] for t in report.delayed],
+         [L("summary_id"), L("summary_task"), L("summary_end"), L("weekly_reason")]),
+        (L("weekly_next"),
+         [[t.task_id, t.name or "", _iso(t.start), _iso(t.end)] for t in report.next_week],
+         [L("summary_id"), L("summary_task"), L("weekly_start"), L("summary_end")]),
+        (L("weekly_issues"),
+         [[i.issue_id, i.description or "", enum("severity", i.severity),
+           "" if i.age_days is None else str(i.age_days)] for i in report.open_issues],
+         [L("summary_id"), L("summary_description"), L("summary_severity"), L("weekly_age")]),
+        (L("weekly_resources"), [[text] for text in report.resources], [L("weekly_resources")]),
+        (L("weekly_findings"),
+         [[spec.label(f"summary_{f.level.value}", lang), finding_message(f, lang, spec)]
+          for f in report.findings],
+         [L("summary_severity"), L("weekly_message")]),
+    ]
+
+
+def _iso(day: Any) -> str:
+    return day.isoformat() if day else ""
+
+
+def _title(report: WeeklyReport, lang: Lang, spec: Spec) -> str:
+    head = report.campaign or report.path or "?"
+    return (f"{spec.label('weekly_sheet', lang)}: {head}, "
+            f"{report.start.isoformat()} – {report.end.isoformat()}")
+
+
+def report_to_text(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None) -> str:
+    """Plain lines for a terminal."""
+    spec = spec or load_spec()
+    lines = [_title(report, lang, spec)]
+    none = spec.label("summary_none", lang)
+    for title, rows, _ in report_sections(report, lang, spec):
+        lines.append(f"{title}:")
+        lines.extend("  " + "  ".join(c for c in row if c) for row in rows)
+        if not rows:
+            lines.append(f"  {none}")
+    return "\n".join(lines) + "\n"
+
+
+def report_to_markdown(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None) -> str:
+    """Markdown to paste into an email or a chat: a heading, then a table or list per section."""
+    spec = spec or load_spec()
+    lines = [f"## {_md(_title(report, lang, spec))}", ""]
+    none = spec.label("summary_none", lang)
+    for title, rows, header in report_sections(report, lang, spec):
+        lines.append(f"### {_md(title)}")
+        lines.append("")
+        if not rows:
+            lines.append(f"_{_md(none)}_")
+        elif len(header) == 1:
+            lines.extend(f"- {_md(row[0])}" for row in rows)
+        else:
+            lines.append("| " + " | ".join(_md(h) for h in header) + " |")
+            lines.append("|" + "---|" * len(header))
+            lines.extend("| " + " | ".join(_md(c) for c in row) + " |" for row in rows)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text safe in a Markdown table cell: pipes escaped, line breaks flattened."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+__all__ = ["report_sections", "report_to_dict", "report_to_json", "report_to_markdown", "report_to_text"]
