@@ -286,3 +286,14 @@ def test_unseen_money_headers_in_both_languages(tmp_path: Path, spec: Spec) -> N
         assert sorted(roi.values()) == [0.75, 4.5]
         codes = sorted(f.code for f in analysis.findings if f.code.startswith(("budget", "channel")))
         assert codes == ["budget-line-over", "budget-near-cap", "channel-roi-high", "channel-roi-low"]
+
+
+def test_unseen_a_header_row_named_only_by_words(tmp_path: Path, spec: Spec) -> None:
+    # Found by the property above: every header a phrase the template has no name for.
+    path = _book(tmp_path / "words.xlsx", {
+        "Campaign": CAMPAIGN,
+        "Plan": [("Ref number", "Work item", "Task owner", "计划完成日期", "Current state"),
+                 ("T1", "Poster", "Bo", dt.date(2024, 3, 5), "Done")],
+    })
+    tasks = analyze_workbook(path, AS_OF, spec).frames.tasks
+    assert tasks.sheet == "Plan" and tasks.data["owner"].tolist() == ["Bo"]

@@ -88,8 +88,9 @@ def _header_candidates(row: list[Any], index: HeaderIndex, spec: Spec) -> _Heade
         sure = sum(1 for score, _ in found.values() if score >= 0.9)
         if not (required & found.keys()) and exact < 2:
             continue
-        # Two words-only guesses are no header: a row of prose names columns by chance.
-        if not sure:
+        # Two or three words-only guesses are no header: a row of prose names columns
+        # by chance. Four or more, with a required one, in a row without figures, are.
+        if not sure and (len(found) < 4 or not (required & found.keys())):
             continue
         complete = int(required <= found.keys())
         score = (complete, len(found), exact)
