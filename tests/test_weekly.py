@@ -63,6 +63,8 @@ def test_weekly_report_on_the_examples(tmp_path: Path, name: str, metric: str, r
         "next_week": ["T003"],
         "open_issues": ["Q001"],
         "resources": [resource],
+        "spend": {"total": 27000, "channels": [{"name": data["spend"]["channels"][0]["name"],
+                                                "spend": 27000}]},
         "output": str(tmp_path / f"{name}.report.xlsx"),
     }
     # The example's issues have no response times: Q001 (found 6.12) is 48 h without one.
@@ -162,10 +164,12 @@ def test_weekly_report_built_inline(spec: Any) -> None:
         ],
         "daily": [
             {"date": "2024-06-10", "metric": "A", "target": 14000, "actual": 12600,
-             "resources": "a | b", "row": 5},
+             "resources": "a | b", "channel": "抖音", "spend": 300, "row": 5},
             {"date": "2024-06-11", "metric": "a ", "target": 0, "actual": 0, "resources": "-",
-             "row": 6},
-            {"date": "2024-06-18", "metric": "A", "target": 100, "actual": 1, "row": 7},
+             "channel": "抖音", "spend": 200.5, "row": 6},
+            {"date": "2024-06-11", "metric": "", "spend": 50, "row": 7},
+            {"date": "2024-06-18", "metric": "A", "target": 100, "actual": 1, "channel": "抖音",
+             "spend": 999, "row": 8},
         ],
     }
     for key, rows in records.items():
@@ -180,6 +184,10 @@ def test_weekly_report_built_inline(spec: Any) -> None:
     # 12,600 of 14,000: exactly 10 % below, at risk (the bands of every light).
     assert [(m.name, m.deviation, m.health) for m in report.metrics] == [("A", 0.1, "at_risk")]
     assert report.resources == ["a | b"]
+    # the week's spend by channel (the 18th is next week's)
+    assert report.spend == {"抖音": 500.5, "": 50.0}
+    assert report.to_dict()["spend"] == {"total": 550.5, "channels": [
+        {"name": "抖音", "spend": 500.5}, {"name": None, "spend": 50}]}
 
 
 @pytest.mark.parametrize(("as_of", "code", "severity"), [

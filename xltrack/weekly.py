@@ -82,6 +82,8 @@ class WeeklyReport:
     open_issues: list[ReportIssue] = field(default_factory=list)
     resources: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # The week's spend by channel ("" for rows without one); empty when nothing was spent.
+    spend: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The issue's JSON shape; more keys may be added, none renamed."""
@@ -99,6 +101,11 @@ class WeeklyReport:
             "next_week": [t.task_id for t in self.next_week],
             "open_issues": [i.issue_id for i in self.open_issues],
             "resources": list(self.resources),
+            "spend": {
+                "total": _num(sum(self.spend.values())) if self.spend else None,
+                "channels": [{"name": name or None, "spend": _num(value)}
+                             for name, value in self.spend.items()],
+            },
             "findings": [f.to_dict(lang) for f in self.findings],
         }
 
@@ -137,6 +144,7 @@ def build_weekly_report(
     _tasks(report, frames.tasks.data, as_of)
     report.open_issues = _issues(frames.issues.data, end, as_of)
     report.resources = _resources(frames.daily.data, start, end)
+    report.spend = _spend(frames.daily.data, start, end)
     report.findings = [f for f in findings if _in_week(f, start, end)]
     return report
 
@@ -210,6 +218,19 @@ def _resources(daily: pd.DataFrame, start: dt.date, end: dt.date) -> list[str]:
     week = week.sort_values("date", kind="stable")
     texts = week["resources"][~blank(week["resources"])].tolist()
     return list(dict.fromkeys(str(t).strip() for t in texts))
+
+
+def _spend(daily: pd.DataFrame, start: dt.date, end: dt.date) -> dict[str, float]:
+    """The week's spend per channel (the daily table's spend column, source 003)."""
+    if daily.empty or "spend" not in daily:
+        return {}
+    week = daily[(daily["date"] >= pd.Timestamp(start)) & (daily["date"] <= pd.Timestamp(end))]
+    week = week[week["spend"].notna()]
+    if week.empty:
+        return {}
+    channel = week["channel"] if "channel" in week else pd.Series("", index=week.index)
+    names = channel.map(lambda v: v.strip() if isinstance(v, str) else "")
+    return {str(k): float(v) for k, v in week.groupby(names, sort=False)["spend"].sum().items()}
 
 
 def _in_week(finding: Finding, start: dt.date, end: dt.date) -> bool:

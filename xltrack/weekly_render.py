@@ -71,6 +71,9 @@ def report_sections(report: WeeklyReport, lang: Lang, spec: Spec) -> list[tuple[
            "" if i.age_days is None else str(i.age_days)] for i in report.open_issues],
          [L("summary_id"), L("summary_description"), L("summary_severity"), L("weekly_age")]),
         (L("weekly_resources"), [[text] for text in report.resources], [L("weekly_resources")]),
+        (L("weekly_spend"),
+         [[name or L("weekly_all_channels"), _figure(value)] for name, value in report.spend.items()],
+         [L("weekly_channel"), L("weekly_spend_amount")]),
         (L("weekly_findings"),
          [[spec.label(f"summary_{f.level.value}", lang), finding_message(f, lang, spec)]
           for f in report.findings],
