@@ -260,3 +260,20 @@ def test_summary_sheet_lists_the_worst_overdue_first_and_cuts_long_lists(
     late = [c.value for c in cells if c.col == 3 and c.style == "integer"]
     assert len(late) == LIST_LIMIT and late == sorted(late, reverse=True) and late[0] == 45
     assert any(c.value == f"… and 20 more (the {LIST_LIMIT} listed first)" for c in cells)
+
+
+def test_summary_sheet_shows_budget_lines_and_channels(spec: Spec) -> None:
+    from pathlib import Path
+
+    from xltrack.analyze import analyze_workbook
+
+    example = Path(__file__).resolve().parent.parent / "samples" / "example-en.xlsx"
+    summary = analyze_workbook(example, dt.date(2024, 6, 15), spec).summary
+    cells = {(c.row, c.col): c for c in layout_summary(summary, "en", spec).cells}
+    where = next(pos for pos, c in cells.items() if c.value == "Budget and spend")
+    totals = [cells[(where[0] + 1, col)].value for col in (1, 3, 5, 6)]
+    assert totals == [500000.0, 306000.0, 194000.0, 0.612]
+    lines = [(c.value, c.style) for (r, col), c in sorted(cells.items()) if col == 3 and r > where[0] + 3
+             and isinstance(c.value, float) and c.value < 0]
+    assert [round(v, 2) for v, _ in lines] == [-0.3, -0.36, -1.0]
+    assert any(c.value == "Douyin" for c in cells.values())

@@ -57,6 +57,9 @@ class ChartSpec:
     size: tuple[int, int] = (480, 288)
 
 
+ONE_PAGE_ROWS = 75  # beyond this a sheet prints on as many pages as it needs
+
+
 @dataclass
 class SheetLayout:
     name: str
@@ -105,7 +108,9 @@ def render_layout(layout: SheetLayout) -> SheetParts:
         sheet.insert_chart(spec.anchor[0], spec.anchor[1], chart)
     sheet.set_landscape()
     sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
+    # A sheet of a screen or so prints on one page; a longer one flows onto more.
+    last_row = max((cell.row for cell in layout.cells), default=0)
+    sheet.fit_to_pages(1, 1 if last_row < ONE_PAGE_ROWS else 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     sheet.set_footer("&L&A&R&P / &N")
     sheet.set_tab_color(layout.tab_colour)

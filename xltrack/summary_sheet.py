@@ -116,6 +116,7 @@ def layout_summary(
     row = _tasks(out, summary, row + 1)
     row = _overdue(out, summary, row + 1)
     row = _issues(out, summary, row + 1)
+    row = _budget(out, summary, row + 1)
     row = _findings(out, summary, row + 1, findings, message)
     _daily(out, summary, row + 1)
     return SheetLayout(L("summary_sheet"), out.cells, dict(_WIDTHS), out.charts, STYLES,
@@ -306,6 +307,50 @@ def _issues(out: _Builder, summary: Summary, row: int) -> int:
         out.put(i, 4, resolution, "text")
     shown = min(len(issues), LIST_LIMIT)
     return _more(out, row + 2 + shown, len(issues) - shown)
+
+
+def _budget(out: _Builder, summary: Summary, row: int) -> int:
+    """Budget planned vs spent: totals on one row, then the lines and the channels side by side."""
+    money = summary.money
+    if money.spent is None and not money.lines and not money.channels:
+        return row
+    rules = out.spec.rules
+    out.put(row, 0, out.word("summary_budget"), "section")
+    totals = [("summary_budget_total", money.total), ("summary_budget_spent", money.spent),
+              ("summary_budget_remaining", money.remaining)]
+    for i, (key, total) in enumerate(totals):
+        out.put(row + 1, 2 * i, out.word(key), "label")
+        out.put(row + 1, 2 * i + 1, total, "integer")
+    out.put(row + 1, 6, money.used, "percent")
+    top, height = row + 3, 0
+    lines = [line for line in money.lines if line.planned is not None or line.spent is not None]
+    if lines:
+        for col, key in enumerate(("summary_budget_line", "summary_budget_planned",
+                                   "summary_budget_spent", "summary_budget_variance")):
+            out.put(top, col, out.word(key), "header")
+        for i, line in enumerate(lines, start=top + 1):
+            over = line.variance is not None and round(line.variance, 4) > rules.budget_line_over
+            cells: tuple[tuple[CellValue, str], ...] = (
+                (line.category, "text"), (line.planned, "integer"), (line.spent, "integer"),
+                (line.variance, "red" if over else "percent"))
+            for col, (value, style) in enumerate(cells):
+                out.put(i, col, value, style)
+        height = len(lines) + 1
+    if money.channels:
+        for col, key in enumerate(("summary_channel", "summary_actual", "summary_budget_spent",
+                                   "summary_roi"), start=4):
+            out.put(top, col, out.word(key), "header")
+        for i, channel in enumerate(money.channels, start=top + 1):
+            roi = None if channel.roi is None else round(channel.roi, 4)
+            look = "number" if roi is None else "red" if roi < rules.roi_low else (
+                "green" if roi >= rules.roi_high else "number")
+            row_cells: tuple[tuple[CellValue, str], ...] = (
+                (channel.name, "text"), (channel.actual, "integer"), (channel.spend, "integer"),
+                (roi, look))
+            for col, (value, style) in enumerate(row_cells, start=4):
+                out.put(i, col, value, style)
+        height = max(height, len(money.channels) + 1)
+    return top + height + 1
 
 
 def _findings(out: _Builder, summary: Summary, row: int, findings: Sequence[Finding],
