@@ -333,3 +333,7 @@ def test_portfolio_campaigns_carry_spend_budget_used_and_roi() -> None:
     row = result.campaigns.iloc[0]
     assert (row["budget"], row["spent"], row["budget_used"]) == (500000.0, 306000.0, 0.612)
     assert round(row["roi"], 4) == round(80000 / 27000, 4)  # Douyin: sales 80,000 on 27,000 spend
+    channels = result.channels
+    assert channels[["channel", "actual", "spend"]].values.tolist() == [["Douyin", 80000.0, 27000.0]]
+    assert channels["campaign_key"].tolist() == [row["campaign_key"]]
+    assert "channels" in result.tables()

@@ -219,6 +219,8 @@ class Portfolio:
         findings: code, severity, sheet, row, column, id, message, file per finding;
             a failed file contributes its one file-level finding.
         load_report: path, status (read / read with warnings / failed), code, reason.
+        channels: per campaign and channel, the revenue metric's target, actual and
+            rate, the spend and the ROI (revenue / spend).
         records: per campaign, the JSON parts of `to_dict()`.
         failed: per failed file, its path and error (code + message).
     """
@@ -231,10 +233,12 @@ class Portfolio:
     metrics: pd.DataFrame
     findings: pd.DataFrame
     load_report: pd.DataFrame
+    channels: pd.DataFrame = field(default_factory=pd.DataFrame)
     records: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
 
-    TABLES = ("campaigns", "tasks", "issues", "daily", "metrics", "findings", "load_report")
+    TABLES = ("campaigns", "tasks", "issues", "daily", "metrics", "channels", "findings",
+              "load_report")
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tidy tables by name, in a fixed order."""

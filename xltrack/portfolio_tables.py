@@ -40,6 +40,8 @@ CAMPAIGN_COLUMNS = (
 )
 _LENGTH = "__len__"  # the row count, stored with a file's columns
 LOAD_COLUMNS = ("file", "status", "code", "reason", "campaign_key")
+# One row per channel of a campaign's daily table: its revenue metric's figures, spend, ROI.
+CHANNEL_COLUMNS = ("campaign_key", "campaign", "channel", "target", "actual", "rate", "spend", "roi")
 _DATE_FIELDS = ("start_date", "end_date")
 _TEXT_FIELDS = (
     "campaign_key", "campaign", "owner", "plan_version", "core_goals", "stakeholders",
@@ -244,6 +246,7 @@ class Accumulator:
         self.load_rows: list[dict[str, Any]] = []
         self.records: list[dict[str, Any]] = []
         self.failed: list[dict[str, Any]] = []
+        self.channel_rows: list[dict[str, Any]] = []
 
     def add(self, chunk: ChunkResult) -> None:
         """Take one chunk; append it and any that were waiting for it, in input order."""
@@ -270,6 +273,11 @@ class Accumulator:
                 "path": result.path, "campaign": row["campaign"], "as_of": self.as_of.isoformat(),
             }
             record.update(result.summary or {})
+            for channel in (result.summary or {}).get("channels", []):
+                self.channel_rows.append({
+                    "campaign_key": row["campaign_key"], "campaign": row["campaign"],
+                    "channel": channel["name"], **{k: channel[k] for k in CHANNEL_COLUMNS[3:]},
+                })
             record["findings"] = {
                 "error": row["findings_error"], "warning": row["findings_warning"],
                 "info": row["findings_info"],
@@ -290,6 +298,12 @@ class Accumulator:
                 out[table] = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
         load = pd.DataFrame.from_records(self.load_rows, columns=list(LOAD_COLUMNS))
         out["load_report"] = load.astype({c: "str" for c in LOAD_COLUMNS})
+        channels = pd.DataFrame.from_records(self.channel_rows, columns=list(CHANNEL_COLUMNS))
+        for col in CHANNEL_COLUMNS[3:]:
+            channels[col] = pd.to_numeric(channels[col].astype(object), errors="coerce").astype("float64")
+        for col in CHANNEL_COLUMNS[:3]:
+            channels[col] = channels[col].astype(object).where(channels[col].notna(), None).astype("str")
+        out["channels"] = channels
         out["records"] = self.records
         out["failed"] = self.failed
         return out
