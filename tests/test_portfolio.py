@@ -191,7 +191,7 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
             assert result.status == FAILED
             continue
         summary = alone.summary.to_dict()
-        assert result.summary == {k: summary[k] for k in ("metrics", "tasks", "issues")}, job.path
+        assert result.summary == {k: summary[k] for k in ("metrics", "tasks", "issues", "budget", "channels")}, job.path
         mine = chunk.tables["findings"]
         mine = mine[mine["file"] == job.path]
         columns = ("code", "sheet", "row", "column", "message")

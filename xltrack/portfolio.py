@@ -156,7 +156,7 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
         record = summary.to_dict()
         done[job.index] = FileResult(
             index=job.index, path=job.path, status=status, reason=reason, campaign=row,
-            summary={k: record[k] for k in ("metrics", "tasks", "issues")},
+            summary={k: record[k] for k in ("metrics", "tasks", "issues", "budget", "channels")},
         )
         rows_of_findings[job.index] = finding_columns(findings, job.path)
     names = [row["campaign"] for row in rows]
