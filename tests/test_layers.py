@@ -23,7 +23,7 @@ LAYERS: dict[str, int] = {
     "summary": 4, "weekly": 4, "summary_sheet": 4, "inject": 4, "marker": 4, "stylesheet": 4,
     "package": 4, "sheetparts": 4,
     "analyze": 5, "portfolio": 5, "portfolio_sheet": 5, "portfolio_report": 5, "discover": 5, "executors": 5, "portfolio_tables": 5, "export": 5,
-    "render": 5, "summary_render": 5, "weekly_render": 5, "weekly_sheet": 5,
+    "render": 5, "weekly_render": 5, "weekly_sheet": 5,
     "cli": 6,
 }
 WRITER_SIDE = {"styles", "writer", "dashboard", "layout", "tables", "instructions", "board",

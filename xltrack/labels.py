@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from xltrack.cells import split_unit
-from xltrack.spec import ColumnSpec, Spec, TableSpec
+from xltrack.spec import Spec, TableSpec
 
 _T2S_FILE = Path(__file__).with_name("t2s.txt")
 # Brackets people use for hints after a header: half- and full-width, CJK lenticular.
@@ -315,10 +315,6 @@ def enum_index(spec: Spec) -> EnumIndex:
     assert isinstance(index, EnumIndex)
     return index
 
-
-def column_names(col: ColumnSpec) -> list[str]:
-    """Every spelling of a column the spec accepts (labels first)."""
-    return [col.label.zh, col.label.en, *col.aliases]
 
 
 def metric_key(name: object, spec: Spec) -> str:

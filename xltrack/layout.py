@@ -119,7 +119,7 @@ def sheet_names(spec: Spec, lang: Lang) -> dict[str, str]:
     return names
 
 
-def block_rows(spec: Spec, table: str, n_records: int) -> int:
+def block_rows(n_records: int) -> int:
     """Rows of a small block on the campaign sheet (goals, budget split)."""
     return max(BLOCK_ROWS, n_records)
 
@@ -136,7 +136,7 @@ def campaign_layout(spec: Spec, layout: Layout, n_goals: int, n_budget: int) -> 
         table = spec.table(key)
         header = block_row + 1  # the block's title sits above its header
         cols = {c.key: BLOCK_COL + i for i, c in enumerate(table.laid_out)}
-        last = header + block_rows(spec, key, n)
+        last = header + block_rows(n)
         layout.tables[key] = TableLayout(key, sheet, header, header + 1, last, BLOCK_COL, cols)
         block_row = last + 2
 

@@ -102,7 +102,6 @@ class Summary:
     issues_open: int = 0  # not resolved, any severity
     daily: list[DayPoint] = field(default_factory=list)
     findings_by_severity: dict[str, int] = field(default_factory=dict)
-    findings_by_code: dict[str, int] = field(default_factory=dict)
     # Figures that could not be computed (their table or a column they need was not
     # found): "tasks.overdue", "issues.high_unresolved", ... They are null in JSON and
     # "unknown" on the sheet, never a confident 0.
@@ -303,7 +302,6 @@ def build_summaries(
         summary.money = money
     for summary, found in zip(summaries, findings):
         summary.findings_by_severity = count_by_severity(found)
-        summary.findings_by_code = dict(Counter(f.code for f in found))
     return summaries
 
 

@@ -17,7 +17,6 @@ from xltrack.errors import XltrackError
 from xltrack.escaping import terminal_safe
 
 EXIT_FINDINGS = 1
-EXIT_USAGE = 2
 EXIT_INPUT = 3
 
 
