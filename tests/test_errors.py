@@ -38,3 +38,41 @@ def test_errors_codes_exist_in_catalogue() -> None:
 
     for cls in (UnreadableWorkbookError, UnsupportedWorkbookError, UnrecognizedWorkbookError):
         assert cls.code in CODES
+
+
+def _subclasses(cls: type) -> list[type]:
+    out = []
+    for sub in cls.__subclasses__():
+        out += [sub, *_subclasses(sub)]
+    return out
+
+
+def test_errors_every_class_code_is_in_the_catalogue() -> None:
+    import xltrack.errors as errors_module
+    from xltrack.codes import CODES
+    from xltrack.errors import XltrackError
+
+    classes = [XltrackError, *_subclasses(XltrackError)]
+    assert {c.__module__ for c in classes} == {errors_module.__name__}  # one tree, one module
+    assert [c.__name__ for c in classes if c.code not in CODES] == []
+
+
+def test_errors_workbook_error_to_finding_names_file_sheet_and_cell() -> None:
+    from xltrack.errors import UnreadableWorkbookError
+
+    finding = UnreadableWorkbookError("b.xlsx", "cannot read the sheet", sheet="Tasks", cell="E7").to_finding()
+    assert (finding.code, finding.location.file, finding.location.sheet, finding.location.cell) == (
+        "file-unreadable", "b.xlsx", "Tasks", "E7")
+    assert finding.params == {"reason": "b.xlsx › Tasks!E7: cannot read the sheet"}
+
+
+def test_errors_public_api_argument_mistakes_are_xltrack_errors(tmp_path) -> None:
+    import pytest
+
+    from xltrack import generate_workbook
+    from xltrack.errors import ArgumentError
+
+    with pytest.raises(ArgumentError):
+        generate_workbook(tmp_path / "x.xlsx", lang="fr")
+    with pytest.raises(ValueError):  # still a ValueError for callers who catch that
+        generate_workbook(tmp_path / "x.xlsx", rows=0)

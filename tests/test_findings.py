@@ -33,7 +33,10 @@ READER_CODES = {"cell-unparsed", "cell-guessed", "cell-not-in-list", "sheet-miss
                 "header-missing", "formula-unevaluated", "template-version",
                 "file-unreadable", "file-unsupported", "file-unrecognized",
                 "column-missing", "header-guessed", "header-unknown", "unit-scaled",
-                "evaluation-missing"}  # the reader's sheet-missing, deferred mid-campaign
+                "evaluation-missing",  # the reader's sheet-missing, deferred mid-campaign
+                # the codes of errors.py's exceptions (test_errors holds them to the catalogue)
+                "xltrack-error", "template-invalid", "argument-invalid", "output-failed",
+                "output-name", "input-changed", "executor-failed"}
 
 
 def _frames(spec: Spec, info: dict[str, Any], **tables: list[dict[str, Any]]) -> CampaignFrames:

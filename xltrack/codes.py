@@ -63,6 +63,14 @@ _CATALOGUE = (
          "{reason}", "{reason}"),
     Code("file-unrecognized", "error", "None of the five tables were found",
          "{reason}", "{reason}"),
+    # -- failures of a whole command (errors.py): each exception's code ----------------
+    Code("xltrack-error", "error", "xltrack failed", "{reason}", "{reason}"),
+    Code("template-invalid", "error", "The template definition is invalid", "{reason}", "{reason}"),
+    Code("argument-invalid", "error", "An argument is out of range", "{reason}", "{reason}"),
+    Code("output-failed", "error", "The output cannot be written", "{reason}", "{reason}"),
+    Code("output-name", "error", "The output's name does not fit its content", "{reason}", "{reason}"),
+    Code("input-changed", "error", "The input changed while it was worked on", "{reason}", "{reason}"),
+    Code("executor-failed", "error", "The batch's executor failed", "{reason}", "{reason}"),
     # -- campaign ---------------------------------------------------------------
     Code("campaign-name-missing", "warning", "The campaign has no name",
          "the campaign has no name", "活动名称为空"),

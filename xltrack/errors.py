@@ -5,20 +5,29 @@ about one sheet, row or cell is a `Finding` instead.
 
     XltrackError(Exception)                  every failure the API raises
     ├── SpecError(XltrackError, ValueError)  a template definition is invalid
+    ├── ArgumentError(XltrackError, ValueError)  an API argument is out of range (exit 2)
     ├── WorkbookError(XltrackError)          an input cannot be used at all
     │   ├── UnreadableWorkbookError          corrupt, truncated, encrypted, over limits
     │   ├── UnsupportedWorkbookError         a format we do not read (.xls, .csv, ...)
     │   └── UnrecognizedWorkbookError        none of the five tables can be located
-    └── OutputError(XltrackError, OSError)   the target cannot be written; original intact
-        ├── OutputNameError                  the output's extension does not fit its content (exit 2)
-        └── InputChangedError                the input changed while being worked on; nothing written
+    ├── OutputError(XltrackError, OSError)   the target cannot be written; original intact
+    │   ├── OutputNameError                  the output's extension does not fit its content (exit 2)
+    │   └── InputChangedError                the input changed while being worked on; nothing written
+    └── ExecutorError(XltrackError)          the batch's executor cannot be used or lost its workers
+        └── SchedulerAddressError            a malformed Dask scheduler address (exit 2)
+
+Every class's `code` is in the catalogue of `codes.py`; a `WorkbookError` turns into
+the one finding a batch reports for a file it could not use (`to_finding`).
 
 Attributes are plain str/int so that exceptions pickle across worker processes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xltrack.findings import Finding
 
 
 class XltrackError(Exception):
@@ -32,6 +41,13 @@ class SpecError(XltrackError, ValueError):
     """A template definition is invalid."""
 
     code = "template-invalid"
+
+
+class ArgumentError(XltrackError, ValueError):
+    """A public function was called with a value outside its range (a language, a row count)."""
+
+    code = "argument-invalid"
+    exit_code = 2
 
 
 class WorkbookError(XltrackError):
@@ -77,6 +93,17 @@ class WorkbookError(XltrackError):
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": str(self)}
+
+    def to_finding(self) -> Finding:
+        """The one file-level finding a batch reports for this file (its code, the reason)."""
+        from xltrack.findings import Finding, Location
+
+        column = row = None
+        if self.cell:
+            column = "".join(ch for ch in self.cell if ch.isalpha()) or None
+            digits = "".join(ch for ch in self.cell if ch.isdigit())
+            row = int(digits) if digits else None
+        return Finding(self.code, Location(self.path, self.sheet, row, column), {"reason": str(self)})
 
 
 def _rebuild(
@@ -139,3 +166,15 @@ class InputChangedError(OutputError):
     """The input changed (saved by another program) between reading it and writing the output."""
 
     code = "input-changed"
+
+
+class ExecutorError(XltrackError):
+    """The executor cannot be used (an unknown name, dask missing, no scheduler, workers lost)."""
+
+    code = "executor-failed"
+
+
+class SchedulerAddressError(ExecutorError):
+    """The Dask scheduler address is malformed: a usage error (exit 2)."""
+
+    exit_code = 2

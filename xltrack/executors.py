@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any, TypeVar
 
-from xltrack.errors import XltrackError
+from xltrack.errors import ExecutorError, SchedulerAddressError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,18 +45,6 @@ CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler before giving u
 # enough for an adaptive cluster or a restarting nanny to bring one back.
 NO_WORKERS_TIMEOUT = 60.0
 _POLL_SECONDS = 1.0
-
-
-class ExecutorError(XltrackError):
-    """The executor cannot be used (an unknown name, dask missing, no scheduler, workers lost)."""
-
-    code = "executor-failed"
-
-
-class SchedulerAddressError(ExecutorError):
-    """The Dask scheduler address is malformed: a usage error (exit 2)."""
-
-    exit_code = 2
 
 
 def default_jobs() -> int:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from xltrack.atomic import write_atomic
-from xltrack.errors import OutputError
+from xltrack.errors import ArgumentError, OutputError
 
 FORMATS = ("parquet", "csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -105,4 +105,4 @@ def _write(df: pd.DataFrame, path: Path, *, fmt: str, raw_csv: bool) -> None:
         df.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d",
                   lineterminator="\r\n")
     else:
-        raise ValueError(f"unknown export format {fmt!r}")
+        raise ArgumentError(f"unknown export format {fmt!r}")

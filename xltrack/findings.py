@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xltrack.codes import CODES, render_message
+from xltrack.errors import ArgumentError
 
 
 class Severity(enum.Enum):
@@ -79,7 +80,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
-            raise ValueError(f"unknown finding code {self.code!r}")
+            raise ArgumentError(f"unknown finding code {self.code!r}")
         if self.severity is None:
             object.__setattr__(self, "severity", Severity(CODES[self.code].severity))
 

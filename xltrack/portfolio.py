@@ -24,9 +24,8 @@ import pandas as pd
 
 from xltrack.analyze import analyze_stack
 from xltrack.checks.evaluation import defer_missing_evaluation
-from xltrack.codes import CODES
 from xltrack.discover import expand_paths
-from xltrack.errors import WorkbookError
+from xltrack.errors import UnreadableWorkbookError, WorkbookError
 from xltrack.executors import run
 from xltrack.findings import Finding
 from xltrack.portfolio_tables import (
@@ -90,7 +89,7 @@ def analyze_files(jobs: list[FileJob]) -> ChunkResult:
             read.append((job, _read(job, spec)))
         except WorkbookError as err:
             named = type(err)(job.path, err.reason, sheet=err.sheet, cell=err.cell, code=err.code)
-            results[job.index], findings[job.index] = _failed(job, named.to_dict())
+            results[job.index], findings[job.index] = _failed(job, named)
         except Exception as exc:  # noqa: BLE001
             results[job.index], findings[job.index] = _crashed(job, exc)
     parts: list[Analyzed] = []
@@ -167,15 +166,12 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
     return done, rows_of_findings, tables
 
 
-def _failed(job: FileJob, error: dict[str, str]) -> tuple[FileResult, Columns]:
-    finding = Finding(
-        code=error["code"] if error["code"] in CODES else "file-unreadable",
-        params={"reason": error["message"]},
-    )
+def _failed(job: FileJob, err: WorkbookError) -> tuple[FileResult, Columns]:
+    error = err.to_dict()
     result = FileResult(
         index=job.index, path=job.path, status=FAILED, reason=error["message"], error=error,
     )
-    return result, finding_columns([finding], job.path)
+    return result, finding_columns([err.to_finding()], job.path)
 
 
 def crashed_files(jobs: list[FileJob], error: BaseException) -> ChunkResult:
@@ -186,9 +182,9 @@ def crashed_files(jobs: list[FileJob], error: BaseException) -> ChunkResult:
     files: list[FileResult] = []
     findings: list[tuple[str | None, str | None, Columns]] = []
     for job in jobs:
-        message = (f"{job.path}: xltrack's worker process died while reading this file "
-                   "(a crash in a native reader, or out of memory)")
-        result, found = _failed(job, {"code": "file-unreadable", "message": message})
+        reason = ("xltrack's worker process died while reading this file "
+                  "(a crash in a native reader, or out of memory)")
+        result, found = _failed(job, UnreadableWorkbookError(job.path, reason))
         files.append(result)
         findings.append((None, None, found))
     return ChunkResult(jobs[0].index if jobs else 0, files, {"findings": findings_table(findings)})
@@ -196,7 +192,7 @@ def crashed_files(jobs: list[FileJob], error: BaseException) -> ChunkResult:
 
 def _crashed(job: FileJob, exc: Exception) -> tuple[FileResult, Columns]:
     reason = f"xltrack could not analyse this file ({type(exc).__name__}: {exc})"
-    return _failed(job, {"code": "file-unreadable", "message": f"{job.path}: {reason}"})
+    return _failed(job, UnreadableWorkbookError(job.path, reason))
 
 
 def _load_reason(load: list[Finding]) -> str:

@@ -27,7 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 from xltrack import derive
 from xltrack.atomic import open_sink, write_atomic
 from xltrack.dashboard import write_dashboard
-from xltrack.errors import OutputError, OutputNameError
+from xltrack.errors import ArgumentError, OutputError, OutputNameError
 from xltrack.instructions import write_instructions
 from xltrack.layout import (
     BLOCK_COL,
@@ -120,12 +120,12 @@ def generate_workbook(
             read-only or hard-linked (see `atomic.write_atomic`).
         OutputNameError: the name does not end in .xlsx.
         SpecError: the template is invalid or cannot lay out a workbook.
-        ValueError: `lang` or `rows` is out of range.
+        ArgumentError: `lang` or `rows` is out of range (also a ValueError).
     """
     if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+        raise ArgumentError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     if rows < 1:
-        raise ValueError("rows must be at least 1")
+        raise ArgumentError("rows must be at least 1")
     spec = spec if spec is not None else load_spec(Path(template) if template else None)
     target = Path(path)
     if target.suffix.lower() != ".xlsx":

@@ -20,6 +20,7 @@ from xltrack.checks.daily import DAILY_CHECKS
 from xltrack.checks.evaluation import EVALUATION_CHECKS
 from xltrack.checks.issues import ISSUE_CHECKS
 from xltrack.checks.tasks import TASK_CHECKS
+from xltrack.errors import ArgumentError
 from xltrack.findings import Finding
 from xltrack.frames import CampaignFrames
 from xltrack.spec import Spec, load_spec
@@ -86,7 +87,7 @@ def run_stack_checks(
         return found
     owner = {c.path: i for i, c in enumerate(stack.campaigns)}
     if len(owner) < len(found) or "" in owner:
-        raise ValueError("each campaign of a stack must come from its own file")
+        raise ArgumentError("each campaign of a stack must come from its own file")
     for check in checks:
         for finding in check(stack, as_of, spec):
             found[owner[finding.location.file or ""]].append(finding)
