@@ -83,3 +83,10 @@ def test_layers_import_xltrack_does_not_import_click() -> None:
     code = "import sys, xltrack; print('click' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_layers_import_xltrack_is_light_and_every_public_name_resolves() -> None:
+    code = ("import sys, xltrack; light = not {'pandas', 'openpyxl', 'xlsxwriter'} & set(sys.modules); "
+            "[getattr(xltrack, n) for n in xltrack.__all__]; print(light, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"]
