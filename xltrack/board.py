@@ -17,6 +17,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from xltrack.excel import EXCEL_EPOCH
 from xltrack.layout import Grid, Layout
 from xltrack.spec import Spec, load_spec
 from xltrack.styles import Styles
@@ -37,7 +38,6 @@ WEEKLY_AFTER = 45  # campaigns longer than this many days get a timeline column 
 METRIC_TILES = 3
 LEGEND_STYLES = frozenset({"legend_not_started", "legend_in_progress", "legend_done",
                            "legend_delayed", "legend_overdue", "legend_today"})
-EPOCH = dt.date(1899, 12, 30)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -47,7 +47,7 @@ def serial(day: dt.date | pd.Timestamp | None) -> float | str:
         return ""
     if isinstance(day, pd.Timestamp):
         day = day.date()
-    return (day - EPOCH).days
+    return (day - EXCEL_EPOCH).days
 
 
 def percent_text(value: float) -> str:

@@ -16,7 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
+from xltrack.excel import EXCEL_EPOCH
+
 # Serials a date column may hold: 1954-10-03 .. 2119-01-10; other numbers are not dates.
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 _BLANKS = frozenset({"", "-", "--", "—", "——", "/", "n/a", "na", "none", "null", "无", "空"})

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-EPOCH = dt.date(1899, 12, 30)
+from xltrack.excel import column_letter, column_number, serial
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -50,23 +50,6 @@ class ExcelError:
 CellLookup = Callable[[str | None, str, int], Any]
 
 
-def column_index(letters: str) -> int:
-    """Excel column letters -> 1-based index (A -> 1)."""
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + ord(ch) - 64
-    return index
-
-
-def column_letters(index: int) -> str:
-    """1-based index -> Excel column letters."""
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def shift_formula(formula: str, rows: int, cols: int) -> str:
     """Move the relative references of a shared formula by rows/cols (for dependents)."""
 
@@ -74,7 +57,7 @@ def shift_formula(formula: str, rows: int, cols: int) -> str:
         if hit.group(1):
             return hit.group(1)
         dollar_c, letters, dollar_r, digits = hit.group(2, 3, 4, 5)
-        col = letters if dollar_c else column_letters(column_index(letters) + cols)
+        col = letters if dollar_c else column_letter(column_number(letters) + cols - 1)
         row = digits if dollar_r else str(int(digits) + rows)
         return f"{dollar_c}{col}{dollar_r}{row}"
 
@@ -195,12 +178,12 @@ class _Parser:
         if len(cells) == 1:
             return self.lookup(sheet, *cells[0])
         (c0, r0), (c1, r1) = cells
-        lo_c, hi_c = sorted((column_index(c0), column_index(c1)))
+        lo_c, hi_c = sorted((column_number(c0), column_number(c1)))
         lo_r, hi_r = sorted((r0, r1))
         if (hi_c - lo_c + 1) * (hi_r - lo_r + 1) > 100_000:
             raise FormulaError("range too large")
         return [
-            self.lookup(sheet, column_letters(c), r)
+            self.lookup(sheet, column_letter(c - 1), r)
             for r in range(lo_r, hi_r + 1)
             for c in range(lo_c, hi_c + 1)
         ]
@@ -219,7 +202,7 @@ class _Parser:
             today = self.today
             if today is None:
                 raise FormulaError("TODAY() needs an as-of date")
-            return lambda: float((today - EPOCH).days)
+            return lambda: float(serial(today))
         func = _FUNCTIONS.get(name)
         if func is None:
             raise FormulaError(f"function {name} is not supported")
@@ -275,7 +258,7 @@ def _number(value: Any) -> float:
     if isinstance(value, dt.datetime):
         return (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
     if isinstance(value, dt.date):
-        return float((value - EPOCH).days)
+        return float(serial(value))
     try:
         return float(str(value).replace(",", ""))
     except ValueError:
@@ -383,7 +366,7 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "COUNTIF": _countif,
     "SUMIF": _sumif,
     "DATE": lambda a: float(
-        (dt.date(int(_number(a[0])), int(_number(a[1])), int(_number(a[2]))) - EPOCH).days
+        serial(dt.date(int(_number(a[0])), int(_number(a[1])), int(_number(a[2]))))
     ),
 }
 

@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from xltrack.cells import show_value
-from xltrack.evaluate import ExcelError, FormulaError, column_index, evaluate, shift_formula
+from xltrack.evaluate import ExcelError, FormulaError, evaluate, shift_formula
+from xltrack.excel import column_letter, column_number, split_cell
 from xltrack.findings import Finding, Location
 from xltrack.frames import CampaignFrames
 from xltrack.labels import fold
-from xltrack.locate import Located, column_letter, split_cell
+from xltrack.locate import Located
 from xltrack.source import Source
 from xltrack.spec import Spec
 
@@ -82,7 +83,7 @@ def apply_input_formulas(
             for key, (info_sheet, cell) in frames.info_cells.items():
                 letter, row = split_cell(cell)
                 if info_sheet == sheet and (letter, row) in cells:
-                    frames.info[key] = reader.grid(sheet)[(row or 1) - 1][column_index(letter or "A") - 1]
+                    frames.info[key] = reader.grid(sheet)[(row or 1) - 1][column_number(letter or "A") - 1]
 
 
 class _Formulas:
@@ -97,7 +98,7 @@ class _Formulas:
 
     def apply(self, sheet: str, col: str, row: int, text: str) -> None:
         grid = self.reader.grid(sheet)
-        r, c = row - 1, column_index(col) - 1
+        r, c = row - 1, column_number(col) - 1
         cached = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
         loc = Location(self.reader.path, sheet, row, col)
         try:
@@ -141,7 +142,7 @@ class _Formulas:
         if text is not None:
             return self.value(name, col, row, text)
         grid = self.reader.grid(name)
-        r, c = row - 1, column_index(col) - 1
+        r, c = row - 1, column_number(col) - 1
         value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
         return None if value == "" else value
 
@@ -194,7 +195,7 @@ def formula_cells(
         index = _SHARED_INDEX.search(hit.group(2))
         if not text and index and index.group(1).decode() in masters:
             m_col, m_row, m_text = masters[index.group(1).decode()]
-            text = shift_formula(m_text, row - m_row, column_index(col) - column_index(m_col))
+            text = shift_formula(m_text, row - m_row, column_number(col) - column_number(m_col))
         if text:
             found[(col, row)] = text
     return found

@@ -48,16 +48,6 @@ class Located:
     sections: list[tuple[int, str]] = field(default_factory=list)  # group rows: (row, label)
 
 
-def column_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _is_empty(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
@@ -422,12 +412,3 @@ def _value_near(
         if not _is_empty(row[cc]):
             return FormField(key, row[cc], r, cc)
     return FormField(key, None, r, c + 1)
-
-
-def split_cell(cell: str | None) -> tuple[str | None, int | None]:
-    """"B7" -> ("B", 7); (None, None) for no cell."""
-    if not cell:
-        return None, None
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return letters, int(digits) if digits else None

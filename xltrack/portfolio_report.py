@@ -17,6 +17,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from xltrack.excel import column_letter
 from xltrack.labels import metric_key
 from xltrack.spec import Lang, load_spec
 from xltrack.styles import (
@@ -200,7 +201,7 @@ class ReportWriter:
         last = header + len(campaigns)
         rules = spec.rules
         for j, (_, _, kind) in enumerate(columns):
-            cell = f"{_col(j)}{header + 2}"
+            cell = f"{column_letter(j)}{header + 2}"
             if kind == "health":
                 for key, symbol in LIGHT_SYMBOLS.items():
                     ws.conditional_format(header + 1, j, last, j, {
@@ -342,15 +343,6 @@ def _text_width(values: pd.Series) -> float:
     if not texts:
         return 0.0
     return max(len(t) + sum(1 for ch in t if ord(ch) > 0x2E80) for t in texts) * 1.05 + 2
-
-
-def _col(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def missing(value: Any) -> bool:

@@ -33,17 +33,16 @@ from xltrack.cells import (
 )
 from xltrack.derive import UNKNOWN
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
+from xltrack.excel import column_letter, split_cell
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
 from xltrack.frames import LIST_TABLES, CampaignFrames, HeaderRead, TableFrame
 from xltrack.labels import enum_index, fold, header_index
 from xltrack.locate import (
     Located,
-    column_letter,
     find_form,
     find_tables,
     section_name,
-    split_cell,
 )
 from xltrack.records import (
     column_cells,

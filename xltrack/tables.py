@@ -19,12 +19,13 @@ from xlsxwriter.utility import xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from xltrack.errors import SpecError
+from xltrack.excel import EXCEL_EPOCH
 from xltrack.layout import Grid, Layout, TableLayout, compile_formula, quote
 from xltrack.spec import ColumnSpec, Lang, Rules, Spec, TableSpec
 from xltrack.styles import Styles
 
 Target = Union[Worksheet, Grid]  # noqa: UP007 (runtime alias, py3.10)
-_EPOCH = pd.Timestamp("1899-12-30")
+_EPOCH = pd.Timestamp(EXCEL_EPOCH)
 _LABEL = re.compile(r"\{label:([A-Za-z_]+)\}")
 _WIDE = re.compile(r"[\u2e80-\uffff]")
 _NUMERIC = frozenset({"number", "money", "percent", "count"})

@@ -10,7 +10,6 @@ is unknown is left out, so a message shows '?' rather than 'None'.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -19,13 +18,13 @@ import numpy as np
 import pandas as pd
 
 from xltrack.codes import CODES
+from xltrack.excel import split_cell
 from xltrack.findings import Finding, Location, Severity
 from xltrack.frames import CampaignFrames, TableFrame
 from xltrack.stack import CAMPAIGN, Stack
 
 # What people type in a cell to mean "nothing here" (the source writes "-").
 BLANKS = frozenset({"", "-", "--", "—", "–", "/", "\\", "n/a", "na", "none", "nil", "无", "暂无", "没有", "空"})
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 # Columns a reader may fill from another column's cell: a "start-end" range in
 # one cell, or the daily sheet's "销售额5万/实际3.8万" in the metric column.
 _FILLED_FROM = {"start_date": "period", "end_date": "period", "target": "metric", "actual": "metric"}
@@ -108,10 +107,8 @@ def cell_location(frames: CampaignFrames, key: str, fallback: str | None = None)
     sheet = column = None
     row = None
     if place:
-        sheet, cell = place[0], str(place[1])
-        match = _CELL.match(cell)
-        if match:
-            column, row = match.group(1).upper(), int(match.group(2))
+        sheet = place[0]
+        column, row = split_cell(str(place[1]))
     if sheet is None:
         sheet = frames.tables["goals"].sheet or frames.tables["budget_split"].sheet
     return Location(file=frames.path or None, sheet=sheet, row=row, column=column)
