@@ -45,6 +45,10 @@ from xltrack.summary_sheet import write_summary
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="How to print the summary.",
 )
+@click.option(
+    "--template", type=click.Path(dir_okay=False, path_type=str), default=None,
+    help="A team's own template definition (YAML), as given to `xltrack new`.",
+)
 @click.pass_context
 def summarize(
     ctx: click.Context,
@@ -54,6 +58,7 @@ def summarize(
     in_place: bool,
     lang: Lang | None,
     fmt: str,
+    template: str | None,
 ) -> None:
     """Add (or replace) the achievement summary sheet of a campaign workbook."""
     if output and in_place:
@@ -62,13 +67,13 @@ def summarize(
         raise click.BadParameter("the output is a workbook; name it .xlsx (.xlsm with macros)",
                                  param_hint="-o/--output")
     day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
-    spec = load_spec()
     try:
         try:
             # Taken before reading: a file saved while it is analysed is refused at the write.
             before = fingerprint(file)
         except OSError:
             before = None  # analyze_workbook names the problem
+        spec = load_spec(template)
         analysis = analyze_workbook(file, day, spec=spec)
         lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
         written = write_summary(file, analysis, out=output, in_place=in_place, lang=lang,
