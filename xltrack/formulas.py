@@ -102,7 +102,10 @@ class _Formulas:
         cached = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
         loc = Location(self.reader.path, sheet, row, col)
         try:
-            value = self.value(sheet, col, row, text)
+            try:
+                value = self.value(sheet, col, row, text)
+            except RecursionError as exc:  # a chain of formulas referencing formulas
+                raise FormulaError("references formulas nested too deeply") from exc
         except FormulaError as exc:
             self.reader.findings.append(
                 Finding("formula-unevaluated", loc,

@@ -33,6 +33,7 @@ from xltrack.cells import (
 )
 from xltrack.derive import UNKNOWN
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
+from xltrack.extent import MAX_REPORTED, plan_trim, repackage
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
 from xltrack.frames import LIST_TABLES, CampaignFrames, HeaderRead, TableFrame
@@ -112,7 +113,10 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
             return _Reader(name, spec, as_of, source, book).read()
         except WorkbookError:
             raise
-        except (python_calamine.CalamineError, OSError, ValueError, KeyError) as exc:
+        except (python_calamine.CalamineError, OSError, ValueError, KeyError,
+                OverflowError, RecursionError, NotImplementedError) as exc:
+            # The last line: whatever a stranger's file still trips is one WorkbookError
+            # naming it, never a bare exception that ends a batch.
             raise wrap_engine_error(name, exc) from exc
         finally:
             book.close()
@@ -178,7 +182,7 @@ class _Reader:
     def grid(self, sheet: str) -> list[list[Any]]:
         if sheet not in self.grids:
             try:
-                data = self.book.get_sheet_by_name(sheet)
+                data = self._engine_sheet(sheet)
                 grid = data.to_python(skip_empty_area=False)
                 merged = data.merged_cell_ranges or []
             except BaseException as exc:
@@ -200,6 +204,26 @@ class _Reader:
             self.grids[sheet] = grid
             self.wide[sheet] = frozenset(wide)
         return self.grids[sheet]
+
+    def _engine_sheet(self, sheet: str) -> python_calamine.CalamineSheet:
+        """The engine's sheet, its far stray cells left out first (see `extent`)."""
+        part = self.source.sheets.get(sheet)
+        if not part or not self.source.has_part(part):
+            return self.book.get_sheet_by_name(sheet)
+        trim = plan_trim(self.source.read_part(part, keep=True))
+        if trim is None:
+            return self.book.get_sheet_by_name(sheet)
+        for ref in trim.dropped[:MAX_REPORTED]:
+            col, row = split_cell(ref)
+            self.findings.append(Finding(
+                "cell-far-ignored", Location(file=self.path, sheet=sheet, row=row, column=col),
+                {"cell": ref, "box": trim.box, "dropped": len(trim.dropped)},
+            ))
+        book = python_calamine.CalamineWorkbook.from_filelike(repackage(self.source, part, trim.xml))
+        try:
+            return book.get_sheet_by_name(sheet)
+        finally:
+            book.close()
 
     def _skipped(self, sheet: str) -> bool:
         folded = fold(sheet)
@@ -260,7 +284,7 @@ class _Reader:
         frames.template_id = template or None
         try:
             frames.template_version = int(float(version)) if version else None
-        except ValueError:
+        except (ValueError, OverflowError):  # "1e999" is a float, but no version
             frames.template_version = None
         if frames.template_version is not None and (
             frames.template_version != self.spec.version or (template and template != self.spec.id)

@@ -37,6 +37,7 @@ MAX_PARTS = 10_000
 DTD_SCAN_BYTES = 64 * 1024
 PROLOG_SCAN_BYTES = 1024
 _LOCAL_HEADER_BYTES = 30
+_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _READ_BYTES = 4096
 
 _ZIP = b"PK\x03\x04"
@@ -65,20 +66,37 @@ class Source:
     sheets: dict[str, str] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)
     _zip: zipfile.ZipFile | None = None
+    _kept: dict[str, bytes] = field(default_factory=dict)
 
-    def read_part(self, name: str) -> bytes:
+    def read_part(self, name: str, *, keep: bool = False) -> bytes:
         """The bytes of one part (already size-checked when the source was opened).
+
+        Args:
+            name: the part name.
+            keep: hold the inflated bytes until the source closes, for a second reader
+                (a sheet's references are looked at before the engine reads it, and
+                the formula scan reads it again).
 
         Raises:
             UnreadableWorkbookError: the part is missing or corrupt.
         """
+        if name in self._kept:
+            return self._kept[name]
         assert self._zip is not None
         try:
-            return self._zip.read(name)
+            data = self._zip.read(name)
         except KeyError as exc:
             raise UnreadableWorkbookError(self.path, f"part {name} is missing") from exc
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
             raise UnreadableWorkbookError(self.path, f"part {name} is corrupt: {exc}") from exc
+        if keep:
+            self._kept[name] = data
+        return data
+
+    def part_names(self) -> list[str]:
+        """Every part of the package, in zip order."""
+        assert self._zip is not None
+        return [info.filename for info in self._zip.infolist()]
 
     def has_part(self, name: str) -> bool:
         assert self._zip is not None
@@ -105,6 +123,7 @@ class Source:
         return props
 
     def close(self) -> None:
+        self._kept.clear()
         if self._zip is not None:
             self._zip.close()
             self._zip = None
@@ -215,7 +234,7 @@ def open_source(path: str | Path) -> Source:
         raise UnreadableWorkbookError(name, "not a workbook (unknown binary content)")
     try:
         archive = zipfile.ZipFile(name, "r")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
         raise UnreadableWorkbookError(name, f"corrupt or truncated zip: {exc}") from exc
     except OSError as exc:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
@@ -245,6 +264,13 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
     for info in infos:
         if info.flag_bits & 0x1:
             raise UnreadableWorkbookError(name, f"part {info.filename} is encrypted")
+        if info.compress_type not in _COMPRESSIONS:
+            # Office writes only stored and deflated parts; anything else is a broken or
+            # foreign zip, and zipfile would raise NotImplementedError on it.
+            raise UnreadableWorkbookError(
+                name, f"part {info.filename} uses zip compression method {info.compress_type}, "
+                "which workbooks do not use"
+            )
         total += info.file_size
         if info.file_size > MAX_PART_BYTES:
             raise UnreadableWorkbookError(
@@ -278,7 +304,8 @@ def _check_no_dtd(
         if ends is None:
             head = _part_head(archive, handle, info, DTD_SCAN_BYTES)
             ends = _prolog_end(head)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError) as exc:
         raise UnreadableWorkbookError(name, f"part {info.filename} is corrupt: {exc}") from exc
     prolog = head if ends is None else head[: ends + 2]
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog or prolog.endswith(b"<!"):

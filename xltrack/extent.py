@@ -1,0 +1,165 @@
+"""Keep a sheet's grid as large as its cells, not as its farthest cell address.
+
+python-calamine allocates the whole box from A1 to a sheet's farthest cell, and
+`to_python` lays the same box out as Python lists: one value typed in
+`AZ1048576` makes a 10 KB workbook take gigabytes, and in `XFD1048576` the
+allocation fails inside the engine, which aborts the process. So before an
+.xlsx sheet goes to the engine, its cell references are looked at (the
+`<dimension>` element, and the `r="..."` references themselves since a
+dimension can lie); a sheet whose box is huge and nearly empty goes to the
+engine trimmed to the cells near the others, and every cell left out is reported.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from xltrack.evaluate import column_index, column_letters
+from xltrack.source import Source
+
+# The box python-calamine and the grid may take: ~4 M cells is ~200 MB all told,
+# twice a 100,000-task sheet laid out by xltrack.
+MAX_GRID_CELLS = 4_000_000
+# Below this size every reference is scanned (~1 ms a MB); above it a dimension that
+# agrees with the last row is believed, since a full scan would cost ~5% of a read.
+FULL_SCAN_BYTES = 1 << 20
+# Used rows (columns) further apart than this start the far area that is left out.
+ROW_GAP = 1000
+COL_GAP = 100
+MAX_REPORTED = 20
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\sref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+_REF = re.compile(rb"\sr=\"([A-Z]{0,3})(\d+)\"")
+_ROW_REF = re.compile(rb"\sr=\"(\d+)\"")
+_ROW = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)row\b([^>]*?)(?:/>|>(.*?)</\1row>)", re.DOTALL)
+_CELL = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c\b([^>]*?)(?:/>|>(.*?)</\1c>)", re.DOTALL)
+_ATTR_R = re.compile(rb"\sr=\"([A-Z]{0,3})(\d+)\"")
+
+
+@dataclass
+class Trim:
+    """A sheet cut down to the cells near the others.
+
+    Attributes:
+        xml: the sheet XML without the far cells.
+        rows: rows kept (1..rows).
+        cols: columns kept (1..cols).
+        dropped: references of the cells left out, in sheet order.
+    """
+
+    xml: bytes
+    rows: int
+    cols: int
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def box(self) -> str:
+        return f"A1:{column_letters(self.cols)}{self.rows}"
+
+
+def plan_trim(xml: bytes) -> Trim | None:
+    """How to cut a sheet whose cells span a box far larger than they fill.
+
+    Args:
+        xml: the sheet part, inflated.
+
+    Returns:
+        None when the sheet can go to the engine as it is, else the `Trim`.
+    """
+    dimension = _dimension(xml)
+    if len(xml) > FULL_SCAN_BYTES and dimension is not None:
+        rows, cols = dimension
+        last = _last_row(xml)
+        if rows * cols <= MAX_GRID_CELLS and last is not None and last <= rows:
+            return None
+    refs = _REF.findall(xml)
+    if not refs:
+        return None
+    max_row = max(int(r) for _, r in refs)
+    letters = {c for c, _ in refs if c}
+    max_col = max((column_index(c.decode()) for c in letters), default=1)
+    if max_row * max_col <= MAX_GRID_CELLS:
+        return None
+    used_rows = sorted({int(r) for _, r in refs})
+    used_cols = sorted(column_index(c.decode()) for c in letters) or [1]
+    keep_cols = _before_gap(used_cols, COL_GAP)
+    keep_rows = min(_before_gap(used_rows, ROW_GAP), max(1, MAX_GRID_CELLS // keep_cols))
+    return _cut(xml, keep_rows, keep_cols)
+
+
+def repackage(source: Source, part: str, xml: bytes) -> io.BytesIO:
+    """The workbook as an in-memory zip with one part replaced, for the engine to open.
+
+    Raises:
+        UnreadableWorkbookError: a part is missing or corrupt.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+        for name in source.part_names():
+            out.writestr(name, xml if name == part else source.read_part(name))
+    buffer.seek(0)
+    return buffer
+
+
+def _dimension(xml: bytes) -> tuple[int, int] | None:
+    hit = _DIMENSION.search(xml, 0, 8192)
+    if hit is None:
+        return None
+    col, row = (hit.group(3), hit.group(4)) if hit.group(3) else (hit.group(1), hit.group(2))
+    return int(row), column_index(col.decode())
+
+
+def _last_row(xml: bytes) -> int | None:
+    start = xml.rfind(b"<row ")
+    if start < 0:
+        return 0 if b"<sheetData/>" in xml or b"<sheetData />" in xml else None
+    hit = _ROW_REF.search(xml, start, start + 200)
+    return int(hit.group(1)) if hit else None
+
+
+def _before_gap(used: list[int], gap: int) -> int:
+    """The last used index before the first gap wider than `gap` (and than the span so far)."""
+    last = used[0]
+    for value in used[1:]:
+        if value - last > max(gap, last):
+            break
+        last = value
+    return last
+
+
+def _cut(xml: bytes, keep_rows: int, keep_cols: int) -> Trim:
+    trim = Trim(b"", keep_rows, keep_cols)
+    row_no = 0
+
+    def cell(hit: re.Match[bytes], row: int, state: list[int]) -> bytes:
+        ref = _ATTR_R.search(hit.group(2))
+        if ref is not None and ref.group(1):
+            col, row = column_index(ref.group(1).decode()), int(ref.group(2))
+        else:
+            col = state[0] + 1
+        state[0] = col
+        if row > keep_rows or col > keep_cols:
+            trim.dropped.append(f"{column_letters(col)}{row}")
+            return b""
+        return hit.group(0)
+
+    def row(hit: re.Match[bytes]) -> bytes:
+        nonlocal row_no
+        ref = _ROW_REF.search(hit.group(2))
+        row_no = int(ref.group(1)) if ref else row_no + 1
+        body = hit.group(3)
+        if body is None:
+            return b"" if row_no > keep_rows else hit.group(0)
+        state = [0]
+        kept = _CELL.sub(lambda c: cell(c, row_no, state), body)
+        if row_no > keep_rows and not kept.strip():
+            return b""
+        return hit.group(0).replace(body, kept, 1) if kept != body else hit.group(0)
+
+    xml = _ROW.sub(row, xml)
+    box = f"A1:{column_letters(keep_cols)}{keep_rows}".encode()
+    trim.xml = _DIMENSION.sub(lambda h: h.group(0)[: h.start(1) - h.start(0)] + box + b'"', xml, 1)
+    return trim
