@@ -225,6 +225,18 @@ class _Reader:
         finally:
             book.close()
 
+    def _sheet_names(self) -> list[str]:
+        if self.source.kind == "xlsx":
+            return list(self.source.sheets)
+        # .xls/.xlsb/.ods: the engine lists the sheets; chart and macro sheets hold no table.
+        names = []
+        for meta in self.book.sheets_metadata:
+            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet:
+                names.append(meta.name)
+                if meta.visible != python_calamine.SheetVisibleEnum.Visible:
+                    self.source.hidden.add(meta.name)
+        return names
+
     def _skipped(self, sheet: str) -> bool:
         folded = fold(sheet)
         skip = {fold(STAMP_SHEET), "lists", "列表", "dashboard", "仪表盘"}
@@ -238,7 +250,7 @@ class _Reader:
         return folded in skip or sheet == STAMP_SHEET
 
     def read(self) -> ReadCampaign:
-        names = list(self.source.sheets) or list(self.book.sheet_names)
+        names = self._sheet_names()
         frames = CampaignFrames(path=self.path, info={}, tables={}, sheet_order=names)
         read = ReadCampaign(frames)
         self._read_stamp(frames, names)

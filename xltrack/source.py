@@ -4,6 +4,11 @@ Everything that comes from a stranger's file passes here first. The file is
 opened read-only and never written. A zip is checked (central directory, declared
 sizes, compression ratios, no DTDs in XML parts) before anything is inflated, and
 every third-party error becomes one of our `WorkbookError`s naming the file.
+
+Formats read: .xlsx/.xlsm (Transitional and Strict OOXML), and, through
+python-calamine alone, .xlsb and .ods (zips, checked like any other) and legacy
+.xls (an OLE2 file, checked for size and for a workbook stream). The format is
+told by content, never by the file name.
 """
 
 from __future__ import annotations
@@ -45,26 +50,41 @@ _ZIP_EMPTY = b"PK\x05\x06"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<table|<head|<body|<meta|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
-_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_OLE_WORKBOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"),
+                         "WORKBOOK".encode("utf-16-le"), "BOOK".encode("utf-16-le"))
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# Transitional and Strict (ISO 29500 strict) namespaces of the workbook part.
+_NS_MAINS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+             "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_NS_RELS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            "http://purl.oclc.org/ooxml/officeDocument/relationships")
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+# Sheets that hold cells; chart sheets, dialog sheets and Excel 4 macro sheets do not.
+_WORKSHEET_REL = "/worksheet"
+
+# What `Source.kind` may be: the package formats xltrack can also write into.
+PACKAGE_KINDS = frozenset({"xlsx"})
+KINDS = frozenset({"xlsx", "xlsb", "ods", "xls"})
 _NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 
 
 @dataclass
 class Source:
-    """A checked .xlsx/.xlsm: its sheets and parts, ready to hand to an engine.
+    """A checked workbook: its format, sheets and parts, ready to hand to an engine.
 
     Attributes:
         path: the file as given.
-        sheets: sheet name -> part name of its XML (`xl/worksheets/sheet1.xml`), in
-            workbook order.
+        sheets: worksheet name -> part name of its XML (`xl/worksheets/sheet1.xml`), in
+            workbook order (.xlsx/.xlsm only; empty for the other formats, whose
+            sheets the engine lists).
         hidden: names of hidden sheets.
+        kind: "xlsx" (also .xlsm), "xlsb", "ods" or "xls".
     """
 
     path: str
     sheets: dict[str, str] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)
+    kind: str = "xlsx"
     _zip: zipfile.ZipFile | None = None
     _kept: dict[str, bytes] = field(default_factory=dict)
 
@@ -95,12 +115,10 @@ class Source:
 
     def part_names(self) -> list[str]:
         """Every part of the package, in zip order."""
-        assert self._zip is not None
-        return [info.filename for info in self._zip.infolist()]
+        return [info.filename for info in self._zip.infolist()] if self._zip is not None else []
 
     def has_part(self, name: str) -> bool:
-        assert self._zip is not None
-        return name in self._zip.NameToInfo
+        return self._zip is not None and name in self._zip.NameToInfo
 
     def parse_xml(self, name: str) -> Element:
         """Parse one XML part with defusedxml (no DTDs, no entities, no external refs).
@@ -190,10 +208,16 @@ def _decodes(data: bytes) -> bool:
 
 def _ole_has_encrypted_package(handle: Any, head: bytes) -> bool:
     # An encrypted OOXML file is an OLE2 container whose directory names an
-    # "EncryptedPackage" stream; the directory may sit anywhere, so scan in chunks.
+    # "EncryptedPackage" stream.
+    return _ole_has_stream(handle, head, (_ENCRYPTED_STREAM,))
+
+
+def _ole_has_stream(handle: Any, head: bytes, names: tuple[bytes, ...]) -> bool:
+    # The OLE2 directory may sit anywhere in the file, so scan it in chunks for the
+    # stream names (UTF-16 in the directory entries).
     data = head
     while True:
-        if _ENCRYPTED_STREAM in data:
+        if any(stream in data for stream in names):
             return True
         chunk = handle.read(1024 * 1024)
         if not chunk:
@@ -202,7 +226,7 @@ def _ole_has_encrypted_package(handle: Any, head: bytes) -> bool:
 
 
 def open_source(path: str | Path) -> Source:
-    """Check a file and open it as a workbook zip.
+    """Check a file and open it as a workbook.
 
     Args:
         path: the input file; opened read-only, never modified.
@@ -212,7 +236,7 @@ def open_source(path: str | Path) -> Source:
 
     Raises:
         UnreadableWorkbookError: empty, corrupt, truncated, encrypted, over limits, unsafe XML.
-        UnsupportedWorkbookError: legacy .xls, CSV, HTML, ODS or another document type.
+        UnsupportedWorkbookError: CSV, HTML, a Word document or another non-workbook.
     """
     name = str(path)
     kind = sniff(path)
@@ -223,9 +247,7 @@ def open_source(path: str | Path) -> Source:
             name, "the workbook is encrypted (password-protected); save it without a password"
         )
     if kind == "ole2":
-        raise UnsupportedWorkbookError(
-            name, "a legacy binary .xls workbook; save it as .xlsx (Excel Workbook) first"
-        )
+        return _open_ole2(name)
     if kind == "html":
         raise UnsupportedWorkbookError(name, "an HTML page, not an .xlsx workbook")
     if kind == "text":
@@ -239,27 +261,54 @@ def open_source(path: str | Path) -> Source:
     except OSError as exc:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
     try:
-        _check_archive(archive, name)
-        source = Source(path=name, _zip=archive)
-        _load_sheets(source)
+        zip_kind = _check_archive(archive, name)
+        source = Source(path=name, _zip=archive, kind=zip_kind)
+        if zip_kind == "xlsx":
+            _load_sheets(source)
     except BaseException:
         archive.close()
         raise
     return source
 
 
-def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
+def _open_ole2(name: str) -> Source:
+    """A legacy .xls: an OLE2 compound file with a Workbook (BIFF8) or Book (BIFF5) stream."""
+    try:
+        size = Path(name).stat().st_size
+        with open(name, "rb") as handle:
+            has_workbook = _ole_has_stream(handle, handle.read(8192), _OLE_WORKBOOK_STREAMS)
+    except OSError as exc:
+        raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
+    if size > MAX_PART_BYTES:
+        raise UnreadableWorkbookError(
+            name, f"the .xls file is {size:,} bytes (limit {MAX_PART_BYTES:,})"
+        )
+    if not has_workbook:
+        raise UnsupportedWorkbookError(
+            name, "an OLE2 document without a workbook stream (a .doc or .ppt?), not a workbook"
+        )
+    return Source(path=name, kind="xls")
+
+
+def _check_archive(archive: zipfile.ZipFile, name: str) -> str:
+    """Check a zip's directory and XML prologs; returns its kind: xlsx, xlsb or ods."""
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
         raise UnreadableWorkbookError(name, f"too many parts in the zip ({len(infos)})")
     names = {i.filename for i in infos}
-    if "mimetype" in names and "xl/workbook.xml" not in names:
-        raise UnsupportedWorkbookError(name, "an OpenDocument file (.ods); save it as .xlsx first")
-    if "xl/workbook.xml" not in names:
-        what = "a Word document" if "word/document.xml" in names else "a zip without a workbook"
-        raise UnsupportedWorkbookError(name, f"{what}, not an .xlsx workbook")
     if "xl/workbook.bin" in names:
-        raise UnsupportedWorkbookError(name, "a binary .xlsb workbook; save it as .xlsx first")
+        kind = "xlsb"
+    elif "xl/workbook.xml" in names:
+        kind = "xlsx"
+    elif "content.xml" in names and "mimetype" in names and _mimetype(archive) == _ODS_MIMETYPE:
+        kind = "ods"
+    elif "mimetype" in names:
+        raise UnsupportedWorkbookError(
+            name, "an OpenDocument file that is not a spreadsheet (a text or presentation?)"
+        )
+    else:
+        what = "a Word document" if "word/document.xml" in names else "a zip without a workbook"
+        raise UnsupportedWorkbookError(name, f"{what}, not a workbook")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -290,6 +339,18 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
                     _check_no_dtd(archive, handle, info, name)
     except OSError as exc:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
+    return kind
+
+
+def _mimetype(archive: zipfile.ZipFile) -> bytes:
+    info = archive.getinfo("mimetype")
+    if info.file_size > 200:
+        return b""
+    try:
+        return archive.read(info).strip()
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError):
+        return b""
 
 
 def _check_no_dtd(
@@ -370,21 +431,26 @@ def _prolog_end(data: bytes) -> int | None:
 def _load_sheets(source: Source) -> None:
     root = source.parse_xml("xl/workbook.xml")
     rels_name = "xl/_rels/workbook.xml.rels"
-    targets: dict[str, str] = {}
+    targets: dict[str, tuple[str, str]] = {}
     if source.has_part(rels_name):
         for rel in source.parse_xml(rels_name).findall(f"{{{_NS_PKG_REL}}}Relationship"):
             target = rel.get("Target", "")
             part = target.lstrip("/") if target.startswith("/") else str(
                 PurePosixPath("xl") / target
             )
-            targets[rel.get("Id", "")] = _normalize_part(part)
-    sheets = root.find(f"{{{_NS_MAIN}}}sheets")
-    if sheets is None:
+            targets[rel.get("Id", "")] = (_normalize_part(part), rel.get("Type", ""))
+    for main, rel_ns in zip(_NS_MAINS, _NS_RELS):
+        sheets = root.find(f"{{{main}}}sheets")
+        if sheets is not None:
+            break
+    else:
         raise UnreadableWorkbookError(source.path, "xl/workbook.xml lists no sheets")
-    for sheet in sheets.findall(f"{{{_NS_MAIN}}}sheet"):
+    for sheet in sheets.findall(f"{{{main}}}sheet"):
         title = sheet.get("name", "")
-        rid = sheet.get(f"{{{_NS_REL}}}id", "")
-        source.sheets[title] = targets.get(rid, "")
+        part, kind = targets.get(sheet.get(f"{{{rel_ns}}}id", ""), ("", ""))
+        if kind and not kind.endswith(_WORKSHEET_REL):
+            continue  # an Excel 4 macro sheet, a chart or dialog sheet: no table to read
+        source.sheets[title] = part
         if sheet.get("state") in ("hidden", "veryHidden"):
             source.hidden.add(title)
 
@@ -410,6 +476,10 @@ def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
     Returns:
         An `UnreadableWorkbookError` naming the file (raise it `from exc`).
     """
+    if type(exc).__name__ == "PasswordError":
+        return UnreadableWorkbookError(
+            path, "the workbook is encrypted (password-protected); save it without a password"
+        )
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     return UnreadableWorkbookError(path, f"the workbook is corrupt ({reason[:200]})")
