@@ -12,13 +12,10 @@ engine trimmed to the cells near the others, and every cell left out is reported
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from xltrack.evaluate import column_index, column_letters
-from xltrack.source import Source
 
 # The box python-calamine and the grid may take: ~4 M cells is ~200 MB all told,
 # twice a 100,000-task sheet laid out by xltrack.
@@ -88,20 +85,6 @@ def plan_trim(xml: bytes) -> Trim | None:
     keep_cols = _before_gap(used_cols, COL_GAP)
     keep_rows = min(_before_gap(used_rows, ROW_GAP), max(1, MAX_GRID_CELLS // keep_cols))
     return _cut(xml, keep_rows, keep_cols)
-
-
-def repackage(source: Source, part: str, xml: bytes) -> io.BytesIO:
-    """The workbook as an in-memory zip with one part replaced, for the engine to open.
-
-    Raises:
-        UnreadableWorkbookError: a part is missing or corrupt.
-    """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
-        for name in source.part_names():
-            out.writestr(name, xml if name == part else source.read_part(name))
-    buffer.seek(0)
-    return buffer
 
 
 def _dimension(xml: bytes) -> tuple[int, int] | None:

@@ -33,7 +33,7 @@ from xltrack.cells import (
 )
 from xltrack.derive import UNKNOWN
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
-from xltrack.extent import MAX_REPORTED, plan_trim, repackage
+from xltrack.extent import MAX_REPORTED, plan_trim
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
 from xltrack.frames import LIST_TABLES, CampaignFrames, HeaderRead, TableFrame
@@ -102,7 +102,11 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
     name = str(path)
     with open_source(path) as source:
         try:
-            book = python_calamine.CalamineWorkbook.from_path(name)
+            engine = source.engine_file()
+            if isinstance(engine, str):
+                book = python_calamine.CalamineWorkbook.from_path(engine)
+            else:
+                book = python_calamine.CalamineWorkbook.from_filelike(engine)
         except (python_calamine.CalamineError, OSError, ValueError) as exc:
             raise wrap_engine_error(name, exc) from exc
         except BaseException as exc:
@@ -219,7 +223,9 @@ class _Reader:
                 "cell-far-ignored", Location(file=self.path, sheet=sheet, row=row, column=col),
                 {"cell": ref, "box": trim.box, "dropped": len(trim.dropped)},
             ))
-        book = python_calamine.CalamineWorkbook.from_filelike(repackage(self.source, part, trim.xml))
+        engine = self.source.engine_file({part: trim.xml})
+        assert not isinstance(engine, str)
+        book = python_calamine.CalamineWorkbook.from_filelike(engine)
         try:
             return book.get_sheet_by_name(sheet)
         finally:

@@ -13,6 +13,7 @@ told by content, never by the file name.
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import warnings
@@ -61,6 +62,7 @@ _NS_RELS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 # Sheets that hold cells; chart sheets, dialog sheets and Excel 4 macro sheets do not.
 _WORKSHEET_REL = "/worksheet"
+_ENGINE_SHEET_RELS = ("/worksheet", "/chartsheet", "/dialogsheet")  # what python-calamine takes
 
 # What `Source.kind` may be: the package formats xltrack can also write into.
 PACKAGE_KINDS = frozenset({"xlsx"})
@@ -87,6 +89,8 @@ class Source:
     kind: str = "xlsx"
     _zip: zipfile.ZipFile | None = None
     _kept: dict[str, bytes] = field(default_factory=dict)
+    # Parts the engine must see changed: workbook.xml without the sheets it rejects.
+    _engine_edits: dict[str, bytes] = field(default_factory=dict)
 
     def read_part(self, name: str, *, keep: bool = False) -> bytes:
         """The bytes of one part (already size-checked when the source was opened).
@@ -112,6 +116,28 @@ class Source:
         if keep:
             self._kept[name] = data
         return data
+
+    def engine_file(self, replace: dict[str, bytes] | None = None) -> str | io.BytesIO:
+        """What to hand the engine: the path, or an in-memory copy of the package.
+
+        A copy is made when parts must change for the engine: a sheet trimmed of far
+        cells (`replace`), or workbook.xml without Excel 4 macro sheets, which
+        python-calamine refuses as an "unrecognized sheet type". The copy is stored
+        uncompressed, so it costs the inflated size of the package (within the limits
+        checked on opening); the file itself is never written.
+
+        Raises:
+            UnreadableWorkbookError: a part is missing or corrupt.
+        """
+        edits = {**self._engine_edits, **(replace or {})}
+        if not edits:
+            return self.path
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+            for name in self.part_names():
+                out.writestr(name, edits[name] if name in edits else self.read_part(name))
+        buffer.seek(0)
+        return buffer
 
     def part_names(self) -> list[str]:
         """Every part of the package, in zip order."""
@@ -445,14 +471,26 @@ def _load_sheets(source: Source) -> None:
             break
     else:
         raise UnreadableWorkbookError(source.path, "xl/workbook.xml lists no sheets")
+    rejected: list[str] = []
     for sheet in sheets.findall(f"{{{main}}}sheet"):
         title = sheet.get("name", "")
-        part, kind = targets.get(sheet.get(f"{{{rel_ns}}}id", ""), ("", ""))
+        rid = sheet.get(f"{{{rel_ns}}}id", "")
+        part, kind = targets.get(rid, ("", ""))
         if kind and not kind.endswith(_WORKSHEET_REL):
-            continue  # an Excel 4 macro sheet, a chart or dialog sheet: no table to read
+            # A chart or dialog sheet holds no table; an Excel 4 macro sheet neither,
+            # and the engine refuses the whole workbook over one.
+            if not kind.endswith(_ENGINE_SHEET_RELS):
+                rejected.append(rid)
+            continue
         source.sheets[title] = part
         if sheet.get("state") in ("hidden", "veryHidden"):
             source.hidden.add(title)
+    if rejected:
+        xml = source.read_part("xl/workbook.xml")
+        for rid in rejected:
+            xml = re.sub(rb"<(?:[\w.-]+:)?sheet\b[^>]*?:id=\"" + re.escape(rid.encode()) + rb"\"[^>]*/>",
+                         b"", xml)
+        source._engine_edits["xl/workbook.xml"] = xml
 
 
 def _normalize_part(part: str) -> str:
@@ -464,6 +502,16 @@ def _normalize_part(part: str) -> str:
         elif piece not in ("", "."):
             parts.append(piece)
     return "/".join(parts)
+
+
+def workbook_format(path: str | Path) -> str:
+    """The format of a workbook by its content: "xlsx" (also .xlsm), "xlsb", "ods" or "xls".
+
+    Raises:
+        WorkbookError: as `open_source`.
+    """
+    with open_source(path) as source:
+        return source.kind
 
 
 def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
