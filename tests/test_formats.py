@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -214,3 +216,30 @@ def test_formats_csv_and_html_renamed_still_refused(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(data)
         with pytest.raises(UnsupportedWorkbookError, match=what):
             read_workbook(tmp_path / name)
+
+
+_READ_UNDER_LIMIT = """
+import datetime as dt, json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from xltrack.reader import read_workbook
+frames = read_workbook(sys.argv[1], as_of=dt.date(2024, 6, 15))
+far = [(f.location.sheet, f.location.column, f.location.row) for f in frames.load_findings
+       if f.code == "cell-far-ignored"]
+print(json.dumps({"tasks": list(frames.tasks.data["task_id"]), "far": far}))
+"""
+
+
+@libreoffice
+def test_formats_ods_with_a_far_cell_under_memory_limit(tmp_path: Path) -> None:
+    # python-calamine expands an .ods on opening: AZ1048576 aborted it even under 4 GB.
+    if SOFFICE is None:
+        pytest.skip("soffice is not installed")
+    book = openpyxl.load_workbook(SAMPLES / "example-en.xlsx")
+    book["Tasks"]["AZ1048576"] = "stray"
+    book.save(tmp_path / "far.xlsx")
+    (ods,) = convert([tmp_path / "far.xlsx"], tmp_path / "ods", "ods")
+    done = subprocess.run([sys.executable, "-c", _READ_UNDER_LIMIT, str(ods)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == {"tasks": ["T001", "T002", "T003"],
+                                       "far": [["Tasks", "AZ", 1048576]]}

@@ -146,3 +146,125 @@ def _cut(xml: bytes, keep_rows: int, keep_cols: int) -> Trim:
     box = f"A1:{column_letters(keep_cols)}{keep_rows}".encode()
     trim.xml = _DIMENSION.sub(lambda h: h.group(0)[: h.start(1) - h.start(0)] + box + b'"', xml, 1)
     return trim
+
+
+# -- OpenDocument: python-calamine expands repeated rows and cells of every table
+# when it opens the file, so content.xml is looked at before it is handed over.
+
+_ODS_TABLE = re.compile(rb"<table:table\b[^>]*?\btable:name=\"([^\"]*)\"[^>]*>(.*?)</table:table>", re.DOTALL)
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.DOTALL)
+_ODS_CELL = re.compile(
+    rb"<table:(covered-table-cell|table-cell)\b([^>]*?)(?:/>|>(.*?)</table:\1>)", re.DOTALL
+)
+_ODS_ROWS_REPEATED = re.compile(rb"table:number-rows-repeated=\"(\d+)\"")
+_ODS_COLS_REPEATED = re.compile(rb"table:number-columns-repeated=\"(\d+)\"")
+
+
+@dataclass
+class OdsTrim:
+    """content.xml with far cells left out: the new XML and, per table, the cells dropped."""
+
+    xml: bytes
+    dropped: dict[str, list[str]]
+    boxes: dict[str, str]
+
+
+def plan_ods_trim(content: bytes) -> OdsTrim | None:
+    """Cut the tables of an .ods whose cells span far more than they fill.
+
+    Args:
+        content: the package's content.xml.
+
+    Returns:
+        None when every table can go to the engine as it is.
+    """
+    dropped: dict[str, list[str]] = {}
+    boxes: dict[str, str] = {}
+    pieces: list[bytes] = []
+    last = 0
+    for table in _ODS_TABLE.finditer(content):
+        body = table.group(2)
+        rows = _ods_rows(body)
+        used = [(r, c) for r, cols in rows for c in cols]
+        if not used:
+            continue
+        max_row = max(r for r, _ in used) + 1
+        max_col = max(c for _, c in used) + 1
+        if max_row * max_col <= MAX_GRID_CELLS:
+            continue
+        keep_cols = _before_gap(sorted({c + 1 for _, c in used}), COL_GAP)
+        keep_rows = min(_before_gap(sorted({r + 1 for r, _ in used}), ROW_GAP),
+                        max(1, MAX_GRID_CELLS // keep_cols))
+        name = table.group(1).decode("utf-8", "replace")
+        dropped[name] = [f"{column_letters(c + 1)}{r + 1}" for r, c in used
+                         if r + 1 > keep_rows or c + 1 > keep_cols]
+        boxes[name] = f"A1:{column_letters(keep_cols)}{keep_rows}"
+        start = table.start(2)
+        pieces += [content[last:start], _ods_cut(body, keep_rows, keep_cols)]
+        last = table.end(2)
+    if not dropped:
+        return None
+    pieces.append(content[last:])
+    return OdsTrim(b"".join(pieces), dropped, boxes)
+
+
+def _repeat(attrs: bytes, pattern: re.Pattern[bytes]) -> int:
+    hit = pattern.search(attrs)
+    return max(1, int(hit.group(1))) if hit else 1
+
+
+def _has_value(attrs: bytes, body: bytes | None) -> bool:
+    return b"office:value-type" in attrs or bool(body and re.search(rb">[^<\s]", body))
+
+
+def _ods_rows(body: bytes) -> list[tuple[int, list[int]]]:
+    """(0-based row, 0-based columns holding a value) for every row with a value."""
+    out: list[tuple[int, list[int]]] = []
+    row = 0
+    for hit in _ODS_ROW.finditer(body):
+        repeat = _repeat(hit.group(1), _ODS_ROWS_REPEATED)
+        cols: list[int] = []
+        col = 0
+        for cell in _ODS_CELL.finditer(hit.group(2) or b""):
+            span = _repeat(cell.group(2), _ODS_COLS_REPEATED)
+            if _has_value(cell.group(2), cell.group(3)):
+                cols += [col, col + span - 1] if span > 1 else [col]
+            col += span
+        if cols:
+            out.append((row, cols))
+            if repeat > 1:
+                out.append((row + repeat - 1, cols))
+        row += repeat
+    return out
+
+
+def _ods_cut(body: bytes, keep_rows: int, keep_cols: int) -> bytes:
+    row = 0
+
+    def cut_row(hit: re.Match[bytes]) -> bytes:
+        nonlocal row
+        first, repeat = row, _repeat(hit.group(1), _ODS_ROWS_REPEATED)
+        row += repeat
+        if first >= keep_rows:
+            return b""
+        attrs = hit.group(1)
+        if first + repeat > keep_rows:
+            attrs = _ODS_ROWS_REPEATED.sub(b'table:number-rows-repeated="%d"' % (keep_rows - first), attrs)
+        col = 0
+
+        def cut_cell(cell: re.Match[bytes]) -> bytes:
+            nonlocal col
+            first_col, span = col, _repeat(cell.group(2), _ODS_COLS_REPEATED)
+            col += span
+            if first_col >= keep_cols:
+                return b""
+            if first_col + span > keep_cols:
+                return cell.group(0).replace(
+                    b'table:number-columns-repeated="%d"' % span,
+                    b'table:number-columns-repeated="%d"' % (keep_cols - first_col), 1)
+            return cell.group(0)
+
+        cells = _ODS_CELL.sub(cut_cell, hit.group(2) or b"")
+        return b"<table:table-row" + attrs + b">" + cells + b"</table:table-row>"
+
+    return _ODS_ROW.sub(cut_row, body)

@@ -33,7 +33,7 @@ from xltrack.cells import (
 )
 from xltrack.derive import UNKNOWN
 from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
-from xltrack.extent import MAX_REPORTED, plan_trim
+from xltrack.extent import MAX_REPORTED, plan_ods_trim, plan_trim
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
 from xltrack.frames import LIST_TABLES, CampaignFrames, HeaderRead, TableFrame
@@ -101,8 +101,9 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
     """
     name = str(path)
     with open_source(path) as source:
+        early: list[Finding] = []
         try:
-            engine = source.engine_file()
+            engine = source.engine_file(_ods_trim(source, early))
             if isinstance(engine, str):
                 book = python_calamine.CalamineWorkbook.from_path(engine)
             else:
@@ -114,7 +115,9 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
                 raise wrap_engine_error(name, exc) from exc
             raise
         try:
-            return _Reader(name, spec, as_of, source, book).read()
+            reader = _Reader(name, spec, as_of, source, book)
+            reader.findings += early
+            return reader.read()
         except WorkbookError:
             raise
         except (python_calamine.CalamineError, OSError, ValueError, KeyError,
@@ -156,6 +159,27 @@ def _is_campaign(frames: CampaignFrames, form_sheet: str | None, located: dict[s
     filled = sum(1 for value in frames.info.values() if not is_blank(value))
     tables = sum(1 for key in MAIN_TABLES if key in located) + (form_sheet is not None and filled >= 2)
     return tables >= 2
+
+
+def _ods_trim(source: Source, findings: list[Finding]) -> dict[str, bytes] | None:
+    """content.xml cut of far cells for an .ods whose tables would outgrow memory (see `extent`)."""
+    if source.kind != "ods" or not source.has_part("content.xml"):
+        return None
+    trim = plan_ods_trim(source.read_part("content.xml"))
+    if trim is None:
+        return None
+    for sheet, refs in trim.dropped.items():
+        findings += _far_findings(source.path, sheet, refs, trim.boxes[sheet])
+    return {"content.xml": trim.xml}
+
+
+def _far_findings(path: str, sheet: str, refs: list[str], box: str) -> list[Finding]:
+    out = []
+    for ref in refs[:MAX_REPORTED]:
+        col, row = split_cell(ref)
+        out.append(Finding("cell-far-ignored", Location(file=path, sheet=sheet, row=row, column=col),
+                           {"cell": ref, "box": box, "dropped": len(refs)}))
+    return out
 
 
 class _Reader:
@@ -217,12 +241,7 @@ class _Reader:
         trim = plan_trim(self.source.read_part(part, keep=True))
         if trim is None:
             return self.book.get_sheet_by_name(sheet)
-        for ref in trim.dropped[:MAX_REPORTED]:
-            col, row = split_cell(ref)
-            self.findings.append(Finding(
-                "cell-far-ignored", Location(file=self.path, sheet=sheet, row=row, column=col),
-                {"cell": ref, "box": trim.box, "dropped": len(trim.dropped)},
-            ))
+        self.findings += _far_findings(self.path, sheet, trim.dropped, trim.box)
         engine = self.source.engine_file({part: trim.xml})
         assert not isinstance(engine, str)
         book = python_calamine.CalamineWorkbook.from_filelike(engine)
