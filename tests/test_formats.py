@@ -243,3 +243,15 @@ def test_formats_ods_with_a_far_cell_under_memory_limit(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout) == {"tasks": ["T001", "T002", "T003"],
                                        "far": [["Tasks", "AZ", 1048576]]}
+
+
+def test_formats_zip_with_backslash_paths(tmp_path: Path) -> None:
+    # Some Windows tools write part names as xl\\worksheets\\sheet1.xml; Excel opens them.
+    path = tmp_path / "windows.xlsx"
+    with zipfile.ZipFile(SAMPLES / "example-en.xlsx") as zin, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename.replace("/", "\\"), zin.read(info.filename))
+    with open_source(path) as source:
+        assert source.sheets["Tasks"] == "xl/worksheets/sheet3.xml"
+    assert _flat(path) == _flat(SAMPLES / "example-en.xlsx")

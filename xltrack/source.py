@@ -91,6 +91,9 @@ class Source:
     _kept: dict[str, bytes] = field(default_factory=dict)
     # Parts the engine must see changed: workbook.xml without the sheets it rejects.
     _engine_edits: dict[str, bytes] = field(default_factory=dict)
+    # Part name with "/" -> its name in the zip (some Windows tools write "xl\\workbook.xml").
+    _names: dict[str, str] = field(default_factory=dict)
+    workbook_part: str = "xl/workbook.xml"
 
     def read_part(self, name: str, *, keep: bool = False) -> bytes:
         """The bytes of one part (already size-checked when the source was opened).
@@ -108,7 +111,7 @@ class Source:
             return self._kept[name]
         assert self._zip is not None
         try:
-            data = self._zip.read(name)
+            data = self._zip.read(self._names.get(name, name))
         except KeyError as exc:
             raise UnreadableWorkbookError(self.path, f"part {name} is missing") from exc
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
@@ -135,16 +138,18 @@ class Source:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
             for name in self.part_names():
-                out.writestr(name, edits[name] if name in edits else self.read_part(name))
+                out.writestr(name, edits.get(name) or self.read_part(name))
         buffer.seek(0)
         return buffer
 
     def part_names(self) -> list[str]:
-        """Every part of the package, in zip order."""
-        return [info.filename for info in self._zip.infolist()] if self._zip is not None else []
+        """Every part of the package, in zip order (names with "/")."""
+        if self._zip is None:
+            return []
+        return [info.filename.replace("\\", "/") for info in self._zip.infolist()]
 
     def has_part(self, name: str) -> bool:
-        return self._zip is not None and name in self._zip.NameToInfo
+        return self._zip is not None and (name in self._zip.NameToInfo or name in self._names)
 
     def parse_xml(self, name: str) -> Element:
         """Parse one XML part with defusedxml (no DTDs, no entities, no external refs).
@@ -288,7 +293,9 @@ def open_source(path: str | Path) -> Source:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
     try:
         zip_kind = _check_archive(archive, name)
-        source = Source(path=name, _zip=archive, kind=zip_kind)
+        source = Source(path=name, _zip=archive, kind=zip_kind, _names={
+            i.filename.replace("\\", "/"): i.filename for i in archive.infolist() if "\\" in i.filename
+        })
         if zip_kind == "xlsx":
             _load_sheets(source)
     except BaseException:
@@ -321,10 +328,10 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> str:
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
         raise UnreadableWorkbookError(name, f"too many parts in the zip ({len(infos)})")
-    names = {i.filename for i in infos}
+    names = {i.filename.replace("\\", "/") for i in infos}
     if "xl/workbook.bin" in names:
         kind = "xlsb"
-    elif "xl/workbook.xml" in names:
+    elif "xl/workbook.xml" in names or _office_document(archive, names).endswith(".xml"):
         kind = "xlsx"
     elif "content.xml" in names and "mimetype" in names and _mimetype(archive) == _ODS_MIMETYPE:
         kind = "ods"
@@ -366,6 +373,29 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> str:
     except OSError as exc:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
     return kind
+
+
+def _office_document(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """The main part `_rels/.rels` names (a workbook need not be at xl/workbook.xml)."""
+    if "_rels/.rels" not in names:
+        return ""
+    info = next(i for i in archive.infolist() if i.filename.replace("\\", "/") == "_rels/.rels")
+    if info.file_size > PROLOG_SCAN_BYTES * 64:
+        return ""
+    try:
+        data = archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError):
+        return ""
+    hit = re.search(rb'Type="[^"]*/officeDocument"[^>]*?Target="([^"]+)"|Target="([^"]+)"[^>]*?'
+                    rb'Type="[^"]*/officeDocument"', data)
+    if hit is None:
+        return ""
+    target = (hit.group(1) or hit.group(2)).decode("utf-8", "replace")
+    part = _normalize_part(target.lstrip("/"))
+    if part in names and part not in ("word/document.xml",) and not part.startswith(("word/", "ppt/")):
+        return part
+    return ""
 
 
 def _mimetype(archive: zipfile.ZipFile) -> bytes:
@@ -455,14 +485,19 @@ def _prolog_end(data: bytes) -> int | None:
 
 
 def _load_sheets(source: Source) -> None:
-    root = source.parse_xml("xl/workbook.xml")
-    rels_name = "xl/_rels/workbook.xml.rels"
+    if not source.has_part(source.workbook_part):
+        assert source._zip is not None
+        found = _office_document(source._zip, set(source.part_names()))
+        source.workbook_part = found or source.workbook_part
+    book = PurePosixPath(source.workbook_part)
+    root = source.parse_xml(source.workbook_part)
+    rels_name = str(book.parent / "_rels" / f"{book.name}.rels").removeprefix("./")
     targets: dict[str, tuple[str, str]] = {}
     if source.has_part(rels_name):
         for rel in source.parse_xml(rels_name).findall(f"{{{_NS_PKG_REL}}}Relationship"):
-            target = rel.get("Target", "")
+            target = rel.get("Target", "").replace("\\", "/")
             part = target.lstrip("/") if target.startswith("/") else str(
-                PurePosixPath("xl") / target
+                book.parent / target
             )
             targets[rel.get("Id", "")] = (_normalize_part(part), rel.get("Type", ""))
     for main, rel_ns in zip(_NS_MAINS, _NS_RELS):
@@ -470,7 +505,7 @@ def _load_sheets(source: Source) -> None:
         if sheets is not None:
             break
     else:
-        raise UnreadableWorkbookError(source.path, "xl/workbook.xml lists no sheets")
+        raise UnreadableWorkbookError(source.path, f"{source.workbook_part} lists no sheets")
     rejected: list[str] = []
     for sheet in sheets.findall(f"{{{main}}}sheet"):
         title = sheet.get("name", "")
@@ -486,11 +521,11 @@ def _load_sheets(source: Source) -> None:
         if sheet.get("state") in ("hidden", "veryHidden"):
             source.hidden.add(title)
     if rejected:
-        xml = source.read_part("xl/workbook.xml")
+        xml = source.read_part(source.workbook_part)
         for rid in rejected:
             xml = re.sub(rb"<(?:[\w.-]+:)?sheet\b[^>]*?:id=\"" + re.escape(rid.encode()) + rb"\"[^>]*/>",
                          b"", xml)
-        source._engine_edits["xl/workbook.xml"] = xml
+        source._engine_edits[source.workbook_part] = xml
 
 
 def _normalize_part(part: str) -> str:
