@@ -280,9 +280,9 @@ def open_source(path: str | Path) -> Source:
     if kind == "ole2":
         return _open_ole2(name)
     if kind == "html":
-        raise UnsupportedWorkbookError(name, "an HTML page, not an .xlsx workbook")
+        raise UnsupportedWorkbookError(name, "an HTML page, not a workbook (save it from Excel as .xlsx)")
     if kind == "text":
-        raise UnsupportedWorkbookError(name, "a text/CSV file, not an .xlsx workbook")
+        raise UnsupportedWorkbookError(name, "a text/CSV file, not a workbook (save it from Excel as .xlsx)")
     if kind == "binary":
         raise UnreadableWorkbookError(name, "not a workbook (unknown binary content)")
     try:
