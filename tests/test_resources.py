@@ -135,3 +135,11 @@ def test_odd_zip_compression_is_unreadable(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(UnreadableWorkbookError, match="compression method 93"):
         read_workbook(path, as_of=AS_OF)
+
+
+def test_plan_trim_sees_a_far_column_behind_a_dimension_that_agrees_with_the_rows() -> None:
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(1, 300))
+    stray = b'<row r="300"><c r="A300"><v>1</v></c><c r="XFD300"><v>2</v></c></row>'
+    xml = b'<worksheet><dimension ref="A1:A300"/><sheetData>' + rows + stray + b"</sheetData></worksheet>"
+    trim = plan_trim(xml)
+    assert trim is not None and trim.dropped == ["XFD300"] and trim.box == "A1:A300"

@@ -12,6 +12,7 @@ engine trimmed to the cells near the others, and every cell left out is reported
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -20,8 +21,9 @@ from xltrack.evaluate import column_index, column_letters
 # The box python-calamine and the grid may take: ~4 M cells is ~200 MB all told,
 # twice a 100,000-task sheet laid out by xltrack.
 MAX_GRID_CELLS = 4_000_000
-# Below this size every reference is scanned (~1 ms a MB); above it a dimension that
-# agrees with the last row is believed, since a full scan would cost ~5% of a read.
+# Below this size every reference is checked against the dimension (one search, ~1 ms
+# a MB); above it a dimension that agrees with the last row is believed, since even
+# that search would cost ~5% of a 10,000-task read.
 FULL_SCAN_BYTES = 1 << 20
 # Used rows (columns) further apart than this start the far area that is left out.
 ROW_GAP = 1000
@@ -29,7 +31,7 @@ COL_GAP = 100
 MAX_REPORTED = 20
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\sref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
-_REF = re.compile(rb"\sr=\"([A-Z]{0,3})(\d+)\"")
+_REF = re.compile(rb"\br=\"([A-Z]{0,3})(\d+)\"")
 _ROW_REF = re.compile(rb"\sr=\"(\d+)\"")
 _ROW = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)row\b([^>]*?)(?:/>|>(.*?)</\1row>)", re.DOTALL)
 _CELL = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c\b([^>]*?)(?:/>|>(.*?)</\1c>)", re.DOTALL)
@@ -67,11 +69,17 @@ def plan_trim(xml: bytes) -> Trim | None:
         None when the sheet can go to the engine as it is, else the `Trim`.
     """
     dimension = _dimension(xml)
-    if len(xml) > FULL_SCAN_BYTES and dimension is not None:
+    if dimension is not None:
         rows, cols = dimension
         last = _last_row(xml)
         if rows * cols <= MAX_GRID_CELLS and last is not None and last <= rows:
-            return None
+            if len(xml) > FULL_SCAN_BYTES:
+                return None
+            # Small sheets: one search (no match objects) for a reference with more
+            # column letters or row digits than the dimension allows.
+            width, digits = len(column_letters(cols)), len(str(rows))
+            if 26**width * 10**digits <= MAX_GRID_CELLS and _beyond(width, digits).search(xml) is None:
+                return None
     refs = _REF.findall(xml)
     if not refs:
         return None
@@ -85,6 +93,14 @@ def plan_trim(xml: bytes) -> Trim | None:
     keep_cols = _before_gap(used_cols, COL_GAP)
     keep_rows = min(_before_gap(used_rows, ROW_GAP), max(1, MAX_GRID_CELLS // keep_cols))
     return _cut(xml, keep_rows, keep_cols)
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(letters: int, digits: int) -> re.Pattern[bytes]:
+    # `r="` is a literal prefix the regex engine jumps between (a leading \s would make
+    # it try every byte); another attribute ending in r with such a value only costs a
+    # full scan.
+    return re.compile(rb'r="(?:[A-Z]{%d}|[A-Z]{1,3}\d{%d})' % (letters + 1, digits + 1))
 
 
 def _dimension(xml: bytes) -> tuple[int, int] | None:
