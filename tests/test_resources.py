@@ -31,6 +31,10 @@ def test_formula_without_cached_value_below_the_grid(tmp_path: Path, spec: Spec)
     for c, col in enumerate(spec.table("campaign").columns, start=1):
         sheet.cell(1, c, col.label.zh)
     sheet.cell(2, 1, "=0")
+    sheet.cell(2, 3, "Li")  # owner
+    tasks = wb.create_sheet("Tasks")  # evidence that this is a campaign
+    tasks.append(["Task ID", "Task", "Owner", "Start", "End", "Status"])
+    tasks.append(["T1", "Poster", "Li", dt.datetime(2024, 6, 1), dt.datetime(2024, 6, 5), "Done"])
     wb.save(tmp_path / "f.xlsx")
     frames = read_workbook(tmp_path / "f.xlsx", spec, as_of=AS_OF)
     assert frames.info["name"] == "0"
