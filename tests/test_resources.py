@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -147,3 +148,31 @@ def test_plan_trim_sees_a_far_column_behind_a_dimension_that_agrees_with_the_row
     xml = b'<worksheet><dimension ref="A1:A300"/><sheetData>' + rows + stray + b"</sheetData></worksheet>"
     trim = plan_trim(xml)
     assert trim is not None and trim.dropped == ["XFD300"] and trim.box == "A1:A300"
+
+
+_READ_PANIC_UNDER_LIMIT = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from xltrack.reader import read_workbook
+frames = read_workbook(sys.argv[1])
+print(json.dumps(sorted({f.code for f in frames.load_findings})))
+"""
+
+
+def test_far_cell_and_a_cell_the_engine_panics_on(tmp_path: Path) -> None:
+    # The engine panics on a date-formatted -1e15 and openpyxl reads the sheet instead:
+    # it must read only the box kept, not 1,048,576 x 16,384 cells.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Task ID", "Task", "Owner", "End", "Status"])
+    sheet.append(["T1", "Posters", "Bo", -1e15, "Done"])
+    sheet["D2"].number_format = "yyyy-mm-dd"
+    sheet.append(["T2", "Print", "Cy", "2024-06-08", "Done"])
+    sheet["XFD1048576"] = "stray"
+    book.save(tmp_path / "both.xlsx")
+    done = subprocess.run([sys.executable, "-c", _READ_PANIC_UNDER_LIMIT, str(tmp_path / "both.xlsx")],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "RUST_BACKTRACE": "0"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {"cell-far-ignored", "cell-unparsed"} <= set(json.loads(done.stdout))

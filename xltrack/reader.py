@@ -197,6 +197,7 @@ class _Reader:
         self.source = source
         self.book = book
         self.findings: list[Finding] = []
+        self.boxes: dict[str, tuple[int, int]] = {}  # sheets cut of far cells: (rows, columns) kept
         self.grids: dict[str, list[list[Any]]] = {}
         self.wide: dict[str, frozenset[int]] = {}  # rows with a cell merged across columns
         self.index = header_index(spec)
@@ -217,7 +218,7 @@ class _Reader:
                 # python-calamine panics on some out-of-range date cells; openpyxl copes.
                 if not is_engine_panic(exc):
                     raise
-                grid, merged = read_sheet_slowly(self.path, sheet), []
+                grid, merged = read_sheet_slowly(self.path, sheet, self.boxes.get(sheet)), []
             wide: set[int] = set()
             for (r0, c0), (r1, c1) in merged:
                 if c1 > c0:
@@ -242,6 +243,7 @@ class _Reader:
         if trim is None:
             return self.book.get_sheet_by_name(sheet)
         self.findings += _far_findings(self.path, sheet, trim.dropped, trim.box)
+        self.boxes[sheet] = (trim.rows, trim.cols)
         engine = self.source.engine_file({part: trim.xml})
         assert not isinstance(engine, str)
         book = python_calamine.CalamineWorkbook.from_filelike(engine)

@@ -391,8 +391,15 @@ def is_engine_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def read_sheet_slowly(path: str, sheet: str) -> list[list[Any]]:
+def read_sheet_slowly(
+    path: str, sheet: str, box: tuple[int, int] | None = None
+) -> list[list[Any]]:
     """One sheet's values through openpyxl, for when the fast engine gives up on a cell.
+
+    Args:
+        path: the workbook (.xlsx/.xlsm; openpyxl reads no other format).
+        sheet: the sheet name.
+        box: (rows, columns) to read at most: a sheet cut of far cells stays cut.
 
     Raises:
         UnreadableWorkbookError: openpyxl cannot read the sheet either.
@@ -405,7 +412,10 @@ def read_sheet_slowly(path: str, sheet: str) -> list[list[Any]]:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             try:
-                rows = book[sheet].iter_rows(min_row=1, min_col=1, values_only=True)
+                rows = book[sheet].iter_rows(
+                    min_row=1, min_col=1, max_row=box[0] if box else None,
+                    max_col=box[1] if box else None, values_only=True,
+                )
                 return [list(row) for row in rows]
             finally:
                 book.close()
