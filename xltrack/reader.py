@@ -11,12 +11,14 @@ a file that cannot be used at all raises a `WorkbookError`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 
+from xltrack.biff import plan_xls_trim
 from xltrack.cells import (
     Parsed,
     YearHint,
@@ -32,7 +34,7 @@ from xltrack.cells import (
     unit_scale,
 )
 from xltrack.derive import UNKNOWN
-from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
+from xltrack.errors import UnreadableWorkbookError, UnrecognizedWorkbookError, WorkbookError
 from xltrack.extent import MAX_REPORTED, plan_ods_trim, plan_trim
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
@@ -103,7 +105,7 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
     with open_source(path) as source:
         early: list[Finding] = []
         try:
-            engine = source.engine_file(_ods_trim(source, early))
+            engine = _xls_trim(source, early) or source.engine_file(_ods_trim(source, early))
             if isinstance(engine, str):
                 book = python_calamine.CalamineWorkbook.from_path(engine)
             else:
@@ -171,6 +173,22 @@ def _ods_trim(source: Source, findings: list[Finding]) -> dict[str, bytes] | Non
     for sheet, refs in trim.dropped.items():
         findings += _far_findings(source.path, sheet, refs, trim.boxes[sheet])
     return {"content.xml": trim.xml}
+
+
+def _xls_trim(source: Source, findings: list[Finding]) -> io.BytesIO | None:
+    """The .xls with far cells blanked, for one whose sheets would outgrow memory (see `biff`)."""
+    if source.kind != "xls":
+        return None
+    try:
+        data = Path(source.path).read_bytes()
+    except OSError as exc:
+        raise UnreadableWorkbookError(source.path, f"cannot open: {exc.strerror or exc}") from exc
+    trim = plan_xls_trim(data)
+    if trim is None:
+        return None
+    for sheet, refs in trim.dropped.items():
+        findings += _far_findings(source.path, sheet, refs, trim.boxes[sheet])
+    return io.BytesIO(trim.data)
 
 
 def _far_findings(path: str, sheet: str, refs: list[str], box: str) -> list[Finding]:
