@@ -16,7 +16,7 @@ import struct
 from dataclasses import dataclass, field
 
 from xltrack.evaluate import column_letters
-from xltrack.extent import COL_GAP, MAX_GRID_CELLS, ROW_GAP, _before_gap
+from xltrack.extent import COL_GAP, MAX_GRID_CELLS, ROW_GAP, before_gap
 
 _END = 0xFFFFFFFE
 _FREE = 0xFFFFFFFF
@@ -166,8 +166,8 @@ def _trim_sheet(stream: bytes, patched: bytearray, start: int, name: str, trim: 
         claimed = row_mac * col_mac
     if rows * cols <= MAX_GRID_CELLS and claimed <= MAX_GRID_CELLS:
         return
-    keep_cols = _before_gap(sorted({c[1] + 1 for c in cells} | {c[2] + 1 for c in cells}), COL_GAP)
-    keep_rows = min(_before_gap(sorted({c[0] + 1 for c in cells}), ROW_GAP),
+    keep_cols = before_gap(sorted({c[1] + 1 for c in cells} | {c[2] + 1 for c in cells}), COL_GAP)
+    keep_rows = min(before_gap(sorted({c[0] + 1 for c in cells}), ROW_GAP),
                     max(1, MAX_GRID_CELLS // keep_cols))
     dropped = []
     for row, col, last, at in cells:

@@ -90,8 +90,8 @@ def plan_trim(xml: bytes) -> Trim | None:
         return None
     used_rows = sorted({int(r) for _, r in refs})
     used_cols = sorted(column_index(c.decode()) for c in letters) or [1]
-    keep_cols = _before_gap(used_cols, COL_GAP)
-    keep_rows = min(_before_gap(used_rows, ROW_GAP), max(1, MAX_GRID_CELLS // keep_cols))
+    keep_cols = before_gap(used_cols, COL_GAP)
+    keep_rows = min(before_gap(used_rows, ROW_GAP), max(1, MAX_GRID_CELLS // keep_cols))
     return _cut(xml, keep_rows, keep_cols)
 
 
@@ -119,7 +119,7 @@ def _last_row(xml: bytes) -> int | None:
     return int(hit.group(1)) if hit else None
 
 
-def _before_gap(used: list[int], gap: int) -> int:
+def before_gap(used: list[int], gap: int) -> int:
     """The last used index before the first gap wider than `gap` (and than the span so far)."""
     last = used[0]
     for value in used[1:]:
@@ -208,8 +208,8 @@ def plan_ods_trim(content: bytes) -> OdsTrim | None:
         max_col = max(c for _, c in used) + 1
         if max_row * max_col <= MAX_GRID_CELLS:
             continue
-        keep_cols = _before_gap(sorted({c + 1 for _, c in used}), COL_GAP)
-        keep_rows = min(_before_gap(sorted({r + 1 for r, _ in used}), ROW_GAP),
+        keep_cols = before_gap(sorted({c + 1 for _, c in used}), COL_GAP)
+        keep_rows = min(before_gap(sorted({r + 1 for r, _ in used}), ROW_GAP),
                         max(1, MAX_GRID_CELLS // keep_cols))
         name = table.group(1).decode("utf-8", "replace")
         dropped[name] = [f"{column_letters(c + 1)}{r + 1}" for r, c in used
