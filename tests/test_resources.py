@@ -17,6 +17,7 @@ from xltrack.analyze import analyze_workbook
 from xltrack.errors import UnreadableWorkbookError
 from xltrack.extent import plan_trim
 from xltrack.reader import read_workbook
+from xltrack.source import open_source
 from xltrack.spec import Spec
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -48,6 +49,11 @@ def _far_workbook(tmp_path: Path, ref: str, name: str = "far.xlsx") -> Path:
     return tmp_path / name
 
 
+def _part(path: Path, sheet: str) -> str:
+    with open_source(path) as source:
+        return source.sheets[sheet]
+
+
 def _rewrite_part(src: Path, dst: Path, part: str, old: bytes, new: bytes) -> Path:
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -63,6 +69,7 @@ _READ_UNDER_LIMIT = """
 import datetime as dt, json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 from xltrack.reader import read_workbook
+from xltrack.source import open_source
 frames = read_workbook(sys.argv[1], as_of=dt.date(2024, 6, 15))
 far = [(f.location.sheet, f.location.column, f.location.row) for f in frames.load_findings
        if f.code == "cell-far-ignored"]
@@ -94,7 +101,7 @@ def test_far_cell_ignored_with_finding(tmp_path: Path, spec: Spec, ref: str) -> 
 
 def test_far_cell_behind_a_lying_dimension(tmp_path: Path) -> None:
     far = _far_workbook(tmp_path, "XFD1048576")
-    liar = _rewrite_part(far, tmp_path / "liar.xlsx", "xl/worksheets/sheet3.xml",
+    liar = _rewrite_part(far, tmp_path / "liar.xlsx", _part(far, "Tasks"),
                          b'<dimension ref="A1:XFD1048576"', b'<dimension ref="A1:L6"')
     frames = read_workbook(liar, as_of=AS_OF)
     assert [f.code for f in frames.load_findings].count("cell-far-ignored") == 1
@@ -125,7 +132,8 @@ def test_deep_formula_is_a_finding(tmp_path: Path) -> None:
 
 
 def test_infinite_stamp_version_is_no_version(tmp_path: Path) -> None:
-    path = _rewrite_part(SAMPLES / "example-en.xlsx", tmp_path / "inf.xlsx", "xl/worksheets/sheet8.xml",
+    example = SAMPLES / "example-en.xlsx"
+    path = _rewrite_part(example, tmp_path / "inf.xlsx", _part(example, "_xltrack"),
                          b'<c r="B2"><v>1</v></c>', b'<c r="B2"><v>1e999</v></c>')
     frames = read_workbook(path, as_of=AS_OF)
     assert frames.template_version is None  # a number, but no version (was OverflowError)
@@ -154,6 +162,7 @@ _READ_PANIC_UNDER_LIMIT = """
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 from xltrack.reader import read_workbook
+from xltrack.source import open_source
 frames = read_workbook(sys.argv[1])
 print(json.dumps(sorted({f.code for f in frames.load_findings})))
 """
