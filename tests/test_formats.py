@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import struct
 import subprocess
 import sys
 import zipfile
@@ -24,6 +25,7 @@ from xltrack.errors import (
     UnrecognizedWorkbookError,
     UnsupportedWorkbookError,
 )
+from xltrack.extent import plan_xlsb_trim
 from xltrack.portfolio import analyze_many
 from xltrack.reader import read_workbook
 from xltrack.source import open_source, workbook_format
@@ -259,3 +261,35 @@ def test_formats_zip_with_backslash_paths(tmp_path: Path) -> None:
         part = source.sheets["Tasks"]
         assert part.startswith("xl/worksheets/") and source.has_part(part)
     assert _flat(path) == _flat(SAMPLES / "example-en.xlsx")
+
+
+_XLSB_UNDER_LIMIT = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from xltrack.errors import UnrecognizedWorkbookError
+from xltrack.reader import read_workbook
+try:
+    read_workbook(sys.argv[1])
+except UnrecognizedWorkbookError:
+    print("read, no campaign")
+"""
+
+
+def test_formats_xlsb_far_cell_blanked_under_memory_limit(tmp_path: Path) -> None:
+    # A BrtRowHdr for row 1,048,576 and a BrtCellReal in column XFD, before BrtEndSheetData:
+    # unguarded, the engine asks for 512 GB and aborts (AZ: 2.3 GB and 20 s).
+    far = b"\x00\x04" + struct.pack("<I", 1048575) + b"\x05\x10" + struct.pack("<IId", 16383, 0, 1.0)
+    path = tmp_path / "far.xlsb"
+    with zipfile.ZipFile(XLSB) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.bin":
+                end = data.index(b"\x92\x01\x00")  # BrtEndSheetData
+                sheet = data = data[:end] + far + data[end:]
+            zout.writestr(info, data)
+    trim = plan_xlsb_trim(sheet)
+    assert trim is not None and trim.dropped == ["XFD1048576"] and trim.box == "A1:B3"
+    done = subprocess.run([sys.executable, "-c", _XLSB_UNDER_LIMIT, str(path)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "read, no campaign"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import struct
 from dataclasses import dataclass, field
 
 from xltrack.evaluate import column_index, column_letters
@@ -284,3 +285,93 @@ def _ods_cut(body: bytes, keep_rows: int, keep_cols: int) -> bytes:
         return b"<table:table-row" + attrs + b">" + cells + b"</table:table-row>"
 
     return _ODS_ROW.sub(cut_row, body)
+
+
+# -- .xlsb: BIFF12 records; a sheet part is read on demand, like an .xlsx sheet.
+
+_XLSB_ROW = 0x0000
+_XLSB_BLANK = 0x0001
+_XLSB_CELLS = frozenset(range(0x0002, 0x000C))  # Rk, Error, Bool, Real, St, Isst, Fmla*
+_XLSB_END_DATA = 0x0092
+_XLSB_BUNDLE_SHEET = 0x009C
+
+
+def _xlsb_record(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(type, size, offset of the body) of the BIFF12 record at `pos`."""
+    typ = data[pos]
+    pos += 1
+    if typ & 0x80:
+        typ = (typ & 0x7F) | ((data[pos] & 0x7F) << 7)
+        pos += 1
+    size, shift = 0, 0
+    for _ in range(4):
+        byte = data[pos]
+        pos += 1
+        size |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    return typ, size, pos
+
+
+def xlsb_sheet_parts(workbook_bin: bytes, rels: dict[str, str]) -> dict[str, str]:
+    """Sheet name -> part, from workbook.bin's BrtBundleSh records and the workbook's rels."""
+    out: dict[str, str] = {}
+    try:
+        _bundle_sheets(workbook_bin, rels, out)
+    except (IndexError, struct.error, UnicodeDecodeError):
+        pass  # names found so far; the rest go to the engine unguarded
+    return out
+
+
+def _bundle_sheets(workbook_bin: bytes, rels: dict[str, str], out: dict[str, str]) -> None:
+    pos = 0
+    while pos < len(workbook_bin):
+        typ, size, body = _xlsb_record(workbook_bin, pos)
+        if typ == _XLSB_BUNDLE_SHEET and size >= 12:
+            at = body + 8
+            cch = struct.unpack_from("<I", workbook_bin, at)[0]
+            rid = "" if cch == 0xFFFFFFFF else workbook_bin[at + 4: at + 4 + 2 * cch].decode("utf-16-le")
+            at += 4 + (0 if cch == 0xFFFFFFFF else 2 * cch)
+            cch = struct.unpack_from("<I", workbook_bin, at)[0]
+            name = workbook_bin[at + 4: at + 4 + 2 * cch].decode("utf-16-le", "replace")
+            if rid in rels:
+                out[name] = rels[rid]
+        pos = body + size
+
+
+def plan_xlsb_trim(sheet: bytes) -> Trim | None:
+    """Like `plan_trim`, for a BIFF12 sheet part: far cells become BrtCellBlank (skipped).
+
+    Returns:
+        None when the sheet can go to the engine as it is.
+    """
+    cells: list[tuple[int, int, int]] = []  # (row, col, offset of the type byte)
+    pos, row = 0, 0
+    try:
+        while pos < len(sheet):
+            typ, size, body = _xlsb_record(sheet, pos)
+            if typ == _XLSB_ROW and size >= 4:
+                row = struct.unpack_from("<I", sheet, body)[0]
+            elif typ in _XLSB_CELLS and size >= 4:
+                cells.append((row, struct.unpack_from("<I", sheet, body)[0], pos))
+            elif typ == _XLSB_END_DATA:
+                break
+            pos = body + size
+    except (IndexError, struct.error):
+        return None  # a part this walk cannot follow: the engine judges it
+    if not cells:
+        return None
+    if (max(c[0] for c in cells) + 1) * (max(c[1] for c in cells) + 1) <= MAX_GRID_CELLS:
+        return None
+    keep_cols = before_gap(sorted({c[1] + 1 for c in cells}), COL_GAP)
+    keep_rows = min(before_gap(sorted({c[0] + 1 for c in cells}), ROW_GAP),
+                    max(1, MAX_GRID_CELLS // keep_cols))
+    patched = bytearray(sheet)
+    trim = Trim(b"", keep_rows, keep_cols)
+    for r, c, at in cells:
+        if r + 1 > keep_rows or c + 1 > keep_cols:
+            patched[at] = _XLSB_BLANK  # every cell type is a one-byte type, as is the blank
+            trim.dropped.append(f"{column_letters(c + 1)}{r + 1}")
+    trim.xml = bytes(patched)
+    return trim

@@ -35,7 +35,7 @@ from xltrack.cells import (
 )
 from xltrack.derive import UNKNOWN
 from xltrack.errors import UnreadableWorkbookError, UnrecognizedWorkbookError, WorkbookError
-from xltrack.extent import MAX_REPORTED, plan_ods_trim, plan_trim
+from xltrack.extent import MAX_REPORTED, plan_ods_trim, plan_trim, plan_xlsb_trim
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
 from xltrack.frames import LIST_TABLES, CampaignFrames, HeaderRead, TableFrame
@@ -254,10 +254,12 @@ class _Reader:
 
     def _engine_sheet(self, sheet: str) -> python_calamine.CalamineSheet:
         """The engine's sheet, its far stray cells left out first (see `extent`)."""
-        part = self.source.sheets.get(sheet)
+        binary = self.source.kind == "xlsb"
+        part = (self.source.binary_sheets if binary else self.source.sheets).get(sheet)
         if not part or not self.source.has_part(part):
             return self.book.get_sheet_by_name(sheet)
-        trim = plan_trim(self.source.read_part(part, keep=True))
+        data = self.source.read_part(part, keep=not binary)
+        trim = plan_xlsb_trim(data) if binary else plan_trim(data)
         if trim is None:
             return self.book.get_sheet_by_name(sheet)
         self.findings += _far_findings(self.path, sheet, trim.dropped, trim.box)

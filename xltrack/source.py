@@ -36,6 +36,7 @@ from xltrack.errors import (
     UnsupportedWorkbookError,
     WorkbookError,
 )
+from xltrack.extent import xlsb_sheet_parts
 
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
@@ -84,6 +85,8 @@ class Source:
     # Part name with "/" -> its name in the zip (some Windows tools write "xl\\workbook.xml").
     _names: dict[str, str] = field(default_factory=dict)
     workbook_part: str = "xl/workbook.xml"
+    # .xlsb: worksheet name -> its BIFF12 part (kept apart: `sheets` parts are XML).
+    binary_sheets: dict[str, str] = field(default_factory=dict)
 
     def read_part(self, name: str, *, keep: bool = False) -> bytes:
         """The bytes of one part (already size-checked when the source was opened).
@@ -288,6 +291,8 @@ def open_source(path: str | Path) -> Source:
         })
         if zip_kind == "xlsx":
             _load_sheets(source)
+        elif zip_kind == "xlsb":
+            _load_binary_sheets(source)
     except BaseException:
         archive.close()
         raise
@@ -311,6 +316,19 @@ def _open_ole2(name: str) -> Source:
             name, "an OLE2 document without a workbook stream (a .doc or .ppt?), not a workbook"
         )
     return Source(path=name, kind="xls")
+
+
+def _load_binary_sheets(source: Source) -> None:
+    rels_name = "xl/_rels/workbook.bin.rels"
+    if not source.has_part(rels_name):
+        return
+    rels = {}
+    for rel in source.parse_xml(rels_name).findall(f"{{{_NS_PKG_REL}}}Relationship"):
+        if rel.get("Type", "").endswith(_WORKSHEET_REL):
+            target = rel.get("Target", "").replace("\\", "/")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            rels[rel.get("Id", "")] = normalize_part(part)
+    source.binary_sheets = xlsb_sheet_parts(source.read_part("xl/workbook.bin"), rels)
 
 
 def _load_sheets(source: Source) -> None:
