@@ -102,7 +102,7 @@ def test_formats_summarize_in_place_is_a_usage_error(converted: dict[str, Path],
     assert "old.summary.xlsx" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.xls"]
     bad_out = CliRunner().invoke(cli, ["summarize", str(source), "-o", str(tmp_path / "x.xls")])
-    assert bad_out.exit_code == 3 and "is an .xlsx file" in bad_out.output
+    assert bad_out.exit_code == 2 and "name it .xlsx" in bad_out.output
 
 
 @libreoffice

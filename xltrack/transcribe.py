@@ -64,16 +64,12 @@ def write_summary_copy(
         raise OutputError(str(dest), "the copy of a .xls/.xlsb/.ods workbook is an .xlsx file")
     if dest.exists() and original.exists() and os.path.samefile(dest, original):
         raise OutputError(str(dest), "the original workbook is never overwritten")
-    try:
-        handle, temp = tempfile.mkstemp(suffix=".xlsx", prefix=".xltrack-", dir=dest.parent)
-    except OSError as exc:
-        raise OutputError(str(dest), f"cannot write here: {exc.strerror or exc}") from exc
-    os.close(handle)
-    try:
-        _write_tables(frames, Path(temp), lang, spec)
+    # The copy of the tables is only inject's input: it is made in the system's temp
+    # folder, never beside the output where a batch could take it for a campaign.
+    with tempfile.TemporaryDirectory(prefix="xltrack-") as folder:
+        temp = Path(folder) / f"{original.stem}.xlsx"
+        _write_tables(frames, temp, lang, spec)
         return write_summary(temp, summary, out=dest, lang=lang, spec=spec, message=message)
-    finally:
-        Path(temp).unlink(missing_ok=True)
 
 
 def _write_tables(frames: CampaignFrames, path: Path, lang: Lang, spec: Spec) -> None:
