@@ -204,7 +204,7 @@ def test_cli_check_as_of_defaults_to_today(runner, clean) -> None:
 
 
 def test_cli_check_unexpected_error_no_traceback_unless_debug(runner, clean, monkeypatch) -> None:
-    def boom(path: object, as_of: object) -> None:
+    def boom(path: object, as_of: object, spec: object = None) -> None:
         raise RuntimeError("bug")
 
     monkeypatch.setattr("xltrack.cli.check.analyze_workbook", boom)

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 READER_CODES = {"cell-unparsed", "cell-guessed", "cell-not-in-list", "sheet-missing",
                 "header-missing", "formula-unevaluated", "template-version",
                 "file-unreadable", "file-unsupported", "file-unrecognized",
-                "column-missing", "header-guessed", "header-unknown", "unit-scaled",
+                "column-missing", "header-guessed", "header-unknown", "unit-scaled", "cell-far-ignored",
                 "evaluation-missing",  # the reader's sheet-missing, deferred mid-campaign
                 # the codes of errors.py's exceptions (test_errors holds them to the catalogue)
                 "xltrack-error", "template-invalid", "argument-invalid", "output-failed",

@@ -32,9 +32,10 @@ EXPECTED: list[tuple[str, type[WorkbookError], str]] = [
     ("corrupt.xlsx", UnreadableWorkbookError, "corrupt or truncated zip"),
     ("csv-renamed.xlsx", UnsupportedWorkbookError, "CSV"),
     ("html-renamed.xlsx", UnsupportedWorkbookError, "HTML"),
-    ("legacy.xls", UnsupportedWorkbookError, ".xls"),
+    # .xls and .ods are read now: these two are a bare OLE2 header and an empty ODS.
+    ("legacy.xls", UnreadableWorkbookError, "corrupt"),
     ("encrypted.xlsx", UnreadableWorkbookError, "encrypted"),
-    ("ods-renamed.xlsx", UnsupportedWorkbookError, "OpenDocument"),
+    ("ods-renamed.xlsx", UnreadableWorkbookError, "corrupt"),
     ("broken-sheet-xml.xlsx", UnreadableWorkbookError, "corrupt (XmlError"),
     ("bad-crc.xlsx", UnreadableWorkbookError, "corrupt"),
     ("billion-laughs.xlsx", UnreadableWorkbookError, "entit"),

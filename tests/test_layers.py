@@ -18,9 +18,9 @@ LAYERS: dict[str, int] = {
     "evaluate": 1,
     "derive": 2, "pace": 2, "styles": 2, "writer": 2, "dashboard": 2, "layout": 2, "tables": 2,
     "instructions": 2, "kpi": 1, "board": 2, "chartdata": 2, "gantt": 2,
-    "source": 2, "reader": 2, "locate": 2, "frames": 2, "formulas": 2, "records": 2, "stack": 2,
+    "source": 2, "biff": 2, "archive": 2, "extent": 2, "reader": 2, "locate": 2, "frames": 2, "formulas": 2, "records": 2, "stack": 2,
     "checks": 3, "money": 3,
-    "summary": 4, "weekly": 4, "summary_sheet": 4, "inject": 4, "marker": 4, "stylesheet": 4,
+    "summary": 4, "weekly": 4, "summary_sheet": 4, "inject": 4, "transcribe": 4, "marker": 4, "stylesheet": 4,
     "package": 4, "sheetparts": 4,
     "analyze": 5, "portfolio": 5, "portfolio_sheet": 5, "portfolio_report": 5, "discover": 5, "executors": 5, "portfolio_tables": 5, "export": 5,
     "render": 5, "weekly_render": 5, "weekly_sheet": 5,
@@ -28,7 +28,7 @@ LAYERS: dict[str, int] = {
 }
 WRITER_SIDE = {"styles", "writer", "dashboard", "layout", "tables", "instructions", "board",
                "chartdata", "gantt"}
-READER_SIDE = {"source", "reader", "locate", "formulas", "records", "stack"}
+READER_SIDE = {"source", "biff", "archive", "extent", "reader", "locate", "formulas", "records", "stack"}
 THIRD_PARTY_BANNED_BELOW_2 = {"pandas", "numpy", "openpyxl", "xlsxwriter", "python_calamine", "click"}
 
 

@@ -63,6 +63,10 @@ _CATALOGUE = (
          "{reason}", "{reason}"),
     Code("file-unrecognized", "error", "None of the five tables were found",
          "{reason}", "{reason}"),
+    Code("cell-far-ignored", "warning", "A value far from all the others was left out",
+         "the value at {cell} lies far outside the sheet's other cells ({box}) and was not read "
+         "({dropped} such cells on this sheet)",
+         "{cell} 处的值远离工作表中的其他单元格({box}),未读取(本表共 {dropped} 个此类单元格)"),
     # -- failures of a whole command (errors.py): each exception's code ----------------
     Code("xltrack-error", "error", "xltrack failed", "{reason}", "{reason}"),
     Code("template-invalid", "error", "The template definition is invalid", "{reason}", "{reason}"),

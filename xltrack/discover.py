@@ -1,6 +1,7 @@
 """Turn the PATH arguments of a batch (files, folders, globs) into the workbooks to analyse.
 
-Folders and globs yield only `.xlsx`/`.xlsm` files (recursively on request),
+Folders and globs yield only workbooks (`.xlsx`, `.xlsm`, `.xls`, `.xlsb`, `.ods`;
+recursively on request),
 leaving out what is not a campaign of its own: Excel's lock files
 (`~$budget.xlsx`), xltrack's temp files (`.~xltrack-*`, left behind when a
 write was killed), its backups (`NAME.bak.xlsx`) and summaries
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from xltrack.atomic import is_temp_name
 
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 LOCK_PREFIX = "~$"
 _GLOB_CHARS = frozenset("*?[")
 _GENERATED_TAILS = (".bak", ".summary")
@@ -134,6 +135,6 @@ def _explicit_file(path: Path) -> Target:
     kind = f"a {suffix} file" if suffix else "a file without an extension"
     return Target(
         str(path),
-        reject=f"{kind}, not an Excel workbook (.xlsx or .xlsm)",
+        reject=f"{kind}, not a workbook (.xlsx, .xlsm, .xls, .xlsb or .ods)",
         code="file-unsupported",
     )

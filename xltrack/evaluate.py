@@ -35,6 +35,22 @@ _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 _SHIFTABLE = re.compile(r"(\"(?:[^\"]|\"\")*\")|(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(!])")
 
 
+# Excel's own limits: 8,192 characters and 64 levels of nested functions.
+MAX_FORMULA_CHARS = 8192
+MAX_NESTING = 64
+
+
+def _nesting(tokens: list[tuple[str, str]]) -> int:
+    depth = deepest = 0
+    for kind, text in tokens:
+        if kind == "func" or text == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif text == ")":
+            depth -= 1
+    return deepest
+
+
 class FormulaError(Exception):
     """A formula this evaluator does not understand (function, syntax, circularity)."""
 
@@ -405,13 +421,23 @@ def evaluate(formula: str, lookup: CellLookup, today: dt.date | None = None) -> 
         FormulaError: the formula uses something this evaluator does not support.
     """
     text = formula.removeprefix("=")
-    thunk = _Parser(text, lookup, today).parse()
+    if len(text) > MAX_FORMULA_CHARS:
+        raise FormulaError(f"longer than Excel's {MAX_FORMULA_CHARS:,} characters")
     try:
+        parser = _Parser(text, lookup, today)
+        depth = _nesting(parser.tokens)
+        if depth > MAX_NESTING:
+            raise FormulaError(f"nested {depth} levels deep (Excel allows {MAX_NESTING})")
+        thunk = parser.parse()
         value = thunk()
     except _ErrorValue as exc:
         return exc.error
     except (ValueError, OverflowError, ZeroDivisionError, IndexError, TypeError) as exc:
         raise FormulaError(str(exc)) from exc
+    except RecursionError as exc:
+        # The parser and the evaluation recurse per operator and per referenced formula;
+        # thousands of chained terms or cells exceed Python's stack, never Excel's.
+        raise FormulaError("too deeply nested to evaluate") from exc
     if isinstance(value, list):
         raise FormulaError("a formula that returns a range")
     return value

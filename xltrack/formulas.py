@@ -28,6 +28,7 @@ _FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
 _SHARED_MASTER = re.compile(rb"<c\b([^>]*)>\s*<f\b([^>]*\bt=\"shared\"[^>]*)>([^<]+)</f>")
 _CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
 _SHARED_INDEX = re.compile(rb"\bsi=\"(\d+)\"")
+_MISSING = object()
 
 
 class WorkbookReader(Protocol):
@@ -83,7 +84,7 @@ def apply_input_formulas(
             for key, (info_sheet, cell) in frames.info_cells.items():
                 letter, row = split_cell(cell)
                 if info_sheet == sheet and (letter, row) in cells:
-                    frames.info[key] = reader.grid(sheet)[(row or 1) - 1][column_number(letter or "A") - 1]
+                    frames.info[key] = evaluator.result(sheet, letter or "A", row or 1)
 
 
 class _Formulas:
@@ -102,7 +103,10 @@ class _Formulas:
         cached = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
         loc = Location(self.reader.path, sheet, row, col)
         try:
-            value = self.value(sheet, col, row, text)
+            try:
+                value = self.value(sheet, col, row, text)
+            except RecursionError as exc:  # a chain of formulas referencing formulas
+                raise FormulaError("references formulas nested too deeply") from exc
         except FormulaError as exc:
             self.reader.findings.append(
                 Finding("formula-unevaluated", loc,
@@ -116,6 +120,19 @@ class _Formulas:
             value = None
         if r < len(grid) and c < len(grid[r]):
             grid[r][c] = "" if value is None else value
+
+    def result(self, sheet: str, col: str, row: int) -> Any:
+        """What a cell holds after `apply`: its evaluated value, else what the grid shows.
+
+        A formula with no cached value may lie outside the grid the engine gave
+        (nothing stored below or right of it), so the evaluation is asked first.
+        """
+        done = self.done.get((sheet, col, row), _MISSING)
+        if done is not _MISSING and not isinstance(done, ExcelError):
+            return "" if done is None else done
+        grid = self.reader.grid(sheet)
+        r, c = row - 1, column_number(col) - 1
+        return grid[r][c] if r < len(grid) and c < len(grid[r]) else None
 
     def value(self, sheet: str, col: str, row: int, text: str) -> Any:
         key = (sheet, col, row)

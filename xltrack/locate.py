@@ -364,7 +364,7 @@ def find_form(
         if inline is not None:
             fields[key] = FormField(key, inline, r, c)
             continue
-        fields[key] = _value_near(grid, labels, r, c, key, titles)
+        fields[key] = _value_near(grid, labels, r, c, key, titles, skip.get(r, frozenset()))
     return fields
 
 
@@ -398,6 +398,7 @@ def _value_near(
     c: int,
     key: str,
     titles: frozenset[str] = frozenset(),
+    taken: frozenset[int] = frozenset(),
 ) -> FormField:
     row = grid[r]
     # Labels side by side in one row: a header row, the values are below.
@@ -406,8 +407,10 @@ def _value_near(
         if (r + 1, c) not in labels:
             return FormField(key, None if _is_empty(below) else below, r + 1, c)
     # To the right: the first non-empty cell within a few columns (merged value cells).
+    # A cell of a list table beside the form (the goals' "Metric" header beside an
+    # empty plan version) ends the search: it is never this field's value.
     for cc in range(c + 1, min(c + 5, len(row))):
-        if (r, cc) in labels or (isinstance(row[cc], str) and fold(row[cc]) in titles):
+        if (r, cc) in labels or cc in taken or (isinstance(row[cc], str) and fold(row[cc]) in titles):
             break
         if not _is_empty(row[cc]):
             return FormField(key, row[cc], r, cc)

@@ -63,6 +63,7 @@ class FileJob:
     as_of: dt.date
     reject: str | None = None
     code: str = "file-unreadable"
+    template: str | None = None  # the team's template file (absolute); None = built-in
 
 
 def campaign_key(location: str, name: str | None) -> str:
@@ -75,12 +76,13 @@ def analyze_files(jobs: list[FileJob]) -> ChunkResult:
     """Analyse a chunk of workbooks and reduce them to tidy rows: the work of every executor.
 
     Args:
-        jobs: consecutive files, all with the same as-of date.
+        jobs: consecutive files, all with the same as-of date and template.
 
     Returns:
         A `ChunkResult`; a file that cannot be used gives status "failed" and its error.
     """
-    spec = load_spec()
+    # Each worker (process or Dask) loads the template itself, once: load_spec caches it.
+    spec = load_spec(jobs[0].template if jobs else None)
     results: dict[int, FileResult] = {}
     findings: dict[int, Columns] = {}
     read: list[tuple[FileJob, ReadCampaign]] = []
@@ -275,6 +277,7 @@ def analyze_many(
     executor: str = "local",
     scheduler: Any = None,
     progress: Progress | None = None,
+    template: str | os.PathLike[str] | None = None,
 ) -> Portfolio:
     """Analyse every workbook among `paths` and gather the results.
 
@@ -289,16 +292,23 @@ def analyze_many(
         executor: "local" (process pool) or "dask".
         scheduler: for dask, a scheduler address or a Client; None starts a local cluster.
         progress: called as `progress(done, failed, total)` after each file.
+        template: a team's template file (YAML) for every file; the built-in one when None.
+            It is loaded here first (so a bad one fails before any work) and again,
+            by path, in each worker.
 
     Returns:
         The `Portfolio`. Files that cannot be used are failed rows, never exceptions.
 
     Raises:
         ExecutorError: the executor cannot be used (unknown, dask missing, scheduler down).
+        SpecError: the template cannot be read or is invalid.
     """
+    template_path = os.path.abspath(template) if template is not None else None
+    if template_path is not None:
+        load_spec(template_path)
     targets = expand_paths(paths, recursive=recursive, include_generated=include_generated)
     jobs_list = [
-        FileJob(i, t.path, os.path.abspath(t.path), as_of, t.reject, t.code)
+        FileJob(i, t.path, os.path.abspath(t.path), as_of, t.reject, t.code, template_path)
         for i, t in enumerate(targets)
     ]
     acc = Accumulator(as_of)

@@ -11,12 +11,14 @@ a file that cannot be used at all raises a `WorkbookError`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 
+from xltrack.biff import plan_xls_trim
 from xltrack.cells import (
     Parsed,
     YearHint,
@@ -32,8 +34,9 @@ from xltrack.cells import (
     unit_scale,
 )
 from xltrack.derive import UNKNOWN
-from xltrack.errors import UnrecognizedWorkbookError, WorkbookError
+from xltrack.errors import UnreadableWorkbookError, UnrecognizedWorkbookError, WorkbookError
 from xltrack.excel import column_letter, split_cell
+from xltrack.extent import MAX_REPORTED, plan_ods_trim, plan_trim, plan_xlsb_trim
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
 from xltrack.frames import LIST_TABLES, CampaignFrames, HeaderRead, TableFrame
@@ -99,8 +102,13 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
     """
     name = str(path)
     with open_source(path) as source:
+        early: list[Finding] = []
         try:
-            book = python_calamine.CalamineWorkbook.from_path(name)
+            engine = _xls_trim(source, early) or source.engine_file(_ods_trim(source, early))
+            if isinstance(engine, str):
+                book = python_calamine.CalamineWorkbook.from_path(engine)
+            else:
+                book = python_calamine.CalamineWorkbook.from_filelike(engine)
         except (python_calamine.CalamineError, OSError, ValueError) as exc:
             raise wrap_engine_error(name, exc) from exc
         except BaseException as exc:
@@ -108,10 +116,15 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
                 raise wrap_engine_error(name, exc) from exc
             raise
         try:
-            return _Reader(name, spec, as_of, source, book).read()
+            reader = _Reader(name, spec, as_of, source, book)
+            reader.findings += early
+            return reader.read()
         except WorkbookError:
             raise
-        except (python_calamine.CalamineError, OSError, ValueError, KeyError) as exc:
+        except (python_calamine.CalamineError, OSError, ValueError, KeyError,
+                OverflowError, RecursionError, NotImplementedError) as exc:
+            # The last line: whatever a stranger's file still trips is one WorkbookError
+            # naming it, never a bare exception that ends a batch.
             raise wrap_engine_error(name, exc) from exc
         finally:
             book.close()
@@ -149,6 +162,43 @@ def _is_campaign(frames: CampaignFrames, form_sheet: str | None, located: dict[s
     return tables >= 2
 
 
+def _ods_trim(source: Source, findings: list[Finding]) -> dict[str, bytes] | None:
+    """content.xml cut of far cells for an .ods whose tables would outgrow memory (see `extent`)."""
+    if source.kind != "ods" or not source.has_part("content.xml"):
+        return None
+    trim = plan_ods_trim(source.read_part("content.xml"))
+    if trim is None:
+        return None
+    for sheet, refs in trim.dropped.items():
+        findings += _far_findings(source.path, sheet, refs, trim.boxes[sheet])
+    return {"content.xml": trim.xml}
+
+
+def _xls_trim(source: Source, findings: list[Finding]) -> io.BytesIO | None:
+    """The .xls with far cells blanked, for one whose sheets would outgrow memory (see `biff`)."""
+    if source.kind != "xls":
+        return None
+    try:
+        data = Path(source.path).read_bytes()
+    except OSError as exc:
+        raise UnreadableWorkbookError(source.path, f"cannot open: {exc.strerror or exc}") from exc
+    trim = plan_xls_trim(data)
+    if trim is None:
+        return None
+    for sheet, refs in trim.dropped.items():
+        findings += _far_findings(source.path, sheet, refs, trim.boxes[sheet])
+    return io.BytesIO(trim.data)
+
+
+def _far_findings(path: str, sheet: str, refs: list[str], box: str) -> list[Finding]:
+    out = []
+    for ref in refs[:MAX_REPORTED]:
+        col, row = split_cell(ref)
+        out.append(Finding("cell-far-ignored", Location(file=path, sheet=sheet, row=row, column=col),
+                           {"cell": ref, "box": box, "dropped": len(refs)}))
+    return out
+
+
 class _Reader:
     def __init__(
         self,
@@ -164,6 +214,7 @@ class _Reader:
         self.source = source
         self.book = book
         self.findings: list[Finding] = []
+        self.boxes: dict[str, tuple[int, int]] = {}  # sheets cut of far cells: (rows, columns) kept
         self.grids: dict[str, list[list[Any]]] = {}
         self.wide: dict[str, frozenset[int]] = {}  # rows with a cell merged across columns
         self.index = header_index(spec)
@@ -177,14 +228,14 @@ class _Reader:
     def grid(self, sheet: str) -> list[list[Any]]:
         if sheet not in self.grids:
             try:
-                data = self.book.get_sheet_by_name(sheet)
+                data = self._engine_sheet(sheet)
                 grid = data.to_python(skip_empty_area=False)
                 merged = data.merged_cell_ranges or []
             except BaseException as exc:
                 # python-calamine panics on some out-of-range date cells; openpyxl copes.
                 if not is_engine_panic(exc):
                     raise
-                grid, merged = read_sheet_slowly(self.path, sheet), []
+                grid, merged = read_sheet_slowly(self.path, sheet, self.boxes.get(sheet)), []
             wide: set[int] = set()
             for (r0, c0), (r1, c1) in merged:
                 if c1 > c0:
@@ -200,6 +251,38 @@ class _Reader:
             self.wide[sheet] = frozenset(wide)
         return self.grids[sheet]
 
+    def _engine_sheet(self, sheet: str) -> python_calamine.CalamineSheet:
+        """The engine's sheet, its far stray cells left out first (see `extent`)."""
+        binary = self.source.kind == "xlsb"
+        part = (self.source.binary_sheets if binary else self.source.sheets).get(sheet)
+        if not part or not self.source.has_part(part):
+            return self.book.get_sheet_by_name(sheet)
+        data = self.source.read_part(part, keep=not binary)
+        trim = plan_xlsb_trim(data) if binary else plan_trim(data)
+        if trim is None:
+            return self.book.get_sheet_by_name(sheet)
+        self.findings += _far_findings(self.path, sheet, trim.dropped, trim.box)
+        self.boxes[sheet] = (trim.rows, trim.cols)
+        engine = self.source.engine_file({part: trim.xml})
+        assert not isinstance(engine, str)
+        book = python_calamine.CalamineWorkbook.from_filelike(engine)
+        try:
+            return book.get_sheet_by_name(sheet)
+        finally:
+            book.close()
+
+    def _sheet_names(self) -> list[str]:
+        if self.source.kind == "xlsx":
+            return list(self.source.sheets)
+        # .xls/.xlsb/.ods: the engine lists the sheets; chart and macro sheets hold no table.
+        names = []
+        for meta in self.book.sheets_metadata:
+            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet:
+                names.append(meta.name)
+                if meta.visible != python_calamine.SheetVisibleEnum.Visible:
+                    self.source.hidden.add(meta.name)
+        return names
+
     def _skipped(self, sheet: str) -> bool:
         folded = fold(sheet)
         skip = {fold(STAMP_SHEET), "lists", "列表", "dashboard", "仪表盘"}
@@ -213,7 +296,7 @@ class _Reader:
         return folded in skip or sheet == STAMP_SHEET
 
     def read(self) -> ReadCampaign:
-        names = list(self.source.sheets) or list(self.book.sheet_names)
+        names = self._sheet_names()
         frames = CampaignFrames(path=self.path, info={}, tables={}, sheet_order=names)
         read = ReadCampaign(frames)
         self._read_stamp(frames, names)
@@ -259,7 +342,7 @@ class _Reader:
         frames.template_id = template or None
         try:
             frames.template_version = int(float(version)) if version else None
-        except ValueError:
+        except (ValueError, OverflowError):  # "1e999" is a float, but no version
             frames.template_version = None
         if frames.template_version is not None and (
             frames.template_version != self.spec.version or (template and template != self.spec.id)

@@ -2,87 +2,147 @@
 
 Everything that comes from a stranger's file passes here first. The file is
 opened read-only and never written. A zip is checked (central directory, declared
-sizes, compression ratios, no DTDs in XML parts) before anything is inflated, and
+sizes, compression ratios, no DTDs in XML parts; see `archive`) before anything is inflated, and
 every third-party error becomes one of our `WorkbookError`s naming the file.
+
+Formats read: .xlsx/.xlsm (Transitional and Strict OOXML), and, through
+python-calamine alone, .xlsb and .ods (zips, checked like any other) and legacy
+.xls (an OLE2 file, checked for size and for a workbook stream). The format is
+told by content, never by the file name.
 """
 
 from __future__ import annotations
 
+import io
 import re
-import struct
 import warnings
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
 
+from xltrack.archive import (
+    MAX_PART_BYTES,
+    check_archive,
+    normalize_part,
+    office_document,
+)
 from xltrack.errors import (
     UnreadableWorkbookError,
     UnsupportedWorkbookError,
     WorkbookError,
 )
-
-# Limits for one part and the whole archive; a real 10,000-task sheet is ~5 MB of XML.
-MAX_PART_BYTES = 256 * 1024 * 1024
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024
-# Spreadsheet XML compresses 5-30x; a bomb of repeated bytes compresses ~1000x.
-MAX_RATIO = 200
-RATIO_FROM_BYTES = 1024 * 1024  # tiny parts may compress well; only big ones are judged
-MAX_PARTS = 10_000
-DTD_SCAN_BYTES = 64 * 1024
-PROLOG_SCAN_BYTES = 1024
-_LOCAL_HEADER_BYTES = 30
-_READ_BYTES = 4096
+from xltrack.extent import xlsb_sheet_parts
 
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<table|<head|<body|<meta|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
-_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_OLE_WORKBOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"),
+                         "WORKBOOK".encode("utf-16-le"), "BOOK".encode("utf-16-le"))
+# Transitional and Strict (ISO 29500 strict) namespaces of the workbook part.
+_NS_MAINS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+             "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_NS_RELS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            "http://purl.oclc.org/ooxml/officeDocument/relationships")
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+# Sheets that hold cells; chart sheets, dialog sheets and Excel 4 macro sheets do not.
+_WORKSHEET_REL = "/worksheet"
+_ENGINE_SHEET_RELS = ("/worksheet", "/chartsheet", "/dialogsheet")  # what python-calamine takes
+
+# What `Source.kind` may be: the package formats xltrack can also write into.
+PACKAGE_KINDS = frozenset({"xlsx"})
+KINDS = frozenset({"xlsx", "xlsb", "ods", "xls"})
 _NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 
 
 @dataclass
 class Source:
-    """A checked .xlsx/.xlsm: its sheets and parts, ready to hand to an engine.
+    """A checked workbook: its format, sheets and parts, ready to hand to an engine.
 
     Attributes:
         path: the file as given.
-        sheets: sheet name -> part name of its XML (`xl/worksheets/sheet1.xml`), in
-            workbook order.
+        sheets: worksheet name -> part name of its XML (`xl/worksheets/sheet1.xml`), in
+            workbook order (.xlsx/.xlsm only; empty for the other formats, whose
+            sheets the engine lists).
         hidden: names of hidden sheets.
+        kind: "xlsx" (also .xlsm), "xlsb", "ods" or "xls".
     """
 
     path: str
     sheets: dict[str, str] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)
+    kind: str = "xlsx"
     _zip: zipfile.ZipFile | None = None
+    _kept: dict[str, bytes] = field(default_factory=dict)
+    # Parts the engine must see changed: workbook.xml without the sheets it rejects.
+    _engine_edits: dict[str, bytes] = field(default_factory=dict)
+    # Part name with "/" -> its name in the zip (some Windows tools write "xl\\workbook.xml").
+    _names: dict[str, str] = field(default_factory=dict)
+    workbook_part: str = "xl/workbook.xml"
+    # .xlsb: worksheet name -> its BIFF12 part (kept apart: `sheets` parts are XML).
+    binary_sheets: dict[str, str] = field(default_factory=dict)
 
-    def read_part(self, name: str) -> bytes:
+    def read_part(self, name: str, *, keep: bool = False) -> bytes:
         """The bytes of one part (already size-checked when the source was opened).
+
+        Args:
+            name: the part name.
+            keep: hold the inflated bytes until the source closes, for a second reader
+                (a sheet's references are looked at before the engine reads it, and
+                the formula scan reads it again).
 
         Raises:
             UnreadableWorkbookError: the part is missing or corrupt.
         """
+        if name in self._kept:
+            return self._kept[name]
         assert self._zip is not None
         try:
-            return self._zip.read(name)
+            data = self._zip.read(self._names.get(name, name))
         except KeyError as exc:
             raise UnreadableWorkbookError(self.path, f"part {name} is missing") from exc
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
             raise UnreadableWorkbookError(self.path, f"part {name} is corrupt: {exc}") from exc
+        if keep:
+            self._kept[name] = data
+        return data
+
+    def engine_file(self, replace: dict[str, bytes] | None = None) -> str | io.BytesIO:
+        """What to hand the engine: the path, or an in-memory copy of the package.
+
+        A copy is made when parts must change for the engine: a sheet trimmed of far
+        cells (`replace`), or workbook.xml without Excel 4 macro sheets, which
+        python-calamine refuses as an "unrecognized sheet type". The copy is stored
+        uncompressed, so it costs the inflated size of the package (within the limits
+        checked on opening); the file itself is never written.
+
+        Raises:
+            UnreadableWorkbookError: a part is missing or corrupt.
+        """
+        edits = {**self._engine_edits, **(replace or {})}
+        if not edits:
+            return self.path
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+            for name in self.part_names():
+                out.writestr(name, edits.get(name) or self.read_part(name))
+        buffer.seek(0)
+        return buffer
+
+    def part_names(self) -> list[str]:
+        """Every part of the package, in zip order (names with "/")."""
+        if self._zip is None:
+            return []
+        return [info.filename.replace("\\", "/") for info in self._zip.infolist()]
 
     def has_part(self, name: str) -> bool:
-        assert self._zip is not None
-        return name in self._zip.NameToInfo
+        return self._zip is not None and (name in self._zip.NameToInfo or name in self._names)
 
     def parse_xml(self, name: str) -> Element:
         """Parse one XML part with defusedxml (no DTDs, no entities, no external refs).
@@ -105,6 +165,7 @@ class Source:
         return props
 
     def close(self) -> None:
+        self._kept.clear()
         if self._zip is not None:
             self._zip.close()
             self._zip = None
@@ -171,10 +232,16 @@ def _decodes(data: bytes) -> bool:
 
 def _ole_has_encrypted_package(handle: Any, head: bytes) -> bool:
     # An encrypted OOXML file is an OLE2 container whose directory names an
-    # "EncryptedPackage" stream; the directory may sit anywhere, so scan in chunks.
+    # "EncryptedPackage" stream.
+    return _ole_has_stream(handle, head, (_ENCRYPTED_STREAM,))
+
+
+def _ole_has_stream(handle: Any, head: bytes, names: tuple[bytes, ...]) -> bool:
+    # The OLE2 directory may sit anywhere in the file, so scan it in chunks for the
+    # stream names (UTF-16 in the directory entries).
     data = head
     while True:
-        if _ENCRYPTED_STREAM in data:
+        if any(stream in data for stream in names):
             return True
         chunk = handle.read(1024 * 1024)
         if not chunk:
@@ -183,7 +250,7 @@ def _ole_has_encrypted_package(handle: Any, head: bytes) -> bool:
 
 
 def open_source(path: str | Path) -> Source:
-    """Check a file and open it as a workbook zip.
+    """Check a file and open it as a workbook.
 
     Args:
         path: the input file; opened read-only, never modified.
@@ -193,7 +260,7 @@ def open_source(path: str | Path) -> Source:
 
     Raises:
         UnreadableWorkbookError: empty, corrupt, truncated, encrypted, over limits, unsafe XML.
-        UnsupportedWorkbookError: legacy .xls, CSV, HTML, ODS or another document type.
+        UnsupportedWorkbookError: CSV, HTML, a Word document or another non-workbook.
     """
     name = str(path)
     kind = sniff(path)
@@ -204,173 +271,118 @@ def open_source(path: str | Path) -> Source:
             name, "the workbook is encrypted (password-protected); save it without a password"
         )
     if kind == "ole2":
-        raise UnsupportedWorkbookError(
-            name, "a legacy binary .xls workbook; save it as .xlsx (Excel Workbook) first"
-        )
+        return _open_ole2(name)
     if kind == "html":
-        raise UnsupportedWorkbookError(name, "an HTML page, not an .xlsx workbook")
+        raise UnsupportedWorkbookError(name, "an HTML page, not a workbook (save it from Excel as .xlsx)")
     if kind == "text":
-        raise UnsupportedWorkbookError(name, "a text/CSV file, not an .xlsx workbook")
+        raise UnsupportedWorkbookError(name, "a text/CSV file, not a workbook (save it from Excel as .xlsx)")
     if kind == "binary":
         raise UnreadableWorkbookError(name, "not a workbook (unknown binary content)")
     try:
         archive = zipfile.ZipFile(name, "r")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
         raise UnreadableWorkbookError(name, f"corrupt or truncated zip: {exc}") from exc
     except OSError as exc:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
     try:
-        _check_archive(archive, name)
-        source = Source(path=name, _zip=archive)
-        _load_sheets(source)
+        zip_kind = check_archive(archive, name)
+        source = Source(path=name, _zip=archive, kind=zip_kind, _names={
+            i.filename.replace("\\", "/"): i.filename for i in archive.infolist() if "\\" in i.filename
+        })
+        if zip_kind == "xlsx":
+            _load_sheets(source)
+        elif zip_kind == "xlsb":
+            _load_binary_sheets(source)
     except BaseException:
         archive.close()
         raise
     return source
 
 
-def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
-    infos = archive.infolist()
-    if len(infos) > MAX_PARTS:
-        raise UnreadableWorkbookError(name, f"too many parts in the zip ({len(infos)})")
-    names = {i.filename for i in infos}
-    if "mimetype" in names and "xl/workbook.xml" not in names:
-        raise UnsupportedWorkbookError(name, "an OpenDocument file (.ods); save it as .xlsx first")
-    if "xl/workbook.xml" not in names:
-        what = "a Word document" if "word/document.xml" in names else "a zip without a workbook"
-        raise UnsupportedWorkbookError(name, f"{what}, not an .xlsx workbook")
-    if "xl/workbook.bin" in names:
-        raise UnsupportedWorkbookError(name, "a binary .xlsb workbook; save it as .xlsx first")
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise UnreadableWorkbookError(name, f"part {info.filename} is encrypted")
-        total += info.file_size
-        if info.file_size > MAX_PART_BYTES:
-            raise UnreadableWorkbookError(
-                name, f"part {info.filename} would inflate to {info.file_size:,} bytes (limit {MAX_PART_BYTES:,})"
-            )
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
-            raise UnreadableWorkbookError(
-                name, f"part {info.filename} is a zip bomb (compression ratio {ratio:,.0f}:1)"
-            )
-    if total > MAX_TOTAL_BYTES:
-        raise UnreadableWorkbookError(name, f"the zip would inflate to {total:,} bytes")
+def _open_ole2(name: str) -> Source:
+    """A legacy .xls: an OLE2 compound file with a Workbook (BIFF8) or Book (BIFF5) stream."""
     try:
+        size = Path(name).stat().st_size
         with open(name, "rb") as handle:
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    _check_no_dtd(archive, handle, info, name)
+            has_workbook = _ole_has_stream(handle, handle.read(8192), _OLE_WORKBOOK_STREAMS)
     except OSError as exc:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
-
-
-def _check_no_dtd(
-    archive: zipfile.ZipFile, handle: BinaryIO, info: zipfile.ZipInfo, name: str
-) -> None:
-    # OOXML never needs a DTD; one in any part means entity tricks aimed at some parser.
-    # A DTD can only stand in the prolog, before the root element, so the scan stops
-    # there: a few hundred bytes of each part, not the first 64 KB of every sheet.
-    try:
-        head = _part_head(archive, handle, info, PROLOG_SCAN_BYTES)
-        ends = _prolog_end(head)
-        if ends is None:
-            head = _part_head(archive, handle, info, DTD_SCAN_BYTES)
-            ends = _prolog_end(head)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
-        raise UnreadableWorkbookError(name, f"part {info.filename} is corrupt: {exc}") from exc
-    prolog = head if ends is None else head[: ends + 2]
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog or prolog.endswith(b"<!"):
+    if size > MAX_PART_BYTES:
         raise UnreadableWorkbookError(
-            name, f"part {info.filename} declares a DTD/entities (XML entity tricks)"
+            name, f"the .xls file is {size:,} bytes (limit {MAX_PART_BYTES:,})"
         )
+    if not has_workbook:
+        raise UnsupportedWorkbookError(
+            name, "an OLE2 document without a workbook stream (a .doc or .ppt?), not a workbook"
+        )
+    return Source(path=name, kind="xls")
 
 
-def _part_head(archive: zipfile.ZipFile, handle: BinaryIO, info: zipfile.ZipInfo, size: int) -> bytes:
-    """The first `size` inflated bytes of a part, read straight from the file.
-
-    Opening a `ZipExtFile` per part costs more than the scan itself; a deflated
-    part's first bytes only need its first compressed bytes.
-    """
-    if info.compress_type != zipfile.ZIP_DEFLATED:
-        with archive.open(info) as part:
-            return part.read(size)
-    handle.seek(info.header_offset)
-    header = handle.read(_LOCAL_HEADER_BYTES)
-    if len(header) != _LOCAL_HEADER_BYTES or not header.startswith(_ZIP):
-        raise zipfile.BadZipFile("bad local file header")
-    name_bytes, extra_bytes = struct.unpack("<HH", header[26:30])
-    handle.seek(info.header_offset + _LOCAL_HEADER_BYTES + name_bytes + extra_bytes)
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    out, left = b"", info.compress_size
-    while len(out) < size and (left > 0 or inflater.unconsumed_tail):
-        raw = handle.read(min(_READ_BYTES, left)) if left > 0 else b""
-        left -= len(raw)
-        if not raw and not inflater.unconsumed_tail:
-            break
-        out += inflater.decompress(inflater.unconsumed_tail + raw, size - len(out))
-        if inflater.eof:
-            break
-    return out
-
-
-def _prolog_end(data: bytes) -> int | None:
-    """Where the prolog (declaration, comments, processing instructions) of XML `data` ends.
-
-    Returns the position of the first markup that is neither, or None when `data`
-    ends first.
-    """
-    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    while True:
-        while i < len(data) and data[i] in b" \t\r\n":
-            i += 1
-        if i >= len(data):
-            return None
-        if data.startswith(b"<?", i):
-            close = data.find(b"?>", i + 2)
-            step = 2
-        elif data.startswith(b"<!--", i):
-            close = data.find(b"-->", i + 4)
-            step = 3
-        else:
-            return i
-        if close < 0:
-            return None
-        i = close + step
+def _load_binary_sheets(source: Source) -> None:
+    rels_name = "xl/_rels/workbook.bin.rels"
+    if not source.has_part(rels_name):
+        return
+    rels = {}
+    for rel in source.parse_xml(rels_name).findall(f"{{{_NS_PKG_REL}}}Relationship"):
+        if rel.get("Type", "").endswith(_WORKSHEET_REL):
+            target = rel.get("Target", "").replace("\\", "/")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            rels[rel.get("Id", "")] = normalize_part(part)
+    source.binary_sheets = xlsb_sheet_parts(source.read_part("xl/workbook.bin"), rels)
 
 
 def _load_sheets(source: Source) -> None:
-    root = source.parse_xml("xl/workbook.xml")
-    rels_name = "xl/_rels/workbook.xml.rels"
-    targets: dict[str, str] = {}
+    if not source.has_part(source.workbook_part):
+        assert source._zip is not None
+        found = office_document(source._zip, set(source.part_names()))
+        source.workbook_part = found or source.workbook_part
+    book = PurePosixPath(source.workbook_part)
+    root = source.parse_xml(source.workbook_part)
+    rels_name = str(book.parent / "_rels" / f"{book.name}.rels").removeprefix("./")
+    targets: dict[str, tuple[str, str]] = {}
     if source.has_part(rels_name):
         for rel in source.parse_xml(rels_name).findall(f"{{{_NS_PKG_REL}}}Relationship"):
-            target = rel.get("Target", "")
+            target = rel.get("Target", "").replace("\\", "/")
             part = target.lstrip("/") if target.startswith("/") else str(
-                PurePosixPath("xl") / target
+                book.parent / target
             )
-            targets[rel.get("Id", "")] = _normalize_part(part)
-    sheets = root.find(f"{{{_NS_MAIN}}}sheets")
-    if sheets is None:
-        raise UnreadableWorkbookError(source.path, "xl/workbook.xml lists no sheets")
-    for sheet in sheets.findall(f"{{{_NS_MAIN}}}sheet"):
+            targets[rel.get("Id", "")] = (normalize_part(part), rel.get("Type", ""))
+    for main, rel_ns in zip(_NS_MAINS, _NS_RELS):
+        sheets = root.find(f"{{{main}}}sheets")
+        if sheets is not None:
+            break
+    else:
+        raise UnreadableWorkbookError(source.path, f"{source.workbook_part} lists no sheets")
+    rejected: list[str] = []
+    for sheet in sheets.findall(f"{{{main}}}sheet"):
         title = sheet.get("name", "")
-        rid = sheet.get(f"{{{_NS_REL}}}id", "")
-        source.sheets[title] = targets.get(rid, "")
+        rid = sheet.get(f"{{{rel_ns}}}id", "")
+        part, kind = targets.get(rid, ("", ""))
+        if kind and not kind.endswith(_WORKSHEET_REL):
+            # A chart or dialog sheet holds no table; an Excel 4 macro sheet neither,
+            # and the engine refuses the whole workbook over one.
+            if not kind.endswith(_ENGINE_SHEET_RELS):
+                rejected.append(rid)
+            continue
+        source.sheets[title] = part
         if sheet.get("state") in ("hidden", "veryHidden"):
             source.hidden.add(title)
+    if rejected:
+        xml = source.read_part(source.workbook_part)
+        for rid in rejected:
+            xml = re.sub(rb"<(?:[\w.-]+:)?sheet\b[^>]*?:id=\"" + re.escape(rid.encode()) + rb"\"[^>]*/>",
+                         b"", xml)
+        source._engine_edits[source.workbook_part] = xml
 
 
-def _normalize_part(part: str) -> str:
-    parts: list[str] = []
-    for piece in part.split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
+def workbook_format(path: str | Path) -> str:
+    """The format of a workbook by its content: "xlsx" (also .xlsm), "xlsb", "ods" or "xls".
+
+    Raises:
+        WorkbookError: as `open_source`.
+    """
+    with open_source(path) as source:
+        return source.kind
 
 
 def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
@@ -383,6 +395,10 @@ def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
     Returns:
         An `UnreadableWorkbookError` naming the file (raise it `from exc`).
     """
+    if type(exc).__name__ == "PasswordError":
+        return UnreadableWorkbookError(
+            path, "the workbook is encrypted (password-protected); save it without a password"
+        )
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     return UnreadableWorkbookError(path, f"the workbook is corrupt ({reason[:200]})")
@@ -393,8 +409,15 @@ def is_engine_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def read_sheet_slowly(path: str, sheet: str) -> list[list[Any]]:
+def read_sheet_slowly(
+    path: str, sheet: str, box: tuple[int, int] | None = None
+) -> list[list[Any]]:
     """One sheet's values through openpyxl, for when the fast engine gives up on a cell.
+
+    Args:
+        path: the workbook (.xlsx/.xlsm; openpyxl reads no other format).
+        sheet: the sheet name.
+        box: (rows, columns) to read at most: a sheet cut of far cells stays cut.
 
     Raises:
         UnreadableWorkbookError: openpyxl cannot read the sheet either.
@@ -407,7 +430,10 @@ def read_sheet_slowly(path: str, sheet: str) -> list[list[Any]]:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             try:
-                rows = book[sheet].iter_rows(min_row=1, min_col=1, values_only=True)
+                rows = book[sheet].iter_rows(
+                    min_row=1, min_col=1, max_row=box[0] if box else None,
+                    max_col=box[1] if box else None, values_only=True,
+                )
                 return [list(row) for row in rows]
             finally:
                 book.close()

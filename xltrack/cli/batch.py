@@ -76,6 +76,10 @@ class _ProgressBar:
               help="Exit 1 when any campaign has a finding at or above this severity.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the portfolio workbook's report (-o).")
+@click.option(
+    "--template", type=click.Path(dir_okay=False, path_type=str), default=None,
+    help="A team's own template definition (YAML), as given to `xltrack new`.",
+)
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -92,6 +96,7 @@ def batch(
     raw_csv: bool,
     fail_on: str | None,
     lang: str,
+    template: str | None,
 ) -> None:
     """Analyse many campaign workbooks (files, folders, globs) into one portfolio."""
     if output and not output.lower().endswith(".xlsx"):
@@ -103,7 +108,7 @@ def batch(
         try:
             portfolio = analyze_many(paths, as_of=day, recursive=recursive, jobs=jobs,
                                      executor=executor, scheduler=scheduler, progress=bar,
-                                     include_generated=include_generated)
+                                     include_generated=include_generated, template=template)
         finally:
             if bar is not None:
                 bar.close()

@@ -15,8 +15,8 @@ import traceback
 import click
 
 from xltrack.analyze import analyze_workbook
-from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli
-from xltrack.errors import UnreadableWorkbookError, WorkbookError
+from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli, fail
+from xltrack.errors import UnreadableWorkbookError, WorkbookError, XltrackError
 from xltrack.findings import Severity
 from xltrack.render import (
     WorkbookReport,
@@ -26,7 +26,7 @@ from xltrack.render import (
     reports_to_text,
     worst_severity,
 )
-from xltrack.spec import Lang, load_spec
+from xltrack.spec import Lang, Spec, load_spec
 
 _THRESHOLD = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 
@@ -53,6 +53,10 @@ _THRESHOLD = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": Non
     "--color/--no-color", "colour", default=None,
     help="Colour the text output (default: only on a terminal).",
 )
+@click.option(
+    "--template", type=click.Path(dir_okay=False, path_type=str), default=None,
+    help="A team's own template definition (YAML), as given to `xltrack new`.",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -62,12 +66,17 @@ def check(
     lang: Lang | None,
     fail_on: str,
     colour: bool | None,
+    template: str | None,
 ) -> None:
     """Check campaign workbooks for overdue tasks, open issues, targets missed and more."""
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
-    spec = load_spec()
-    reports = [_check_one(path, day, debug) for path in files]
+    try:
+        spec = load_spec(template)
+    except XltrackError as err:
+        fail(err, ctx)
+        return
+    reports = [_check_one(path, day, debug, spec) for path in files]
     own = [r.lang for r in reports if r.lang is not None]
     chosen: Lang = lang or (own[0] if own else "en")
     if fmt == "json":
@@ -92,9 +101,9 @@ def exit_code(reports: list[WorkbookReport], fail_on: str) -> int:
     return 0
 
 
-def _check_one(path: str, as_of: dt.date, debug: bool) -> WorkbookReport:
+def _check_one(path: str, as_of: dt.date, debug: bool, spec: Spec) -> WorkbookReport:
     try:
-        return report_from_analysis(analyze_workbook(path, as_of))
+        return report_from_analysis(analyze_workbook(path, as_of, spec=spec))
     except WorkbookError as err:
         _trace(debug)
         return report_from_error(path, as_of, err)

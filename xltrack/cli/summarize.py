@@ -3,13 +3,16 @@
 Reads and checks the workbook (`analyze_workbook`), writes the sheet with
 `write_summary` (a new file next to the input by default, or atomically in
 place with a backup), then prints the summary as text or JSON. The JSON goes
-to stdout alone; the "written to" note goes to stderr.
+to stdout alone; the "written to" note goes to stderr. A .xls, .xlsb or .ods
+input is never rewritten: its tables and the summary go into a new .xlsx
+(`write_summary_copy`), and --in-place on it is a usage error.
 Exit codes: 0 written; 2 usage error; 3 the input or the output cannot be used.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -18,9 +21,12 @@ from xltrack.atomic import fingerprint
 from xltrack.cli import cli, fail
 from xltrack.errors import XltrackError
 from xltrack.escaping import terminal_safe
+from xltrack.inject import default_output
 from xltrack.render import finding_message, summary_to_json, summary_to_text
+from xltrack.source import PACKAGE_KINDS, workbook_format
 from xltrack.spec import Lang, load_spec
 from xltrack.summary_sheet import write_summary
+from xltrack.transcribe import write_summary_copy
 
 
 @cli.command("summarize")
@@ -35,7 +41,7 @@ from xltrack.summary_sheet import write_summary
 )
 @click.option(
     "--in-place", is_flag=True,
-    help="Replace the input itself (atomically; keeps NAME.bak.xlsx).",
+    help="Replace the input itself (atomically; keeps NAME.bak.xlsx); .xlsx/.xlsm only.",
 )
 @click.option(
     "--lang", type=click.Choice(["en", "zh"]), default=None,
@@ -44,6 +50,10 @@ from xltrack.summary_sheet import write_summary
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="How to print the summary.",
+)
+@click.option(
+    "--template", type=click.Path(dir_okay=False, path_type=str), default=None,
+    help="A team's own template definition (YAML), as given to `xltrack new`.",
 )
 @click.pass_context
 def summarize(
@@ -54,6 +64,7 @@ def summarize(
     in_place: bool,
     lang: Lang | None,
     fmt: str,
+    template: str | None,
 ) -> None:
     """Add (or replace) the achievement summary sheet of a campaign workbook."""
     if output and in_place:
@@ -62,18 +73,34 @@ def summarize(
         raise click.BadParameter("the output is a workbook; name it .xlsx (.xlsm with macros)",
                                  param_hint="-o/--output")
     day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
-    spec = load_spec()
+    try:
+        kind = workbook_format(file)
+    except XltrackError as err:
+        fail(err, ctx)
+        return
+    copy = kind not in PACKAGE_KINDS
+    if copy and in_place:
+        target = default_output(Path(file).with_suffix(".xlsx"))
+        raise click.UsageError(
+            f"{file} is a .{kind} workbook, which xltrack never rewrites; drop --in-place and "
+            f"the summary goes into a new {target.name} beside it (or -o OUT.xlsx)"
+        )
     try:
         try:
             # Taken before reading: a file saved while it is analysed is refused at the write.
             before = fingerprint(file)
         except OSError:
             before = None  # analyze_workbook names the problem
+        spec = load_spec(template)
         analysis = analyze_workbook(file, day, spec=spec)
         lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
-        written = write_summary(file, analysis, out=output, in_place=in_place, lang=lang,
-                                spec=spec, message=lambda f: finding_message(f, lang, spec),
-                                expect=before)
+        if copy:
+            written = write_summary_copy(analysis.frames, analysis, out=output, lang=lang, spec=spec,
+                                         message=lambda f: finding_message(f, lang, spec))
+        else:
+            written = write_summary(file, analysis, out=output, in_place=in_place, lang=lang,
+                                    spec=spec, message=lambda f: finding_message(f, lang, spec),
+                                    expect=before)
     except XltrackError as err:
         fail(err, ctx)
         return
