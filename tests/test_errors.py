@@ -76,3 +76,13 @@ def test_errors_public_api_argument_mistakes_are_xltrack_errors(tmp_path) -> Non
         generate_workbook(tmp_path / "x.xlsx", lang="fr")
     with pytest.raises(ValueError):  # still a ValueError for callers who catch that
         generate_workbook(tmp_path / "x.xlsx", rows=0)
+
+
+def test_errors_unknown_reason_stays_english_and_a_known_one_is_translated() -> None:
+    from xltrack.errors import UnreadableWorkbookError
+
+    err = UnreadableWorkbookError("a.xlsx", "part xl/x.xml is missing", sheet="S", cell="B2")
+    assert err.message("zh") == "a.xlsx › S!B2: 缺少部件 xl/x.xml"
+    assert err.message("en") == str(err)
+    odd = UnreadableWorkbookError("a.xlsx", "something nobody wrote a translation for")
+    assert odd.message("zh") == str(odd)

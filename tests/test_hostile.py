@@ -156,3 +156,22 @@ def test_hostile_prolog_scan_passes_every_sample(spec: Spec) -> None:
     for path in sorted((SAMPLES / "handmade").glob("*.xlsx")):
         with open_source(path) as source:
             assert source.sheets
+
+
+_HOSTILE = Path(__file__).resolve().parent.parent / "samples" / "hostile"
+
+
+@pytest.mark.parametrize("path", sorted(_HOSTILE.iterdir()), ids=lambda p: p.name)
+def test_hostile_refusals_are_said_in_chinese_too(path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from xltrack.cli import cli
+
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "json", "--lang", "zh"])
+    (book,) = json.loads(result.stdout)["workbooks"]
+    if book["error"] is None:
+        return  # a hostile file that is still a readable campaign
+    reason = book["error"]["message"].split(": ", 1)[1]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in reason), reason

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xltrack"
 # Layer of each module (by dotted name below xltrack); a module may import only
 # from its own layer or lower ones. Unlisted new modules must be placed here.
 LAYERS: dict[str, int] = {
-    "errors": 1, "excel": 1, "atomic": 1, "escaping": 1, "codes": 1, "findings": 1, "spec": 1, "labels": 1, "cells": 1,
+    "errors": 1, "refusals": 1, "excel": 1, "atomic": 1, "escaping": 1, "codes": 1, "findings": 1, "spec": 1, "labels": 1, "cells": 1,
     "evaluate": 1,
     "derive": 2, "pace": 2, "styles": 2, "writer": 2, "dashboard": 2, "layout": 2, "tables": 2,
     "instructions": 2, "kpi": 1, "board": 2, "chartdata": 2, "gantt": 2,

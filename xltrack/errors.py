@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from xltrack.refusals import reason_in
+
 if TYPE_CHECKING:
     from xltrack.findings import Finding
 
@@ -83,16 +85,23 @@ class WorkbookError(XltrackError):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.path, self.reason, self.sheet, self.cell, self.code))
 
-    def __str__(self) -> str:
+    def _place(self) -> str:
         place = self.path
         if self.sheet:
             place += f" › {self.sheet}"
             if self.cell:
                 place += f"!{self.cell}"
-        return f"{place}: {self.reason}"
+        return place
+
+    def __str__(self) -> str:
+        return f"{self._place()}: {self.reason}"
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": str(self)}
+
+    def message(self, lang: str = "en") -> str:
+        """`str(self)` with the reason in `lang` (see refusals.py)."""
+        return f"{self._place()}: {reason_in(self.reason, lang)}"
 
     def to_finding(self) -> Finding:
         """The one file-level finding a batch reports for this file (its code, the reason)."""
@@ -150,6 +159,10 @@ class OutputError(XltrackError, OSError):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+    def message(self, lang: str = "en") -> str:
+        """`str(self)` with the reason in `lang` (see refusals.py)."""
+        return f"{self.path}: {reason_in(self.reason, lang)}"
 
 
 class OutputNameError(OutputError):

@@ -73,6 +73,7 @@ class WorkbookReport:
     campaign: str | None = None
     findings: list[Finding] = field(default_factory=list)
     error: dict[str, str] | None = None
+    refusal: WorkbookError | None = None  # the error itself, to say it in any language
     lang: Lang | None = None  # the workbook's own language, when it could be read
     headers: list[dict[str, Any]] = field(default_factory=list)  # the load report
 
@@ -89,7 +90,7 @@ def report_from_analysis(analysis: Analysis) -> WorkbookReport:
 
 def report_from_error(path: str, as_of: dt.date, err: WorkbookError) -> WorkbookReport:
     """The report of a workbook that could not be used at all."""
-    return WorkbookReport(str(path), as_of, error=err.to_dict())
+    return WorkbookReport(str(path), as_of, error=err.to_dict(), refusal=err)
 
 
 def localised_params(finding: Finding, lang: Lang, spec: Spec | None = None) -> dict[str, Any]:
@@ -146,15 +147,24 @@ def finding_to_dict(finding: Finding, lang: Lang = "en", spec: Spec | None = Non
 
 def report_to_dict(report: WorkbookReport, lang: Lang = "en", spec: Spec | None = None) -> dict[str, Any]:
     """One workbook's entry of the `workbooks` list."""
-    return _report_entry(report, [finding_to_dict(f, lang, spec) for f in report.findings])
+    return _report_entry(report, [finding_to_dict(f, lang, spec) for f in report.findings], lang)
 
 
-def _report_entry(report: WorkbookReport, findings: list[dict[str, Any]]) -> dict[str, Any]:
+def _error(report: WorkbookReport, lang: Lang) -> dict[str, str] | None:
+    """The report's error with its message in `lang` (an unknown reason stays English)."""
+    if not report.error:
+        return None
+    if report.refusal is None:
+        return dict(report.error)
+    return {"code": report.error["code"], "message": report.refusal.message(lang)}
+
+
+def _report_entry(report: WorkbookReport, findings: list[dict[str, Any]], lang: Lang = "en") -> dict[str, Any]:
     return {
         "path": report.path,
         "campaign": report.campaign,
         "as_of": report.as_of.isoformat(),
-        "error": dict(report.error) if report.error else None,
+        "error": _error(report, lang),
         "counts": count_by_severity(report.findings),
         "findings": findings,
         "headers": list(report.headers),
@@ -196,7 +206,7 @@ def iter_reports_json(
 
     def entry(r: WorkbookReport) -> dict[str, Any]:
         lazy = LazyList(len(r.findings), lambda: (finding_to_dict(f, lang, spec) for f in r.findings))
-        return _report_entry(r, lazy)
+        return _report_entry(r, lazy, lang)
 
     workbooks = LazyList(len(reports), lambda: (entry(r) for r in reports))
     yield from iter_json(_document(reports, lang, workbooks))
@@ -222,11 +232,10 @@ def reports_to_text(
         if report.campaign:
             head += f" — {safe(report.campaign)}"
         lines.append(paint(head, "head") + f" ({words['as_of']} {report.as_of.isoformat()})")
-        if report.error:
+        error = _error(report, lang)
+        if error:
             label = paint(words["error"], "error")
-            lines.append(
-                f"  {label}  {safe(report.error['code'])}  {safe(report.error['message'])}"
-            )
+            lines.append(f"  {label}  {safe(error['code'])}  {safe(error['message'])}")
             lines.append("")
             continue
         sheet: object = object()

@@ -29,12 +29,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-def fail(err: XltrackError, ctx: click.Context | None = None) -> None:
-    """Print an xltrack error without a traceback (unless --debug) and exit 3."""
+def fail(err: XltrackError, ctx: click.Context | None = None, lang: str | None = None) -> None:
+    """Print an xltrack error without a traceback (unless --debug) and exit 3.
+
+    The reason is said in `lang` when given (a Chinese user's --lang zh).
+    """
     debug = bool(ctx and ctx.obj and ctx.obj.get("debug"))
     if debug:
         traceback.print_exception(err)
-    click.echo(f"xltrack: error: {terminal_safe(str(err))}", err=True)
+    say = getattr(err, "message", None)
+    text = say(lang) if lang and callable(say) else str(err)
+    click.echo(f"xltrack: error: {terminal_safe(text)}", err=True)
     sys.exit(getattr(err, "exit_code", EXIT_INPUT))
 
 

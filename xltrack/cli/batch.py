@@ -123,7 +123,7 @@ def batch(
 
             export_tables(portfolio.tables(), export_dir, raw_csv=raw_csv)
     except XltrackError as err:
-        fail(err, ctx)
+        fail(err, ctx, lang)
         return
     if fmt == "json":
         for piece in iter_json(portfolio.to_dict()):

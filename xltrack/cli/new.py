@@ -76,6 +76,6 @@ def new(
             as_of=as_of.date() if as_of else None,
         )
     except XltrackError as err:
-        fail(err, ctx)
+        fail(err, ctx, lang)
         return
     click.echo(f"wrote {path}")

@@ -67,7 +67,7 @@ def report(
         weekly = build_weekly_report(analysis.frames, analysis.findings, day, spec=spec)
         written = write_report(file, weekly, out=output, in_place=in_place, lang=lang, spec=spec)
     except XltrackError as err:
-        fail(err, ctx)
+        fail(err, ctx, lang)
         return
     if fmt == "json":
         click.echo(report_to_json(weekly, lang, spec, str(written)))

@@ -76,7 +76,7 @@ def summarize(
     try:
         kind = workbook_format(file)
     except XltrackError as err:
-        fail(err, ctx)
+        fail(err, ctx, lang)
         return
     copy = kind not in PACKAGE_KINDS
     if copy and in_place:
@@ -102,7 +102,7 @@ def summarize(
                                     spec=spec, message=lambda f: finding_message(f, lang, spec),
                                     expect=before)
     except XltrackError as err:
-        fail(err, ctx)
+        fail(err, ctx, lang)
         return
     if fmt == "json":
         click.echo(summary_to_json(analysis.summary, str(written)))
