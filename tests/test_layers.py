@@ -90,3 +90,21 @@ def test_layers_import_xltrack_is_light_and_every_public_name_resolves() -> None
             "[getattr(xltrack, n) for n in xltrack.__all__]; print(light, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True"]
+
+
+def test_layers_cli_help_loads_no_heavy_module() -> None:
+    # Help and usage errors answer at once: engines, pandas, YAML and process pools load
+    # only when a command runs (benchmarks/bench_cli.py measures the time).
+    heavy = ["pandas", "numpy", "openpyxl", "xlsxwriter", "python_calamine", "yaml",
+             "multiprocessing", "concurrent.futures"]
+    code = f"import sys, xltrack.cli; print(sorted(set({heavy!r}) & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_layers_batch_executor_choices_are_the_executors() -> None:
+    from xltrack.cli import cli
+    from xltrack.executors import EXECUTORS
+
+    option = next(p for p in cli.commands["batch"].params if p.name == "executor")
+    assert tuple(option.type.choices) == EXECUTORS  # type: ignore[attr-defined]  # a click.Choice

@@ -10,6 +10,7 @@ as they are. A reason with no entry stays English rather than being guessed.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _ZH: tuple[tuple[str, str], ...] = (
     (r"the file is empty \(0 bytes\)", "文件为空(0 字节)"),
@@ -53,14 +54,19 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"already exists \(use force / --force to overwrite\)", "文件已存在(如需覆盖请加 --force)"),
     (r"is a folder, not a file", "这是一个文件夹,不是文件"),
 )
-_COMPILED = tuple((re.compile(rf"^{pattern}$", re.IGNORECASE | re.DOTALL), zh) for pattern, zh in _ZH)
+
+
+@cache
+def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
+    # Compiled on first use: every command imports errors.py, few say a refusal.
+    return tuple((re.compile(rf"^{pattern}$", re.IGNORECASE | re.DOTALL), zh) for pattern, zh in _ZH)
 
 
 def reason_in(reason: str, lang: str) -> str:
     """`reason` in `lang` ("en" returns it as it is; an unknown reason stays English)."""
     if lang != "zh":
         return reason
-    for pattern, template in _COMPILED:
+    for pattern, template in _compiled():
         hit = pattern.match(reason)
         if hit:
             return hit.expand(template)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli, fail
 from xltrack.errors import XltrackError
 from xltrack.escaping import iter_json, terminal_safe
-from xltrack.executors import EXECUTORS
-from xltrack.portfolio import Portfolio, analyze_many, render_text
+
+if TYPE_CHECKING:
+    from xltrack.portfolio import Portfolio
 
 _SEVERITIES = ("error", "warning", "info")
 
@@ -63,7 +64,8 @@ class _ProgressBar:
               show_default=True, help="What to print on stdout.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: all cores; 1 = no pool).")
-@click.option("--executor", type=click.Choice(list(EXECUTORS)), default="local",
+# The names of executors.EXECUTORS, written out so that help needs no multiprocessing.
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
               show_default=True, help="Process pool on this machine, or a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler (tcp://host:8786); without it a local cluster is started.")
@@ -99,6 +101,7 @@ def batch(
     template: str | None,
 ) -> None:
     """Analyse many campaign workbooks (files, folders, globs) into one portfolio."""
+    from xltrack.portfolio import analyze_many, render_text
     if output and not output.lower().endswith(".xlsx"):
         raise click.BadParameter("the portfolio is an .xlsx workbook; name it .xlsx",
                                  param_hint="-o/--output")

@@ -11,22 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 import click
 
-from xltrack.analyze import analyze_workbook
 from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli, fail
 from xltrack.errors import UnreadableWorkbookError, WorkbookError, XltrackError
 from xltrack.findings import Severity
-from xltrack.render import (
-    WorkbookReport,
-    iter_reports_json,
-    report_from_analysis,
-    report_from_error,
-    reports_to_text,
-    worst_severity,
-)
-from xltrack.spec import Lang, Spec, load_spec
+
+if TYPE_CHECKING:
+    from xltrack.spec import Lang, Spec
+
+if TYPE_CHECKING:
+    from xltrack.render import (
+        WorkbookReport,
+    )
 
 _THRESHOLD = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 
@@ -69,6 +68,8 @@ def check(
     template: str | None,
 ) -> None:
     """Check campaign workbooks for overdue tasks, open issues, targets missed and more."""
+    from xltrack.render import iter_reports_json, reports_to_text
+    from xltrack.spec import load_spec
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
     try:
@@ -92,6 +93,7 @@ def check(
 
 def exit_code(reports: list[WorkbookReport], fail_on: str) -> int:
     """3 if any input was unusable, else 1 if a finding reaches `fail_on`, else 0."""
+    from xltrack.render import worst_severity
     if any(r.error for r in reports):
         return EXIT_INPUT
     threshold = _THRESHOLD[fail_on]
@@ -102,6 +104,8 @@ def exit_code(reports: list[WorkbookReport], fail_on: str) -> int:
 
 
 def _check_one(path: str, as_of: dt.date, debug: bool, spec: Spec) -> WorkbookReport:
+    from xltrack.analyze import analyze_workbook
+    from xltrack.render import WorkbookReport, report_from_analysis, report_from_error
     try:
         return report_from_analysis(analyze_workbook(path, as_of, spec=spec))
     except WorkbookError as err:

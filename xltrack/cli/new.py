@@ -13,8 +13,6 @@ import click
 
 from xltrack.cli import cli, fail
 from xltrack.errors import XltrackError
-from xltrack.spec import load_spec
-from xltrack.writer import generate_workbook
 
 _DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
 
@@ -57,6 +55,8 @@ def new(
     force: bool,
 ) -> None:
     """Write a campaign-tracking workbook to OUT (.xlsx)."""
+    from xltrack.spec import load_spec
+    from xltrack.writer import generate_workbook
     if start and end and end < start:
         raise click.BadParameter("the end is before the start", param_hint="--end")
     try:

@@ -12,16 +12,15 @@ Exit codes: 0 written; 2 usage error; 3 the input or the output cannot be used.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
-from xltrack.analyze import analyze_workbook
 from xltrack.cli import cli, fail
 from xltrack.errors import XltrackError
-from xltrack.spec import Lang, load_spec
-from xltrack.weekly import build_weekly_report
-from xltrack.weekly_render import report_to_json, report_to_markdown, report_to_text
-from xltrack.weekly_sheet import write_report
+
+if TYPE_CHECKING:
+    from xltrack.spec import Lang
 
 
 @cli.command("report")
@@ -57,6 +56,11 @@ def report(
     lang: Lang | None,
 ) -> None:
     """Add (or replace) the weekly progress report sheet of a campaign workbook."""
+    from xltrack.analyze import analyze_workbook
+    from xltrack.spec import load_spec
+    from xltrack.weekly import build_weekly_report
+    from xltrack.weekly_render import report_to_json, report_to_markdown, report_to_text
+    from xltrack.weekly_sheet import write_report
     if output and in_place:
         raise click.UsageError("give -o/--output or --in-place, not both")
     day = week_of.date() if week_of else dt.date.today()  # the CLI is the one place that reads the clock

@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from xltrack.analyze import analyze_workbook
 from xltrack.atomic import fingerprint
 from xltrack.cli import cli, fail
 from xltrack.errors import XltrackError
 from xltrack.escaping import terminal_safe
-from xltrack.inject import default_output
-from xltrack.render import finding_message, summary_to_json, summary_to_text
-from xltrack.source import PACKAGE_KINDS, workbook_format
-from xltrack.spec import Lang, load_spec
-from xltrack.summary_sheet import write_summary
-from xltrack.transcribe import write_summary_copy
+
+if TYPE_CHECKING:
+    from xltrack.spec import Lang
 
 
 @cli.command("summarize")
@@ -67,6 +64,13 @@ def summarize(
     template: str | None,
 ) -> None:
     """Add (or replace) the achievement summary sheet of a campaign workbook."""
+    from xltrack.analyze import analyze_workbook
+    from xltrack.inject import default_output
+    from xltrack.render import finding_message, summary_to_json, summary_to_text
+    from xltrack.source import PACKAGE_KINDS, workbook_format
+    from xltrack.spec import load_spec
+    from xltrack.summary_sheet import write_summary
+    from xltrack.transcribe import write_summary_copy
     if output and in_place:
         raise click.UsageError("give -o/--output or --in-place, not both")
     if output and not output.lower().endswith((".xlsx", ".xlsm")):  # before the work, not after
