@@ -207,7 +207,7 @@ def test_cli_check_unexpected_error_no_traceback_unless_debug(runner, clean, mon
     def boom(path: object, as_of: object, spec: object = None) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("xltrack.cli.check.analyze_workbook", boom)
+    monkeypatch.setattr("xltrack.analyze.analyze_workbook", boom)  # imported when check runs
     code, out = check(runner, clean, "--as-of", "2024-06-15", "--format", "json")
     assert code == 3
     assert json.loads(out)["workbooks"][0]["error"]["code"] == "internal-error"
