@@ -161,3 +161,13 @@ def test_batch_progress_bar_draws_done_failed_and_rate() -> None:
     text = stream.getvalue()
     assert text.startswith("\r[") and text.endswith("\n")
     assert "4/4 files, 1 failed" in text and "files/s" in text
+
+
+def test_cli_batch_empty_folder_says_so(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from xltrack.cli import cli
+
+    result = CliRunner().invoke(cli, ["batch", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "no workbook found" in result.stderr and "--recursive" in result.stderr

@@ -176,7 +176,7 @@ def test_cli_check_broken_file_in_text(runner, clean, tmp_path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["--as-of", "15/06/2024"], ["--format", "xml"], ["--lang", "fr"], ["--fail-on", "info"]],
+    [[], ["--as-of", "15/06/2024"], ["--format", "xml"], ["--lang", "fr"], ["--fail-on", "all"]],
     ids=["no-file", "bad-date", "bad-format", "bad-lang", "bad-fail-on"],
 )
 def test_cli_check_usage_errors_exit_2(runner, clean, args) -> None:

@@ -82,3 +82,20 @@ def test_cli_summarize_refuses_a_locked_file(rich: Path) -> None:
     assert result.exit_code == 3
     assert "open in Excel" in result.stderr
     assert rich.read_bytes() == before
+
+
+def test_cli_summarize_output_is_not_overwritten_without_force(tmp_path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from xltrack.cli import cli
+
+    src = shutil.copy(Path(__file__).resolve().parent.parent / "samples" / "example-en.xlsx", tmp_path)
+    out = tmp_path / "mine.xlsx"
+    out.write_bytes(b"precious")
+    args = ["summarize", str(src), "-o", str(out), "--as-of", "2024-06-15"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and out.read_bytes() == b"precious"
+    assert CliRunner().invoke(cli, [*args, "--force"]).exit_code == 0
+    assert out.read_bytes()[:2] == b"PK"

@@ -36,7 +36,7 @@ READER_CODES = {"cell-unparsed", "cell-guessed", "cell-not-in-list", "sheet-miss
                 "evaluation-missing",  # the reader's sheet-missing, deferred mid-campaign
                 # the codes of errors.py's exceptions (test_errors holds them to the catalogue)
                 "xltrack-error", "template-invalid", "argument-invalid", "output-failed",
-                "output-name", "input-changed", "executor-failed"}
+                "output-name", "input-changed", "executor-failed", "internal-error"}
 
 
 def _frames(spec: Spec, info: dict[str, Any], **tables: list[dict[str, Any]]) -> CampaignFrames:
@@ -173,7 +173,7 @@ def test_findings_messages_show_spec_labels(spec: Spec) -> None:
     assert finding_message(f, "en", spec) == "high-severity issue Q1 is still in progress"
     g = Finding("task-dates-missing", params={"id": "T1", "missing": ["start_date", "end_date"]})
     assert finding_message(g, "zh", spec) == "任务 T1 缺少开始日期、结束日期"
-    assert finding_message(g, "en", spec) == "task T1 has no start, end"
+    assert finding_message(g, "en", spec) == "task T1 has no start and end"
     odd = Finding("daily-below-target", params={"light": "purple"})
     assert "purple" in finding_message(odd, "en", spec)
 

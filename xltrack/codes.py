@@ -75,6 +75,8 @@ _CATALOGUE = (
     Code("output-name", "error", "The output's name does not fit its content", "{reason}", "{reason}"),
     Code("input-changed", "error", "The input changed while it was worked on", "{reason}", "{reason}"),
     Code("executor-failed", "error", "The batch's executor failed", "{reason}", "{reason}"),
+    Code("internal-error", "error", "xltrack itself failed on a file (a bug; --debug shows it)",
+         "{reason}", "{reason}"),
     # -- campaign ---------------------------------------------------------------
     Code("campaign-name-missing", "warning", "The campaign has no name",
          "the campaign has no name", "活动名称为空"),

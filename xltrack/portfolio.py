@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -326,6 +327,13 @@ def analyze_many(
     return Portfolio(**acc.finish())
 
 
+def _count(n: object, noun: str) -> str:
+    """'1 open high issue', '2 open high issues', 'unknown open high issues'."""
+    if n is None or (isinstance(n, float) and math.isnan(n)) or n is pd.NA:
+        return f"unknown {noun}s"
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def render_text(portfolio: Portfolio) -> str:
     """A plain-text overview: one line per campaign, one per failed file, and a total."""
     lines: list[str] = []
@@ -335,7 +343,7 @@ def render_text(portfolio: Portfolio) -> str:
         name = row.campaign if isinstance(row.campaign, str) else "(no name)"
         lines.append(
             f"{row.file}: {name}: tasks {row.tasks_done}/{row.tasks_total} done{done}, "
-            f"{row.tasks_overdue} overdue, {row.issues_open_high} open high issues{rate}; "
+            f"{row.tasks_overdue} overdue, {_count(row.issues_open_high, 'open high issue')}{rate}; "
             f"findings {row.findings_error} error, {row.findings_warning} warning, "
             f"{row.findings_info} info"
         )

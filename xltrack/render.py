@@ -110,7 +110,10 @@ def localised_params(finding: Finding, lang: Lang, spec: Spec | None = None) -> 
 def _term(value: Any, vocabulary: str, lang: Lang, spec: Spec) -> Any:
     kind, _, where = vocabulary.partition(":")
     if isinstance(value, list):
-        return _WORDS[lang]["list"].join(str(_term(v, vocabulary, lang, spec)) for v in value)
+        terms = [str(_term(v, vocabulary, lang, spec)) for v in value]
+        if lang == "en" and len(terms) > 1:  # "start date and end date", not "start, end"
+            return ", ".join(terms[:-1]) + " and " + terms[-1]
+        return _WORDS[lang]["list"].join(terms)
     try:
         if kind == "enum":
             return _inline(spec.enum_label(where, str(value), lang))

@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli, fail
+from xltrack.cli import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    as_of_option,
+    cli,
+    fail,
+    fail_on_option,
+    format_option,
+    lang_option,
+    template_option,
+)
 from xltrack.errors import XltrackError
 from xltrack.escaping import iter_json, terminal_safe
 
@@ -54,14 +64,12 @@ class _ProgressBar:
 @cli.command("batch")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-r", "--recursive", is_flag=True, help="Descend into sub-folders.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Measure overdue and age against this date (default: today).")
+@as_of_option("Measure overdue and age against this date (default: today).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the portfolio workbook (.xlsx) here.")
 @click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
               help="Write every tidy table as Parquet and CSV into this folder.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="What to print on stdout.")
+@format_option("text", "json", help="What to print on stdout.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: all cores; 1 = no pool).")
 # The names of executors.EXECUTORS, written out so that help needs no multiprocessing.
@@ -74,14 +82,9 @@ class _ProgressBar:
                    "and lock files found in folders (files named explicitly always are).")
 @click.option("--raw-csv", is_flag=True,
               help="Export CSV text as read: no leading ' before =, +, -, @ (formula injection).")
-@click.option("--fail-on", type=click.Choice(_SEVERITIES), default=None,
-              help="Exit 1 when any campaign has a finding at or above this severity.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the portfolio workbook's report (-o).")
-@click.option(
-    "--template", type=click.Path(dir_okay=False, path_type=str), default=None,
-    help="A team's own template definition (YAML), as given to `xltrack new`.",
-)
+@fail_on_option("never")
+@lang_option("Language of the portfolio workbook's report (-o).", default="en")
+@template_option()
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -96,7 +99,7 @@ def batch(
     scheduler: str | None,
     include_generated: bool,
     raw_csv: bool,
-    fail_on: str | None,
+    fail_on: str,
     lang: str,
     template: str | None,
 ) -> None:
@@ -117,6 +120,10 @@ def batch(
                 bar.close()
         for failure in portfolio.failed:
             click.echo(f"xltrack: error: {terminal_safe(failure['error']['message'])}", err=True)
+        if not len(portfolio.load_report):
+            where = ", ".join(paths)
+            hint = "" if recursive else " (add --recursive to look in subfolders)"
+            click.echo(f"xltrack: no workbook found in {terminal_safe(where)}{hint}", err=True)
         if output:
             from xltrack.portfolio_sheet import write_portfolio
 
@@ -137,10 +144,10 @@ def batch(
     ctx.exit(_exit_code(portfolio, fail_on))
 
 
-def _exit_code(portfolio: Portfolio, fail_on: str | None) -> int:
+def _exit_code(portfolio: Portfolio, fail_on: str) -> int:
     if portfolio.failed:
         return EXIT_INPUT
-    if fail_on is not None:
+    if fail_on != "never":
         levels = _SEVERITIES[: _SEVERITIES.index(fail_on) + 1]
         for level in levels:
             if int(portfolio.campaigns[f"findings_{level}"].fillna(0).sum()) > 0:

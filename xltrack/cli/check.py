@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from xltrack.cli import EXIT_FINDINGS, EXIT_INPUT, cli, fail
+from xltrack.cli import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    as_of_option,
+    cli,
+    fail,
+    fail_on_option,
+    format_option,
+    lang_option,
+    template_option,
+)
 from xltrack.errors import UnreadableWorkbookError, WorkbookError, XltrackError
 from xltrack.findings import Severity
 
@@ -27,35 +37,21 @@ if TYPE_CHECKING:
         WorkbookReport,
     )
 
-_THRESHOLD = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
+_THRESHOLD = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
+              "never": None}
 
 
 @cli.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option(
-    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="The date overdue and late are measured against (YYYY-MM-DD; default today).",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--lang", type=click.Choice(["en", "zh"]), default=None,
-    help="Language of the messages (default: the first workbook's own language).",
-)
-@click.option(
-    "--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
-    show_default=True, help="Exit 1 when a finding is at least this severe.",
-)
+@as_of_option("The date overdue and late are measured against (default: today).")
+@format_option("text", "json")
+@lang_option("Language of the messages (default: the first workbook's own language).")
+@fail_on_option("error")
 @click.option(
     "--color/--no-color", "colour", default=None,
     help="Colour the text output (default: only on a terminal).",
 )
-@click.option(
-    "--template", type=click.Path(dir_okay=False, path_type=str), default=None,
-    help="A team's own template definition (YAML), as given to `xltrack new`.",
-)
+@template_option()
 @click.pass_context
 def check(
     ctx: click.Context,

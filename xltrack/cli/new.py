@@ -11,32 +11,27 @@ import datetime as dt
 
 import click
 
-from xltrack.cli import cli, fail
+from xltrack.cli import DATE_FORMATS, as_of_option, cli, fail, lang_option, template_option
 from xltrack.errors import XltrackError
-
-_DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
 
 
 @cli.command("new")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of headers, sheet names and drop-down values.")
+@lang_option("Language of headers, sheet names and drop-down values.", default="en")
 @click.option("--name", help="Campaign name.")
 @click.option("--owner", help="Campaign owner.")
-@click.option("--start", type=click.DateTime(_DATE_FORMATS), metavar="DATE",
+@click.option("--start", type=click.DateTime(DATE_FORMATS), metavar="DATE",
               help="Campaign start (YYYY-MM-DD).")
-@click.option("--end", type=click.DateTime(_DATE_FORMATS), metavar="DATE",
+@click.option("--end", type=click.DateTime(DATE_FORMATS), metavar="DATE",
               help="Campaign end (YYYY-MM-DD).")
 @click.option("--budget", type=click.FloatRange(min=0), help="Total budget.")
 @click.option("--rows", type=click.IntRange(1, 1_000_000), default=50, show_default=True,
               help="Rows laid out in each list table.")
 @click.option("--example", is_flag=True,
               help="Fill every table with the source's example campaign.")
-@click.option("--as-of", "as_of", type=click.DateTime(_DATE_FORMATS), metavar="DATE",
-              help="Pin the Dashboard's as-of date (default: =TODAY(); with --example, "
+@as_of_option("Pin the Dashboard's as-of date (default: =TODAY(); with --example, "
                    "the example's own date).")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=str),
-              help="A team's own template definition (YAML).")
+@template_option()
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @click.pass_context
 def new(

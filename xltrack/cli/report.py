@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from xltrack.cli import cli, fail
+from xltrack.cli import DATE_FORMATS, cli, fail, format_option, lang_option
 from xltrack.errors import XltrackError
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 @cli.command("report")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option(
-    "--week-of", "week_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="A day of the week to report, also the as-of date (YYYY-MM-DD; default today).",
+    "--week-of", "week_of", type=click.DateTime(DATE_FORMATS), default=None, metavar="DATE",
+    help="A day of the week to report, also the as-of date (default: today).",
 )
 @click.option(
     "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -37,14 +37,9 @@ if TYPE_CHECKING:
     "--in-place", is_flag=True,
     help="Replace the input itself (atomically; keeps NAME.bak.xlsx).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-    show_default=True, help="How to print the report (markdown: for an email or a chat).",
-)
-@click.option(
-    "--lang", type=click.Choice(["en", "zh"]), default=None,
-    help="Language of the sheet and the printed report (default: the workbook's own).",
-)
+@format_option("text", "json", "markdown",
+               help="How to print the report (markdown: for an email or a chat).")
+@lang_option("Language of the sheet and the printed report (default: the workbook's own).")
 @click.pass_context
 def report(
     ctx: click.Context,

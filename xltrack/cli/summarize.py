@@ -12,13 +12,14 @@ Exit codes: 0 written; 2 usage error; 3 the input or the output cannot be used.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from xltrack.atomic import fingerprint
-from xltrack.cli import cli, fail
+from xltrack.cli import as_of_option, cli, fail, format_option, lang_option, template_option
 from xltrack.errors import XltrackError
 from xltrack.escaping import terminal_safe
 
@@ -28,10 +29,7 @@ if TYPE_CHECKING:
 
 @cli.command("summarize")
 @click.argument("file", type=click.Path(path_type=str))
-@click.option(
-    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="The date overdue is measured against (YYYY-MM-DD; default today).",
-)
+@as_of_option("The date overdue is measured against (default: today).")
 @click.option(
     "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=str), default=None,
     help="Write to this file (default: NAME.summary.xlsx next to the input).",
@@ -40,18 +38,10 @@ if TYPE_CHECKING:
     "--in-place", is_flag=True,
     help="Replace the input itself (atomically; keeps NAME.bak.xlsx); .xlsx/.xlsm only.",
 )
-@click.option(
-    "--lang", type=click.Choice(["en", "zh"]), default=None,
-    help="Language of the sheet and the text output (default: the workbook's own).",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-    help="How to print the summary.",
-)
-@click.option(
-    "--template", type=click.Path(dir_okay=False, path_type=str), default=None,
-    help="A team's own template definition (YAML), as given to `xltrack new`.",
-)
+@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@lang_option("Language of the sheet and the text output (default: the workbook's own).")
+@format_option("text", "json", help="How to print the summary.")
+@template_option()
 @click.pass_context
 def summarize(
     ctx: click.Context,
@@ -59,6 +49,7 @@ def summarize(
     as_of: dt.datetime | None,
     output: str | None,
     in_place: bool,
+    force: bool,
     lang: Lang | None,
     fmt: str,
     template: str | None,
@@ -73,6 +64,9 @@ def summarize(
     from xltrack.transcribe import write_summary_copy
     if output and in_place:
         raise click.UsageError("give -o/--output or --in-place, not both")
+    if output and not force and os.path.lexists(output):  # like `xltrack new`
+        raise click.BadParameter(f"{output} already exists (use --force to overwrite)",
+                                 param_hint="-o/--output")
     if output and not output.lower().endswith((".xlsx", ".xlsm")):  # before the work, not after
         raise click.BadParameter("the output is a workbook; name it .xlsx (.xlsm with macros)",
                                  param_hint="-o/--output")
