@@ -39,8 +39,12 @@ def test_kpi_daily_targets_to_date_set_the_pace() -> None:
 def test_kpi_without_daily_targets_the_period_sets_the_pace() -> None:
     views = metric_pace("Views", 600, DAILY, None, START, END, AS_OF)
     assert (views.actual, views.expected, views.health) == (250, 300, "yellow")
-    posts = metric_pace("Posts", 40, DAILY, 9, START, END, AS_OF)  # evaluation actual
-    assert (posts.actual, posts.expected, posts.health) == (9, 20, "red")
+    # No daily actual mid-campaign: no pace, whatever table 5 says (issue 11).
+    posts = metric_pace("Posts", 40, DAILY, 9, START, END, AS_OF)
+    assert (posts.actual, posts.expected, posts.health) == (None, 20, None)
+    # Once the campaign has ended, table 5's actual is final: pace is the final achievement.
+    after = metric_pace("Views", 600, DAILY, 660, START, END, END + dt.timedelta(days=1))
+    assert (after.actual, after.expected, after.pace, after.health) == (660, 600, 1.1, "green")
     members = metric_pace("Members", 300, DAILY, None, START, END, AS_OF)
     assert (members.actual, members.expected, members.pace) == (None, 150, None)
 

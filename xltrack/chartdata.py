@@ -94,16 +94,20 @@ def metric_data(d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any]
             metric_f = f'=IF({g_metric}="","",{g_metric})'
             target_f = f'=IF(ISNUMBER({g_target}),{g_target},"")'
         m, t = at("metric"), at("target")
-        actual_f = (f'=IF({m}="","",IF(COUNTIFS({d_metric},{m},{d_actual},"<>")>0,'
-                    f'SUMIFS({d_actual},{d_metric},{m},{d_date},"<="&AsOf),'
-                    f'IF(COUNTIFS({e_metric},{m},{e_actual},"<>")>0,'
-                    f'SUMIFS({e_actual},{e_metric},{m}),"")))')
+        # Once the campaign has ended and table 5 has the metric, its actual is final and
+        # the target is what was expected; before that, the daily figures to date.
+        final = (f'AND(ISNUMBER(CampaignEnd),AsOf>CampaignEnd,'
+                 f'COUNTIFS({e_metric},{m},{e_actual},"<>")>0)')
+        actual_f = (f'=IF({m}="","",IF({final},SUMIFS({e_actual},{e_metric},{m}),'
+                    f'IF(COUNTIFS({d_metric},{m},{d_actual},"<>")>0,'
+                    f'SUMIFS({d_actual},{d_metric},{m},{d_date},"<="&AsOf),"")))')
         span = "(CampaignEnd-CampaignStart+1)"
-        expected_f = (f'=IF({m}="","",IF(COUNTIFS({d_metric},{m},{d_target},"<>")>0,'
+        expected_f = (f'=IF({m}="","",IF({final},IF(ISNUMBER({t}),{t},""),'
+                      f'IF(COUNTIFS({d_metric},{m},{d_target},"<>")>0,'
                       f'SUMIFS({d_target},{d_metric},{m},{d_date},"<="&AsOf),'
                       f'IF(AND(ISNUMBER({t}),ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd),'
                       f'CampaignEnd>=CampaignStart),'
-                      f'{t}*MIN(MAX(AsOf-CampaignStart+1,0),{span})/{span},"")))')
+                      f'{t}*MIN(MAX(AsOf-CampaignStart+1,0),{span})/{span},""))))')
         a, e = at("actual"), at("expected")
         achieved_f = f'=IF(AND(ISNUMBER({a}),ISNUMBER({t})),IF({t}=0,"",{a}/{t}),"")'
         share_f = f'=IF(AND(ISNUMBER({e}),ISNUMBER({t})),IF({t}=0,"",{e}/{t}),"")'

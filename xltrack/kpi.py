@@ -2,8 +2,9 @@
 
 For a metric with target T, the Dashboard computes (and `metric_pace` repeats):
 
-- actual to date: the metric's daily actuals dated on or before as-of; when the
-  Daily sheet has no actual for it, the Evaluation sheet's actual;
+- actual to date: the metric's daily actuals dated on or before as-of (none: no
+  pace); once the campaign has ended and the Evaluation sheet has the metric, its
+  actual there, with the target as what was expected (so pace = final achievement);
 - expected to date: the metric's daily targets dated on or before as-of when the
   Daily sheet has targets for it, else T x elapsed / total campaign days
   (elapsed counts the start day and stops at the end);
@@ -79,17 +80,18 @@ def metric_pace(
     actuals = [r for r in rows if r.actual is not None]
     targets = [r for r in rows if r.target is not None]
     upto = [r for r in rows if r.date is not None and r.date <= as_of]
-    actual: float | None
-    if actuals:
-        actual = sum(r.actual for r in upto if r.actual is not None)
-    else:
-        actual = evaluation_actual
+    actual: float | None = None
     expected: float | None = None
-    if targets:
-        expected = sum(r.target for r in upto if r.target is not None)
-    elif target is not None:
-        share = elapsed_share(start, end, as_of)
-        expected = None if share is None else target * share
+    if end is not None and as_of > end and evaluation_actual is not None:
+        actual, expected = evaluation_actual, target  # ended, table 5 filled: final figures
+    else:
+        if actuals:
+            actual = sum(r.actual for r in upto if r.actual is not None)
+        if targets:
+            expected = sum(r.target for r in upto if r.target is not None)
+        elif target is not None:
+            share = elapsed_share(start, end, as_of)
+            expected = None if share is None else target * share
     achieved = expected_share = None
     if target is not None and target != 0:
         achieved = None if actual is None else actual / target
