@@ -226,3 +226,25 @@ def test_batch_load_report_waits_for_table_5_until_the_end(tmp_path: Path, as_of
     shutil.copy(HANDMADE / "en-weekly.xlsx", tmp_path / "en-weekly.xlsx")
     portfolio = analyze_many([tmp_path], as_of=as_of, jobs=1)
     assert list(portfolio.load_report["status"]) == [status]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_weekly_report_drops_escape_sequences_from_workbook_text(tmp_path: Path, fmt: str) -> None:
+    import xlsxwriter  # openpyxl refuses control characters; Excel files can hold them
+    from click.testing import CliRunner
+
+    from xltrack.cli import cli
+
+    book = xlsxwriter.Workbook(str(tmp_path / "esc.xlsx"))
+    ws = book.add_worksheet("Tasks")
+    evil = "\x1b]52;c;cHduZWQ=\x07\x1b]0;pwned\x07"
+    rows = (("Task ID", "Task", "Owner", "Start", "End", "Status", "Delay reason"),
+            ("T1" + evil, "Poster" + evil, "Ann", "2024-06-10", "2024-06-12", "Delayed", "late" + evil))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            ws.write_string(r, c, value)
+    book.close()
+    result = CliRunner().invoke(cli, ["report", str(tmp_path / "esc.xlsx"), "--week-of", "2024-06-12",
+                                      "--format", fmt, "-o", str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "Poster" in result.stdout and "\x1b" not in result.stdout and "\x07" not in result.stdout

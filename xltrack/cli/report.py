@@ -18,6 +18,7 @@ import click
 
 from xltrack.cli import DATE_FORMATS, cli, fail, format_option, lang_option
 from xltrack.errors import XltrackError
+from xltrack.escaping import terminal_safe
 
 if TYPE_CHECKING:
     from xltrack.spec import Lang
@@ -71,7 +72,8 @@ def report(
     if fmt == "json":
         click.echo(report_to_json(weekly, lang, spec, str(written)))
     elif fmt == "markdown":
-        click.echo(report_to_markdown(weekly, lang, spec), nl=False)
+        # Workbook text reaches the terminal: no escape sequences (OSC 52, titles, bells).
+        click.echo(terminal_safe(report_to_markdown(weekly, lang, spec), keep_newlines=True), nl=False)
     else:
-        click.echo(report_to_text(weekly, lang, spec), nl=False)
+        click.echo(terminal_safe(report_to_text(weekly, lang, spec), keep_newlines=True), nl=False)
     click.echo(f"xltrack: weekly report written to {written}", err=True)
