@@ -297,3 +297,16 @@ def test_unseen_a_header_row_named_only_by_words(tmp_path: Path, spec: Spec) -> 
     })
     tasks = analyze_workbook(path, AS_OF, spec).frames.tasks
     assert tasks.sheet == "Plan" and tasks.data["owner"].tolist() == ["Bo"]
+
+
+def test_unseen_targets_typed_ahead_do_not_drag_the_pace(tmp_path: Path, spec: Spec) -> None:
+    # Teams type every day's target in advance; today's actual is blank until entered.
+    daily = [("Date", "Metric", "Target", "Actual")]
+    daily += [(dt.date(2024, 3, d), "Sales", 5000, a) for d, a in ((10, 5500), (11, 5200), (12, 5100))]
+    daily += [(dt.date(2024, 3, d), "Sales", 5000, None) for d in range(13, 31)]
+    path = _book(tmp_path / "ahead.xlsx", {
+        "Campaign": CAMPAIGN + [(), ("Metric", "Target"), ("Sales", 100000)], "Daily": daily,
+        "Tasks": TASKS,
+    })
+    (sales,) = analyze_workbook(path, dt.date(2024, 3, 13), spec).summary.to_dict()["metrics"]
+    assert (sales["expected"], sales["health"]) == (15000, "on_track")

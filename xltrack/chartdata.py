@@ -104,7 +104,7 @@ def metric_data(d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any]
         span = "(CampaignEnd-CampaignStart+1)"
         expected_f = (f'=IF({m}="","",IF({final},IF(ISNUMBER({t}),{t},""),'
                       f'IF(COUNTIFS({d_metric},{m},{d_target},"<>")>0,'
-                      f'SUMIFS({d_target},{d_metric},{m},{d_date},"<="&AsOf),'
+                      f'SUMIFS({d_target},{d_metric},{m},{d_date},"<="&AsOf,{d_actual},"<>"),'
                       f'IF(AND(ISNUMBER({t}),ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd),'
                       f'CampaignEnd>=CampaignStart),'
                       f'{t}*MIN(MAX(AsOf-CampaignStart+1,0),{span})/{span},""))))')

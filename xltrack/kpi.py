@@ -5,8 +5,9 @@ For a metric with target T, the Dashboard computes (and `metric_pace` repeats):
 - actual to date: the metric's daily actuals dated on or before as-of (none: no
   pace); once the campaign has ended and the Evaluation sheet has the metric, its
   actual there, with the target as what was expected (so pace = final achievement);
-- expected to date: the metric's daily targets dated on or before as-of when the
-  Daily sheet has targets for it, else T x elapsed / total campaign days
+- expected to date: the metric's daily targets dated on or before as-of, on the days
+  whose actual is in, when the Daily sheet has targets for it, else T x elapsed /
+  total campaign days
   (elapsed counts the start day and stops at the end);
 - achieved = actual / T, expected share = expected / T, pace = actual / expected;
 - health from the deviation 1 - pace rounded to 4 places: below 10 % on track
@@ -87,8 +88,8 @@ def metric_pace(
     else:
         if actuals:
             actual = sum(r.actual for r in upto if r.actual is not None)
-        if targets:
-            expected = sum(r.target for r in upto if r.target is not None)
+        if targets:  # the targets of the days reported (a blank actual is not yet due)
+            expected = sum(r.target for r in upto if r.target is not None and r.actual is not None)
         elif target is not None:
             share = elapsed_share(start, end, as_of)
             expected = None if share is None else target * share

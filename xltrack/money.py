@@ -116,7 +116,8 @@ def _channels(out: list[Money], daily: pd.DataFrame, spec: Spec) -> None:
     named = named.assign(_channel=named["channel"].str.strip(), _revenue=is_revenue)
     for (position, channel), rows in named.groupby([CAMPAIGN, "_channel"], sort=False):
         revenue_rows = rows[rows["_revenue"]]
-        target = _sum(revenue_rows["target"]) if len(revenue_rows) else None
+        reported = revenue_rows[revenue_rows["actual"].notna()]  # targets of the days reported
+        target = _sum(reported["target"]) if len(reported) else None
         actual = _sum(revenue_rows["actual"]) if len(revenue_rows) else None
         spend = _sum(rows["spend"])
         rate = actual / target if actual is not None and target else None

@@ -64,7 +64,7 @@ def _keys(names: list[Any], spec: Spec) -> list[str]:
 
 
 def _daily_sums(daily: pd.DataFrame, as_of: dt.date, spec: Spec) -> dict[tuple[int, str], _Sums]:
-    """Per (campaign, metric key): the daily targets and actuals up to as-of."""
+    """Per (campaign, metric key): the daily targets and actuals up to as-of, on reported days."""
     out: dict[tuple[int, str], _Sums] = {}
     if daily.empty:
         return out
@@ -82,7 +82,9 @@ def _daily_sums(daily: pd.DataFrame, as_of: dt.date, spec: Spec) -> dict[tuple[i
         counted = when_ok and in_time
         out[key] = _Sums(
             was.has_target or has_t,
-            was.target + (target if has_t and counted else 0.0),
+            # Only the days reported count: a target typed ahead for a day whose actual
+            # is not in yet (today's, a gap) is not yet due.
+            was.target + (target if has_t and has_a and counted else 0.0),
             was.has_actual or (has_a and counted),
             was.actual + (actual if has_a and counted else 0.0),
         )
