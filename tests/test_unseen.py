@@ -310,3 +310,18 @@ def test_unseen_targets_typed_ahead_do_not_drag_the_pace(tmp_path: Path, spec: S
     })
     (sales,) = analyze_workbook(path, dt.date(2024, 3, 13), spec).summary.to_dict()["metrics"]
     assert (sales["expected"], sales["health"]) == (15000, "on_track")
+
+
+def test_unseen_unit_in_a_form_label_scales_the_budget(tmp_path: Path, spec: Spec) -> None:
+    zh = _book(tmp_path / "wan.xlsx", {
+        "活动信息": [("活动名称", "T"), ("负责人", "王"), ("活動期間", "2025.1.1-1.31"), ("预算总额(万元)", 30),
+                     (), ("费用类别", "占比", "已花费(万元)"), ("投放费用", "60%", 12), ("物料费用", "40%", 5.5)],
+        "任务分解": [("编号", "任务名称", "负责人", "结束日期", "进度状态"), ("T1", "x", "a", "1.5", "已完成")],
+    })
+    analysis = analyze_workbook(zh, dt.date(2025, 1, 3), spec)
+    budget = analysis.summary.to_dict()["budget"]
+    assert (budget["total"], budget["spent"]) == (300000, 175000)
+    assert analysis.frames.start_date == dt.date(2025, 1, 1)  # 活動期間 is the campaign period
+    assert not [f for f in analysis.findings if f.code.startswith("budget-")]
+    en = _book(tmp_path / "k.xlsx", {"Campaign": CAMPAIGN[:4] + [("Budget (k)", 120)], "Tasks": TASKS})
+    assert analyze_workbook(en, AS_OF, spec).frames.info["budget"] == 120000

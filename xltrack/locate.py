@@ -320,6 +320,7 @@ class FormField:
     value: Any
     row: int  # 0-based grid row of the value
     col: int
+    label: str = ""  # the label as typed ("预算总额(万元)": its unit scales the value)
 
 
 def find_form(
@@ -362,9 +363,11 @@ def find_form(
             continue
         inline = _inline_value(grid[r][c], index)
         if inline is not None:
-            fields[key] = FormField(key, inline, r, c)
+            fields[key] = FormField(key, inline, r, c, str(grid[r][c]).split("：")[0].split(":")[0])
             continue
-        fields[key] = _value_near(grid, labels, r, c, key, titles, skip.get(r, frozenset()))
+        found = _value_near(grid, labels, r, c, key, titles, skip.get(r, frozenset()))
+        found.label = str(grid[r][c])
+        fields[key] = found
     return fields
 
 

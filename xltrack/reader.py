@@ -222,6 +222,7 @@ class _Reader:
         self.year: int | None = None
         self.window: tuple[dt.date, dt.date] | None = None
         self.lang: str | None = None
+        self.form_labels: dict[str, str] = {}  # form field -> its label as typed
 
     # -- the sheets --------------------------------------------------------------
 
@@ -391,6 +392,7 @@ class _Reader:
         for key, found in fields.items():
             frames.info[key] = found.value
             frames.info_cells[key] = (sheet, f"{column_letter(found.col)}{found.row + 1}")
+            self.form_labels[key] = found.label
         return sheet
 
     def _parse_form_values(self, frames: CampaignFrames) -> None:
@@ -415,6 +417,15 @@ class _Reader:
             value = raw.get(col.key)
             if col.type == "money" or col.type == "number":
                 info[col.key] = self._cell(parse_amount(value), frames, col.key, "amount")
+                _, unit, factor = split_unit(self.form_labels.get(col.key, ""))
+                if unit is not None and factor != 1.0 and isinstance(info[col.key], (int, float)):
+                    info[col.key] *= factor  # "预算总额(万元) | 30", "Budget (k) | 120"
+                    sheet, cell = frames.info_cells.get(col.key, (None, None))
+                    letter, row = split_cell(cell)
+                    self.findings.append(Finding(
+                        "unit-scaled", Location(self.path, sheet, row, letter),
+                        {"unit": unit, "factor": show_value(factor), "table": "campaign"},
+                    ))
             else:
                 info[col.key] = parse_text(value).value
         frames.info = info
