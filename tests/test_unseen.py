@@ -325,3 +325,26 @@ def test_unseen_unit_in_a_form_label_scales_the_budget(tmp_path: Path, spec: Spe
     assert not [f for f in analysis.findings if f.code.startswith("budget-")]
     en = _book(tmp_path / "k.xlsx", {"Campaign": CAMPAIGN[:4] + [("Budget (k)", 120)], "Tasks": TASKS})
     assert analyze_workbook(en, AS_OF, spec).frames.info["budget"] == 120000
+
+
+def test_unseen_a_small_table_headed_only_by_words(tmp_path: Path, spec: Spec) -> None:
+    path = _book(tmp_path / "lines.xlsx", {
+        "Campaign": CAMPAIGN + [(), ("Line item", "Allocation", "Spent to date"),
+                                ("Ads", 40000, 45000), ("Print", 60000, 20000)],
+        "Tasks": TASKS,
+    })
+    budget = analyze_workbook(path, AS_OF, spec).summary.to_dict()["budget"]
+    assert [(line["category"], line["spent"]) for line in budget["lines"]] == [("Ads", 45000), ("Print", 20000)]
+
+
+def test_unseen_planned_amounts_typed_without_shares_are_kept(tmp_path: Path, spec: Spec) -> None:
+    path = _book(tmp_path / "planned.xlsx", {
+        "Campaign": CAMPAIGN + [(), ("Line item", "Planned", "Actual spend"),
+                                ("Ads", 40000, 47000), ("Print", 60000, 20000)],
+        "Tasks": TASKS,
+    })
+    analysis = analyze_workbook(path, AS_OF, spec)
+    lines = analysis.summary.to_dict()["budget"]["lines"]
+    assert [(line["planned"], line["variance"]) for line in lines] == [(40000, 0.175), (60000, -0.6667)]
+    assert [f.location.record_id or f.params["category"] for f in analysis.findings
+            if f.code == "budget-line-over"] == ["Ads"]

@@ -239,10 +239,13 @@ def derive_budget_split(df: pd.DataFrame, budget: float | np.ndarray | None) -> 
     """amount (planned) = share x the campaign budget (one budget, or one per row of a
     stack); remaining = planned - spent; used = spent / planned; variance = used - 1."""
     out = df.copy()
+    typed = out["amount"].to_numpy(dtype="float64", copy=True)  # a planned amount typed by hand
     if budget is None:
-        out["amount"] = np.nan
+        computed = np.full(len(out), np.nan)
     else:
-        out["amount"] = out["share"].to_numpy(dtype="float64") * np.asarray(budget, dtype="float64")
+        computed = out["share"].to_numpy(dtype="float64") * np.asarray(budget, dtype="float64")
+    # share x budget where a share is given; a hand-made split without shares keeps its amounts.
+    out["amount"] = np.where(out["share"].notna().to_numpy(), computed, typed)
     if "spent" in out:
         planned, spent = out["amount"], out["spent"]
         out["remaining"] = (planned - spent).where(planned.notna() & spent.notna())

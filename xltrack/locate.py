@@ -61,6 +61,7 @@ def _header_candidates(row: list[Any], index: HeaderIndex, spec: Spec) -> _Heade
     # A row holding a number or a date is a record: there, only a header's own names
     # count, not its words (a task called "Report number 3" names no column).
     by_words = not any(_is_figure(v) for v in row)
+    texts = sum(1 for v in row if isinstance(v, str) and v.strip())
     for col, value in enumerate(row):
         if not isinstance(value, str) or not value.strip() or len(value) > _MAX_HEADER_TEXT:
             continue
@@ -79,8 +80,10 @@ def _header_candidates(row: list[Any], index: HeaderIndex, spec: Spec) -> _Heade
         if not (required & found.keys()) and exact < 2:
             continue
         # Two or three words-only guesses are no header: a row of prose names columns
-        # by chance. Four or more, with a required one, in a row without figures, are.
-        if not sure and (len(found) < 4 or not (required & found.keys())):
+        # by chance. Four or more with a required one, in a row without figures, are;
+        # so are three when every text cell of the row names a column.
+        enough = 4 if len(found) < texts else 3
+        if not sure and (len(found) < enough or not (required & found.keys())):
             continue
         complete = int(required <= found.keys())
         score = (complete, len(found), exact)

@@ -480,8 +480,11 @@ class _Reader:
                   for date_key in c.splits_into}
         spans: list[tuple[str, int, tuple[Any, Any]]] = []
         for col in table.columns:
-            if col.formula is not None or col.key not in located.columns:
+            if col.key not in located.columns:
                 continue
+            if col.formula is not None and any(k in located.columns for k in col.formula_inputs):
+                continue  # recomputed from its inputs; typed only where they are absent
+
             c = located.columns[col.key]
             values = column_cells(transposed, c, len(rows))
             letter = column_letter(c)

@@ -97,6 +97,11 @@ class ColumnSpec:
         return self.formula is None
 
     @property
+    def formula_inputs(self) -> tuple[str, ...]:
+        """The columns this column's formula reads ({share} in share x Budget)."""
+        return tuple(_formula_refs(self.formula))
+
+    @property
     def is_virtual(self) -> bool:
         """A reader-only column (a start-end range in one cell) the writer never lays out."""
         return bool(self.splits_into)
