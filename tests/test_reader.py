@@ -136,6 +136,7 @@ def test_reader_formula_cached_value_is_not_trusted(tmp_path: Path, spec: Spec) 
     ws.append(["Sales", 1000, "=B2*2"])
     wb.create_sheet("Campaign").append(["Campaign name", "C"])
     wb["Campaign"].append(["Owner", "Ann"])
+    wb["Campaign"].append(["Start date", "2024-06-01"])
     wb.save(path)
     frames = read_workbook(path, spec, as_of=AS_OF)
     assert frames.evaluation.data["actual"].tolist() == [2000.0]

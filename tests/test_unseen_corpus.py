@@ -74,3 +74,24 @@ def test_unseen_corpus_ordinary_spreadsheets_are_refused(path: Path, spec: Spec)
     assert result.exit_code == 3
     (book,) = json.loads(result.stdout)["workbooks"]
     assert book["error"]["code"] == "file-unrecognized"
+
+
+def test_unseen_corpus_wide_exports_are_no_task_tables(tmp_path: Path, spec: Spec) -> None:
+    # A 20-column sales export holding Id, Name, Start_Date and Due_Date (from a fuzzed
+    # calamine test file) and a code list with a title above (Org code, Name, Region):
+    # a few column names are no evidence of a campaign.
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    header = ["Sales_Statement_Id", "Statement_Number", "Buyer_Name", "Buyer_City", "Phone",
+              "Seller_Name", "Amount", "Tax", "Currency", "Start_Date", "Due_Date", "Name"]
+    ws.append(header)
+    ws.append([f"S{i}" if i == 0 else i for i in range(len(header))])
+    sheet2 = wb.create_sheet("Provider")
+    for row in (["Type 1 Departments - Major A&E"], ["Period:", "2024-06"], [],
+                ["Org code", "Region", "Name", "STP"], ["RX1", "North", "Hospital", "QE1"]):
+        sheet2.append(row)
+    wb.save(tmp_path / "export.xlsx")
+    with pytest.raises(UnrecognizedWorkbookError):
+        analyze_workbook(tmp_path / "export.xlsx", dt.date(2024, 6, 15), spec)

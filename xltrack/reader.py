@@ -144,21 +144,26 @@ _TASK_KEYS = frozenset({"owner", "start_date", "end_date", "period", "status", "
 def _is_campaign(frames: CampaignFrames, form_sheet: str | None, located: dict[str, Located]) -> bool:
     """Accept a workbook on evidence only: an ordinary list with Name and Status is none.
 
-    Evidence is xltrack's own stamp, the task table with its ID or name and two of its
-    key columns, any table four of whose columns are named by label or alias, or two of
-    the five tables (the campaign form counting when it has two fields filled in).
+    Evidence is xltrack's own stamp, or one of: the task table with its ID or name and
+    two of its key columns; a table four of whose columns are named by label or alias;
+    two of the five tables (the campaign form counting when three of its fields are
+    filled in). A table counts only when it names three columns or more and they are
+    at least half of its header: a 60-column export that happens to hold "Id", "Name"
+    and "Due_Date" is no task table.
     """
     if frames.template_id is not None:
         return True
-    tasks = located.get("tasks")
+    strong = {key: t for key, t in located.items()
+              if len(t.columns) >= 3 and 2 * len(t.columns) >= len(t.columns) + len(t.unmatched)}
+    tasks = strong.get("tasks")
     if tasks is not None and ({"task_id", "task_name"} & tasks.columns.keys()) and len(
         _TASK_KEYS & tasks.columns.keys()
     ) >= 2:
         return True
-    if any(sum(1 for sure in t.sureness.values() if sure >= 0.9) >= 4 for t in located.values()):
+    if any(sum(1 for sure in t.sureness.values() if sure >= 0.9) >= 4 for t in strong.values()):
         return True  # one table, but named surely by four of its columns
     filled = sum(1 for value in frames.info.values() if not is_blank(value))
-    tables = sum(1 for key in MAIN_TABLES if key in located) + (form_sheet is not None and filled >= 2)
+    tables = sum(1 for key in MAIN_TABLES if key in strong) + (form_sheet is not None and filled >= 3)
     return tables >= 2
 
 
