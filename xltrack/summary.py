@@ -407,6 +407,7 @@ def _issues(summaries: list[Summary], issues: pd.DataFrame) -> None:
         for owner, n in Counter(issues.loc[issues[column].eq(UNKNOWN), CAMPAIGN].tolist()).items():
             summaries[owner].issues_unknown[column] = n
     high = issues[issues["severity"].eq("high") & still_open]
+    r: Any  # a row of a mixed frame (pandas-stubs narrows its fields to scalars)
     for r in high.itertuples(index=False):
         summaries[r.campaign].high_unresolved.append(
             OpenIssue(

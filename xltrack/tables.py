@@ -112,8 +112,8 @@ def row_heights(table: TableSpec, frame: pd.DataFrame) -> dict[int, float]:
         text = frame[col.key].astype("string").fillna("")
         units = text.str.len() + text.str.count(r"[\u2e80-\uffff]")
         usable = max((col.width or 12) - 1.5, 1.0)
-        need = np.ceil(units.to_numpy(dtype="float64", na_value=0.0) / usable)
-        lines = np.maximum(lines, need.astype("int64"))
+        need_lines = np.ceil(units.to_numpy(dtype="float64", na_value=0.0) / usable)
+        lines = np.maximum(lines, need_lines.astype("int64"))
     tall = np.flatnonzero(lines > 1)
     return dict(zip(tall.tolist(), (15.0 * lines[tall]).tolist()))
 

@@ -23,13 +23,11 @@ Traditional/Simplified, spaces).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from xltrack.checks.facts import emit, iso, percent, rows
+from xltrack.checks.facts import FactColumn, emit, iso, percent, rows
 from xltrack.derive import ESCALATE_TO, achievement, light_of
 from xltrack.findings import Finding
 from xltrack.labels import fold
@@ -129,7 +127,7 @@ def _two_week_runs(
 
 
 def _run_params(hit: pd.DataFrame, hits: list[tuple[int, dt.date, dt.date, int, float, float]]
-                ) -> dict[str, Sequence[Any]]:
+                ) -> dict[str, FactColumn]:
     return {
         "metric": hit["metric"],
         "weeks": [h[3] for h in hits],

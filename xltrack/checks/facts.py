@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from xltrack.excel import split_cell
 from xltrack.findings import Finding, Location, Severity
 from xltrack.frames import CampaignFrames, TableFrame
 from xltrack.stack import CAMPAIGN, Stack
+
+# One fact per flagged row: a column of the selection or a plain list.
+FactColumn: TypeAlias = "Sequence[Any] | pd.Series[Any]"
 
 # What people type in a cell to mean "nothing here" (the source writes "-").
 BLANKS = frozenset({"", "-", "--", "—", "–", "/", "\\", "n/a", "na", "none", "nil", "无", "暂无", "没有", "空"})
@@ -59,7 +62,8 @@ def rows(stack: Stack, key: str, *needs: str) -> pd.DataFrame:
         return df
     if not any(ok):
         return df.iloc[:0]
-    return df[np.asarray(ok)[df[CAMPAIGN].to_numpy()]]
+    kept: pd.DataFrame = df[np.asarray(ok)[df[CAMPAIGN].to_numpy()]]
+    return kept
 
 
 def blank(values: pd.Series) -> pd.Series:
@@ -122,7 +126,7 @@ def emit(
     *,
     column: str | None,
     id_key: str | None,
-    params: dict[str, Sequence[Any]],
+    params: dict[str, FactColumn],
     severities: Sequence[Severity | None] | None = None,
     columns: Sequence[str | None] | None = None,
 ) -> list[Finding]:
@@ -213,7 +217,7 @@ def duplicate_ids(code: str, stack: Stack, key: str, id_key: str) -> list[Findin
     )
 
 
-def _plain_column(values: Sequence[Any]) -> list[Any]:
+def _plain_column(values: FactColumn) -> list[Any]:
     """A column of facts as plain Python values, converted in bulk where the dtype allows."""
     if isinstance(values, pd.Series):
         if values.dtype.kind == "f":
