@@ -9,6 +9,7 @@ output names whose extension does not fit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import pickle
@@ -173,17 +174,15 @@ def _trials(base: tuple[Path, Summary], tmp_path: Path, parts_file: Path,
     children = [_spawn_writer(path, parts_file) for path in paths]
     for child in children:
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-    return list(zip(paths, children))
+    return list(zip(paths, children, strict=True))
 
 
 def _hit_at_random(child: subprocess.Popen[str], rng: random.Random, signum: int) -> None:
     assert child.stdin is not None
     child.stdin.write("go\n")
     child.stdin.flush()
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         child.wait(timeout=rng.uniform(0.0, 0.15))
-    except subprocess.TimeoutExpired:
-        pass
     child.send_signal(signum)
 
 

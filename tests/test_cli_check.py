@@ -132,7 +132,7 @@ def test_cli_check_text_and_json_list_the_same_findings(runner, overdue, clean) 
     lines = [line for line in text.splitlines() if CODE_RE.search(line)]
     assert len(found) > 3
     assert [CODE_RE.search(line).group(1) for line in lines] == [f["code"] for f in found]
-    for line, f in zip(lines, found):
+    for line, f in zip(lines, found, strict=True):
         place = f"{f['column'] or ''}{f['row'] or ''}"
         assert f["message"] in line and (not place or line.split()[0] == place)
         assert not f["id"] or f" {f['id']} " in line

@@ -337,7 +337,7 @@ def test_inject_libreoffice_opens_it_and_computes_the_same(
         sources.append(path)
         outputs.append(write_summary(path, summary, lang="zh"))
     computed = recalculate(sources + outputs, tmp_path / "lo")
-    for before, after in zip(computed[: len(sources)], computed[len(sources):]):
+    for before, after in zip(computed[: len(sources)], computed[len(sources):], strict=True):
         assert before != after
         old = load(before, data_only=True)
         new = load(after, data_only=True)

@@ -184,7 +184,7 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
     jobs = [FileJob(i, t.path, os.path.abspath(t.path), AS_OF) for i, t in enumerate(targets)]
     chunk = analyze_files(jobs)
     assert len([f for f in chunk.files if f.status != FAILED]) >= 4
-    for job, result in zip(jobs, chunk.files):
+    for job, result in zip(jobs, chunk.files, strict=True):
         try:
             alone = analyze_workbook(job.location, AS_OF)
         except WorkbookError:
@@ -195,7 +195,7 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
         mine = chunk.tables["findings"]
         mine = mine[mine["file"] == job.path]
         columns = ("code", "sheet", "row", "column", "message")
-        assert [tuple(_none(v) for v in row) for row in zip(*(mine[c] for c in columns))] == [
+        assert [tuple(_none(v) for v in row) for row in zip(*(mine[c] for c in columns), strict=True)] == [
             (f.code, f.location.sheet, f.location.row, f.location.column, finding_message(f, "en"))
             for f in alone.findings
         ], job.path

@@ -107,7 +107,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
             made.append(generate_workbook(folder / f"{name}.xlsx", lang=lang, example=example,
                                           as_of=AS_OF, data=data, **extra))
     done = recalculate(made, folder / "out")
-    return {name: (src, out) for name, src, out in zip(CASES, made, done)}
+    return {name: (src, out) for name, src, out in zip(CASES, made, done, strict=True)}
 
 
 def _comparable(value: Any) -> Any:

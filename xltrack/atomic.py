@@ -157,7 +157,9 @@ def check_target(path: str | os.PathLike[str]) -> Path:
         st = os.stat(real)
     except FileNotFoundError:
         if not real.parent.is_dir():
-            raise OutputError(str(given), f"cannot write: folder {real.parent} does not exist")
+            raise OutputError(
+                str(given), f"cannot write: folder {real.parent} does not exist"
+            ) from None
         return real
     except OSError as exc:
         raise OutputError(str(given), f"cannot write: {exc.strerror or exc}") from exc

@@ -153,7 +153,8 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
     done: dict[int, FileResult] = {}
     rows_of_findings: dict[int, Columns] = {}
     for (job, _), summary, row, status, reason, findings in zip(
-        read, summaries, rows, statuses, reasons, sorted_findings
+        read, summaries, rows, statuses, reasons, sorted_findings,
+        strict=True,
     ):
         record = summary.to_dict()
         done[job.index] = FileResult(

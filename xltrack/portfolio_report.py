@@ -98,7 +98,7 @@ def merged_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
     counts = pd.DataFrame({"fold": folded, "name": names.str.strip()}).value_counts(sort=False)
     best: dict[str, str] = {}
     pairs = cast("Iterable[tuple[tuple[str, str], int]]", counts.items())  # MultiIndex keys
-    for (fold, name), n in sorted(pairs, key=lambda kv: -kv[1]):
+    for (fold, name), _n in sorted(pairs, key=lambda kv: -kv[1]):
         best.setdefault(fold, name)
     m["metric"] = folded.map(best)
     return m
@@ -199,7 +199,7 @@ class ReportWriter:
                 row.get("issues_open_high"), row.get("budget"), used.get(str(row.get("file"))),
                 row.get("findings_error"),
             ]
-            for j, ((_, _, kind), value) in enumerate(zip(columns, values)):
+            for j, ((_, _, kind), value) in enumerate(zip(columns, values, strict=True)):
                 self._cell(ws, r, j, kind, value)
         last = header + len(campaigns)
         rules = spec.rules

@@ -136,7 +136,7 @@ def week(monday: str, target: float, actuals: list[float], metric: str = "销售
     ],
 )
 def test_metric_two_calendar_weeks_below(build, spec, weeks, expected) -> None:
-    rows = [r for monday, actuals in zip(("2024-06-03", "2024-06-10", "2024-06-17"), weeks)
+    rows = [r for monday, actuals in zip(("2024-06-03", "2024-06-10", "2024-06-17"), weeks, strict=True)
             for r in week(monday, 100, actuals)]
     found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec,
                        checks=(check_metric_two_weeks,))

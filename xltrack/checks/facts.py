@@ -77,7 +77,7 @@ def iso(values: pd.Series | np.ndarray) -> list[str | None]:
     """ISO dates of a datetime64 column or array; None for NaT."""
     stamps = np.asarray(values, dtype="datetime64[ns]")
     text = np.datetime_as_string(stamps, unit="D").tolist()
-    return [None if nat else day for day, nat in zip(text, np.isnat(stamps).tolist())]
+    return [None if nat else day for day, nat in zip(text, np.isnat(stamps).tolist(), strict=True)]
 
 
 def number(value: Any) -> int | float | None:
@@ -163,9 +163,9 @@ def emit(
         files, sheets = [paths[c] for c in owners], [sheet_of[c] for c in owners]
         places = {
             pair: letter(heads[pair[0]].tables[key], pair[1]) if pair[1] else None
-            for pair in set(zip(owners, wanted))
+            for pair in set(zip(owners, wanted, strict=True))
         }
-        cols = [places[pair] for pair in zip(owners, wanted)]
+        cols = [places[pair] for pair in zip(owners, wanted, strict=True)]
     rows = _plain_column(selected["row"])
     ids = [v if isinstance(v, str) else None for v in selected[id_key].tolist()] \
         if id_key else [None] * count
@@ -173,17 +173,17 @@ def emit(
     levels = [level or default for level in severities] if severities else [default] * count
     names = list(params)
     values = [_plain_column(params[name]) for name in names]
-    facts = [dict(zip(names, row_values)) for row_values in zip(*values)] if names \
+    facts = [dict(zip(names, row_values, strict=True)) for row_values in zip(*values, strict=True)] if names \
         else [{} for _ in range(count)]
-    for name, column_values in zip(names, values):  # unknown facts are left out
+    for name, column_values in zip(names, values, strict=True):  # unknown facts are left out
         if None in column_values:
-            for fact, value in zip(facts, column_values):
+            for fact, value in zip(facts, column_values, strict=True):
                 if value is None:
                     del fact[name]
     return [
         Finding(code, Location(file, sheet, row, col, record), fact, level)
         for file, sheet, row, col, record, fact, level
-        in zip(files, sheets, rows, cols, ids, facts, levels)
+        in zip(files, sheets, rows, cols, ids, facts, levels, strict=True)
     ]
 
 
@@ -195,7 +195,7 @@ def duplicate_ids(code: str, stack: Stack, key: str, id_key: str) -> list[Findin
     # IDs repeat only within a campaign: key them by campaign when the stack has several.
     folded: list[Any] = [v.strip().casefold() if isinstance(v, str) else "" for v in df[id_key].tolist()]
     if len(stack.campaigns) > 1:
-        folded = [(owner, ident) if ident else "" for owner, ident in zip(df[CAMPAIGN].tolist(), folded)]
+        folded = [(owner, ident) if ident else "" for owner, ident in zip(df[CAMPAIGN].tolist(), folded, strict=True)]
     counts = Counter(folded)  # counted in C; the common case (no repeats) ends here
     shared = {ident for ident, n in counts.items() if n > 1 and ident}
     if not shared:
@@ -226,7 +226,7 @@ def _plain_column(values: FactColumn) -> list[Any]:
             whole = finite & (np.mod(arr, 1) == 0) & (np.abs(arr) < 2**53)
             return [
                 (int(v) if w else round(v, 4)) if f else None
-                for v, f, w in zip(arr.tolist(), finite.tolist(), whole.tolist())
+                for v, f, w in zip(arr.tolist(), finite.tolist(), whole.tolist(), strict=True)
             ]
         if values.dtype.kind in "iub" and not values.hasnans:
             return list(values.tolist())
