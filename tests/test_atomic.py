@@ -23,6 +23,7 @@ import textwrap
 import tracemalloc
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -40,8 +41,9 @@ from xltrack.atomic import (
 from xltrack.cli import cli
 from xltrack.discover import expand_paths
 from xltrack.errors import InputChangedError, OutputError, OutputNameError
+from xltrack.sheetparts import render_layout
 from xltrack.summary import Summary
-from xltrack.summary_sheet import layout_summary, render_layout, write_summary
+from xltrack.summary_sheet import layout_summary, write_summary
 from xltrack.writer import generate_workbook
 
 AS_OF = dt.date(2024, 6, 15)
@@ -91,7 +93,7 @@ def test_atomic_failed_in_place_write_keeps_the_old_backup(
     write_summary(path, base[1], in_place=True)
     backup = tmp_path / "campaign.bak.xlsx"
     before = path.read_bytes(), backup.read_bytes()
-    real_copy = inject.copy_member_raw
+    from xltrack.package import copy_member_raw as real_copy  # what inject calls
     calls = {"n": 0}
 
     def disk_full(*args: object) -> bool:
@@ -364,9 +366,9 @@ def test_atomic_the_input_is_opened_once(
     opened: list[str] = []
     real_zip = zipfile.ZipFile.__init__
 
-    def spy(self: zipfile.ZipFile, file: object, *args: object, **kwargs: object) -> None:
+    def spy(self: zipfile.ZipFile, file: Any, *args: Any, **kwargs: Any) -> None:
         opened.append(repr(file))
-        real_zip(self, file, *args, **kwargs)  # type: ignore[arg-type]  # passed through
+        real_zip(self, file, *args, **kwargs)
 
     monkeypatch.setattr(zipfile.ZipFile, "__init__", spy)
     sheet = render_layout(layout_summary(base[1]))

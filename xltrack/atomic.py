@@ -45,7 +45,7 @@ TEMP_SUFFIX = ".tmp"
 _LEGACY_TEMP = re.compile(r"^\.~xltrack-.*|^\..+\.\d+\.tmp(\.[A-Za-z]+)?$")
 _CHUNK = 1 << 20
 
-Writer = Callable[[Path], None]
+Writer = Callable[[Path], object]  # what it returns is ignored
 
 
 def temp_path(target: Path) -> Path:

@@ -37,6 +37,7 @@ def test_budget_line_over_at_15_percent(build, spec, spent, fires) -> None:
     if fires:
         found = next(f for f in run_checks(frames, dt.date(2024, 6, 29), spec, checks=BUDGET_CHECKS))
         assert (found.location.sheet, found.location.row, found.location.column) == ("Campaign", 24, "D")
+        assert found.severity is not None
         assert found.params["over_pct"] == "15%" and found.severity.value == "error"
 
 
