@@ -303,7 +303,7 @@ def test_unseen_a_header_row_named_only_by_words(tmp_path: Path, spec: Spec) -> 
 
 def test_unseen_targets_typed_ahead_do_not_drag_the_pace(tmp_path: Path, spec: Spec) -> None:
     # Teams type every day's target in advance; today's actual is blank until entered.
-    daily = [("Date", "Metric", "Target", "Actual")]
+    daily: list[tuple[Any, ...]] = [("Date", "Metric", "Target", "Actual")]
     daily += [(dt.date(2024, 3, d), "Sales", 5000, a) for d, a in ((10, 5500), (11, 5200), (12, 5100))]
     daily += [(dt.date(2024, 3, d), "Sales", 5000, None) for d in range(13, 31)]
     path = _book(tmp_path / "ahead.xlsx", {
