@@ -323,7 +323,10 @@ def report(args: argparse.Namespace, runs: dict[str, tuple[float, float]],
     best_scale = max(scale, rounds_scale)
     m200, m2000 = mem[0], mem[-1]
     growth = m2000["peak_tree_mb"] / m200["peak_tree_mb"]
-    ok = lambda cond: "yes" if cond else "**no**"
+
+    def ok(cond: bool) -> str:
+        return "yes" if cond else "**no**"
+
     lines = [
         "# Batch benchmark (issue 5)",
         "",

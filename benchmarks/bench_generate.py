@@ -135,8 +135,8 @@ def workbook_cells(path: Path) -> Cells:
     sheets: Cells = []
     for ws in formulas.worksheets:
         cells = []
-        for frow, vrow in zip(ws.iter_rows(), values[ws.title].iter_rows()):
-            for f, v in zip(frow, vrow):
+        for frow, vrow in zip(ws.iter_rows(), values[ws.title].iter_rows(), strict=True):
+            for f, v in zip(frow, vrow, strict=True):
                 if f.value is None or not hasattr(f, "column"):
                     continue
                 fmt = f.number_format or "General"

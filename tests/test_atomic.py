@@ -9,6 +9,7 @@ output names whose extension does not fit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import pickle
@@ -22,6 +23,7 @@ import textwrap
 import tracemalloc
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -39,8 +41,9 @@ from xltrack.atomic import (
 from xltrack.cli import cli
 from xltrack.discover import expand_paths
 from xltrack.errors import InputChangedError, OutputError, OutputNameError
+from xltrack.sheetparts import render_layout
 from xltrack.summary import Summary
-from xltrack.summary_sheet import layout_summary, render_layout, write_summary
+from xltrack.summary_sheet import layout_summary, write_summary
 from xltrack.writer import generate_workbook
 
 AS_OF = dt.date(2024, 6, 15)
@@ -90,7 +93,7 @@ def test_atomic_failed_in_place_write_keeps_the_old_backup(
     write_summary(path, base[1], in_place=True)
     backup = tmp_path / "campaign.bak.xlsx"
     before = path.read_bytes(), backup.read_bytes()
-    real_copy = inject.copy_member_raw
+    from xltrack.package import copy_member_raw as real_copy  # what inject calls
     calls = {"n": 0}
 
     def disk_full(*args: object) -> bool:
@@ -173,17 +176,15 @@ def _trials(base: tuple[Path, Summary], tmp_path: Path, parts_file: Path,
     children = [_spawn_writer(path, parts_file) for path in paths]
     for child in children:
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-    return list(zip(paths, children))
+    return list(zip(paths, children, strict=True))
 
 
 def _hit_at_random(child: subprocess.Popen[str], rng: random.Random, signum: int) -> None:
     assert child.stdin is not None
     child.stdin.write("go\n")
     child.stdin.flush()
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         child.wait(timeout=rng.uniform(0.0, 0.15))
-    except subprocess.TimeoutExpired:
-        pass
     child.send_signal(signum)
 
 
@@ -365,9 +366,9 @@ def test_atomic_the_input_is_opened_once(
     opened: list[str] = []
     real_zip = zipfile.ZipFile.__init__
 
-    def spy(self: zipfile.ZipFile, file: object, *args: object, **kwargs: object) -> None:
+    def spy(self: zipfile.ZipFile, file: Any, *args: Any, **kwargs: Any) -> None:
         opened.append(repr(file))
-        real_zip(self, file, *args, **kwargs)  # type: ignore[arg-type]  # passed through
+        real_zip(self, file, *args, **kwargs)
 
     monkeypatch.setattr(zipfile.ZipFile, "__init__", spy)
     sheet = render_layout(layout_summary(base[1]))

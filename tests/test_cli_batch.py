@@ -163,7 +163,7 @@ def test_batch_progress_bar_draws_done_failed_and_rate() -> None:
     assert "4/4 files, 1 failed" in text and "files/s" in text
 
 
-def test_cli_batch_empty_folder_says_so(tmp_path) -> None:
+def test_cli_batch_empty_folder_says_so(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from xltrack.cli import cli

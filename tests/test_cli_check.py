@@ -22,6 +22,7 @@ def source_workbook(path: Path, *, t002: str = "滞后1天", q002: str = "已解
     """The source's own five tables (DOMAIN.md), typed the way people type them."""
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = "活动信息"
     ws.append(["表1 活动基本信息与目标表"])
     for label, value in [("活动名称", "2024年夏季新品促销"), ("策划案版本", "V2.0"),
@@ -75,13 +76,13 @@ def check(runner: CliRunner, *args: str | Path) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-def test_cli_check_clean_workbook_exits_0(runner, clean) -> None:
+def test_cli_check_clean_workbook_exits_0(runner: CliRunner, clean: Path) -> None:
     code, out = check(runner, clean, "--as-of", "2024-06-15")
     assert code == 0, out
     assert "2024年夏季新品促销" in out and "task-overdue" not in out
 
 
-def test_cli_check_overdue_task_exits_1_and_points_at_it(runner, overdue) -> None:
+def test_cli_check_overdue_task_exits_1_and_points_at_it(runner: CliRunner, overdue: Path) -> None:
     code, out = check(runner, overdue, "--as-of", "2024-06-15", "--format", "json")
     assert code == 1
     doc = json.loads(out)
@@ -99,13 +100,13 @@ def test_cli_check_overdue_task_exits_1_and_points_at_it(runner, overdue) -> Non
     assert hits[0]["message"] == "task T002 ended 2024-06-08 and is not done (7 days late)"
 
 
-def test_cli_check_as_of_moves_the_verdict(runner, overdue) -> None:
+def test_cli_check_as_of_moves_the_verdict(runner: CliRunner, overdue: Path) -> None:
     assert check(runner, overdue, "--as-of", "2024-06-08")[0] == 0
     assert check(runner, overdue, "--as-of", "2024-06-09")[0] == 1
 
 
 @pytest.mark.parametrize(("fail_on", "expected"), [("error", 0), ("warning", 1), ("never", 0)])
-def test_cli_check_fail_on_threshold(runner, tmp_path, fail_on, expected) -> None:
+def test_cli_check_fail_on_threshold(runner: CliRunner, tmp_path: Path, fail_on: str, expected: int) -> None:
     # Only a warning: the written 80% for 2800/3000 (93.3%) if the reader keeps written rates,
     # and a day below target in any case (4.5 of 5: a yellow light).
     book = source_workbook(tmp_path / "warn.xlsx", t002="已完成", members_rate="80%")
@@ -117,28 +118,28 @@ def test_cli_check_fail_on_threshold(runner, tmp_path, fail_on, expected) -> Non
     assert code == expected
 
 
-def test_cli_check_fail_on_never_still_fails_on_errors_only_for_inputs(runner, overdue, tmp_path) -> None:
+def test_cli_check_fail_on_never_still_fails_on_errors_only_for_inputs(runner: CliRunner, overdue: Path, tmp_path: Path) -> None:
     assert check(runner, overdue, "--as-of", "2024-06-15", "--fail-on", "never")[0] == 0
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a workbook")
     assert check(runner, overdue, bad, "--as-of", "2024-06-15", "--fail-on", "never")[0] == 3
 
 
-def test_cli_check_text_and_json_list_the_same_findings(runner, overdue, clean) -> None:
+def test_cli_check_text_and_json_list_the_same_findings(runner: CliRunner, overdue: Path, clean: Path) -> None:
     args = (overdue, clean, "--as-of", "2024-06-15", "--fail-on", "never")
     _, text = check(runner, *args)
     _, js = check(runner, *args, "--format", "json")
     found = [f for b in json.loads(js)["workbooks"] for f in b["findings"]]
     lines = [line for line in text.splitlines() if CODE_RE.search(line)]
     assert len(found) > 3
-    assert [CODE_RE.search(line).group(1) for line in lines] == [f["code"] for f in found]
-    for line, f in zip(lines, found):
+    assert [m.group(1) for line in lines if (m := CODE_RE.search(line))] == [f["code"] for f in found]
+    for line, f in zip(lines, found, strict=True):
         place = f"{f['column'] or ''}{f['row'] or ''}"
         assert f["message"] in line and (not place or line.split()[0] == place)
         assert not f["id"] or f" {f['id']} " in line
 
 
-def test_cli_check_committed_sample(runner) -> None:
+def test_cli_check_committed_sample(runner: CliRunner) -> None:
     sample = Path(__file__).resolve().parent.parent / "samples" / "handmade" / "zh-hans-source.xlsx"
     code, out = check(runner, sample, "--as-of", "2024-06-15", "--format", "json", "--lang", "zh")
     assert code == 1
@@ -148,7 +149,7 @@ def test_cli_check_committed_sample(runner) -> None:
     assert all(f["message"] and "?" not in f["message"] for f in book["findings"])
 
 
-def test_cli_check_broken_file_among_good_ones(runner, overdue, clean, tmp_path) -> None:
+def test_cli_check_broken_file_among_good_ones(runner: CliRunner, overdue: Path, clean: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04 truncated zip")
     missing = tmp_path / "missing.xlsx"
@@ -166,7 +167,7 @@ def test_cli_check_broken_file_among_good_ones(runner, overdue, clean, tmp_path)
     assert any(f["code"] == "task-overdue" for f in books[0]["findings"])
 
 
-def test_cli_check_broken_file_in_text(runner, clean, tmp_path) -> None:
+def test_cli_check_broken_file_in_text(runner: CliRunner, clean: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     code, out = check(runner, clean, bad, "--as-of", "2024-06-15", "--lang", "en")
@@ -179,31 +180,31 @@ def test_cli_check_broken_file_in_text(runner, clean, tmp_path) -> None:
     [[], ["--as-of", "15/06/2024"], ["--format", "xml"], ["--lang", "fr"], ["--fail-on", "all"]],
     ids=["no-file", "bad-date", "bad-format", "bad-lang", "bad-fail-on"],
 )
-def test_cli_check_usage_errors_exit_2(runner, clean, args) -> None:
+def test_cli_check_usage_errors_exit_2(runner: CliRunner, clean: Path, args: list[str]) -> None:
     files = [str(clean)] if args else []
     result = runner.invoke(cli, ["check", *files, *args])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
 
 
-def test_cli_check_zh_messages(runner, overdue) -> None:
+def test_cli_check_zh_messages(runner: CliRunner, overdue: Path) -> None:
     code, out = check(runner, overdue, "--as-of", "2024-06-15", "--lang", "zh")
     assert code == 1
     assert "任务 T002 应于 2024-06-08 完成,尚未完成(逾期 7 天)" in out
     assert "统计日期 2024-06-15" in out
 
 
-def test_cli_check_colour_only_when_asked(runner, overdue) -> None:
+def test_cli_check_colour_only_when_asked(runner: CliRunner, overdue: Path) -> None:
     assert "\x1b[" not in check(runner, overdue, "--as-of", "2024-06-15")[1]
     assert "\x1b[31;1m" in check(runner, overdue, "--as-of", "2024-06-15", "--color")[1]
 
 
-def test_cli_check_as_of_defaults_to_today(runner, clean) -> None:
+def test_cli_check_as_of_defaults_to_today(runner: CliRunner, clean: Path) -> None:
     _, out = check(runner, clean, "--format", "json")
     assert json.loads(out)["workbooks"][0]["as_of"] == dt.date.today().isoformat()
 
 
-def test_cli_check_unexpected_error_no_traceback_unless_debug(runner, clean, monkeypatch) -> None:
+def test_cli_check_unexpected_error_no_traceback_unless_debug(runner: CliRunner, clean: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(path: object, as_of: object, spec: object = None) -> None:
         raise RuntimeError("bug")
 

@@ -84,7 +84,7 @@ def test_cli_summarize_refuses_a_locked_file(rich: Path) -> None:
     assert rich.read_bytes() == before
 
 
-def test_cli_summarize_output_is_not_overwritten_without_force(tmp_path) -> None:
+def test_cli_summarize_output_is_not_overwritten_without_force(tmp_path: Path) -> None:
     import shutil
 
     from click.testing import CliRunner

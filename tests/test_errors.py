@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -40,8 +41,8 @@ def test_errors_codes_exist_in_catalogue() -> None:
         assert cls.code in CODES
 
 
-def _subclasses(cls: type) -> list[type]:
-    out = []
+def _subclasses(cls: type[XltrackError]) -> list[type[XltrackError]]:
+    out: list[type[XltrackError]] = []
     for sub in cls.__subclasses__():
         out += [sub, *_subclasses(sub)]
     return out
@@ -52,7 +53,7 @@ def test_errors_every_class_code_is_in_the_catalogue() -> None:
     from xltrack.codes import CODES
     from xltrack.errors import XltrackError
 
-    classes = [XltrackError, *_subclasses(XltrackError)]
+    classes: list[type[XltrackError]] = [XltrackError, *_subclasses(XltrackError)]
     assert {c.__module__ for c in classes} == {errors_module.__name__}  # one tree, one module
     assert [c.__name__ for c in classes if c.code not in CODES] == []
 
@@ -66,7 +67,7 @@ def test_errors_workbook_error_to_finding_names_file_sheet_and_cell() -> None:
     assert finding.params == {"reason": "b.xlsx › Tasks!E7: cannot read the sheet"}
 
 
-def test_errors_public_api_argument_mistakes_are_xltrack_errors(tmp_path) -> None:
+def test_errors_public_api_argument_mistakes_are_xltrack_errors(tmp_path: Path) -> None:
     import pytest
 
     from xltrack import generate_workbook

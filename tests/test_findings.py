@@ -106,7 +106,7 @@ def test_findings_catalogue_every_code_has_both_templates() -> None:
         assert en == zh == entry.placeholders(), (code, en, zh)
 
 
-def test_findings_every_check_code_is_emitted_with_its_placeholders(sink_findings) -> None:
+def test_findings_every_check_code_is_emitted_with_its_placeholders(sink_findings: list[Finding]) -> None:
     emitted = {f.code for f in sink_findings}
     assert emitted == set(CODES) - READER_CODES
     for f in sink_findings:
@@ -115,7 +115,7 @@ def test_findings_every_check_code_is_emitted_with_its_placeholders(sink_finding
         assert "?" not in finding_message(f, "en") and "?" not in finding_message(f, "zh")
 
 
-def test_findings_severity_is_the_catalogue_one(sink_findings) -> None:
+def test_findings_severity_is_the_catalogue_one(sink_findings: list[Finding]) -> None:
     # docs/checks.md (generated from codes.py) says what severity each code has;
     # the checks emit exactly that (or one of a graded code's severities).
     from xltrack.codes import severities
@@ -139,18 +139,18 @@ def test_findings_terms_name_placeholders_and_known_vocabularies(spec: Spec) -> 
                 assert where in spec.tables or where == "*", vocabulary
 
 
-def test_findings_params_are_plain_json(sink_findings) -> None:
+def test_findings_params_are_plain_json(sink_findings: list[Finding]) -> None:
     for f in sink_findings:
         assert json.loads(json.dumps(f.params)) == f.params, f.code
 
 
-def test_findings_json_round_trip(sink_findings, spec: Spec) -> None:
+def test_findings_json_round_trip(sink_findings: list[Finding], spec: Spec) -> None:
     for f in sink_findings:
         data = json.loads(json.dumps(finding_to_dict(f, "zh", spec), ensure_ascii=False))
         assert Finding.from_dict(data, file=f.location.file) == f
 
 
-def test_findings_pickle_round_trip(sink_findings) -> None:
+def test_findings_pickle_round_trip(sink_findings: list[Finding]) -> None:
     assert pickle.loads(pickle.dumps(sink_findings)) == sink_findings
 
 
@@ -178,7 +178,7 @@ def test_findings_messages_show_spec_labels(spec: Spec) -> None:
     assert "purple" in finding_message(odd, "en", spec)
 
 
-def test_findings_to_frame(sink_findings) -> None:
+def test_findings_to_frame(sink_findings: list[Finding]) -> None:
     frame = findings_to_frame(sink_findings)
     assert list(frame.columns) == ["file", "sheet", "row", "column", "id", "code", "severity",
                                    "message", "params"]
@@ -190,7 +190,7 @@ def test_findings_to_frame(sink_findings) -> None:
     assert findings_to_frame([]).empty
 
 
-def test_findings_report_json_shape(sink_findings, spec: Spec) -> None:
+def test_findings_report_json_shape(sink_findings: list[Finding], spec: Spec) -> None:
     ok = WorkbookReport("a.xlsx", AS_OF, "S", sink_findings)
     broken = WorkbookReport("b.xlsx", AS_OF, error={"code": "file-unreadable", "message": "b"})
     doc = reports_to_dict([ok, broken], "en", spec)

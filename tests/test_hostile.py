@@ -107,6 +107,7 @@ def test_hostile_cell_that_crashes_the_fast_engine_is_read_another_way(tmp_path:
     path = tmp_path / "panic.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert ws is not None
     ws.append(["Task ID", "Task", "Owner", "End"])
     ws.append(["T1", "Posters", "Bo", -1e15])
     ws["D2"].number_format = "yyyy-mm-dd"

@@ -28,8 +28,9 @@ from workbooks import build_openpyxl, build_rich
 from xltrack import inject, marker
 from xltrack.analyze import analyze_workbook
 from xltrack.errors import OutputError, UnreadableWorkbookError, XltrackError
+from xltrack.sheetparts import render_layout
 from xltrack.summary import Summary
-from xltrack.summary_sheet import layout_summary, render_layout, write_summary
+from xltrack.summary_sheet import layout_summary, write_summary
 
 AS_OF = dt.date(2024, 6, 15)
 # The parts that must change to register a sheet; everything else is byte-identical.
@@ -98,7 +99,7 @@ def by_sheet_name(data: bytes) -> bytes:
 
 def sheet_entries(data: bytes) -> list[str]:
     root = ElementTree.fromstring(data)
-    return [el.get("name") for el in root.iter() if local(el.tag) == "sheet"]
+    return [el.get("name", "") for el in root.iter() if local(el.tag) == "sheet"]
 
 
 def assert_only_gained(before: dict[str, bytes], after: dict[str, bytes], sheet: str) -> None:
@@ -275,7 +276,7 @@ def test_inject_failure_leaves_the_original_intact(
     if fail_at == "write":
         monkeypatch.setattr(zipfile.ZipFile, "writestr", broken_writestr)
     else:
-        monkeypatch.setattr(inject.os, "replace", broken_replace)
+        monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OutputError) as err:
         inject.add_sheet(path, sheet, in_place=True)
     assert isinstance(err.value, OSError)
@@ -337,7 +338,7 @@ def test_inject_libreoffice_opens_it_and_computes_the_same(
         sources.append(path)
         outputs.append(write_summary(path, summary, lang="zh"))
     computed = recalculate(sources + outputs, tmp_path / "lo")
-    for before, after in zip(computed[: len(sources)], computed[len(sources):]):
+    for before, after in zip(computed[: len(sources)], computed[len(sources):], strict=True):
         assert before != after
         old = load(before, data_only=True)
         new = load(after, data_only=True)

@@ -103,6 +103,7 @@ def layouts(draw: st.DrawFn) -> dict[str, Any]:
 def _write(layout: dict[str, Any], path: Path) -> dict[str, tuple[str, list[int]]]:
     wb = openpyxl.Workbook()
     sheet = wb.active
+    assert sheet is not None
     sheet.title = "Sheet A"
     where: dict[str, tuple[str, list[int]]] = {}
     row = 1
@@ -178,11 +179,12 @@ def test_layouts_any_grid_reads_or_is_unrecognized(
 ) -> None:
     wb = openpyxl.Workbook()
     sheet = wb.active
+    assert sheet is not None
     if header:  # a real header row over junk values exercises every parser
         for c, col in enumerate(SPEC.table(header).columns, start=1):
             sheet.cell(1, c, col.label.zh)
-    for row, col, value in cells:
-        sheet.cell(row, col, value)
+    for row, column, value in cells:
+        sheet.cell(row, column, value)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "junk.xlsx"
         wb.save(path)

@@ -93,7 +93,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, l
                                      out=folder / "summary.xlsx")
     books["portfolio"] = _portfolio(folder)
     pdfs = convert(list(books.values()), folder / "pdf", "pdf")
-    return {name: (path, pages(pdf)) for (name, path), pdf in zip(books.items(), pdfs)}
+    return {name: (path, pages(pdf)) for (name, path), pdf in zip(books.items(), pdfs, strict=True)}
 
 
 def _portfolio(folder: Path) -> Path:
@@ -236,7 +236,7 @@ def test_looks_a_long_table_repeats_its_header_and_ends_at_its_data(
     printed: dict[str, tuple[Path, list[str]]]
 ) -> None:
     path, texts = printed["long-list"]
-    tasks = [t for t, sheet in zip(texts, footer_sheets(texts)) if sheet == "Tasks"]
+    tasks = [t for t, sheet in zip(texts, footer_sheets(texts), strict=True) if sheet == "Tasks"]
     assert len(tasks) >= 2
     assert all("Delay reason" in t for t in tasks)  # the header on every page
     assert "T070" in tasks[-1]

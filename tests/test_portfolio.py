@@ -19,8 +19,8 @@ import xltrack.portfolio as portfolio_module
 from xltrack import portfolio_sheet
 from xltrack.analyze import analyze_workbook
 from xltrack.discover import expand_paths
-from xltrack.errors import OutputError, WorkbookError
-from xltrack.executors import ExecutorError, run_local
+from xltrack.errors import ExecutorError, OutputError, WorkbookError
+from xltrack.executors import run_local
 from xltrack.export import export_tables
 from xltrack.portfolio import (
     FAILED,
@@ -184,7 +184,7 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
     jobs = [FileJob(i, t.path, os.path.abspath(t.path), AS_OF) for i, t in enumerate(targets)]
     chunk = analyze_files(jobs)
     assert len([f for f in chunk.files if f.status != FAILED]) >= 4
-    for job, result in zip(jobs, chunk.files):
+    for job, result in zip(jobs, chunk.files, strict=True):
         try:
             alone = analyze_workbook(job.location, AS_OF)
         except WorkbookError:
@@ -195,10 +195,11 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
         mine = chunk.tables["findings"]
         mine = mine[mine["file"] == job.path]
         columns = ("code", "sheet", "row", "column", "message")
-        assert [tuple(_none(v) for v in row) for row in zip(*(mine[c] for c in columns))] == [
+        assert [tuple(_none(v) for v in row) for row in zip(*(mine[c] for c in columns), strict=True)] == [
             (f.code, f.location.sheet, f.location.row, f.location.column, finding_message(f, "en"))
             for f in alone.findings
         ], job.path
+        assert result.campaign is not None
         key = result.campaign["campaign_key"]
         for table, source in (("tasks", "tasks"), ("daily", "daily"), ("metrics", "evaluation")):
             rows = chunk.tables[table]
@@ -216,7 +217,7 @@ def _none(value: Any) -> Any:
 def test_analyze_files_unexpected_error_fails_only_that_file(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    build = portfolio_module.build_stack
+    from xltrack.stack import build_stack as build  # what the portfolio calls
 
     def explode(read: list[Any], *args: Any) -> Any:
         if any(c.head.name == "Autumn push" for c in read):

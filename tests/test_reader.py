@@ -131,6 +131,7 @@ def test_reader_formula_cached_value_is_not_trusted(tmp_path: Path, spec: Spec) 
     path = tmp_path / "cached.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = "Evaluation"
     ws.append(["Metric", "Target", "Actual"])
     ws.append(["Sales", 1000, "=B2*2"])
@@ -182,6 +183,7 @@ def test_reader_year_without_a_campaign_comes_from_as_of_and_says_so(tmp_path: P
     path = tmp_path / "no-campaign.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert ws is not None
     ws.append(["任务ID", "任务名称", "负责人", "起止时间"])
     ws.append(["T1", "海报", "甲", "6.1-6.5"])
     wb.save(path)
@@ -242,6 +244,7 @@ def test_reader_formula_scan_cut_below_the_last_wanted_row_keeps_every_row_above
 def _workbook(tmp_path: Path, rows: list[list[Any]], name: str = "Tasks") -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.title = name
     for row in rows:
         sheet.append(row)

@@ -30,6 +30,7 @@ def test_formula_without_cached_value_below_the_grid(tmp_path: Path, spec: Spec)
     wb = openpyxl.Workbook()
     sheet = wb.active
     assert sheet is not None
+    assert sheet is not None
     for c, col in enumerate(spec.table("campaign").columns, start=1):
         sheet.cell(1, c, col.label.zh)
     sheet.cell(2, 1, "=0")
@@ -173,6 +174,7 @@ def test_far_cell_and_a_cell_the_engine_panics_on(tmp_path: Path) -> None:
     # it must read only the box kept, not 1,048,576 x 16,384 cells.
     book = openpyxl.Workbook()
     sheet = book.active
+    assert sheet is not None
     assert sheet is not None
     sheet.append(["Task ID", "Task", "Owner", "End", "Status"])
     sheet.append(["T1", "Posters", "Bo", -1e15, "Done"])

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import pytest
@@ -141,7 +141,7 @@ def test_roundtrip_generate_fill_read_back_equal(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_roundtrip_example_workbooks_read_as_the_example(lang: str) -> None:
+def test_roundtrip_example_workbooks_read_as_the_example(lang: Literal["en", "zh"]) -> None:
     example = load_example(SPEC, lang)
     frames = read_workbook(SAMPLES / f"example-{lang}.xlsx", SPEC, as_of=AS_OF)
     assert frames.load_findings == []

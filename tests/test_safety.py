@@ -26,8 +26,9 @@ from click.testing import CliRunner
 from xltrack import executors
 from xltrack.cli import cli
 from xltrack.discover import expand_paths, is_generated
+from xltrack.errors import ExecutorError, SchedulerAddressError
 from xltrack.escaping import terminal_safe
-from xltrack.executors import ExecutorError, SchedulerAddressError, run_dask, run_local
+from xltrack.executors import run_dask, run_local
 from xltrack.export import export_tables, neutralise_formulas
 from xltrack.findings import Finding, Location
 from xltrack.portfolio import FileJob, analyze_many, crashed_files
@@ -77,7 +78,7 @@ def test_safety_csv_raw_option_and_parquet_keep_the_text(tmp_path: Path) -> None
 
 
 def test_safety_neutralise_leaves_missing_values_and_other_types() -> None:
-    frame = pd.DataFrame({"s": ["=a", None], "d": pd.to_datetime(["2024-01-01", None])})
+    frame = pd.DataFrame({"s": ["=a", None], "d": pd.to_datetime(["2024-01-01", None])})  # type: ignore[arg-type]  # None is NaT; stubs: str only
     out = neutralise_formulas(frame)
     assert out["s"].tolist()[0] == "'=a" and pd.isna(out["s"].tolist()[1])
     assert out["d"].equals(frame["d"]) and frame["s"].tolist()[0] == "=a"  # input untouched

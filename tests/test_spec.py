@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -38,8 +40,9 @@ def test_spec_source_labels_are_the_chinese_ones(spec: Spec) -> None:
     assert spec.enum_labels("resolution", "zh") == ["未处理", "处理中", "已解决"]
 
 
-def _raw() -> dict:
-    return yaml.safe_load(Path(load_spec().source).read_text(encoding="utf-8"))
+def _raw() -> dict[str, Any]:
+    raw: dict[str, Any] = yaml.safe_load(Path(load_spec().source).read_text(encoding="utf-8"))
+    return raw
 
 
 def test_spec_team_variant_with_extra_column_loads(tmp_path: Path) -> None:
@@ -69,7 +72,9 @@ def test_spec_team_variant_with_extra_column_loads(tmp_path: Path) -> None:
             {"key": "x", "formula": "=1", "label": "x"}), "formula"),
     ],
 )
-def test_spec_invalid_variant_names_the_problem(tmp_path: Path, mutate, message: str) -> None:
+def test_spec_invalid_variant_names_the_problem(
+    tmp_path: Path, mutate: Callable[[dict[str, Any]], object], message: str
+) -> None:
     raw = _raw()
     mutate(raw)
     path = tmp_path / "bad.yaml"

@@ -196,7 +196,7 @@ def test_summary_counts_tasks_by_status_and_findings(spec: Spec, as_of: dt.date)
 
 
 def test_summary_daily_sums_duplicate_dates(spec: Spec, as_of: dt.date) -> None:
-    daily = [
+    daily: list[dict[str, Any]] = [
         {"date": "2024-06-10", "metric": "A", "target": 1, "actual": 2, "row": 5},
         {"date": "2024-06-10", "metric": "A", "target": 3, "actual": None, "row": 6},
         {"date": None, "metric": "A", "target": 9, "actual": 9, "row": 7},
@@ -256,7 +256,7 @@ def test_summary_sheet_lists_the_worst_overdue_first_and_cuts_long_lists(
     summary = build_summary(campaign(spec, tasks=tasks), [], as_of)
     assert len(summary.to_dict()["tasks"]["overdue"]) == LIST_LIMIT + 20
     cells = layout_summary(summary, "en", spec).cells
-    late = [c.value for c in cells if c.col == 3 and c.style == "integer"]
+    late: list[Any] = [c.value for c in cells if c.col == 3 and c.style == "integer"]
     assert len(late) == LIST_LIMIT and late == sorted(late, reverse=True) and late[0] == 45
     assert any(c.value == f"… and 20 more (the {LIST_LIMIT} listed first)" for c in cells)
 

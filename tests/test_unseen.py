@@ -27,6 +27,7 @@ def _book(path: Path, sheets: dict[str, list[tuple[Any, ...]]]) -> Path:
     first = True
     for title, rows in sheets.items():
         ws = wb.active if first else wb.create_sheet()
+        assert ws is not None
         first = False
         ws.title = title
         for row in rows:
@@ -103,6 +104,7 @@ def test_unseen_missing_column_is_unknown_not_zero(tmp_path: Path, spec: Spec) -
 def test_unseen_section_rows_label_tasks_and_fill_phase(tmp_path: Path, spec: Spec) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = "任务"
     for row in [("任务ID", "任务名称", "负责人", "开始日期", "结束日期", "进度状态"),
                 ("一、预热期（2项）",),
@@ -161,7 +163,7 @@ def test_unseen_ordinary_lists_are_not_campaigns(tmp_path: Path, spec: Spec) -> 
 
     from xltrack.errors import UnrecognizedWorkbookError
 
-    lists = {
+    lists: dict[str, list[tuple[Any, ...]]] = {
         "interviews": [("Name", "City", "Status"), ("Ann", "Oslo", "Hired"), ("Bo", "Rome", "Open")],
         "sales": [("Region", "Product", "Date", "Sales", "Target"), ("N", "A", dt.date(2024, 1, 1), 10, 12)],
         "kpis": [("Metric", "Target", "Actual"), ("Visits", 100, 90)],
@@ -225,7 +227,7 @@ def test_unseen_property_synonym_headers_in_any_order_read_the_same(
     with tempfile.TemporaryDirectory() as tmp:
         sheets: dict[str, list[tuple[Any, ...]]] = {"Campaign": CAMPAIGN}
         for table, columns in renamed.items():
-            rows = [tuple(header for _, header in columns)]
+            rows: list[tuple[Any, ...]] = [tuple(header for _, header in columns)]
             rows += [tuple(rec[key] for key, _ in columns) for rec in RECORDS[table]]
             sheets[table.title()] = rows
         frames = analyze_workbook(_book(Path(tmp) / "r.xlsx", sheets), AS_OF, spec).frames
@@ -301,7 +303,7 @@ def test_unseen_a_header_row_named_only_by_words(tmp_path: Path, spec: Spec) -> 
 
 def test_unseen_targets_typed_ahead_do_not_drag_the_pace(tmp_path: Path, spec: Spec) -> None:
     # Teams type every day's target in advance; today's actual is blank until entered.
-    daily = [("Date", "Metric", "Target", "Actual")]
+    daily: list[tuple[Any, ...]] = [("Date", "Metric", "Target", "Actual")]
     daily += [(dt.date(2024, 3, d), "Sales", 5000, a) for d, a in ((10, 5500), (11, 5200), (12, 5100))]
     daily += [(dt.date(2024, 3, d), "Sales", 5000, None) for d in range(13, 31)]
     path = _book(tmp_path / "ahead.xlsx", {

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import openpyxl.utils
 import pandas as pd
 import pytest
 import yaml
@@ -55,7 +56,7 @@ def test_writer_sheets_in_order_with_lists_and_meta_hidden(wb: openpyxl.Workbook
     assert wb.sheetnames == SHEETS_EN
     states = {ws.title: ws.sheet_state for ws in wb}
     assert [name for name, state in states.items() if state != "visible"] == ["Lists", "_xltrack"]
-    assert wb.active.title == "Dashboard"
+    assert wb.active is not None and wb.active.title == "Dashboard"
 
 
 def test_writer_every_list_is_an_excel_table_with_spec_headers(
@@ -105,7 +106,8 @@ def test_writer_defined_names_point_at_the_cells_formulas_use(
 
 
 def test_writer_stamps_template_id_and_version(wb: openpyxl.Workbook) -> None:
-    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    # types-openpyxl lacks Workbook.custom_doc_props (openpyxl 3.1 has it)
+    props = {p.name: p.value for p in wb.custom_doc_props.props}  # type: ignore[attr-defined]
     assert props["xltrack_template"] == "xltrack.campaign"
     assert props["xltrack_template_version"] == 1
     meta = {row[0]: row[1] for row in wb["_xltrack"].iter_rows(values_only=True)}
@@ -113,7 +115,8 @@ def test_writer_stamps_template_id_and_version(wb: openpyxl.Workbook) -> None:
                          "generated"}
     assert (meta["template_id"], meta["template_version"], meta["lang"]) == (
         "xltrack.campaign", 1, "en")
-    assert dt.datetime.fromisoformat(meta["generated"]).year >= 2024
+    generated = meta["generated"]
+    assert isinstance(generated, str) and dt.datetime.fromisoformat(generated).year >= 2024
 
 
 def test_writer_inputs_unlocked_formulas_locked_sheets_protected(
@@ -367,7 +370,7 @@ def test_writer_long_campaign_timeline_has_a_column_per_week(tmp_path: Path) -> 
     path = generate_workbook(tmp_path / "long.xlsx", example=True, as_of=AS_OF,
                              start=dt.date(2024, 5, 1), end=dt.date(2024, 7, 31))
     ws = load(path, data_only=True)["Dashboard"]
-    days = [ws.cell(GANTT_ROW + 3, DAY_COL + 1 + k).value for k in range(14)]
+    days: list[Any] = [ws.cell(GANTT_ROW + 3, DAY_COL + 1 + k).value for k in range(14)]
     assert days[0] == dt.datetime(2024, 5, 1)
     assert all((b - a).days == 7 for a, b in itertools.pairwise(days))
     assert ws.cell(GANTT_ROW + 3, DAY_COL + 15).value is None  # 92 days: 14 weeks

@@ -32,7 +32,7 @@ CASES: dict[str, tuple[Lang, bool]] = {"example-en": ("en", True), "example-zh":
 # A long campaign: the timeline gets a column per week.
 LONG = {"start": dt.date(2024, 5, 1), "end": dt.date(2024, 7, 31)}
 # Rows people really leave: no metric, no date, case-different metric, unknown status.
-MESSY = {
+MESSY: dict[str, Any] = {
     "daily": [
         {"date": dt.date(2024, 6, 10), "target": 100, "actual": 50},
         {"date": dt.date(2024, 6, 11), "metric": "Sales", "target": 100, "actual": 95},
@@ -70,7 +70,7 @@ MESSY = {
 # Pace by every route: daily targets to date (one row after as-of, one metric spelt in
 # another case), no daily rows (elapsed share of the period), daily actuals without
 # targets, an evaluation actual only, a zero target.
-PACE = {
+PACE: dict[str, Any] = {
     "campaign": {"name": "Pace", "start_date": dt.date(2024, 6, 1),
                  "end_date": dt.date(2024, 6, 30), "budget": 1000},
     "goals": [
@@ -107,7 +107,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
             made.append(generate_workbook(folder / f"{name}.xlsx", lang=lang, example=example,
                                           as_of=AS_OF, data=data, **extra))
     done = recalculate(made, folder / "out")
-    return {name: (src, out) for name, src, out in zip(CASES, made, done)}
+    return {name: (src, out) for name, src, out in zip(CASES, made, done, strict=True)}
 
 
 def _comparable(value: Any) -> Any:
@@ -216,7 +216,7 @@ def test_writer_lo_pace_names(books: dict[str, tuple[Path, Path]], name: str,
     lang = CASES[name][0]
     spec = load_spec()
     sheet = spec.label("lists", lang)
-    found = {}
+    found: dict[Any, list[Any]] = {}
     for path in (source, out):
         ws = load(path, data_only=True)[sheet]
         for row in ws.iter_rows(values_only=True):

@@ -10,11 +10,12 @@ naming it fails here, loudly, instead of a workbook going subtly wrong.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
 
-def _sheet(tmp_path: Path, constant_memory: bool = True) -> tuple[xlsxwriter.Workbook, object]:
+def _sheet(tmp_path: Path, constant_memory: bool = True) -> tuple[xlsxwriter.Workbook, Any]:
     wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": constant_memory})
     return wb, wb.add_worksheet()
 

@@ -73,8 +73,8 @@ def build_rich(path: Path) -> Path:
     tasks = book.add_worksheet("Tasks")
     tasks.write_row(0, 0, ["Task ID", "Task", "Owner", "Start", "End", "Status", "Delay reason",
                            "Days"], bold)
-    for r, row in enumerate(TASKS, start=1):
-        for c, value in enumerate(row):
+    for r, task in enumerate(TASKS, start=1):
+        for c, value in enumerate(task):
             tasks.write_string(r, c, value)
         tasks.write_formula(r, 7, f'=IF(E{r + 1}="","",DATEVALUE(E{r + 1})-DATEVALUE(D{r + 1})+1)')
     tasks.data_validation(1, 5, 50, 5, {"validate": "list",
@@ -189,10 +189,11 @@ def build_openpyxl(path: Path) -> Path:
     """The same tables saved by openpyxl (another package layout, no numFmts list)."""
     book = openpyxl.Workbook()
     camp = book.active
+    assert camp is not None
     camp.title = "Campaign"
     for row in [("Campaign name", "Spring"), ("Owner", "Kai"), ("Start date", dt.date(2024, 3, 1)),
                 ("End date", dt.date(2024, 3, 31))]:
-        camp.append(row)
+        camp.append(list(row))
     tasks = book.create_sheet("Tasks")
     tasks.append(["Task ID", "Task", "Owner", "Start", "End", "Status"])
     tasks.append(["T1", "Flyers", "Kai", dt.date(2024, 3, 1), dt.date(2024, 3, 5), "Done"])

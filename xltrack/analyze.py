@@ -59,7 +59,7 @@ def analyze_stack(
         its summary.
     """
     findings = []
-    for campaign, found in zip(stack.campaigns, run_stack_checks(stack, as_of, spec)):
+    for campaign, found in zip(stack.campaigns, run_stack_checks(stack, as_of, spec), strict=True):
         order = {name: i for i, name in enumerate(campaign.sheet_order)}
         load = defer_missing_evaluation(campaign, as_of)
         findings.append(sort_findings(load + found, order))

@@ -45,7 +45,7 @@ TEMP_SUFFIX = ".tmp"
 _LEGACY_TEMP = re.compile(r"^\.~xltrack-.*|^\..+\.\d+\.tmp(\.[A-Za-z]+)?$")
 _CHUNK = 1 << 20
 
-Writer = Callable[[Path], None]
+Writer = Callable[[Path], object]  # what it returns is ignored
 
 
 def temp_path(target: Path) -> Path:
@@ -157,7 +157,9 @@ def check_target(path: str | os.PathLike[str]) -> Path:
         st = os.stat(real)
     except FileNotFoundError:
         if not real.parent.is_dir():
-            raise OutputError(str(given), f"cannot write: folder {real.parent} does not exist")
+            raise OutputError(
+                str(given), f"cannot write: folder {real.parent} does not exist"
+            ) from None
         return real
     except OSError as exc:
         raise OutputError(str(given), f"cannot write: {exc.strerror or exc}") from exc

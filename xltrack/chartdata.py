@@ -9,6 +9,7 @@ first metric's daily target and actual for every campaign day.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,9 +51,10 @@ def metric_data(d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any]
         grid.put(header, col, "write_string", d.word(f"kpi_{key}"), styles.cell("helper"))
     goal_frame, eval_frame = derived["goals"], derived["evaluation"]
     use_goals = bool(goal_frame["metric"].notna().any()) or not eval_frame["metric"].notna().any()
+    day_rows: Iterable[Any] = derived["daily"].itertuples()  # mixed fields, not only scalars
     rows = [kpi.DayRow(as_date(r.date), None if pd.isna(r.metric) else str(r.metric),
                        kpi.number(r.target), kpi.number(r.actual))
-            for r in derived["daily"].itertuples()]
+            for r in day_rows]
     start, end = as_date(info.get("start_date")), as_date(info.get("end_date"))
     d_metric, d_date = daily.column_range("metric", sheet=True), daily.column_range("date", sheet=True)
     d_target, d_actual = (daily.column_range(k, sheet=True) for k in ("target", "actual"))

@@ -136,7 +136,7 @@ def _tiles(d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any],
            metrics: Metrics) -> None:
     spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
     tiles = [*_metric_tiles(d, metrics), *_work_tiles(d, derived, info)]
-    for (c0, c1), tile in zip(_tile_spans(len(tiles), d.cols), tiles):
+    for (c0, c1), tile in zip(_tile_spans(len(tiles), d.cols), tiles, strict=True):
         if tile.label_formula:
             grid.merge(TILE_ROW, c0, c1, "write_formula", tile.label_formula,
                        styles.cell("tile_label"), tile.label)
@@ -333,7 +333,7 @@ def _charts(d: Board, metrics: Metrics, status_row: int, trend_row: int) -> None
                        "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
 
     x = 0
-    for chart, share in zip((pace, trend, status), shares):
+    for chart, share in zip((pace, trend, status), shares, strict=True):
         width = int((total - 2 * gap) * share)
         chart.set_size({"width": width, "height": height})
         d.ws.insert_chart(CHART_ROW, 0, chart, {"x_offset": x, "y_offset": 4,

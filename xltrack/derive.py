@@ -12,6 +12,7 @@ columns hold enum keys, dates are datetime64, numbers float64).
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -195,7 +196,8 @@ def solution_hours(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
         pd.NaT, index=df.index, dtype="datetime64[ns]")
     until = resolved_at.where(resolved_at.notna(), pd.Timestamp(as_of))
     until = until.where(resolved_at.notna() | unresolved(df["resolution"]))
-    return (until - found) / pd.Timedelta(hours=1)
+    # pandas-stubs cannot tell that a datetime difference holds Timedeltas
+    return cast("pd.Series[pd.Timedelta]", until - found) / pd.Timedelta(hours=1)
 
 
 def response_hours(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
@@ -207,7 +209,8 @@ def response_hours(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
     resolved_at = df["resolved_at"] if "resolved_at" in df.columns else none
     until = responded.where(responded.notna(), resolved_at)
     until = until.where(until.notna() | ~unresolved(df["resolution"]), pd.Timestamp(as_of))
-    return (until - df["found_date"]) / pd.Timedelta(hours=1)
+    # pandas-stubs cannot tell that a datetime difference holds Timedeltas
+    return cast("pd.Series[pd.Timedelta]", until - df["found_date"]) / pd.Timedelta(hours=1)
 
 
 def derive_issues(df: pd.DataFrame, as_of: dt.date | None, rules: Rules) -> pd.DataFrame:

@@ -357,7 +357,7 @@ def _sumif(args: list[Any]) -> float:
     test = _criterion(_single(args[1]))
     values = _flat([args[2] if len(args) > 2 else args[0]])
     keys = _flat([args[0]])
-    return sum(_number(v) for k, v in zip(keys, values) if test(k) and isinstance(v, (int, float)))
+    return sum(_number(v) for k, v in zip(keys, values, strict=False) if test(k) and isinstance(v, (int, float)))
 
 
 def _average(args: list[Any]) -> Any:

@@ -12,6 +12,7 @@ engine trimmed to the cells near the others, and every cell left out is reported
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import struct
@@ -317,10 +318,9 @@ def _xlsb_record(data: bytes, pos: int) -> tuple[int, int, int]:
 def xlsb_sheet_parts(workbook_bin: bytes, rels: dict[str, str]) -> dict[str, str]:
     """Sheet name -> part, from workbook.bin's BrtBundleSh records and the workbook's rels."""
     out: dict[str, str] = {}
-    try:
+    # On a damaged record: the names found so far; the rest go to the engine unguarded.
+    with contextlib.suppress(IndexError, struct.error, UnicodeDecodeError):
         _bundle_sheets(workbook_bin, rels, out)
-    except (IndexError, struct.error, UnicodeDecodeError):
-        pass  # names found so far; the rest go to the engine unguarded
     return out
 
 

@@ -424,10 +424,8 @@ def _add_sheet_entry(book_xml: str, name: str, sheet_id: int, rid: str,
     sheets by position, so those at or after the new one move up by one.
     """
     m = re.search(r'xmlns:(\w+)="' + re.escape(_REL_NS) + '"', book_xml)
-    if m:
-        rel_attr = f'{m.group(1)}:id="{rid}"'
-    else:  # declare it on the element itself
-        rel_attr = f'xmlns:xr_="{_REL_NS}" xr_:id="{rid}"'
+    # Without a prefix for the namespace, declare it on the element itself.
+    rel_attr = f'{m.group(1)}:id="{rid}"' if m else f'xmlns:xr_="{_REL_NS}" xr_:id="{rid}"'
     entry = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" {rel_attr}/>'
     tags = list(re.finditer(r"<(\w+:)?sheet\b[^>]*/>", book_xml))
     if position is None or position >= len(tags):

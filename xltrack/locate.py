@@ -286,14 +286,14 @@ def _read_body(grid: list[list[Any]], start: int, table: Located, index: HeaderI
         if c < len(columns) and spec_table.column(k).is_input
     ] or [columns[c] for c in table.columns.values() if c < len(columns)]
     # Empty cells are "" (calamine) or None; tuple.count runs at C speed.
-    counts = [len(mapped) - cells.count("") - cells.count(None) for cells in zip(*mapped)]
+    counts = [len(mapped) - cells.count("") - cells.count(None) for cells in zip(*mapped, strict=False)]
     names = index.raw_names
     starts = [False] * len(rows)
     for c in {0, min(table.columns.values())}:
         if c < len(columns):
             starts = [
                 flag or (type(v) is str and v.strip().casefold() in names)
-                for flag, v in zip(starts, columns[c])
+                for flag, v in zip(starts, columns[c], strict=False)
             ]
     may_start = False
     for i, count in enumerate(counts):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import pandas as pd
 
@@ -85,6 +86,7 @@ def campaign_money(stack: Stack, spec: Spec) -> list[Money]:
         out.append(Money(total=budget))
     lines = stack.tables["budget_split"]
     if "spent" in lines:
+        r: Any  # a row of a mixed frame (pandas-stubs narrows its fields to scalars)
         for r in lines.itertuples(index=False):
             if not isinstance(r.category, str) and _num(r.spent) is None:
                 continue
@@ -98,7 +100,7 @@ def campaign_money(stack: Stack, spec: Spec) -> list[Money]:
     daily = stack.tables["daily"]
     if "spend" in daily and len(daily):
         by_campaign = daily.groupby(CAMPAIGN)["spend"].sum(min_count=1)
-        for position, total in by_campaign.items():
+        for position, total in zip(by_campaign.index.tolist(), by_campaign.tolist(), strict=True):
             if out[int(position)].spent is None and not math.isnan(total):
                 out[int(position)].spent = float(total)
         _channels(out, daily, spec)
@@ -123,6 +125,7 @@ def _channels(out: list[Money], daily: pd.DataFrame, spec: Spec) -> None:
         rate = actual / target if actual is not None and target else None
         roi = actual / spend if actual is not None and spend else None
         last = rows["row"].dropna()
-        out[int(position)].channels.append(ChannelResult(
+        # a group key: Hashable to pandas-stubs
+        out[int(cast(int, position))].channels.append(ChannelResult(
             str(channel), target, actual, rate, spend, roi, int(last.iloc[-1]) if len(last) else None,
         ))

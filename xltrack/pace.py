@@ -74,6 +74,7 @@ def _daily_sums(daily: pd.DataFrame, as_of: dt.date, spec: Spec) -> dict[tuple[i
     for owner, name_key, when_ok, in_time, target, actual in zip(
         daily[CAMPAIGN].tolist(), _keys(daily["metric"].tolist(), spec), dated, due,
         daily["target"].tolist(), daily["actual"].tolist(),
+        strict=True,
     ):
         key = (owner, name_key)
         was = out.get(key, _Sums(False, 0.0, False, 0.0))
@@ -99,6 +100,7 @@ def _final_actuals(
     for owner, key, target, actual in zip(
         evaluation[CAMPAIGN].tolist(), _keys(evaluation["metric"].tolist(), spec),
         evaluation["target"].tolist(), evaluation["actual"].tolist(),
+        strict=True,
     ):
         if not math.isnan(actual):
             out.setdefault((owner, key), (actual, None if math.isnan(target) else target))
@@ -153,7 +155,7 @@ def pace_of_metrics(
     lights = derive.light_of(paces, rules).tolist() if len(raw) else []
     return [
         Pace(e, a, p, f, h, derive.ESCALATE_TO.get(light) if light else None, final)
-        for (e, a, p, f, final), h, light in zip(raw, health, lights)
+        for (e, a, p, f, final), h, light in zip(raw, health, lights, strict=True)
     ]
 
 
@@ -173,7 +175,8 @@ def core_metrics(stack: Stack, spec: Spec) -> Callable[[int, Any], bool]:
     marked: dict[tuple[int, str], str] = {}
     has_core: set[int] = set()
     for owner, name, priority in zip(
-        goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["priority"].tolist()
+        goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["priority"].tolist(),
+        strict=True,
     ):
         if priority in ("core", "supporting"):
             marked[(owner, metric_key(name, spec))] = priority

@@ -19,7 +19,7 @@ import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -153,7 +153,8 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
     done: dict[int, FileResult] = {}
     rows_of_findings: dict[int, Columns] = {}
     for (job, _), summary, row, status, reason, findings in zip(
-        read, summaries, rows, statuses, reasons, sorted_findings
+        read, summaries, rows, statuses, reasons, sorted_findings,
+        strict=True,
     ):
         record = summary.to_dict()
         done[job.index] = FileResult(
@@ -252,7 +253,9 @@ class Portfolio:
         wide = long.drop_duplicates(["campaign_key", "metric"]).pivot(
             index="campaign_key", columns="metric", values=["target", "actual", "rate"]
         )
-        wide.columns = [f"{metric} {part}" for part, metric in wide.columns]
+        # several `values`: the columns are (value, metric) pairs; pandas-stubs says str
+        pairs = cast("Iterable[tuple[str, str]]", wide.columns)
+        wide.columns = [f"{metric} {part}" for part, metric in pairs]
         columns = [f"{m} {p}" for m in order for p in ("target", "actual", "rate")]
         wide = wide.reindex(columns=columns)
         keys = self.campaigns[["campaign_key"]]
@@ -337,6 +340,7 @@ def _count(n: object, noun: str) -> str:
 def render_text(portfolio: Portfolio) -> str:
     """A plain-text overview: one line per campaign, one per failed file, and a total."""
     lines: list[str] = []
+    row: Any  # a row of a mixed frame (pandas-stubs narrows its fields to scalars)
     for row in portfolio.campaigns.itertuples(index=False):
         done = "" if pd.isna(row.tasks_done_ratio) else f" ({row.tasks_done_ratio:.0%})"
         rate = "" if pd.isna(row.achievement_mean) else f", achievement {row.achievement_mean:.0%}"

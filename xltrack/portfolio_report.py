@@ -11,7 +11,8 @@ are merged as the summary merges them (`labels.metric_key`).
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 import pandas as pd
 from xlsxwriter.workbook import Workbook
@@ -96,7 +97,8 @@ def merged_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
     folded = names.map(keys)
     counts = pd.DataFrame({"fold": folded, "name": names.str.strip()}).value_counts(sort=False)
     best: dict[str, str] = {}
-    for (fold, name), n in sorted(counts.items(), key=lambda kv: -kv[1]):
+    pairs = cast("Iterable[tuple[tuple[str, str], int]]", counts.items())  # MultiIndex keys
+    for (fold, name), _n in sorted(pairs, key=lambda kv: -kv[1]):
         best.setdefault(fold, name)
     m["metric"] = folded.map(best)
     return m
@@ -183,6 +185,7 @@ class ReportWriter:
             ws.write_string(header, j, text, self.header)
         ws.set_row(header, 32)
         wide = {c: campaigns[f"{c} rate"] for c in core if f"{c} rate" in campaigns}
+        rec: Any  # a row of a mixed frame (pandas-stubs narrows its fields to scalars)
         for i, rec in enumerate(campaigns.itertuples(index=False)):
             r = header + 1 + i
             row = rec._asdict()
@@ -196,7 +199,7 @@ class ReportWriter:
                 row.get("issues_open_high"), row.get("budget"), used.get(str(row.get("file"))),
                 row.get("findings_error"),
             ]
-            for j, ((_, _, kind), value) in enumerate(zip(columns, values)):
+            for j, ((_, _, kind), value) in enumerate(zip(columns, values, strict=True)):
                 self._cell(ws, r, j, kind, value)
         last = header + len(campaigns)
         rules = spec.rules

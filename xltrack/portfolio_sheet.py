@@ -17,8 +17,9 @@ so those sheets get an autofilter instead. Every user text goes through
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import xlsxwriter
@@ -92,7 +93,9 @@ def wide_metrics(campaigns: pd.DataFrame, metrics: pd.DataFrame, limit: int) -> 
     order = list(m["metric"].value_counts().index[:limit])
     m = m[m["metric"].isin(order)].drop_duplicates(["campaign_key", "metric"])
     wide = m.pivot(index="campaign_key", columns="metric", values=["target", "actual", "rate"])
-    wide.columns = [f"{metric} {part}" for part, metric in wide.columns]
+    # several `values`: the columns are (value, metric) pairs; pandas-stubs says str
+    pairs = cast("Iterable[tuple[str, str]]", wide.columns)
+    wide.columns = [f"{metric} {part}" for part, metric in pairs]
     wide = wide.reindex(columns=[f"{n} {p}" for n in order for p in ("target", "actual", "rate")])
     return keys.merge(wide, left_on="campaign_key", right_index=True, how="left")
 

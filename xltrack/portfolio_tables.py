@@ -118,11 +118,11 @@ def campaign_rows(
     metrics = stack.tables["evaluation"]
     counted = Counter(metrics[CAMPAIGN].tolist())
     rates: dict[int, list[float]] = {}
-    for owner, rate in zip(metrics[CAMPAIGN].tolist(), metrics["rate"].tolist()):
+    for owner, rate in zip(metrics[CAMPAIGN].tolist(), metrics["rate"].tolist(), strict=True):
         if not math.isnan(rate):
             rates.setdefault(owner, []).append(rate)
     rows = []
-    for position, (frames, summary) in enumerate(zip(stack.campaigns, summaries)):
+    for position, (frames, summary) in enumerate(zip(stack.campaigns, summaries, strict=True)):
         info, done, total = frames.info, summary.tasks_done, summary.tasks_total
         budget = info.get("budget")
         met = rates.get(position, [])
@@ -221,13 +221,14 @@ def _conform(df: pd.DataFrame, shape: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cast(series: pd.Series, dtype: Any) -> pd.Series:
-    if dtype == object:  # text: Arrow-backed strings, missing values NaN
+    # E721: dtypes compare by value (np.dtype("O") == object), not by identity
+    if dtype == object:  # noqa: E721  (text: Arrow-backed strings, missing values NaN)
         return series.astype("str")
     if series.dtype == dtype:
         return series
     if str(dtype).startswith("datetime64"):
         return pd.to_datetime(series, errors="coerce").astype(dtype)
-    if dtype == bool:
+    if dtype == bool:  # noqa: E721
         return series.fillna(False).astype(bool)
     if str(dtype) in ("float64", "Int64"):
         return pd.to_numeric(series, errors="coerce").astype(dtype)

@@ -54,7 +54,7 @@ def split_ranges(table: TableSpec, data: dict[str, list[Any]], n: int) -> None:
         spans = data.pop(col.key, None) if col.is_virtual else None
         if spans is None:
             continue
-        for target, part in zip(col.splits_into, (0, 1)):
+        for target, part in zip(col.splits_into, (0, 1), strict=False):
             values = data.setdefault(target, [None] * n)
             for i, span in enumerate(spans):
                 if span is not None and values[i] is None:
@@ -101,7 +101,7 @@ def build_frame(table: TableSpec, data: dict[str, list[Any]], rows: list[int]) -
                 [np.nan if v is None else v for v in values] if values else [np.nan] * n,
                 dtype="float64",
             )
-        elif dtype == bool:
+        elif dtype == bool:  # noqa: E721  (a numpy dtype, compared by value)
             columns[col.key] = np.array([bool(v) for v in values] if values else [False] * n, dtype=bool)
         else:
             # An explicit object Series: pandas 3 would infer its string dtype from an array.

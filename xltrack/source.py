@@ -347,7 +347,8 @@ def _load_sheets(source: Source) -> None:
                 book.parent / target
             )
             targets[rel.get("Id", "")] = (normalize_part(part), rel.get("Type", ""))
-    for main, rel_ns in zip(_NS_MAINS, _NS_RELS):
+    # B007: the pair that finds the sheets is used after the loop
+    for main, rel_ns in zip(_NS_MAINS, _NS_RELS, strict=True):  # noqa: B007
         sheets = root.find(f"{{{main}}}sheets")
         if sheets is not None:
             break

@@ -115,7 +115,7 @@ def merge_styles(target: str, source: bytes, used: set[int]) -> tuple[str, dict[
     # What the host already has; an identical entry is reused, so a rerun adds nothing.
     host = {
         name: _children(sec.body, prefix, child) if sec else []
-        for (name, child), sec in zip(_SECTIONS, sections.values())
+        for (name, child), sec in zip(_SECTIONS, sections.values(), strict=True)
     }
     counts = {name: len(entries) for name, entries in host.items()}
     host_numfmts = {_format_code(tag): _attr(tag, "numFmtId") for tag in host["numFmts"]}

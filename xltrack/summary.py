@@ -298,9 +298,9 @@ def build_summaries(
     _tasks(summaries, stack.tables["tasks"], as_of)
     _issues(summaries, stack.tables["issues"])
     _daily(summaries, stack.tables["daily"])
-    for summary, money in zip(summaries, campaign_money(stack, spec)):
+    for summary, money in zip(summaries, campaign_money(stack, spec), strict=True):
         summary.money = money
-    for summary, found in zip(summaries, findings):
+    for summary, found in zip(summaries, findings, strict=True):
         summary.findings_by_severity = count_by_severity(found)
     return summaries
 
@@ -330,6 +330,7 @@ def _add_metrics(
     for owner, name, t, a, r, light in zip(
         rows[CAMPAIGN].tolist(), rows["metric"].astype(str).tolist(), targets.tolist(),
         actuals.tolist(), rates.tolist(), lights,
+        strict=True,
     ):
         summaries[owner].metrics.append(MetricResult(name, _opt(t), _opt(a), _opt(r), light))
         summaries[owner].metrics_source = source
@@ -365,14 +366,14 @@ def _daily_totals(daily: pd.DataFrame, goals: pd.DataFrame, spec: Spec) -> pd.Se
     sums = keyed.groupby([CAMPAIGN, "_key"])["actual"].sum(min_count=1).to_dict()
     totals = [
         sums.get((owner, key), math.nan)
-        for owner, key in zip(goals[CAMPAIGN].tolist(), _fold(goals["metric"], spec).tolist())
+        for owner, key in zip(goals[CAMPAIGN].tolist(), _fold(goals["metric"], spec).tolist(), strict=True)
     ]
     return pd.Series(totals, index=goals.index, dtype="float64")
 
 
 def _tasks(summaries: list[Summary], tasks: pd.DataFrame, as_of: dt.date) -> None:
     owners = tasks[CAMPAIGN].tolist()
-    found = Counter(zip(owners, tasks["status"].tolist()))
+    found = Counter(zip(owners, tasks["status"].tolist(), strict=True))
     totals = Counter(owners)
     for owner, summary in enumerate(summaries):
         counts = {status: found.get((owner, status), 0) for status in TASK_STATUSES}
@@ -391,6 +392,7 @@ def _tasks(summaries: list[Summary], tasks: pd.DataFrame, as_of: dt.date) -> Non
         late["task_name"].tolist(),
         late["end_date"].dt.date.tolist(),
         (pd.Timestamp(as_of) - late["end_date"]).dt.days.tolist(),
+        strict=True,
     ):
         summaries[owner].overdue.append(
             OverdueTask(_record_id(task_id, row), _text(name), end, int(days))
@@ -407,6 +409,7 @@ def _issues(summaries: list[Summary], issues: pd.DataFrame) -> None:
         for owner, n in Counter(issues.loc[issues[column].eq(UNKNOWN), CAMPAIGN].tolist()).items():
             summaries[owner].issues_unknown[column] = n
     high = issues[issues["severity"].eq("high") & still_open]
+    r: Any  # a row of a mixed frame (pandas-stubs narrows its fields to scalars)
     for r in high.itertuples(index=False):
         summaries[r.campaign].high_unresolved.append(
             OpenIssue(
@@ -428,10 +431,10 @@ def _daily(summaries: list[Summary], daily: pd.DataFrame) -> None:
     grouped = rows.groupby([CAMPAIGN, "_metric", "date"], sort=False)[["target", "actual"]].sum(
         min_count=1
     )
-    order = {key: i for i, key in enumerate(dict.fromkeys(zip(rows[CAMPAIGN], rows["_metric"])))}
+    order = {key: i for i, key in enumerate(dict.fromkeys(zip(rows[CAMPAIGN], rows["_metric"], strict=True)))}
     points = [
         (order[(owner, metric)], owner, DayPoint(pd.Timestamp(day).date(), metric, _opt(t), _opt(a)))
-        for (owner, metric, day), t, a in zip(grouped.index, grouped["target"], grouped["actual"])
+        for (owner, metric, day), t, a in zip(grouped.index, grouped["target"], grouped["actual"], strict=True)
     ]
     points.sort(key=lambda p: (p[0], p[2].date))
     for _, owner, point in points:

@@ -62,7 +62,7 @@ def write_table_rows(
         raise SpecError(f"tables.{table.key}: two columns share a {lang} label")
     add_table(ws, placed, headers, f"tbl_{table.key}")
     header_fmt = styles.cell("header")
-    for col, text in zip(columns, headers):
+    for col, text in zip(columns, headers, strict=True):
         target.write_string(placed.header_row, placed.cols[col.key], text, header_fmt)
     plans = [_column_plan(target, styles, layout, table, placed, c, frame, blanks)
              for c in columns]
@@ -98,11 +98,11 @@ def row_heights(table: TableSpec, frame: pd.DataFrame) -> dict[int, float]:
         return {}
     if len(frame) <= 256:  # pandas string methods cost more than they save on a few rows
         heights = {}
-        for j, texts in enumerate(zip(*(frame[c.key].tolist() for c in wrapped))):
+        for j, texts in enumerate(zip(*(frame[c.key].tolist() for c in wrapped), strict=True)):
             need = max(
                 math.ceil((len(t) + len(_WIDE.findall(t))) / max((c.width or 12) - 1.5, 1.0))
                 if isinstance(t, str) else 1
-                for c, t in zip(wrapped, texts)
+                for c, t in zip(wrapped, texts, strict=True)
             )
             if need > 1:
                 heights[j] = 15.0 * need
@@ -112,10 +112,10 @@ def row_heights(table: TableSpec, frame: pd.DataFrame) -> dict[int, float]:
         text = frame[col.key].astype("string").fillna("")
         units = text.str.len() + text.str.count(r"[\u2e80-\uffff]")
         usable = max((col.width or 12) - 1.5, 1.0)
-        need = np.ceil(units.to_numpy(dtype="float64", na_value=0.0) / usable)
-        lines = np.maximum(lines, need.astype("int64"))
+        need_lines = np.ceil(units.to_numpy(dtype="float64", na_value=0.0) / usable)
+        lines = np.maximum(lines, need_lines.astype("int64"))
     tall = np.flatnonzero(lines > 1)
-    return dict(zip(tall.tolist(), (15.0 * lines[tall]).tolist()))
+    return dict(zip(tall.tolist(), (15.0 * lines[tall]).tolist(), strict=True))
 
 
 def _column_plan(

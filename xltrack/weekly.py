@@ -160,7 +160,7 @@ def _metrics(daily: pd.DataFrame, first: dt.date, last: dt.date, spec: Spec) -> 
         if isinstance(name, str) and name.strip():
             names.setdefault(metric_key(name, spec), name.strip())
     for name, target, actual in zip(days["metric"].tolist(), days["target"].tolist(),
-                                    days["actual"].tolist()):
+                                    days["actual"].tolist(), strict=True):
         pair = sums.setdefault(metric_key(name, spec), [0.0, 0.0])
         pair[0] += target
         pair[1] += actual
@@ -183,7 +183,7 @@ def _tasks(report: WeeklyReport, tasks: pd.DataFrame, as_of: dt.date) -> None:
     start, end = report.start, report.end
     next_start, next_end = start + dt.timedelta(days=7), end + dt.timedelta(days=7)
     overdue = derive.overdue_mask(tasks["end_date"], tasks["status"], as_of).tolist()
-    for r, late in zip(tasks.itertuples(index=False), overdue):
+    for r, late in zip(tasks.itertuples(index=False), overdue, strict=True):
         task = ReportTask(_id(r.task_id, r.row), _text(r.task_name), _date(r.start_date),
                           _date(r.end_date), _text(r.delay_reason))
         if r.status == "done":
@@ -201,7 +201,7 @@ def _issues(issues: pd.DataFrame, end: dt.date, as_of: dt.date) -> list[ReportIs
         return []
     still_open = derive.unresolved(issues["resolution"]).tolist()
     out = []
-    for r, is_open in zip(issues.itertuples(index=False), still_open):
+    for r, is_open in zip(issues.itertuples(index=False), still_open, strict=True):
         found = _date(r.found_date)
         if not is_open or (found is not None and found > end):
             continue

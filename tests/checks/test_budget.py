@@ -18,7 +18,7 @@ INFO = {"name": "C", "start_date": dt.date(2024, 6, 1), "end_date": dt.date(2024
 
 def _money(build, spent: list[float], shares: list[float], budget: float = 100000.0, **tables):
     frames = build(info={**INFO, "budget": budget}, budget_split=[
-        {"category": f"L{i}", "share": share, "spent": s} for i, (share, s) in enumerate(zip(shares, spent))
+        {"category": f"L{i}", "share": share, "spent": s} for i, (share, s) in enumerate(zip(shares, spent, strict=True))
     ], **tables)
     split = frames.tables["budget_split"]
     split.data = derive_budget_split(split.data, budget)
@@ -37,6 +37,7 @@ def test_budget_line_over_at_15_percent(build, spec, spent, fires) -> None:
     if fires:
         found = next(f for f in run_checks(frames, dt.date(2024, 6, 29), spec, checks=BUDGET_CHECKS))
         assert (found.location.sheet, found.location.row, found.location.column) == ("Campaign", 24, "D")
+        assert found.severity is not None
         assert found.params["over_pct"] == "15%" and found.severity.value == "error"
 
 

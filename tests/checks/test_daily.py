@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,7 @@ from xltrack.checks.daily import (
 from xltrack.findings import Severity
 
 
-def day(date: str, target: float | None, actual: float | None, metric: str = "销售额") -> dict:
+def day(date: str, target: float | None, actual: float | None, metric: str = "销售额") -> dict[str, Any]:
     return {"date": date, "metric": metric, "target": target, "actual": actual}
 
 
@@ -115,7 +117,7 @@ def test_daily_days_after_as_of_are_not_judged(build, flat, spec, as_of) -> None
     assert flat(found) == [("daily-below-target", "Daily", 5, None)]
 
 
-def week(monday: str, target: float, actuals: list[float], metric: str = "销售额") -> list[dict]:
+def week(monday: str, target: float, actuals: Sequence[float], metric: str = "销售额") -> list[dict[str, Any]]:
     """A calendar week of daily rows from `monday`, one per actual."""
     first = dt.date.fromisoformat(monday)
     assert first.weekday() == 0
@@ -136,7 +138,7 @@ def week(monday: str, target: float, actuals: list[float], metric: str = "销售
     ],
 )
 def test_metric_two_calendar_weeks_below(build, spec, weeks, expected) -> None:
-    rows = [r for monday, actuals in zip(("2024-06-03", "2024-06-10", "2024-06-17"), weeks)
+    rows = [r for monday, actuals in zip(("2024-06-03", "2024-06-10", "2024-06-17"), weeks, strict=True)
             for r in week(monday, 100, actuals)]
     found = run_checks(build(daily=rows), dt.date(2024, 7, 1), spec,
                        checks=(check_metric_two_weeks,))
@@ -168,7 +170,7 @@ def test_metric_two_weeks_per_metric_and_not_after_as_of(build, spec) -> None:
 
 
 def test_metric_two_weeks_per_channel_where_a_channel_column_exists(build, spec) -> None:
-    def with_channel(rows: list[dict], channel: str | None) -> list[dict]:
+    def with_channel(rows: list[dict[str, Any]], channel: str | None) -> list[dict[str, Any]]:
         return [dict(r, channel=channel) for r in rows]
 
     rows = (with_channel(week("2024-06-03", 100, [90] * 7) + week("2024-06-10", 100, [90] * 7), "KOL")

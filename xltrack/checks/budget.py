@@ -29,7 +29,7 @@ def check_budget(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """budget-line-over, budget-over, budget-near-cap."""
     rules = spec.rules
     found: list[Finding] = []
-    for frames, money in zip(stack.campaigns, campaign_money(stack, spec)):
+    for frames, money in zip(stack.campaigns, campaign_money(stack, spec), strict=True):
         split = frames.tables["budget_split"]
         for line in money.lines:
             if line.variance is None or _r(line.variance) <= rules.budget_line_over:
@@ -67,7 +67,7 @@ def check_channel_roi(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]
     """channel-roi-low (stop-loss), channel-roi-high (add budget)."""
     rules = spec.rules
     found: list[Finding] = []
-    for frames, money in zip(stack.campaigns, campaign_money(stack, spec)):
+    for frames, money in zip(stack.campaigns, campaign_money(stack, spec), strict=True):
         found += _roi(frames.path, frames.tables["daily"], money, rules.roi_low, rules.roi_high)
     return found
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from typing import Any
+from typing import Any, cast
 
 from xltrack.checks.facts import cell_location, letter, number, percent
 from xltrack.findings import Finding, Location
@@ -84,7 +84,7 @@ def check_budget_split(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
         total = float(shares["share"].sum())
         if abs(round(total - 1.0, 9)) <= SPLIT_TOLERANCE:
             continue
-        frames = stack.campaigns[int(position)]
+        frames = stack.campaigns[int(cast(int, position))]  # a group key, typed as a scalar
         table = frames.budget_split
         where = Location(
             file=frames.path or None, sheet=table.sheet, row=None, column=letter(table, "share")

@@ -23,13 +23,11 @@ Traditional/Simplified, spaces).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from xltrack.checks.facts import emit, iso, percent, rows
+from xltrack.checks.facts import FactColumn, emit, iso, percent, rows
 from xltrack.derive import ESCALATE_TO, achievement, light_of
 from xltrack.findings import Finding
 from xltrack.labels import fold
@@ -102,6 +100,7 @@ def _two_week_runs(
     for i, (key, week, day, target, actual) in enumerate(zip(
         keys, monday.tolist(), judged["date"].tolist(), judged["target"].tolist(),
         judged["actual"].tolist(),
+        strict=True,
     )):
         if key is None:
             continue
@@ -129,7 +128,7 @@ def _two_week_runs(
 
 
 def _run_params(hit: pd.DataFrame, hits: list[tuple[int, dt.date, dt.date, int, float, float]]
-                ) -> dict[str, Sequence[Any]]:
+                ) -> dict[str, FactColumn]:
     return {
         "metric": hit["metric"],
         "weeks": [h[3] for h in hits],
@@ -147,7 +146,7 @@ def check_metric_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fin
     if judged.empty:
         return []
     keys: list[tuple[object, ...] | None] = list(
-        zip(judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist())))
+        zip(judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), strict=True))
     hits = _two_week_runs(judged, keys)
     if not hits:
         return []
@@ -166,7 +165,7 @@ def check_channel_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fi
     keys: list[tuple[object, ...] | None] = [
         (owner, metric, channel) if channel else None
         for owner, metric, channel in zip(
-            judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), channels)
+            judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), channels, strict=True)
     ]
     hits = _two_week_runs(judged, keys)
     if not hits:
@@ -194,7 +193,7 @@ def check_daily_streak(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
     # here than a pandas groupby.
     metrics = df["metric"].to_numpy()[judged].tolist()
     owners = df[CAMPAIGN].to_numpy()[judged].tolist()
-    keys = [(o, fold(m) if isinstance(m, str) else "") for o, m in zip(owners, metrics)]
+    keys = [(o, fold(m) if isinstance(m, str) else "") for o, m in zip(owners, metrics, strict=True)]
     dates = df["date"].to_numpy(dtype="datetime64[ns]")[judged]
     stamps = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view("int64")).tolist()
     below = (rate.to_numpy()[judged].round(9) < 1.0).tolist()

@@ -113,13 +113,13 @@ def check_goal_evaluated(stack: Stack, as_of: dt.date, spec: Spec) -> list[Findi
         # Judged once the review has started (table 5 has rows) or the campaign has ended.
         judged = table.found and present(table, "metric") and (position in reviewed or ended)
         done.append(set() if judged else None)
-    for owner, metric in zip(owners, evaluated["metric"].tolist()):
+    for owner, metric in zip(owners, evaluated["metric"].tolist(), strict=True):
         names = done[owner]
         if names is not None:
             names.add(metric_key(metric))
     mask = [
         bool(key) and (names := done[owner]) is not None and key not in names
-        for key, owner in zip(map(metric_key, goals["metric"].tolist()), goals[CAMPAIGN].tolist())
+        for key, owner in zip(map(metric_key, goals["metric"].tolist()), goals[CAMPAIGN].tolist(), strict=True)
     ]
     hit = goals[pd.Series(mask, index=goals.index, dtype=bool)]
     return emit(
@@ -135,11 +135,11 @@ def check_metric_pace(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]
     if goals.empty:
         return []
     wanted = [(owner, name, None if math.isnan(t) else t) for owner, name, t in zip(
-        goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["target"].tolist())]
+        goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["target"].tolist(), strict=True)]
     paces = pace_of_metrics(stack, wanted, as_of, spec)
     keep = [p.health in ("at_risk", "off_track") and not p.final for p in paces]
     hit = goals[pd.Series(keep, index=goals.index, dtype=bool)]
-    judged = [p for p, k in zip(paces, keep) if k]
+    judged = [p for p, k in zip(paces, keep, strict=True) if k]
     return emit(
         "metric-off-pace", stack, "goals", hit, column="metric", id_key="metric",
         params={

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from xltrack.excel import split_cell
 from xltrack.findings import Finding, Location, Severity
 from xltrack.frames import CampaignFrames, TableFrame
 from xltrack.stack import CAMPAIGN, Stack
+
+# One fact per flagged row: a column of the selection or a plain list.
+FactColumn: TypeAlias = "Sequence[Any] | pd.Series[Any]"
 
 # What people type in a cell to mean "nothing here" (the source writes "-").
 BLANKS = frozenset({"", "-", "--", "—", "–", "/", "\\", "n/a", "na", "none", "nil", "无", "暂无", "没有", "空"})
@@ -59,7 +62,8 @@ def rows(stack: Stack, key: str, *needs: str) -> pd.DataFrame:
         return df
     if not any(ok):
         return df.iloc[:0]
-    return df[np.asarray(ok)[df[CAMPAIGN].to_numpy()]]
+    kept: pd.DataFrame = df[np.asarray(ok)[df[CAMPAIGN].to_numpy()]]
+    return kept
 
 
 def blank(values: pd.Series) -> pd.Series:
@@ -73,7 +77,7 @@ def iso(values: pd.Series | np.ndarray) -> list[str | None]:
     """ISO dates of a datetime64 column or array; None for NaT."""
     stamps = np.asarray(values, dtype="datetime64[ns]")
     text = np.datetime_as_string(stamps, unit="D").tolist()
-    return [None if nat else day for day, nat in zip(text, np.isnat(stamps).tolist())]
+    return [None if nat else day for day, nat in zip(text, np.isnat(stamps).tolist(), strict=True)]
 
 
 def number(value: Any) -> int | float | None:
@@ -122,7 +126,7 @@ def emit(
     *,
     column: str | None,
     id_key: str | None,
-    params: dict[str, Sequence[Any]],
+    params: dict[str, FactColumn],
     severities: Sequence[Severity | None] | None = None,
     columns: Sequence[str | None] | None = None,
 ) -> list[Finding]:
@@ -159,9 +163,9 @@ def emit(
         files, sheets = [paths[c] for c in owners], [sheet_of[c] for c in owners]
         places = {
             pair: letter(heads[pair[0]].tables[key], pair[1]) if pair[1] else None
-            for pair in set(zip(owners, wanted))
+            for pair in set(zip(owners, wanted, strict=True))
         }
-        cols = [places[pair] for pair in zip(owners, wanted)]
+        cols = [places[pair] for pair in zip(owners, wanted, strict=True)]
     rows = _plain_column(selected["row"])
     ids = [v if isinstance(v, str) else None for v in selected[id_key].tolist()] \
         if id_key else [None] * count
@@ -169,17 +173,17 @@ def emit(
     levels = [level or default for level in severities] if severities else [default] * count
     names = list(params)
     values = [_plain_column(params[name]) for name in names]
-    facts = [dict(zip(names, row_values)) for row_values in zip(*values)] if names \
+    facts = [dict(zip(names, row_values, strict=True)) for row_values in zip(*values, strict=True)] if names \
         else [{} for _ in range(count)]
-    for name, column_values in zip(names, values):  # unknown facts are left out
+    for name, column_values in zip(names, values, strict=True):  # unknown facts are left out
         if None in column_values:
-            for fact, value in zip(facts, column_values):
+            for fact, value in zip(facts, column_values, strict=True):
                 if value is None:
                     del fact[name]
     return [
         Finding(code, Location(file, sheet, row, col, record), fact, level)
         for file, sheet, row, col, record, fact, level
-        in zip(files, sheets, rows, cols, ids, facts, levels)
+        in zip(files, sheets, rows, cols, ids, facts, levels, strict=True)
     ]
 
 
@@ -191,7 +195,7 @@ def duplicate_ids(code: str, stack: Stack, key: str, id_key: str) -> list[Findin
     # IDs repeat only within a campaign: key them by campaign when the stack has several.
     folded: list[Any] = [v.strip().casefold() if isinstance(v, str) else "" for v in df[id_key].tolist()]
     if len(stack.campaigns) > 1:
-        folded = [(owner, ident) if ident else "" for owner, ident in zip(df[CAMPAIGN].tolist(), folded)]
+        folded = [(owner, ident) if ident else "" for owner, ident in zip(df[CAMPAIGN].tolist(), folded, strict=True)]
     counts = Counter(folded)  # counted in C; the common case (no repeats) ends here
     shared = {ident for ident, n in counts.items() if n > 1 and ident}
     if not shared:
@@ -213,7 +217,7 @@ def duplicate_ids(code: str, stack: Stack, key: str, id_key: str) -> list[Findin
     )
 
 
-def _plain_column(values: Sequence[Any]) -> list[Any]:
+def _plain_column(values: FactColumn) -> list[Any]:
     """A column of facts as plain Python values, converted in bulk where the dtype allows."""
     if isinstance(values, pd.Series):
         if values.dtype.kind == "f":
@@ -222,7 +226,7 @@ def _plain_column(values: Sequence[Any]) -> list[Any]:
             whole = finite & (np.mod(arr, 1) == 0) & (np.abs(arr) < 2**53)
             return [
                 (int(v) if w else round(v, 4)) if f else None
-                for v, f, w in zip(arr.tolist(), finite.tolist(), whole.tolist())
+                for v, f, w in zip(arr.tolist(), finite.tolist(), whole.tolist(), strict=True)
             ]
         if values.dtype.kind in "iub" and not values.hasnans:
             return list(values.tolist())

@@ -67,7 +67,7 @@ def check_task_dates(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     no_start, no_end = gap["start_date"].isna().tolist(), gap["end_date"].isna().tolist()
     missing = [
         [k for k, flag in (("start_date", s), ("end_date", e)) if flag]
-        for s, e in zip(no_start, no_end)
+        for s, e in zip(no_start, no_end, strict=True)
     ]
     found += emit(
         "task-dates-missing", stack, TASKS, gap, column=None, id_key=ID,

@@ -85,5 +85,6 @@ def main(argv: list[str] | None = None) -> Any:
         fail(err)
 
 
-# Commands live one per module; importing them attaches them to `cli`.
-from xltrack.cli import commands  # noqa: F401
+# Commands live one per module; importing them attaches them to `cli`, so this
+# import comes after `cli` is defined (E402 on purpose).
+from xltrack.cli import commands  # noqa: E402, F401
