@@ -84,6 +84,7 @@ def test_unseen_corpus_wide_exports_are_no_task_tables(tmp_path: Path, spec: Spe
 
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert ws is not None
     header = ["Sales_Statement_Id", "Statement_Number", "Buyer_Name", "Buyer_City", "Phone",
               "Seller_Name", "Amount", "Tax", "Currency", "Start_Date", "Due_Date", "Name"]
     ws.append(header)
