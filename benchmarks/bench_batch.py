@@ -52,12 +52,14 @@ def _tasks(n: int, seed: int) -> list[dict[str, Any]]:
     start = dt.date(2024, 6, 1)
     return [
         {
-            "task_id": f"T{i + 1:03d}", "task_name": f"任务 {i + 1}" if seed % 2 else f"Task {i + 1}",
+            "task_id": f"T{i + 1:03d}",
+            "task_name": f"任务 {i + 1}" if seed % 2 else f"Task {i + 1}",
             "phase": ("warm_up", "execution", "wrap_up")[i % 3],
             "owner": None if (i + seed) % 17 == 0 else f"owner {i % 9}",
             "start_date": start + dt.timedelta(days=(i + seed) % 20),
             "end_date": start + dt.timedelta(days=(i + seed) % 20 + 1 + i % 6),
-            "deliverable": "deliverable", "status": STATUSES[(i + seed) % 4],
+            "deliverable": "deliverable",
+            "status": STATUSES[(i + seed) % 4],
             "delay_reason": "vendor" if (i + seed) % 8 == 2 else None,
         }
         for i in range(n)
@@ -72,9 +74,15 @@ def build_cache(cache: Path, files: int, tasks: int) -> list[Path]:
     for v in range(VARIANTS):
         path = folder / f"variant-{v:02d}.xlsx"
         if not path.exists():
-            generate_workbook(path, example=True, lang="zh" if v % 2 else "en",
-                              name=f"Campaign {v}", data={"tasks": _tasks(tasks, v)},
-                              rows=tasks, force=True)
+            generate_workbook(
+                path,
+                example=True,
+                lang="zh" if v % 2 else "en",
+                name=f"Campaign {v}",
+                data={"tasks": _tasks(tasks, v)},
+                rows=tasks,
+                force=True,
+            )
         variants.append(path)
     out = []
     for i in range(files):
@@ -158,8 +166,13 @@ def scaling(paths: list[Path], rounds: int) -> dict[str, float]:
         ceilings.append(machine_ceiling())
         for jobs in (1, 2):
             best[jobs] = min(best[jobs], ours(paths, jobs)[0])
-    return {"files": len(paths), "rounds": rounds, "jobs=1": best[1], "jobs=2": best[2],
-            "ceiling": max(ceilings)}
+    return {
+        "files": len(paths),
+        "rounds": rounds,
+        "jobs=1": best[1],
+        "jobs=2": best[2],
+        "ceiling": max(ceilings),
+    }
 
 
 CHUNK = 64  # workbooks per chunk, as the executors cut a 1,000-file batch
@@ -184,15 +197,25 @@ def phases(paths: list[Path], rounds: int = 15) -> dict[str, float]:
         "run_checks": (lambda: run_checks(frames, AS_OF), 1.0),
         "build_summary": (lambda: build_summary(frames, findings, AS_OF), 1.0),
         "analyze_workbook (all three, one workbook alone)": (
-            lambda: analyze_workbook(path, AS_OF), 1.0),
+            lambda: analyze_workbook(path, AS_OF),
+            1.0,
+        ),
         f"analyze_files (the batch's work), per workbook of a {len(jobs)}-file chunk": (
-            lambda: analyze_files(jobs), per),
+            lambda: analyze_files(jobs),
+            per,
+        ),
         "pickle round trip of the chunk result, per workbook": (
-            lambda: pickle.loads(pickle.dumps(result)), per),
+            lambda: pickle.loads(pickle.dumps(result)),
+            per,
+        ),
         "read_excel openpyxl (baseline read)": (
-            lambda: pd.read_excel(path, sheet_name=None, engine="openpyxl"), 1.0),
+            lambda: pd.read_excel(path, sheet_name=None, engine="openpyxl"),
+            1.0,
+        ),
         "read_excel calamine": (
-            lambda: pd.read_excel(path, sheet_name=None, engine="calamine"), 1.0),
+            lambda: pd.read_excel(path, sheet_name=None, engine="calamine"),
+            1.0,
+        ),
     }
     out = {}
     with warnings.catch_warnings():
@@ -295,24 +318,44 @@ def memory_probe(paths: list[Path], jobs: int) -> dict[str, float]:
         start = time.perf_counter()
         result = analyze_many(paths, as_of=AS_OF, jobs=jobs)
         seconds = time.perf_counter() - start
-    return {"files": len(paths), "campaigns": len(result.campaigns), "tasks": len(result.tasks),
-            "seconds": seconds, "peak_tree_mb": tree.peak_tree_mb,
-            "peak_parent_mb": tree.peak_parent_mb}
+    return {
+        "files": len(paths),
+        "campaigns": len(result.campaigns),
+        "tasks": len(result.tasks),
+        "seconds": seconds,
+        "peak_tree_mb": tree.peak_tree_mb,
+        "peak_parent_mb": tree.peak_parent_mb,
+    }
 
 
 def memory(cache: Path, tasks: int, sizes: tuple[int, ...], jobs: int) -> list[dict[str, float]]:
     out = []
     for n in sizes:
-        cmd = [sys.executable, __file__, "--memory-probe", str(n), "--cache", str(cache),
-               "--tasks", str(tasks), "--jobs", str(jobs)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--memory-probe",
+            str(n),
+            "--cache",
+            str(cache),
+            "--tasks",
+            str(tasks),
+            "--jobs",
+            str(jobs),
+        ]
         done = subprocess.run(cmd, check=True, capture_output=True, text=True)
         out.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return out
 
 
-def report(args: argparse.Namespace, runs: dict[str, tuple[float, float]],
-           mem: list[dict[str, float]], prof: dict[str, float],
-           packages: list[tuple[str, float]], scale_run: dict[str, float]) -> str:
+def report(
+    args: argparse.Namespace,
+    runs: dict[str, tuple[float, float]],
+    mem: list[dict[str, float]],
+    prof: dict[str, float],
+    packages: list[tuple[str, float]],
+    scale_run: dict[str, float],
+) -> str:
     n = args.files
     rate = {k: n / wall for k, (wall, _) in runs.items()}
     cores = {k: cpu / wall for k, (wall, cpu) in runs.items()}
@@ -330,56 +373,75 @@ def report(args: argparse.Namespace, runs: dict[str, tuple[float, float]],
     lines = [
         "# Batch benchmark (issue 5)",
         "",
-        (f"`python benchmarks/bench_batch.py --files {n} --tasks {args.tasks}` on "
-        f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs (shared with other work while measured), {dt.date.today()}."),
-        (f"{n} workbooks of {args.tasks} tasks (made by `generate_workbook`, {VARIANTS} variants "
-        "copied round-robin), as of 2024-06-15."),
+        (
+            f"`python benchmarks/bench_batch.py --files {n} --tasks {args.tasks}` on "
+            f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs (shared with other work while measured), {dt.date.today()}."
+        ),
+        (
+            f"{n} workbooks of {args.tasks} tasks (made by `generate_workbook`, {VARIANTS} variants "
+            "copied round-robin), as of 2024-06-15."
+        ),
         "",
         "## Throughput (same run, same files)",
         "",
         "| run | files/s | vs baseline | CPU ms per file | cores obtained (CPU/wall) |",
         "|---|---|---|---|---|",
-        (f"| baseline: serial `read_excel(openpyxl)` + run_checks + build_summary | "
-         f"{rate['baseline']:.1f} | 1.00x | {cpu_ms['baseline']:.0f} | {cores['baseline']:.2f} |"),
-        (f"| xltrack batch, --jobs 1 | {rate['jobs=1']:.1f} | {r1:.2f}x | "
-         f"{cpu_ms['jobs=1']:.0f} | {cores['jobs=1']:.2f} |"),
-        (f"| xltrack batch, --jobs 2 | {rate['jobs=2']:.1f} | {r2:.2f}x | "
-         f"{cpu_ms['jobs=2']:.0f} | {cores['jobs=2']:.2f} |"),
+        (
+            f"| baseline: serial `read_excel(openpyxl)` + run_checks + build_summary | "
+            f"{rate['baseline']:.1f} | 1.00x | {cpu_ms['baseline']:.0f} | {cores['baseline']:.2f} |"
+        ),
+        (
+            f"| xltrack batch, --jobs 1 | {rate['jobs=1']:.1f} | {r1:.2f}x | "
+            f"{cpu_ms['jobs=1']:.0f} | {cores['jobs=1']:.2f} |"
+        ),
+        (
+            f"| xltrack batch, --jobs 2 | {rate['jobs=2']:.1f} | {r2:.2f}x | "
+            f"{cpu_ms['jobs=2']:.0f} | {cores['jobs=2']:.2f} |"
+        ),
         "",
-        ("CPU ms per file counts the parent and every worker process; cores obtained "
-         "is how much CPU the run actually got per second of wall time. With 2 jobs "
-         "and a machine to ourselves it would approach 2; anything less is the machine's "
-         "other load (see the load averages), not the pool waiting on itself."),
+        (
+            "CPU ms per file counts the parent and every worker process; cores obtained "
+            "is how much CPU the run actually got per second of wall time. With 2 jobs "
+            "and a machine to ourselves it would approach 2; anything less is the machine's "
+            "other load (see the load averages), not the pool waiting on itself."
+        ),
         "",
         "1-minute load average before and after each run (and the scaling rounds): "
         + ", ".join(f"{x:.1f}" for x in args.loads)
         + f" (on {os.cpu_count()} CPUs; above the CPU count, workers wait for a core).",
         "",
         f"- target >= 15x vs baseline: {ok(r2 >= 15)} ({r2:.2f}x with 2 jobs)",
-        (f"- target 2 jobs >= 1.7x 1 job: {ok(best_scale >= 1.7)} ({scale:.2f}x in the runs "
-        f"above; {rounds_scale:.2f}x best of {scale_run['rounds']:.0f} interleaved rounds on "
-        f"{scale_run['files']:.0f} files: {scale_run['jobs=1']:.1f} s vs "
-        f"{scale_run['jobs=2']:.1f} s)"),
-        (f"- the machine's own ceiling in those rounds (two pure-Python CPU loops in 2 "
-         f"processes vs serial, best round): {scale_run['ceiling']:.2f}x, so xltrack's "
-         f"2-job scaling reached {best_scale / scale_run['ceiling']:.0%} of what 2 processes "
-         "could get here"),
+        (
+            f"- target 2 jobs >= 1.7x 1 job: {ok(best_scale >= 1.7)} ({scale:.2f}x in the runs "
+            f"above; {rounds_scale:.2f}x best of {scale_run['rounds']:.0f} interleaved rounds on "
+            f"{scale_run['files']:.0f} files: {scale_run['jobs=1']:.1f} s vs "
+            f"{scale_run['jobs=2']:.1f} s)"
+        ),
+        (
+            f"- the machine's own ceiling in those rounds (two pure-Python CPU loops in 2 "
+            f"processes vs serial, best round): {scale_run['ceiling']:.2f}x, so xltrack's "
+            f"2-job scaling reached {best_scale / scale_run['ceiling']:.0%} of what 2 processes "
+            "could get here"
+        ),
         "",
-        ("## Peak memory (whole process tree: parent + workers, --jobs "
-        f"{args.jobs_memory})"),
+        (f"## Peak memory (whole process tree: parent + workers, --jobs {args.jobs_memory})"),
         "",
         "| files | tasks rows kept | peak tree MB | peak parent MB | seconds |",
         "|---|---|---|---|---|",
     ]
     for m in mem:
-        lines.append(f"| {m['files']} | {m['tasks']} | {m['peak_tree_mb']:.0f} | "
-                     f"{m['peak_parent_mb']:.0f} | {m['seconds']:.1f} |")
+        lines.append(
+            f"| {m['files']} | {m['tasks']} | {m['peak_tree_mb']:.0f} | "
+            f"{m['peak_parent_mb']:.0f} | {m['seconds']:.1f} |"
+        )
     parent_growth = m2000["peak_parent_mb"] / m200["peak_parent_mb"]
     lines += [
         "",
-        (f"- target 2,000 files within 1.5x of 200: {ok(growth <= 1.5)} "
-        f"({growth:.2f}x for the tree, {parent_growth:.2f}x for the parent alone)"),
+        (
+            f"- target 2,000 files within 1.5x of 200: {ok(growth <= 1.5)} "
+            f"({growth:.2f}x for the tree, {parent_growth:.2f}x for the parent alone)"
+        ),
         "",
         "## Where a worker's time goes (one workbook, best-of-15 CPU ms)",
         "",
@@ -393,9 +455,11 @@ def report(args: argparse.Namespace, runs: dict[str, tuple[float, float]],
     batch = next(v for k, v in prof.items() if k.startswith("analyze_files"))
     lines += [
         "",
-        (f"A workbook analysed alone costs {alone:.1f} ms, most of it pandas' fixed cost per "
-         f"call; in a stacked chunk the same reading, checks and summary cost {batch:.1f} ms a "
-         "workbook, because each DataFrame is built, derived and checked once per chunk."),
+        (
+            f"A workbook analysed alone costs {alone:.1f} ms, most of it pandas' fixed cost per "
+            f"call; in a stacked chunk the same reading, checks and summary cost {batch:.1f} ms a "
+            "workbook, because each DataFrame is built, derived and checked once per chunk."
+        ),
         "",
         f"## Profile of one worker by package (cProfile, own time, one chunk of {CHUNK} workbooks)",
         "",
@@ -411,8 +475,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--tasks", type=int, default=100)
-    parser.add_argument("--cache", type=Path,
-                        default=Path(tempfile.gettempdir()) / "xltrack-bench-batch")
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "xltrack-bench-batch"
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS-batch.md"))
     parser.add_argument("--memory-sizes", default="200,2000")
     parser.add_argument("--jobs-memory", type=int, default=2)
@@ -432,8 +497,11 @@ def main() -> None:
     packages = profile_packages(paths[:CHUNK])
     runs: dict[str, tuple[float, float]] = {}
     loads = [os.getloadavg()[0]]
-    for name, fn in (("baseline", lambda: baseline(paths)), ("jobs=1", lambda: ours(paths, 1)),
-                     ("jobs=2", lambda: ours(paths, 2))):
+    for name, fn in (
+        ("baseline", lambda: baseline(paths)),
+        ("jobs=1", lambda: ours(paths, 1)),
+        ("jobs=2", lambda: ours(paths, 2)),
+    ):
         runs[name] = fn()
         loads.append(os.getloadavg()[0])
         print(f"{name}: {runs[name][0]:.1f} s wall, {runs[name][1]:.1f} s CPU", file=sys.stderr)

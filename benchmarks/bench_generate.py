@@ -40,8 +40,12 @@ from xltrack.writer import generate_workbook
 
 AS_OF = dt.date(2024, 6, 15)
 STATUSES = ["not_started", "in_progress", "done", "delayed"]
-STATUS_LABELS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done",
-                 "delayed": "Delayed"}
+STATUS_LABELS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "done": "Done",
+    "delayed": "Delayed",
+}
 PHASES = ["warm_up", "execution", "wrap_up"]
 PHASE_LABELS = {"warm_up": "Warm-up", "execution": "Execution", "wrap_up": "Wrap-up"}
 
@@ -52,22 +56,32 @@ def make_tasks(n: int) -> pd.DataFrame:
     start = pd.Timestamp("2024-06-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D")
     end = start + pd.to_timedelta(rng.integers(0, 20, n), unit="D")
     status = np.array(STATUSES, dtype=object)[rng.integers(0, 4, n)]
-    return pd.DataFrame({
-        "task_id": [f"T{i:06d}" for i in range(1, n + 1)],
-        "task_name": [f"Task number {i} of the campaign" for i in range(1, n + 1)],
-        "phase": np.array(PHASES, dtype=object)[rng.integers(0, 3, n)],
-        "owner": np.array(["Li", "Wang", "Zhang", "Chen"], dtype=object)[rng.integers(0, 4, n)],
-        "start_date": start,
-        "end_date": end,
-        "deliverable": [f"Deliverable {i}" for i in range(1, n + 1)],
-        "status": status,
-        "delay_reason": np.where(status == "delayed", "Supplier late", None),
-    })
+    return pd.DataFrame(
+        {
+            "task_id": [f"T{i:06d}" for i in range(1, n + 1)],
+            "task_name": [f"Task number {i} of the campaign" for i in range(1, n + 1)],
+            "phase": np.array(PHASES, dtype=object)[rng.integers(0, 3, n)],
+            "owner": np.array(["Li", "Wang", "Zhang", "Chen"], dtype=object)[rng.integers(0, 4, n)],
+            "start_date": start,
+            "end_date": end,
+            "deliverable": [f"Deliverable {i}" for i in range(1, n + 1)],
+            "status": status,
+            "delay_reason": np.where(status == "delayed", "Supplier late", None),
+        }
+    )
 
 
 def run_xltrack(df: pd.DataFrame, path: Path) -> None:
-    generate_workbook(path, data={"tasks": df}, rows=1, as_of=AS_OF, force=True,
-                      name="Benchmark", start=dt.date(2024, 6, 1), end=dt.date(2024, 8, 31))
+    generate_workbook(
+        path,
+        data={"tasks": df},
+        rows=1,
+        as_of=AS_OF,
+        force=True,
+        name="Benchmark",
+        start=dt.date(2024, 6, 1),
+        end=dt.date(2024, 8, 31),
+    )
 
 
 def baseline_cells(df: pd.DataFrame) -> list[list[tuple[str, Any, Any]]]:
@@ -83,11 +97,17 @@ def baseline_cells(df: pd.DataFrame) -> list[list[tuple[str, Any, Any]]]:
         late = "" if done else max(0, int(as_of - end[i]))
         overdue = "OVERDUE" if (not done and end[i] < as_of) else ""
         cells = [
-            ("s", rec.task_id, None), ("s", rec.task_name, None),
-            ("s", PHASE_LABELS[rec.phase], None), ("s", rec.owner, None),
-            ("n", start[i], None), ("n", end[i], None), ("s", rec.deliverable, None),
+            ("s", rec.task_id, None),
+            ("s", rec.task_name, None),
+            ("s", PHASE_LABELS[rec.phase], None),
+            ("s", rec.owner, None),
+            ("n", start[i], None),
+            ("n", end[i], None),
+            ("s", rec.deliverable, None),
             ("s", STATUS_LABELS[rec.status], None),
-            ("s", rec.delay_reason, None) if isinstance(rec.delay_reason, str) else ("-", None, None),
+            ("s", rec.delay_reason, None)
+            if isinstance(rec.delay_reason, str)
+            else ("-", None, None),
             ("f", f'=IF(OR(E{r}="",F{r}=""),"",F{r}-E{r}+1)', int(end[i] - start[i] + 1)),
             ("f", f'=IF(OR(F{r}="",H{r}="Done"),"",MAX(0,AsOf-F{r}))', late),
             ("f", f'=IF(AND(F{r}<>"",H{r}<>"Done",F{r}<AsOf),"OVERDUE","")', overdue),
@@ -97,8 +117,7 @@ def baseline_cells(df: pd.DataFrame) -> list[list[tuple[str, Any, Any]]]:
 
 
 def run_baseline(cells: list[list[tuple[str, Any, Any]]], path: Path, constant: bool) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant,
-                                         "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant, "strings_to_formulas": False})
     ws = wb.add_worksheet("Tasks")
     text = wb.add_format({"num_format": "@", "locked": False})
     date = wb.add_format({"num_format": "yyyy-mm-dd", "locked": False})
@@ -154,8 +173,7 @@ def workbook_cells(path: Path) -> Cells:
 
 def run_same_cells(sheets: Cells, path: Path, constant: bool) -> None:
     """Plain XlsxWriter writing the given cells (one format per number format)."""
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant,
-                                         "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant, "strings_to_formulas": False})
     formats: dict[str, Any] = {}
     for title, cells in sheets:
         ws = wb.add_worksheet(title)
@@ -224,8 +242,12 @@ def child(kind: str, n: int) -> None:
 
 
 def peak(kind: str, n: int) -> float:
-    out = subprocess.run([sys.executable, __file__, "--child", kind, str(n)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(json.loads(out.stdout.strip().splitlines()[-1])["peak_mib"])
 
 
@@ -239,8 +261,10 @@ def main() -> None:
         return
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     print("CPU seconds (best of several, alternating runs)\n")
-    print("| tasks | cells | xltrack s | XlsxWriter same cells s | ratio | "
-          "XlsxWriter constant_memory s | ratio |")
+    print(
+        "| tasks | cells | xltrack s | XlsxWriter same cells s | ratio | "
+        "XlsxWriter constant_memory s | ratio |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -250,12 +274,19 @@ def main() -> None:
             run_xltrack(df, folder / "x.xlsx")
             cells = workbook_cells(folder / "x.xlsx")
             count = sum(len(c) for _, c in cells)
-            mine, same = timed_pair((run_xltrack, df, folder / "x.xlsx"),
-                                    (run_same_cells, cells, folder / "b.xlsx", False), repeat)
-            _, flat = timed_pair((lambda: None,),
-                                 (run_same_cells, cells, folder / "c.xlsx", True), repeat)
-            print(f"| {n:,} | {count:,} | {mine:.3f} | {same:.3f} | {mine / same:.2f} | "
-                  f"{flat:.3f} | {mine / flat:.2f} |", flush=True)
+            mine, same = timed_pair(
+                (run_xltrack, df, folder / "x.xlsx"),
+                (run_same_cells, cells, folder / "b.xlsx", False),
+                repeat,
+            )
+            _, flat = timed_pair(
+                (lambda: None,), (run_same_cells, cells, folder / "c.xlsx", True), repeat
+            )
+            print(
+                f"| {n:,} | {count:,} | {mine:.3f} | {same:.3f} | {mine / same:.2f} | "
+                f"{flat:.3f} | {mine / flat:.2f} |",
+                flush=True,
+            )
             del cells
     n = sizes[-1]
     print(f"\nPeak memory growth for {n:,} tasks (max RSS in a fresh process):")

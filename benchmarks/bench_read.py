@@ -42,10 +42,16 @@ def build_workbook(path: Path, tasks: int) -> None:
     date = book.add_format({"num_format": "yyyy-mm-dd"})
     info = book.add_worksheet("Campaign")
     info.write_string(0, 0, "Table 1 · Campaign info & goals")
-    for r, (label, value) in enumerate([
-        ("Campaign name", "Summer launch"), ("Owner", "Ann"), ("Start date", start),
-        ("End date", dt.date(2024, 6, 30)), ("Total budget", 500000),
-    ], 2):
+    for r, (label, value) in enumerate(
+        [
+            ("Campaign name", "Summer launch"),
+            ("Owner", "Ann"),
+            ("Start date", start),
+            ("End date", dt.date(2024, 6, 30)),
+            ("Total budget", 500000),
+        ],
+        2,
+    ):
         info.write_string(r, 0, label)
         if isinstance(value, dt.date):
             info.write_datetime(r, 1, dt.datetime.combine(value, dt.time()), date)
@@ -53,8 +59,20 @@ def build_workbook(path: Path, tasks: int) -> None:
             info.write(r, 1, value)
     sheet = book.add_worksheet("Tasks")
     sheet.write_string(0, 0, "Table 2 · Task breakdown & responsibility")
-    heads = ["Task ID", "Task", "Phase", "Owner", "Start", "End", "Deliverable", "Status",
-             "Delay reason", "Days", "Days late", "Overdue"]
+    heads = [
+        "Task ID",
+        "Task",
+        "Phase",
+        "Owner",
+        "Start",
+        "End",
+        "Deliverable",
+        "Status",
+        "Delay reason",
+        "Days",
+        "Days late",
+        "Overdue",
+    ]
     for c, head in enumerate(heads):
         sheet.write_string(1, c, head)
     for i in range(tasks):
@@ -65,37 +83,49 @@ def build_workbook(path: Path, tasks: int) -> None:
         sheet.write_string(r, 2, ["Warm-up", "Execution", "Wrap-up"][i % 3])
         sheet.write_string(r, 3, f"Person {i % 40}")
         sheet.write_datetime(r, 4, dt.datetime.combine(first, dt.time()), date)
-        sheet.write_datetime(r, 5, dt.datetime.combine(first + dt.timedelta(days=i % 9), dt.time()), date)
+        sheet.write_datetime(
+            r, 5, dt.datetime.combine(first + dt.timedelta(days=i % 9), dt.time()), date
+        )
         sheet.write_string(r, 6, "Deliverable")
         sheet.write_string(r, 7, STATUSES[i % 4])
         sheet.write_string(r, 8, "reason" if i % 4 == 3 else "")
         row = r + 1
-        sheet.write_formula(r, 9, f'=IF(OR(E{row}="",F{row}=""),"",F{row}-E{row}+1)', None, i % 9 + 1)
+        sheet.write_formula(
+            r, 9, f'=IF(OR(E{row}="",F{row}=""),"",F{row}-E{row}+1)', None, i % 9 + 1
+        )
         sheet.write_formula(r, 10, f'=IF(F{row}="","",MAX(0,TODAY()-F{row}))', None, 0)
         sheet.write_formula(r, 11, f'=IF(F{row}<TODAY(),"OVERDUE","")', None, "")
     daily = book.add_worksheet("Daily")
     for c, head in enumerate(["Date", "Metric", "Target", "Actual", "Achievement"]):
         daily.write_string(0, c, head)
     for d in range(300):
-        daily.write_datetime(d + 1, 0, dt.datetime.combine(start + dt.timedelta(days=d % 30), dt.time()), date)
+        daily.write_datetime(
+            d + 1, 0, dt.datetime.combine(start + dt.timedelta(days=d % 30), dt.time()), date
+        )
         daily.write_string(d + 1, 1, ["Sales", "Members", "Reach"][d % 3])
         daily.write_number(d + 1, 2, 100)
         daily.write_number(d + 1, 3, 70 + d % 45)
         daily.write_formula(d + 1, 4, f"=D{d + 2}/C{d + 2}", None, (70 + d % 45) / 100)
     issues = book.add_worksheet("Issues")
-    for c, head in enumerate(["Issue ID", "Description", "Found", "Owner", "Severity", "Resolution"]):
+    for c, head in enumerate(
+        ["Issue ID", "Description", "Found", "Owner", "Severity", "Resolution"]
+    ):
         issues.write_string(0, c, head)
     for q in range(300):
         issues.write_string(q + 1, 0, f"Q{q:04d}")
         issues.write_string(q + 1, 1, "Issue")
-        issues.write_datetime(q + 1, 2, dt.datetime.combine(start + dt.timedelta(days=q % 15), dt.time()), date)
+        issues.write_datetime(
+            q + 1, 2, dt.datetime.combine(start + dt.timedelta(days=q % 15), dt.time()), date
+        )
         issues.write_string(q + 1, 3, "Ops")
         issues.write_string(q + 1, 4, ["High", "Medium", "Low"][q % 3])
         issues.write_string(q + 1, 5, ["Open", "In progress", "Resolved"][q % 3])
     evaluation = book.add_worksheet("Evaluation")
     for c, head in enumerate(["Metric", "Target", "Actual"]):
         evaluation.write_string(0, c, head)
-    for r, (metric, target, actual) in enumerate([("Sales", 300000, 350000), ("Members", 3000, 2800)], 1):
+    for r, (metric, target, actual) in enumerate(
+        [("Sales", 300000, 350000), ("Members", 3000, 2800)], 1
+    ):
         evaluation.write_string(r, 0, metric)
         evaluation.write_number(r, 1, target)
         evaluation.write_number(r, 2, actual)
@@ -130,7 +160,9 @@ def read_calamine(path: Path, sheets: list[str]) -> list[list[list[Any]]]:
 
 
 def read_openpyxl(path: Path, sheets: list[str]) -> dict[str, pd.DataFrame]:
-    frames: dict[str, pd.DataFrame] = pd.read_excel(path, sheet_name=sheets, engine="openpyxl", header=None)
+    frames: dict[str, pd.DataFrame] = pd.read_excel(
+        path, sheet_name=sheets, engine="openpyxl", header=None
+    )
     return frames
 
 
@@ -138,10 +170,15 @@ def build_generated(path: Path, tasks: int) -> list[str]:
     """The same campaign written by xltrack's own generator (Chinese), `tasks` rows laid out."""
     start = dt.date(2024, 6, 1)
     records = [
-        {"task_id": f"T{i:05d}", "task_name": f"任务 {i}", "phase": ["warm_up", "execution", "wrap_up"][i % 3],
-         "owner": f"员工{i % 40}", "start_date": start + dt.timedelta(days=i % 30),
-         "end_date": start + dt.timedelta(days=i % 30 + i % 9),
-         "status": ["done", "in_progress", "not_started", "delayed"][i % 4]}
+        {
+            "task_id": f"T{i:05d}",
+            "task_name": f"任务 {i}",
+            "phase": ["warm_up", "execution", "wrap_up"][i % 3],
+            "owner": f"员工{i % 40}",
+            "start_date": start + dt.timedelta(days=i % 30),
+            "end_date": start + dt.timedelta(days=i % 30 + i % 9),
+            "status": ["done", "in_progress", "not_started", "delayed"][i % 4],
+        }
         for i in range(tasks)
     ]
     generate_workbook(path, lang="zh", data={"tasks": records}, rows=tasks, as_of=AS_OF)
@@ -187,7 +224,9 @@ def main() -> None:
         generated = Path(tmp) / "generated.xlsx"
         generated_sheets = build_generated(generated, args.tasks)
         results = {
-            "template-shaped (XlsxWriter, cached values)": measure(shaped, SHEETS, args.rounds, args.tasks),
+            "template-shaped (XlsxWriter, cached values)": measure(
+                shaped, SHEETS, args.rounds, args.tasks
+            ),
             "generated by xltrack (zh, 10,000 rows laid out per table)": measure(
                 generated, generated_sheets, args.rounds, args.tasks
             ),
@@ -195,14 +234,18 @@ def main() -> None:
     lines = [
         "# Reading: benchmark results",
         "",
-        (f"Generated by `python benchmarks/bench_read.py --tasks {args.tasks} --rounds {args.rounds}` "
-         f"(Python {platform.python_version()}; per-round ratios of interleaved runs, median;"
-         " garbage collection paused while timing, as timeit does)."),
+        (
+            f"Generated by `python benchmarks/bench_read.py --tasks {args.tasks} --rounds {args.rounds}` "
+            f"(Python {platform.python_version()}; per-round ratios of interleaved runs, median;"
+            " garbage collection paused while timing, as timeit does)."
+        ),
         "",
         f"Two workbooks of {args.tasks:,} tasks each, read into the five frames.",
         "",
-        ("| workbook | openpyxl / read_workbook (target >= 8x) | read_workbook / fastexcel (target <= 2x) "
-        "| python-calamine alone / fastexcel | size |"),
+        (
+            "| workbook | openpyxl / read_workbook (target >= 8x) | read_workbook / fastexcel (target <= 2x) "
+            "| python-calamine alone / fastexcel | size |"
+        ),
         "|---|---|---|---|---|",
     ]
     for name, r in results.items():

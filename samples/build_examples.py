@@ -16,8 +16,9 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     for lang in ("en", "zh"):
-        path = generate_workbook(HERE / f"example-{lang}.xlsx", lang=lang, example=True,
-                                 as_of=AS_OF, force=True)
+        path = generate_workbook(
+            HERE / f"example-{lang}.xlsx", lang=lang, example=True, as_of=AS_OF, force=True
+        )
         print(f"wrote {path.relative_to(HERE.parent)}")
 
 

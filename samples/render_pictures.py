@@ -35,9 +35,20 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
-CAMPAIGNS = ("Summer launch", "Back to school", "Singles' Day", "New Year gala",
-             "Spring refresh", "Member week", "Brand film", "City pop-up", "KOL wave",
-             "Clearance", "618 festival", "Autumn tea")
+CAMPAIGNS = (
+    "Summer launch",
+    "Back to school",
+    "Singles' Day",
+    "New Year gala",
+    "Spring refresh",
+    "Member week",
+    "Brand film",
+    "City pop-up",
+    "KOL wave",
+    "Clearance",
+    "618 festival",
+    "Autumn tea",
+)
 
 
 def portfolio_folder(folder: Path) -> Path:
@@ -47,14 +58,27 @@ def portfolio_folder(folder: Path) -> Path:
     for i, name in enumerate(CAMPAIGNS):
         metric = ("Sales", "sales", "SALES ")[i % 3]  # one metric, three spellings
         evaluation = [
-            {"metric": metric, "target": 300000, "actual": round(300000 * rng.uniform(.6, 1.3))},
+            {"metric": metric, "target": 300000, "actual": round(300000 * rng.uniform(0.6, 1.3))},
             {"metric": "New members", "target": 3000, "actual": rng.randint(1500, 3600)},
         ]
-        daily = [{"date": dt.date(2024, 6, 10 + k), "metric": metric, "target": 50000,
-                  "actual": round(50000 * rng.uniform(.6, 1.2))} for k in range(4)]
-        generate_workbook(folder / f"c{i:02d}.xlsx", example=True, name=name,
-                          owner=f"Owner {i + 1}", budget=100000 * (i + 1), force=True,
-                          data={"evaluation": evaluation, "daily": daily})
+        daily = [
+            {
+                "date": dt.date(2024, 6, 10 + k),
+                "metric": metric,
+                "target": 50000,
+                "actual": round(50000 * rng.uniform(0.6, 1.2)),
+            }
+            for k in range(4)
+        ]
+        generate_workbook(
+            folder / f"c{i:02d}.xlsx",
+            example=True,
+            name=name,
+            owner=f"Owner {i + 1}",
+            budget=100000 * (i + 1),
+            force=True,
+            data={"evaluation": evaluation, "daily": daily},
+        )
     return folder
 
 
@@ -66,17 +90,45 @@ def to_pdf(paths: list[Path], outdir: Path) -> list[Path]:
     profile = outdir / "profile" / "user"
     profile.mkdir(parents=True, exist_ok=True)
     (profile / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
-    subprocess.run([soffice, f"-env:UserInstallation={profile.parent.as_uri()}", "--headless",
-                    "--norestore", "--convert-to", "pdf", "--outdir", str(outdir),
-                    *map(str, paths)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.parent.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, paths),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return [outdir / f"{p.stem}.pdf" for p in paths]
 
 
 def picture(pdf: Path, page: int, target: Path) -> None:
     """One page of a PDF as a PNG."""
     stem = target.with_suffix("")
-    subprocess.run(["pdftoppm", "-png", "-r", str(RESOLUTION), "-f", str(page), "-l", str(page),
-                    "-singlefile", str(pdf), str(stem)], check=True, timeout=120)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(RESOLUTION),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
+        check=True,
+        timeout=120,
+    )
     print(f"wrote {target.relative_to(ROOT)}")
 
 
@@ -86,9 +138,10 @@ def main() -> None:
         en = generate_workbook(work / "example-en.xlsx", example=True, as_of=AS_OF)
         zh = generate_workbook(work / "example-zh.xlsx", lang="zh", example=True, as_of=AS_OF)
         summary = write_summary(en, analyze_workbook(en, AS_OF), out=work / "summary-en.xlsx")
-        portfolio = write_portfolio(analyze_many([portfolio_folder(work / "campaigns")],
-                                                 as_of=AS_OF, jobs=1),
-                                    work / "portfolio-en.xlsx")
+        portfolio = write_portfolio(
+            analyze_many([portfolio_folder(work / "campaigns")], as_of=AS_OF, jobs=1),
+            work / "portfolio-en.xlsx",
+        )
         pdfs = to_pdf([en, zh, summary, portfolio], work / "pdf")
         picture(pdfs[0], 1, DOCS / "example-en.png")
         picture(pdfs[1], 1, DOCS / "example-zh.png")

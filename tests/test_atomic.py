@@ -94,6 +94,7 @@ def test_atomic_failed_in_place_write_keeps_the_old_backup(
     backup = tmp_path / "campaign.bak.xlsx"
     before = path.read_bytes(), backup.read_bytes()
     from xltrack.package import copy_member_raw as real_copy  # what inject calls
+
     calls = {"n": 0}
 
     def disk_full(*args: object) -> bool:
@@ -140,7 +141,10 @@ _CHILD = textwrap.dedent("""
 def _spawn_writer(path: Path, parts_file: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(path), str(parts_file)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         cwd=ROOT,
     )
 
@@ -164,8 +168,9 @@ def parts_file(base: tuple[Path, Summary], tmp_path: Path) -> Path:
     return target
 
 
-def _trials(base: tuple[Path, Summary], tmp_path: Path, parts_file: Path,
-            n: int) -> list[tuple[Path, subprocess.Popen[str]]]:
+def _trials(
+    base: tuple[Path, Summary], tmp_path: Path, parts_file: Path, n: int
+) -> list[tuple[Path, subprocess.Popen[str]]]:
     """`n` writers, each looping in-place writes on its own copy; started together so that
     their imports overlap (the trials are independent, only their start-up is shared)."""
     paths = []
@@ -247,11 +252,17 @@ def test_atomic_stale_temps_of_live_processes_are_kept(tmp_path: Path) -> None:
 def small_disk(tmp_path: Path) -> object:
     mount = tmp_path / "tmpfs"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                          check=False, capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a 1 MiB tmpfs here ({done.stderr.strip() or 'mount failed'}); "
-                    "the full-disk test needs root or CAP_SYS_ADMIN")
+        pytest.skip(
+            f"cannot mount a 1 MiB tmpfs here ({done.stderr.strip() or 'mount failed'}); "
+            "the full-disk test needs root or CAP_SYS_ADMIN"
+        )
     yield mount
     subprocess.run(["umount", str(mount)], check=True)
 
@@ -271,8 +282,9 @@ def test_atomic_full_disk_leaves_input_and_backup_byte_identical(
         write_summary(path, base[1], in_place=True)
     assert (path.read_bytes(), backup.read_bytes()) == before
     assert temps(small_disk) == []
-    result = CliRunner().invoke(cli, ["summarize", str(path), "--in-place", "--as-of",
-                                      "2024-06-15"])
+    result = CliRunner().invoke(
+        cli, ["summarize", str(path), "--in-place", "--as-of", "2024-06-15"]
+    )
     assert result.exit_code == 3 and "No space left" in result.stderr
     assert (path.read_bytes(), backup.read_bytes()) == before and temps(small_disk) == []
 
@@ -301,8 +313,9 @@ def test_atomic_every_writer_cleans_up_on_a_full_disk(
     filler.unlink()
     (small_disk / "exports").mkdir()
     (small_disk / "exports" / "tasks.csv").write_bytes(b"old,csv\n")
-    filler.write_bytes(b"\0" * (os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
-                                - 2048))
+    filler.write_bytes(
+        b"\0" * (os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize - 2048)
+    )
     with pytest.raises(OutputError):
         export_tables(portfolio.tables(), small_disk / "exports", formats=("csv",))
     assert (small_disk / "exports" / "tasks.csv").read_bytes() == b"old,csv\n"
@@ -349,8 +362,9 @@ def test_atomic_input_saved_after_the_analysis_exits_3(
         return analysis
 
     monkeypatch.setattr(command, "analyze_workbook", analyse_then_save)
-    result = CliRunner().invoke(cli, ["summarize", str(path), "--in-place", "--as-of",
-                                      "2024-06-15"])
+    result = CliRunner().invoke(
+        cli, ["summarize", str(path), "--in-place", "--as-of", "2024-06-15"]
+    )
     saved = path.read_bytes()
     assert result.exit_code == 3
     assert "changed" in result.stderr
@@ -420,8 +434,13 @@ def test_atomic_summarize_subprocess_peak_rss_stays_below_the_part(
     """)
 
     def peak(path: Path) -> int:
-        done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
-                              text=True, cwd=ROOT, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
         return int(done.stderr.strip().splitlines()[-1])
 
     extra = peak(big) - peak(small)
@@ -453,22 +472,22 @@ def test_atomic_hard_linked_workbook_is_refused_not_split(
     other = tmp_path / "other-name.xlsx"
     os.link(path, other)
     original = path.read_bytes()
-    result = CliRunner().invoke(cli, ["summarize", str(path), "--in-place", "--as-of",
-                                      "2024-06-15"])
+    result = CliRunner().invoke(
+        cli, ["summarize", str(path), "--in-place", "--as-of", "2024-06-15"]
+    )
     assert result.exit_code == 3 and "hard links" in result.stderr
     assert path.read_bytes() == original and os.path.samefile(path, other)
     assert path.stat().st_nlink == 2
     assert not (tmp_path / "campaign.bak.xlsx").exists()
 
 
-def test_atomic_read_only_workbook_is_refused(
-    base: tuple[Path, Summary], tmp_path: Path
-) -> None:
+def test_atomic_read_only_workbook_is_refused(base: tuple[Path, Summary], tmp_path: Path) -> None:
     path = copy(base, tmp_path)
     path.chmod(0o444)
     original = path.read_bytes()
-    result = CliRunner().invoke(cli, ["summarize", str(path), "--in-place", "--as-of",
-                                      "2024-06-15"])
+    result = CliRunner().invoke(
+        cli, ["summarize", str(path), "--in-place", "--as-of", "2024-06-15"]
+    )
     assert result.exit_code == 3 and "read-only" in result.stderr
     assert path.read_bytes() == original and (path.stat().st_mode & 0o777) == 0o444
     assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign.xlsx"]
@@ -553,15 +572,17 @@ def test_atomic_marker_follows_a_renamed_summary_sheet(
 
 
 def test_atomic_marker_parsing() -> None:
-    book = ('<workbook><sheets><sheet name="A"/></sheets><definedNames>'
-            '<definedName name="Print">A!$A$1</definedName>'
-            '<definedName name="_xltrack_summary" hidden="1">#REF!$A$1</definedName>'
-            '</definedNames></workbook>')
+    book = (
+        '<workbook><sheets><sheet name="A"/></sheets><definedNames>'
+        '<definedName name="Print">A!$A$1</definedName>'
+        '<definedName name="_xltrack_summary" hidden="1">#REF!$A$1</definedName>'
+        "</definedNames></workbook>"
+    )
     assert marker.marked_sheet(book, marker.SUMMARY_MARKER) is None  # its sheet was deleted
     marked = marker.set_marker(book, marker.SUMMARY_MARKER, "It's")
     assert marked.count("_xltrack_summary") == 1 and "Print" in marked
     assert marker.marked_sheet(marked, marker.SUMMARY_MARKER) == "It's"
-    bare = '<workbook><sheets/></workbook>'
+    bare = "<workbook><sheets/></workbook>"
     assert marker.marked_sheet(bare, marker.SUMMARY_MARKER) is None
     added = marker.set_marker(bare, marker.SUMMARY_MARKER, "S")
     assert "<sheets/><definedNames>" in added
@@ -579,8 +600,9 @@ def test_atomic_output_extension_must_fit_the_content(
     assert new.exit_code == 2 and ".xlsx" in new.stderr
     assert not (tmp_path / "x.txt").exists()
     path = copy(base, tmp_path)
-    out = runner.invoke(cli, ["summarize", str(path), "-o", str(tmp_path / "out.txt"),
-                              "--as-of", "2024-06-15"])
+    out = runner.invoke(
+        cli, ["summarize", str(path), "-o", str(tmp_path / "out.txt"), "--as-of", "2024-06-15"]
+    )
     assert out.exit_code == 2 and ".xlsx" in out.stderr
     assert not (tmp_path / "out.txt").exists()
     with pytest.raises(OutputNameError):

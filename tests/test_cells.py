@@ -188,7 +188,9 @@ def test_cells_blank_placeholders(raw: Any) -> None:
 dates = st.dates(min_value=D(1960, 1, 1), max_value=D(2099, 12, 31))
 
 
-@given(dates, st.sampled_from(["{y}.{m}.{d}", "{y}/{m}/{d}", "{y}-{m:02d}-{d:02d}", "{y}年{m}月{d}日"]))
+@given(
+    dates, st.sampled_from(["{y}.{m}.{d}", "{y}/{m}/{d}", "{y}-{m:02d}-{d:02d}", "{y}年{m}月{d}日"])
+)
 def test_cells_property_full_dates_round_trip(day: D, shape: str) -> None:
     text = shape.format(y=day.year, m=day.month, d=day.day)
     assert parse_date(text).value == day
@@ -230,17 +232,32 @@ def test_cells_property_parsers_never_raise(value: Any) -> None:
 
 
 cell_values = st.one_of(
-    st.none(), st.just(""), st.text(max_size=8), st.sampled_from(["-", "无", "N/A", "－", " 张三 ", "Bo"]),
-    st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False, width=32), dates,
+    st.none(),
+    st.just(""),
+    st.text(max_size=8),
+    st.sampled_from(["-", "无", "N/A", "－", " 张三 ", "Bo"]),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    dates,
     st.datetimes(min_value=dt.datetime(1960, 1, 1), max_value=dt.datetime(2099, 1, 1)),
 )
 
 
-@given(st.lists(cell_values, max_size=12),
-       st.sampled_from(["text", "id", "date", "date_range", "number", "money", "count", "percent"]))
-def test_cells_property_parse_column_matches_the_cell_parsers(values: list[Any], column_type: str) -> None:
-    one = {"text": parse_text, "id": parse_id, "number": parse_amount, "money": parse_amount,
-           "count": parse_amount, "percent": parse_percent}
+@given(
+    st.lists(cell_values, max_size=12),
+    st.sampled_from(["text", "id", "date", "date_range", "number", "money", "count", "percent"]),
+)
+def test_cells_property_parse_column_matches_the_cell_parsers(
+    values: list[Any], column_type: str
+) -> None:
+    one = {
+        "text": parse_text,
+        "id": parse_id,
+        "number": parse_amount,
+        "money": parse_amount,
+        "count": parse_amount,
+        "percent": parse_percent,
+    }
     got, notes = parse_column(values, column_type, 2024)
     for i, value in enumerate(values):
         if column_type in ("date", "date_range"):

@@ -19,8 +19,19 @@ from xltrack import executors
 from xltrack.cli import cli
 from xltrack.cli.batch import _ProgressBar
 
-SHEETS = ["Overview", "Charts", "Campaigns", "Metrics", "Tasks", "Issues", "Daily", "Findings",
-          "Finding codes", "Trends", "Load report"]
+SHEETS = [
+    "Overview",
+    "Charts",
+    "Campaigns",
+    "Metrics",
+    "Tasks",
+    "Issues",
+    "Daily",
+    "Findings",
+    "Finding codes",
+    "Trends",
+    "Load report",
+]
 TABLES = ["campaigns", "tasks", "issues", "daily", "metrics", "findings", "load_report"]
 
 
@@ -36,8 +47,15 @@ def _run(*args: str) -> Result:
 @pytest.fixture(scope="module")
 def full_run(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
     out = tmp_path_factory.mktemp("out")
-    result = _run(str(folder), "--format", "json", "-o", str(out / "portfolio.xlsx"),
-                  "--export", str(out / "tables"))
+    result = _run(
+        str(folder),
+        "--format",
+        "json",
+        "-o",
+        str(out / "portfolio.xlsx"),
+        "--export",
+        str(out / "tables"),
+    )
     return result, out
 
 
@@ -48,8 +66,15 @@ def test_batch_json_shape_and_exit_code(full_run: tuple[Result, Path]) -> None:
     assert set(data) >= {"campaigns", "failed"}
     assert sorted(Path(c["path"]).name for c in data["campaigns"]) == sorted(GOOD)
     for campaign in data["campaigns"]:
-        assert set(campaign) >= {"path", "campaign", "as_of", "metrics", "tasks", "issues",
-                                 "findings"}
+        assert set(campaign) >= {
+            "path",
+            "campaign",
+            "as_of",
+            "metrics",
+            "tasks",
+            "issues",
+            "findings",
+        }
         assert set(campaign["findings"]) == {"error", "warning", "info"}
         assert campaign["as_of"] == "2024-06-15"
         assert isinstance(campaign["metrics"], list) and "total" in campaign["tasks"]

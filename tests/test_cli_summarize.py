@@ -35,7 +35,12 @@ def test_cli_summarize_json_has_the_issue_shape(rich: Path) -> None:
     assert data["campaign"] == "Summer push" and data["as_of"] == "2024-06-15"
     first = data["metrics"][0]
     assert {k: first[k] for k in ("name", "target", "actual", "rate", "light")} == {
-        "name": "Sales", "target": 300000, "actual": 350000, "rate": 1.1667, "light": "green"}
+        "name": "Sales",
+        "target": 300000,
+        "actual": 350000,
+        "rate": 1.1667,
+        "light": "green",
+    }
     assert {"expected", "pace", "forecast", "health", "escalate_to"} <= set(first)
     assert "health" in data
     assert data["tasks"]["total"] == 3 and data["tasks"]["done"] == 1
@@ -91,7 +96,9 @@ def test_cli_summarize_output_is_not_overwritten_without_force(tmp_path: Path) -
 
     from xltrack.cli import cli
 
-    src = shutil.copy(Path(__file__).resolve().parent.parent / "samples" / "example-en.xlsx", tmp_path)
+    src = shutil.copy(
+        Path(__file__).resolve().parent.parent / "samples" / "example-en.xlsx", tmp_path
+    )
     out = tmp_path / "mine.xlsx"
     out.write_bytes(b"precious")
     args = ["summarize", str(src), "-o", str(out), "--as-of", "2024-06-15"]

@@ -17,7 +17,8 @@ from xltrack.errors import (
 
 
 @pytest.mark.parametrize(
-    "cls", [WorkbookError, UnreadableWorkbookError, UnsupportedWorkbookError, UnrecognizedWorkbookError]
+    "cls",
+    [WorkbookError, UnreadableWorkbookError, UnsupportedWorkbookError, UnrecognizedWorkbookError],
 )
 def test_errors_workbook_errors_pickle_and_name_the_place(cls: type[WorkbookError]) -> None:
     err = cls("budget.xlsx", 'cannot read date "6.31"', sheet="Tasks", cell="E7")
@@ -61,9 +62,15 @@ def test_errors_every_class_code_is_in_the_catalogue() -> None:
 def test_errors_workbook_error_to_finding_names_file_sheet_and_cell() -> None:
     from xltrack.errors import UnreadableWorkbookError
 
-    finding = UnreadableWorkbookError("b.xlsx", "cannot read the sheet", sheet="Tasks", cell="E7").to_finding()
+    finding = UnreadableWorkbookError(
+        "b.xlsx", "cannot read the sheet", sheet="Tasks", cell="E7"
+    ).to_finding()
     assert (finding.code, finding.location.file, finding.location.sheet, finding.location.cell) == (
-        "file-unreadable", "b.xlsx", "Tasks", "E7")
+        "file-unreadable",
+        "b.xlsx",
+        "Tasks",
+        "E7",
+    )
     assert finding.params == {"reason": "b.xlsx › Tasks!E7: cannot read the sheet"}
 
 

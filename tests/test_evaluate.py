@@ -75,7 +75,7 @@ def test_evaluate_excel_errors_are_values(formula: str, error: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "formula", ["=VLOOKUP(1,A1:B2,2)", "=SUM(A1", "=1+", "=A1:A2", "=TODAY()", "=INDIRECT(\"A1\")"]
+    "formula", ["=VLOOKUP(1,A1:B2,2)", "=SUM(A1", "=1+", "=A1:A2", "=TODAY()", '=INDIRECT("A1")']
 )
 def test_evaluate_unsupported_raises_formula_error(formula: str) -> None:
     with pytest.raises(FormulaError):

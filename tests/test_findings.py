@@ -29,14 +29,33 @@ from xltrack.spec import Spec
 
 ROOT = Path(__file__).resolve().parent.parent
 # Codes the reader emits (load findings) rather than the checks.
-READER_CODES = {"cell-unparsed", "cell-guessed", "cell-not-in-list", "sheet-missing",
-                "header-missing", "formula-unevaluated", "template-version",
-                "file-unreadable", "file-unsupported", "file-unrecognized",
-                "column-missing", "header-guessed", "header-unknown", "unit-scaled", "cell-far-ignored",
-                "evaluation-missing",  # the reader's sheet-missing, deferred mid-campaign
-                # the codes of errors.py's exceptions (test_errors holds them to the catalogue)
-                "xltrack-error", "template-invalid", "argument-invalid", "output-failed",
-                "output-name", "input-changed", "executor-failed", "internal-error"}
+READER_CODES = {
+    "cell-unparsed",
+    "cell-guessed",
+    "cell-not-in-list",
+    "sheet-missing",
+    "header-missing",
+    "formula-unevaluated",
+    "template-version",
+    "file-unreadable",
+    "file-unsupported",
+    "file-unrecognized",
+    "column-missing",
+    "header-guessed",
+    "header-unknown",
+    "unit-scaled",
+    "cell-far-ignored",
+    "evaluation-missing",  # the reader's sheet-missing, deferred mid-campaign
+    # the codes of errors.py's exceptions (test_errors holds them to the catalogue)
+    "xltrack-error",
+    "template-invalid",
+    "argument-invalid",
+    "output-failed",
+    "output-name",
+    "input-changed",
+    "executor-failed",
+    "internal-error",
+}
 
 
 def _frames(spec: Spec, info: dict[str, Any], **tables: list[dict[str, Any]]) -> CampaignFrames:
@@ -48,35 +67,93 @@ def _frames(spec: Spec, info: dict[str, Any], **tables: list[dict[str, Any]]) ->
         for name in extra:
             data[name] = [r.get(name) for r in records]
         built[key] = TableFrame(key, data, key.title(), 4, {})
-    cells = {k: ("Campaign", f"B{i}") for i, k in enumerate(("name", "start_date", "end_date", "budget"), 2)}
+    cells = {
+        k: ("Campaign", f"B{i}")
+        for i, k in enumerate(("name", "start_date", "end_date", "budget"), 2)
+    }
     return CampaignFrames("sink.xlsx", info, built, cells, sheet_order=["Campaign", "Tasks"])
 
 
 def _sink(spec: Spec, info: dict[str, Any]) -> CampaignFrames:
     """Data that trips every check at least once, with every fact known."""
-    task = {"task_name": "x", "owner": "Li", "status": "in_progress", "delay_reason": "r",
-            "start_date": "2024-06-10", "end_date": "2024-06-20"}
+    task = {
+        "task_name": "x",
+        "owner": "Li",
+        "status": "in_progress",
+        "delay_reason": "r",
+        "start_date": "2024-06-10",
+        "end_date": "2024-06-20",
+    }
     return _frames(
-        spec, info,
+        spec,
+        info,
         tasks=[
-            {**task, "task_id": "T1", "end_date": "2024-06-08", "status": "delayed", "delay_reason": ""},
+            {
+                **task,
+                "task_id": "T1",
+                "end_date": "2024-06-08",
+                "status": "delayed",
+                "delay_reason": "",
+            },
             {**task, "task_id": "T2", "start_date": "2024-06-12", "end_date": "2024-06-11"},
             {**task, "task_id": "T3", "start_date": "2024-05-01", "owner": None},
-            {**task, "task_id": "T3", "status": "done", "start_date": "2024-06-16", "end_date": None},
+            {
+                **task,
+                "task_id": "T3",
+                "status": "done",
+                "start_date": "2024-06-16",
+                "end_date": None,
+            },
         ],
-        issues=[{"issue_id": "Q1", "description": "d", "found_date": "2024-06-01", "owner": "",
-                 "severity": "high", "resolution": "open"},
-                {"issue_id": "Q1", "description": "d", "found_date": "2024-06-15", "owner": "x",
-                 "severity": "low", "resolution": "open"},
-                {"issue_id": "Q2", "description": "d", "found_date": None, "owner": "x",
-                 "severity": "low", "resolution": "open"}],
-        daily=[{"date": f"2024-06-1{d}", "metric": "sales", "target": 100, "actual": 70,
-                "channel": channel, "spend": spend}
-               for d, (channel, spend) in enumerate((("a", 100), ("b", 10), ("b", 10)))]
-               # The week before (Mon 6.3 - Sun 6.9) too: channel b is below target two
-               # calendar weeks running.
-               + [{"date": f"2024-06-{d:02d}", "metric": "sales", "target": 100, "actual": 70,
-                   "channel": "b"} for d in range(3, 10)],
+        issues=[
+            {
+                "issue_id": "Q1",
+                "description": "d",
+                "found_date": "2024-06-01",
+                "owner": "",
+                "severity": "high",
+                "resolution": "open",
+            },
+            {
+                "issue_id": "Q1",
+                "description": "d",
+                "found_date": "2024-06-15",
+                "owner": "x",
+                "severity": "low",
+                "resolution": "open",
+            },
+            {
+                "issue_id": "Q2",
+                "description": "d",
+                "found_date": None,
+                "owner": "x",
+                "severity": "low",
+                "resolution": "open",
+            },
+        ],
+        daily=[
+            {
+                "date": f"2024-06-1{d}",
+                "metric": "sales",
+                "target": 100,
+                "actual": 70,
+                "channel": channel,
+                "spend": spend,
+            }
+            for d, (channel, spend) in enumerate((("a", 100), ("b", 10), ("b", 10)))
+        ]
+        # The week before (Mon 6.3 - Sun 6.9) too: channel b is below target two
+        # calendar weeks running.
+        + [
+            {
+                "date": f"2024-06-{d:02d}",
+                "metric": "sales",
+                "target": 100,
+                "actual": 70,
+                "channel": "b",
+            }
+            for d in range(3, 10)
+        ],
         evaluation=[{"metric": "sales", "target": 100, "actual": 70, "rate_written": 0.9}],
         goals=[{"metric": "sales"}, {"metric": "members"}],
         budget_split=[{"category": "a", "share": 0.5, "amount": 0.5, "spent": 2, "variance": 3}],
@@ -88,12 +165,18 @@ AS_OF = dt.date(2024, 6, 15)
 
 @pytest.fixture
 def sink_findings(spec: Spec) -> list[Finding]:
-    good = {"name": "S", "start_date": dt.date(2024, 6, 1), "end_date": dt.date(2024, 6, 30),
-            "budget": 1.0}
+    good = {
+        "name": "S",
+        "start_date": dt.date(2024, 6, 1),
+        "end_date": dt.date(2024, 6, 30),
+        "budget": 1.0,
+    }
     bad = {"name": "", "start_date": dt.date(2024, 6, 30), "end_date": dt.date(2024, 6, 1)}
-    return (run_checks(_sink(spec, good), AS_OF, spec)
-            + run_checks(_frames(spec, bad), AS_OF, spec)
-            + run_checks(_frames(spec, {"name": "x", "start_date": dt.date(2024, 6, 1)}), AS_OF, spec))
+    return (
+        run_checks(_sink(spec, good), AS_OF, spec)
+        + run_checks(_frames(spec, bad), AS_OF, spec)
+        + run_checks(_frames(spec, {"name": "x", "start_date": dt.date(2024, 6, 1)}), AS_OF, spec)
+    )
 
 
 def test_findings_catalogue_every_code_has_both_templates() -> None:
@@ -106,7 +189,9 @@ def test_findings_catalogue_every_code_has_both_templates() -> None:
         assert en == zh == entry.placeholders(), (code, en, zh)
 
 
-def test_findings_every_check_code_is_emitted_with_its_placeholders(sink_findings: list[Finding]) -> None:
+def test_findings_every_check_code_is_emitted_with_its_placeholders(
+    sink_findings: list[Finding],
+) -> None:
     emitted = {f.code for f in sink_findings}
     assert emitted == set(CODES) - READER_CODES
     for f in sink_findings:
@@ -167,8 +252,11 @@ def test_findings_order_is_deterministic_and_sorts_by_sheet_row_column_code(spec
 
 
 def test_findings_messages_show_spec_labels(spec: Spec) -> None:
-    f = Finding("issue-high-unresolved", Location(sheet="Issues", row=5, record_id="Q1"),
-                {"id": "Q1", "resolution": "in_progress"})
+    f = Finding(
+        "issue-high-unresolved",
+        Location(sheet="Issues", row=5, record_id="Q1"),
+        {"id": "Q1", "resolution": "in_progress"},
+    )
     assert finding_message(f, "zh", spec) == "高严重度问题 Q1 仍为处理中"
     assert finding_message(f, "en", spec) == "high-severity issue Q1 is still in progress"
     g = Finding("task-dates-missing", params={"id": "T1", "missing": ["start_date", "end_date"]})
@@ -180,8 +268,17 @@ def test_findings_messages_show_spec_labels(spec: Spec) -> None:
 
 def test_findings_to_frame(sink_findings: list[Finding]) -> None:
     frame = findings_to_frame(sink_findings)
-    assert list(frame.columns) == ["file", "sheet", "row", "column", "id", "code", "severity",
-                                   "message", "params"]
+    assert list(frame.columns) == [
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "id",
+        "code",
+        "severity",
+        "message",
+        "params",
+    ]
     assert len(frame) == len(sink_findings)
     assert str(frame["row"].dtype) == "Int64"
     assert frame["code"].tolist() == [f.code for f in sink_findings]
@@ -197,8 +294,12 @@ def test_findings_report_json_shape(sink_findings: list[Finding], spec: Spec) ->
     assert doc["format"] == "xltrack.findings/1"
     first, second = doc["workbooks"]
     assert {"path", "campaign", "as_of", "error", "findings"} <= set(first)
-    assert (first["path"], first["campaign"], first["as_of"], first["error"]) == \
-        ("a.xlsx", "S", "2024-06-15", None)
+    assert (first["path"], first["campaign"], first["as_of"], first["error"]) == (
+        "a.xlsx",
+        "S",
+        "2024-06-15",
+        None,
+    )
     assert second["error"] == {"code": "file-unreadable", "message": "b"}
     assert second["findings"] == []
     row = first["findings"][0]
@@ -216,7 +317,10 @@ def test_findings_text_groups_by_sheet_and_colours_only_when_asked(spec: Spec) -
     text = reports_to_text([WorkbookReport("a.xlsx", AS_OF, "S", findings)], "en", spec=spec)
     lines = text.splitlines()
     assert lines[0] == "a.xlsx — S (as of 2024-06-15)"
-    assert [line.strip() for line in lines if not line.startswith("    ")][1:3] == ["Tasks", "Issues"]
+    assert [line.strip() for line in lines if not line.startswith("    ")][1:3] == [
+        "Tasks",
+        "Issues",
+    ]
     assert "\x1b[" not in text
     assert lines[-1].strip() == "1 error, 2 warnings, 0 info"
     coloured = reports_to_text([WorkbookReport("a.xlsx", AS_OF, "S", findings)], "zh", True, spec)
@@ -226,8 +330,13 @@ def test_findings_text_groups_by_sheet_and_colours_only_when_asked(spec: Spec) -
 def test_findings_docs_catalogue_is_generated() -> None:
     committed = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
     assert committed == catalogue_markdown()
-    out = subprocess.run([sys.executable, "-m", "xltrack.codes"], capture_output=True,
-                         text=True, check=True, encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "xltrack.codes"],
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
+    )
     assert out.stdout == committed
 
 

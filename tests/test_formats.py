@@ -58,7 +58,9 @@ def _flat(path: Path) -> list[tuple[str, str | None, int | None]]:
 
 
 @libreoffice
-@pytest.mark.parametrize("name", ["example-en.xls", "example-zh.xls", "example-en.ods", "example-zh.ods"])
+@pytest.mark.parametrize(
+    "name", ["example-en.xls", "example-zh.xls", "example-en.ods", "example-zh.ods"]
+)
 def test_formats_read_like_the_xlsx(converted: dict[str, Path], name: str) -> None:
     original = SAMPLES / (Path(name).stem + ".xlsx")
     path = converted[name]
@@ -67,7 +69,9 @@ def test_formats_read_like_the_xlsx(converted: dict[str, Path], name: str) -> No
     assert got.info == want.info
     for key in ("tasks", "daily", "issues", "evaluation", "goals", "budget_split"):
         # ODS keeps cached values to 15 significant digits: 1.16666666666667
-        assert_frame_equal(got.tables[key].data, want.tables[key].data, check_exact=False, rtol=1e-12)
+        assert_frame_equal(
+            got.tables[key].data, want.tables[key].data, check_exact=False, rtol=1e-12
+        )
     assert _flat(path) == _flat(original)
 
 
@@ -78,8 +82,9 @@ def test_formats_summarize_writes_a_new_xlsx_and_leaves_the_original(
     source = tmp_path / "plan.ods"
     source.write_bytes(converted["example-zh.ods"].read_bytes())
     before = (source.read_bytes(), os.stat(source).st_mtime_ns)
-    result = CliRunner().invoke(cli, ["summarize", str(source), "--as-of", "2024-06-15",
-                                      "--lang", "zh", "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["summarize", str(source), "--as-of", "2024-06-15", "--lang", "zh", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     written = tmp_path / "plan.summary.xlsx"
     assert json.loads(result.stdout)["tasks"]["total"] == 3
@@ -89,11 +94,16 @@ def test_formats_summarize_writes_a_new_xlsx_and_leaves_the_original(
     # the copy is itself a campaign workbook: it reads back to the same tasks and summary
     again = analyze_workbook(written, AS_OF)
     assert list(again.frames.tasks.data["task_id"]) == ["T001", "T002", "T003"]
-    assert again.summary.to_dict()["tasks"] == analyze_workbook(source, AS_OF).summary.to_dict()["tasks"]
+    assert (
+        again.summary.to_dict()["tasks"]
+        == analyze_workbook(source, AS_OF).summary.to_dict()["tasks"]
+    )
 
 
 @libreoffice
-def test_formats_summarize_in_place_is_a_usage_error(converted: dict[str, Path], tmp_path: Path) -> None:
+def test_formats_summarize_in_place_is_a_usage_error(
+    converted: dict[str, Path], tmp_path: Path
+) -> None:
     source = tmp_path / "old.xls"
     source.write_bytes(converted["example-en.xls"].read_bytes())
     result = CliRunner().invoke(cli, ["summarize", str(source), "--in-place"])
@@ -115,7 +125,11 @@ def test_formats_batch_includes_them(converted: dict[str, Path], tmp_path: Path)
     (folder / "d.xlsb").write_bytes(XLSB.read_bytes())
     (folder / "notes.csv").write_text("a,b\n", encoding="utf-8")
     assert sorted(Path(t.path).name for t in expand_paths([folder])) == [
-        "c.xlsx", "d.xlsb", "example-en.xls", "example-zh.ods"]
+        "c.xlsx",
+        "d.xlsb",
+        "example-en.xls",
+        "example-zh.ods",
+    ]
     portfolio = analyze_many([folder], as_of=AS_OF, jobs=1)
     assert len(portfolio.campaigns) == 3
     assert [f["error"]["code"] for f in portfolio.failed] == ["file-unrecognized"]
@@ -128,7 +142,9 @@ def test_formats_xlsb_is_read_by_the_engine() -> None:
         read_workbook(XLSB)
 
 
-def _rewrite(src: Path, dst: Path, edit: dict[str, tuple[bytes, bytes]], extra: dict[str, bytes]) -> Path:
+def _rewrite(
+    src: Path, dst: Path, edit: dict[str, tuple[bytes, bytes]], extra: dict[str, bytes]
+) -> Path:
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
@@ -152,28 +168,53 @@ _MACRO_SHEET = (
 
 def test_formats_xlsm_with_an_excel4_macro_sheet(tmp_path: Path) -> None:
     # Laid out as Excel saves one (ECMA-376 + MS-XLSX): a hidden xlMacrosheet in workbook.xml.
-    content_type = (b'<Override PartName="/xl/macrosheets/sheet1.xml" '
-                    b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>')
-    relationship = (b'<Relationship Id="rIdM1" Type="http://schemas.microsoft.com/office/2006/'
-                    b'relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>')
+    content_type = (
+        b'<Override PartName="/xl/macrosheets/sheet1.xml" '
+        b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>'
+    )
+    relationship = (
+        b'<Relationship Id="rIdM1" Type="http://schemas.microsoft.com/office/2006/'
+        b'relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>'
+    )
     sheet = b'<sheet name="Macro1" sheetId="99" state="hidden" r:id="rIdM1"/></sheets>'
-    path = _rewrite(SAMPLES / "example-en.xlsx", tmp_path / "macro.xlsm", {
-        "[Content_Types].xml": (b"</Types>", content_type),
-        "xl/_rels/workbook.xml.rels": (b"</Relationships>", relationship),
-        "xl/workbook.xml": (b"</sheets>", sheet),
-    }, {"xl/macrosheets/sheet1.xml": _MACRO_SHEET})
+    path = _rewrite(
+        SAMPLES / "example-en.xlsx",
+        tmp_path / "macro.xlsm",
+        {
+            "[Content_Types].xml": (b"</Types>", content_type),
+            "xl/_rels/workbook.xml.rels": (b"</Relationships>", relationship),
+            "xl/workbook.xml": (b"</sheets>", sheet),
+        },
+        {"xl/macrosheets/sheet1.xml": _MACRO_SHEET},
+    )
     with open_source(path) as source:
         assert "Macro1" not in source.sheets
     assert _flat(path) == _flat(SAMPLES / "example-en.xlsx")
 
 
 def test_formats_strict_ooxml(tmp_path: Path) -> None:
-    path = _rewrite(SAMPLES / "example-en.xlsx", tmp_path / "strict.xlsx", {"*": (
-        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-        b"http://purl.oclc.org/ooxml/spreadsheetml/main")}, {})
-    path = _rewrite(path, tmp_path / "strict2.xlsx", {"*": (
-        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-        b"http://purl.oclc.org/ooxml/officeDocument/relationships")}, {})
+    path = _rewrite(
+        SAMPLES / "example-en.xlsx",
+        tmp_path / "strict.xlsx",
+        {
+            "*": (
+                b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+            )
+        },
+        {},
+    )
+    path = _rewrite(
+        path,
+        tmp_path / "strict2.xlsx",
+        {
+            "*": (
+                b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+            )
+        },
+        {},
+    )
     assert b"purl.oclc.org" in zipfile.ZipFile(path).read("xl/workbook.xml")
     assert _flat(path) == _flat(SAMPLES / "example-en.xlsx")
 
@@ -199,7 +240,9 @@ def test_formats_ods_gets_the_zip_checks(tmp_path: Path) -> None:
         read_workbook(text)
 
 
-def test_formats_xls_size_limit_and_non_workbook_ole2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_formats_xls_size_limit_and_non_workbook_ole2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1016
     doc = tmp_path / "letter.xls"
     doc.write_bytes(header + "WordDocument".encode("utf-16-le") + b"\x00" * 1024)
@@ -213,8 +256,10 @@ def test_formats_xls_size_limit_and_non_workbook_ole2(tmp_path: Path, monkeypatc
 
 
 def test_formats_csv_and_html_renamed_still_refused(tmp_path: Path) -> None:
-    for name, data, what in (("a.xls", b"Task ID,Owner\nT1,Li\n", "CSV"),
-                             ("b.ods", b"<html><table><tr><td>x</td></tr></table></html>", "HTML")):
+    for name, data, what in (
+        ("a.xls", b"Task ID,Owner\nT1,Li\n", "CSV"),
+        ("b.ods", b"<html><table><tr><td>x</td></tr></table></html>", "HTML"),
+    ):
         (tmp_path / name).write_bytes(data)
         with pytest.raises(UnsupportedWorkbookError, match=what):
             read_workbook(tmp_path / name)
@@ -242,19 +287,28 @@ def test_formats_far_cell_under_memory_limit(tmp_path: Path, ext: str, ref: str)
     book["Tasks"][ref] = "stray"
     book.save(tmp_path / "far.xlsx")
     (converted,) = convert([tmp_path / "far.xlsx"], tmp_path / ext, ext)
-    done = subprocess.run([sys.executable, "-c", _READ_UNDER_LIMIT, str(converted)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_UNDER_LIMIT, str(converted)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     column = ref.rstrip("0123456789")
-    assert json.loads(done.stdout) == {"tasks": ["T001", "T002", "T003"],
-                                       "far": [["Tasks", column, int(ref[len(column):])]]}
+    assert json.loads(done.stdout) == {
+        "tasks": ["T001", "T002", "T003"],
+        "far": [["Tasks", column, int(ref[len(column) :])]],
+    }
 
 
 def test_formats_zip_with_backslash_paths(tmp_path: Path) -> None:
     # Some Windows tools write part names as xl\\worksheets\\sheet1.xml; Excel opens them.
     path = tmp_path / "windows.xlsx"
-    with zipfile.ZipFile(SAMPLES / "example-en.xlsx") as zin, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(SAMPLES / "example-en.xlsx") as zin,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             zout.writestr(info.filename.replace("/", "\\"), zin.read(info.filename))
     with open_source(path) as source:
@@ -278,7 +332,9 @@ except UnrecognizedWorkbookError:
 def test_formats_xlsb_far_cell_blanked_under_memory_limit(tmp_path: Path) -> None:
     # A BrtRowHdr for row 1,048,576 and a BrtCellReal in column XFD, before BrtEndSheetData:
     # unguarded, the engine asks for 512 GB and aborts (AZ: 2.3 GB and 20 s).
-    far = b"\x00\x04" + struct.pack("<I", 1048575) + b"\x05\x10" + struct.pack("<IId", 16383, 0, 1.0)
+    far = (
+        b"\x00\x04" + struct.pack("<I", 1048575) + b"\x05\x10" + struct.pack("<IId", 16383, 0, 1.0)
+    )
     path = tmp_path / "far.xlsb"
     with zipfile.ZipFile(XLSB) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -289,7 +345,12 @@ def test_formats_xlsb_far_cell_blanked_under_memory_limit(tmp_path: Path) -> Non
             zout.writestr(info, data)
     trim = plan_xlsb_trim(sheet)
     assert trim is not None and trim.dropped == ["XFD1048576"] and trim.box == "A1:B3"
-    done = subprocess.run([sys.executable, "-c", _XLSB_UNDER_LIMIT, str(path)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _XLSB_UNDER_LIMIT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "read, no campaign"

@@ -86,11 +86,25 @@ def test_hostile_missing_file_is_unreadable(tmp_path: Path, spec: Spec) -> None:
 
 
 def test_hostile_sniff_tells_kinds_apart() -> None:
-    kinds = {name: sniff(HOSTILE / name) for name in ("empty.xlsx", "csv-renamed.xlsx",
-                                                      "html-renamed.xlsx", "legacy.xls",
-                                                      "encrypted.xlsx", "no-tables.xlsx")}
-    assert kinds == {"empty.xlsx": "empty", "csv-renamed.xlsx": "text", "html-renamed.xlsx": "html",
-                     "legacy.xls": "ole2", "encrypted.xlsx": "encrypted", "no-tables.xlsx": "zip"}
+    kinds = {
+        name: sniff(HOSTILE / name)
+        for name in (
+            "empty.xlsx",
+            "csv-renamed.xlsx",
+            "html-renamed.xlsx",
+            "legacy.xls",
+            "encrypted.xlsx",
+            "no-tables.xlsx",
+        )
+    }
+    assert kinds == {
+        "empty.xlsx": "empty",
+        "csv-renamed.xlsx": "text",
+        "html-renamed.xlsx": "html",
+        "legacy.xls": "ole2",
+        "encrypted.xlsx": "encrypted",
+        "no-tables.xlsx": "zip",
+    }
 
 
 def test_hostile_source_lists_sheets_and_hidden_ones() -> None:
@@ -100,7 +114,9 @@ def test_hostile_source_lists_sheets_and_hidden_ones() -> None:
         assert source.sheets["Tasks"].startswith("xl/worksheets/")
 
 
-def test_hostile_cell_that_crashes_the_fast_engine_is_read_another_way(tmp_path: Path, spec: Spec) -> None:
+def test_hostile_cell_that_crashes_the_fast_engine_is_read_another_way(
+    tmp_path: Path, spec: Spec
+) -> None:
     # python-calamine panics (a BaseException) on a date-formatted -1e15; openpyxl reads it.
     import openpyxl
 
@@ -115,9 +131,9 @@ def test_hostile_cell_that_crashes_the_fast_engine_is_read_another_way(tmp_path:
     wb.save(path)
     frames = read_workbook(path, spec)
     assert frames.tasks.data["task_id"].tolist() == ["T1", "T2"]
-    assert [(f.code, f.location.cell) for f in frames.load_findings if f.code == "cell-unparsed"] == [
-        ("cell-unparsed", "D2")
-    ]
+    assert [
+        (f.code, f.location.cell) for f in frames.load_findings if f.code == "cell-unparsed"
+    ] == [("cell-unparsed", "D2")]
 
 
 _DTD = b'<!DOCTYPE x [<!ENTITY e "boom">]>'

@@ -93,8 +93,11 @@ def by_sheet_name(data: bytes) -> bytes:
     if b"<sheets" not in data and b":sheets" not in data:
         return data
     names = sheet_entries(data)
-    return re.sub(rb'localSheetId="(\d+)"',
-                  lambda m: b'localSheetId="' + names[int(m.group(1))].encode() + b'"', data)
+    return re.sub(
+        rb'localSheetId="(\d+)"',
+        lambda m: b'localSheetId="' + names[int(m.group(1))].encode() + b'"',
+        data,
+    )
 
 
 def sheet_entries(data: bytes) -> list[str]:
@@ -124,7 +127,8 @@ def assert_only_gained(before: dict[str, bytes], after: dict[str, bytes], sheet:
                     assert where[-1] == "sheet" and attr["name"] == sheet
             elif name == "xl/_rels/workbook.xml.rels":
                 assert attr["Target"].lstrip("/").removeprefix("xl/") in {
-                    p.removeprefix("xl/") for p in new_parts}
+                    p.removeprefix("xl/") for p in new_parts
+                }
             elif name == "[Content_Types].xml":
                 assert attr["PartName"].lstrip("/") in new_parts
             else:  # styles: only entries of the lists a cell format is built from
@@ -160,8 +164,9 @@ def _children(styles: bytes, section: str) -> list[bytes]:
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))
-def test_inject_keeps_every_other_part(made: dict[str, tuple[Path, Summary]], name: str,
-                                       tmp_path: Path) -> None:
+def test_inject_keeps_every_other_part(
+    made: dict[str, tuple[Path, Summary]], name: str, tmp_path: Path
+) -> None:
     path, summary = fresh(made, name, tmp_path)
     before = parts(path)
     out = write_summary(path, summary)
@@ -179,14 +184,20 @@ def test_inject_keeps_every_other_part(made: dict[str, tuple[Path, Summary]], na
     if name == "rich.xlsm":
         assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     if name.startswith("rich"):
-        kinds = {"pivotTables/pivotTable1.xml", "pivotCache/pivotCacheDefinition1.xml",
-                 "comments1.xml", "drawings/vmlDrawing1.vml", "media/image1.png",
-                 "charts/chart1.xml"}
+        kinds = {
+            "pivotTables/pivotTable1.xml",
+            "pivotCache/pivotCacheDefinition1.xml",
+            "comments1.xml",
+            "drawings/vmlDrawing1.vml",
+            "media/image1.png",
+            "charts/chart1.xml",
+        }
         assert {f"xl/{k}" for k in kinds} <= set(after)
 
 
-def test_inject_second_run_replaces_the_sheet(made: dict[str, tuple[Path, Summary]],
-                                              tmp_path: Path) -> None:
+def test_inject_second_run_replaces_the_sheet(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path
+) -> None:
     path, summary = fresh(made, "rich.xlsx", tmp_path)
     first = write_summary(path, summary)
     once = parts(first)
@@ -218,8 +229,9 @@ def summary_cells(path: Path, sheet: str = "Achievement summary") -> dict[str, A
     return {c.coordinate: c for row in book[sheet].iter_rows() for c in row if c.value is not None}
 
 
-def test_inject_text_from_the_workbook_stays_text(made: dict[str, tuple[Path, Summary]],
-                                                  tmp_path: Path) -> None:
+def test_inject_text_from_the_workbook_stays_text(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path
+) -> None:
     path, summary = fresh(made, "rich.xlsx", tmp_path)
     out = write_summary(path, summary)
     cells = summary_cells(out)
@@ -232,8 +244,9 @@ def test_inject_text_from_the_workbook_stays_text(made: dict[str, tuple[Path, Su
     assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
 
 
-def test_inject_in_place_keeps_a_backup(made: dict[str, tuple[Path, Summary]],
-                                        tmp_path: Path) -> None:
+def test_inject_in_place_keeps_a_backup(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path
+) -> None:
     path, summary = fresh(made, "rich.xlsm", tmp_path)
     original = path.read_bytes()
     assert write_summary(path, summary, in_place=True) == path
@@ -242,8 +255,9 @@ def test_inject_in_place_keeps_a_backup(made: dict[str, tuple[Path, Summary]],
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rich.bak.xlsm", "rich.xlsm"]
 
 
-def test_inject_refuses_while_excel_has_the_file_open(made: dict[str, tuple[Path, Summary]],
-                                                      tmp_path: Path) -> None:
+def test_inject_refuses_while_excel_has_the_file_open(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path
+) -> None:
     path, summary = fresh(made, "rich.xlsx", tmp_path)
     original = path.read_bytes()
     (tmp_path / "~$rich.xlsx").write_bytes(b"owner")
@@ -255,8 +269,10 @@ def test_inject_refuses_while_excel_has_the_file_open(made: dict[str, tuple[Path
 
 @pytest.mark.parametrize("fail_at", ["write", "replace"])
 def test_inject_failure_leaves_the_original_intact(
-    made: dict[str, tuple[Path, Summary]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    fail_at: str
+    made: dict[str, tuple[Path, Summary]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fail_at: str,
 ) -> None:
     path, summary = fresh(made, "rich.xlsx", tmp_path)
     original = path.read_bytes()
@@ -297,16 +313,18 @@ def test_inject_output_choices(made: dict[str, tuple[Path, Summary]], tmp_path: 
     assert not (tmp_path / "lost-macros.xlsx").exists()
 
 
-def test_inject_rejects_a_file_that_is_not_a_package(tmp_path: Path,
-                                                      made: dict[str, tuple[Path, Summary]]) -> None:
+def test_inject_rejects_a_file_that_is_not_a_package(
+    tmp_path: Path, made: dict[str, tuple[Path, Summary]]
+) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(UnreadableWorkbookError, match="bad.xlsx"):
         write_summary(bad, made["rich.xlsx"][1])
 
 
-def test_inject_into_a_workbook_with_prefixed_xml(made: dict[str, tuple[Path, Summary]],
-                                                  tmp_path: Path) -> None:
+def test_inject_into_a_workbook_with_prefixed_xml(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path
+) -> None:
     """Some generators (OpenXML SDK) write `x:`-prefixed SpreadsheetML."""
     path, summary = fresh(made, "openpyxl.xlsx", tmp_path)
     files = parts(path)
@@ -314,7 +332,9 @@ def test_inject_into_a_workbook_with_prefixed_xml(made: dict[str, tuple[Path, Su
     for name in ("xl/workbook.xml", "xl/styles.xml"):
         text = files[name].decode()
         text = re.sub(r"<(/?)(?![?!])(?![\w]+:)(\w+)", r"<\1x:\2", text)
-        files[name] = text.replace(main.decode(), main.decode().replace("xmlns=", "xmlns:x=")).encode()
+        files[name] = text.replace(
+            main.decode(), main.decode().replace("xmlns=", "xmlns:x=")
+        ).encode()
     with zipfile.ZipFile(path, "w") as z:
         for name, data in files.items():
             z.writestr(name, data)
@@ -338,7 +358,7 @@ def test_inject_libreoffice_opens_it_and_computes_the_same(
         sources.append(path)
         outputs.append(write_summary(path, summary, lang="zh"))
     computed = recalculate(sources + outputs, tmp_path / "lo")
-    for before, after in zip(computed[: len(sources)], computed[len(sources):], strict=True):
+    for before, after in zip(computed[: len(sources)], computed[len(sources) :], strict=True):
         assert before != after
         old = load(before, data_only=True)
         new = load(after, data_only=True)
@@ -377,30 +397,36 @@ _MINIMAL = {
         'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
         '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    ),
     "_rels/.rels": (
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
         '.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxml'
         'formats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/>'
-        "</Relationships>"),
+        "</Relationships>"
+    ),
     "xl/workbook.xml": (
         '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
         'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships"><sheets><sheet name="Data" sheetId="5" r:id="r1"/></sheets></workbook>'),
+        'relationships"><sheets><sheet name="Data" sheetId="5" r:id="r1"/></sheets></workbook>'
+    ),
     "xl/_rels/workbook.xml.rels": (
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
         '.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxml'
         'formats.org/officeDocument/2006/relationships/worksheet" '
-        'Target="/xl/worksheets/sheet1.xml"/></Relationships>'),
+        'Target="/xl/worksheets/sheet1.xml"/></Relationships>'
+    ),
     "xl/worksheets/sheet1.xml": (
         '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
         'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>42</v></c></row></sheetData>'
-        "</worksheet>"),
+        "</worksheet>"
+    ),
 }
 
 
-def test_inject_into_a_minimal_package_without_styles(made: dict[str, tuple[Path, Summary]],
-                                                      tmp_path: Path) -> None:
+def test_inject_into_a_minimal_package_without_styles(
+    made: dict[str, tuple[Path, Summary]], tmp_path: Path
+) -> None:
     """No styles part, absolute relationship targets, a sheetId that is not 1."""
     path = tmp_path / "minimal.xlsx"
     with zipfile.ZipFile(path, "w") as z:
@@ -430,16 +456,23 @@ def test_inject_replacing_a_sheet_with_formulas_drops_the_stale_calc_chain(
     files = parts(path)
     # marked as xltrack's summary (a sheet is never recognised by its name)
     files["xl/workbook.xml"] = marker.set_marker(
-        files["xl/workbook.xml"].decode(), marker.SUMMARY_MARKER, "达成总结").encode()
-    chain = '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' \
-            '<c r="G2" i="2"/><c r="A1" i="3"/></calcChain>'
+        files["xl/workbook.xml"].decode(), marker.SUMMARY_MARKER, "达成总结"
+    ).encode()
+    chain = (
+        '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<c r="G2" i="2"/><c r="A1" i="3"/></calcChain>'
+    )
     files["xl/calcChain.xml"] = chain.encode()
     files["xl/_rels/workbook.xml.rels"] = files["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rId77" Type="http://schemas.openxmlformats.org/'
-        b'officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+        b"</Relationships>",
+        b'<Relationship Id="rId77" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>',
+    )
     files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.'
-        b'openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+        b"</Types>",
+        b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>',
+    )
     with zipfile.ZipFile(path, "w") as z:
         for name, data in files.items():
             z.writestr(name, data)
@@ -449,7 +482,6 @@ def test_inject_replacing_a_sheet_with_formulas_drops_the_stale_calc_chain(
     assert b"calcChain" not in after["[Content_Types].xml"]
     assert sheet_entries(after["xl/workbook.xml"]) == ["Campaign", "Tasks", "Achievement summary"]
     assert after["xl/worksheets/sheet2.xml"] == files["xl/worksheets/sheet2.xml"]
-
 
 
 @pytest.mark.parametrize("sample", HANDMADE, ids=lambda p: p.name)
@@ -462,8 +494,9 @@ def test_inject_into_the_handmade_samples(sample: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("sample", HOSTILE, ids=lambda p: p.name)
-def test_inject_into_hostile_files_fails_cleanly(made: dict[str, tuple[Path, Summary]],
-                                                 sample: Path, tmp_path: Path) -> None:
+def test_inject_into_hostile_files_fails_cleanly(
+    made: dict[str, tuple[Path, Summary]], sample: Path, tmp_path: Path
+) -> None:
     """Never a traceback: either a sheet is added, or an XltrackError names the file."""
     path = tmp_path / sample.name
     shutil.copy2(sample, path)
@@ -492,7 +525,7 @@ _EXCEL_ROOT = (
     '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
     '<mc:Choice Requires="x15"><x15ac:absPath url="C:\\Users\\mia\\" '
     'xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac"/></mc:Choice>'
-    '</mc:AlternateContent>'
+    "</mc:AlternateContent>"
     '<xr:revisionPtr revIDLastSave="0" documentId="8_{6C3D}" xr6:coauthVersionLast="47" '
     'xr6:coauthVersionMax="47" xr10:uidLastSave="{00000000-0000-0000-0000-000000000000}"/>'
 )
@@ -505,7 +538,9 @@ def test_inject_keeps_an_excel_workbook_part_as_excel_wrote_it(
     path, summary = fresh(made, "openpyxl.xlsx", tmp_path)
     files = parts(path)
     book = files["xl/workbook.xml"].decode()
-    rest = book[book.index("<bookViews"):] if "<bookViews" in book else book[book.index("<sheets"):]
+    rest = (
+        book[book.index("<bookViews") :] if "<bookViews" in book else book[book.index("<sheets") :]
+    )
     files["xl/workbook.xml"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + _EXCEL_ROOT + rest
     ).encode()

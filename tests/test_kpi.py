@@ -22,10 +22,17 @@ DAILY = [
 ]
 
 
-@pytest.mark.parametrize(("deviation", "health"), [
-    (-0.5, "green"), (0.0999, "green"), (0.1, "yellow"), (0.2, "yellow"), (0.2001, "red"),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("deviation", "health"),
+    [
+        (-0.5, "green"),
+        (0.0999, "green"),
+        (0.1, "yellow"),
+        (0.2, "yellow"),
+        (0.2001, "red"),
+        (None, None),
+    ],
+)
 def test_kpi_health_bands(deviation: float | None, health: str | None) -> None:
     assert health_of(deviation) == health
 
@@ -62,7 +69,9 @@ def test_kpi_elapsed_share_counts_the_start_day_and_stops_at_the_end() -> None:
 
 
 def test_kpi_a_target_typed_ahead_is_not_due_until_its_actual_is_in() -> None:
-    rows = [DayRow(dt.date(2024, 6, d), "Sales", 50000, a)
-            for d, a in ((12, 55000), (13, 52000), (14, 51000), (15, None), (16, None))]
+    rows = [
+        DayRow(dt.date(2024, 6, d), "Sales", 50000, a)
+        for d, a in ((12, 55000), (13, 52000), (14, 51000), (15, None), (16, None))
+    ]
     pace = metric_pace("Sales", 1_000_000, rows, None, START, END, dt.date(2024, 6, 15))
     assert (pace.actual, pace.expected, pace.health) == (158000, 150000, "green")

@@ -69,8 +69,17 @@ def test_labels_header_to_key(table: str, header: str, key: str, spec: Spec) -> 
 
 @pytest.mark.parametrize(
     "header",
-    ["备忘", "Quarter", "Revenue", "", "表2 任务分解与责任跟踪表", "City", "Interview notes",
-     "Table 4 · Issue & risk log", "A very long sentence that happens to mention the task owner and date"],
+    [
+        "备忘",
+        "Quarter",
+        "Revenue",
+        "",
+        "表2 任务分解与责任跟踪表",
+        "City",
+        "Interview notes",
+        "Table 4 · Issue & risk log",
+        "A very long sentence that happens to mention the task owner and date",
+    ],
 )
 def test_labels_unknown_headers_match_nothing(header: str, spec: Spec) -> None:
     assert header_index(spec).match_any(header) == ()
@@ -147,8 +156,14 @@ def test_labels_enum_value_to_key(enum: str, raw: str, key: str, spec: Spec) -> 
 
 @pytest.mark.parametrize(
     ("enum", "raw"),
-    [("severity", "hold"), ("severity", "x"), ("task_status", "待定"), ("resolution", "?"),
-     ("task_status", "Cancelled"), ("resolution", "See notes")],
+    [
+        ("severity", "hold"),
+        ("severity", "x"),
+        ("task_status", "待定"),
+        ("resolution", "?"),
+        ("task_status", "Cancelled"),
+        ("resolution", "See notes"),
+    ],
 )
 def test_labels_enum_unknown_is_none(enum: str, raw: str, spec: Spec) -> None:
     assert enum_index(spec).key(enum, raw) is None

@@ -14,22 +14,93 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xltrack"
 # Layer of each module (by dotted name below xltrack); a module may import only
 # from its own layer or lower ones. Unlisted new modules must be placed here.
 LAYERS: dict[str, int] = {
-    "errors": 1, "refusals": 1, "excel": 1, "atomic": 1, "escaping": 1, "codes": 1, "findings": 1, "spec": 1, "labels": 1, "cells": 1,
+    "errors": 1,
+    "refusals": 1,
+    "excel": 1,
+    "atomic": 1,
+    "escaping": 1,
+    "codes": 1,
+    "findings": 1,
+    "spec": 1,
+    "labels": 1,
+    "cells": 1,
     "evaluate": 1,
-    "derive": 2, "pace": 2, "styles": 2, "writer": 2, "dashboard": 2, "layout": 2, "tables": 2,
-    "instructions": 2, "kpi": 1, "board": 2, "chartdata": 2, "gantt": 2,
-    "source": 2, "biff": 2, "archive": 2, "extent": 2, "reader": 2, "locate": 2, "frames": 2, "formulas": 2, "records": 2, "stack": 2,
-    "checks": 3, "money": 3,
-    "summary": 4, "weekly": 4, "summary_sheet": 4, "inject": 4, "transcribe": 4, "marker": 4, "stylesheet": 4,
-    "package": 4, "sheetparts": 4,
-    "analyze": 5, "portfolio": 5, "portfolio_sheet": 5, "portfolio_report": 5, "discover": 5, "executors": 5, "portfolio_tables": 5, "export": 5,
-    "render": 5, "weekly_render": 5, "weekly_sheet": 5,
+    "derive": 2,
+    "pace": 2,
+    "styles": 2,
+    "writer": 2,
+    "dashboard": 2,
+    "layout": 2,
+    "tables": 2,
+    "instructions": 2,
+    "kpi": 1,
+    "board": 2,
+    "chartdata": 2,
+    "gantt": 2,
+    "source": 2,
+    "biff": 2,
+    "archive": 2,
+    "extent": 2,
+    "reader": 2,
+    "locate": 2,
+    "frames": 2,
+    "formulas": 2,
+    "records": 2,
+    "stack": 2,
+    "checks": 3,
+    "money": 3,
+    "summary": 4,
+    "weekly": 4,
+    "summary_sheet": 4,
+    "inject": 4,
+    "transcribe": 4,
+    "marker": 4,
+    "stylesheet": 4,
+    "package": 4,
+    "sheetparts": 4,
+    "analyze": 5,
+    "portfolio": 5,
+    "portfolio_sheet": 5,
+    "portfolio_report": 5,
+    "discover": 5,
+    "executors": 5,
+    "portfolio_tables": 5,
+    "export": 5,
+    "render": 5,
+    "weekly_render": 5,
+    "weekly_sheet": 5,
     "cli": 6,
 }
-WRITER_SIDE = {"styles", "writer", "dashboard", "layout", "tables", "instructions", "board",
-               "chartdata", "gantt"}
-READER_SIDE = {"source", "biff", "archive", "extent", "reader", "locate", "formulas", "records", "stack"}
-THIRD_PARTY_BANNED_BELOW_2 = {"pandas", "numpy", "openpyxl", "xlsxwriter", "python_calamine", "click"}
+WRITER_SIDE = {
+    "styles",
+    "writer",
+    "dashboard",
+    "layout",
+    "tables",
+    "instructions",
+    "board",
+    "chartdata",
+    "gantt",
+}
+READER_SIDE = {
+    "source",
+    "biff",
+    "archive",
+    "extent",
+    "reader",
+    "locate",
+    "formulas",
+    "records",
+    "stack",
+}
+THIRD_PARTY_BANNED_BELOW_2 = {
+    "pandas",
+    "numpy",
+    "openpyxl",
+    "xlsxwriter",
+    "python_calamine",
+    "click",
+}
 
 
 def _modules() -> list[tuple[str, Path]]:
@@ -72,7 +143,9 @@ def test_layers_imports_point_down(top: str, path: Path) -> None:
         if other == top:
             continue
         assert other in LAYERS, f"{path.name} imports unknown xltrack module {other}"
-        assert LAYERS[other] <= mine, f"{path.name} (layer {mine}) imports {name} (layer {LAYERS[other]})"
+        assert LAYERS[other] <= mine, (
+            f"{path.name} (layer {mine}) imports {name} (layer {LAYERS[other]})"
+        )
         if top in WRITER_SIDE:
             assert other not in READER_SIDE, f"the writer side must not import {name}"
         if top in READER_SIDE:
@@ -86,8 +159,10 @@ def test_layers_import_xltrack_does_not_import_click() -> None:
 
 
 def test_layers_import_xltrack_is_light_and_every_public_name_resolves() -> None:
-    code = ("import sys, xltrack; light = not {'pandas', 'openpyxl', 'xlsxwriter'} & set(sys.modules); "
-            "[getattr(xltrack, n) for n in xltrack.__all__]; print(light, 'pandas' in sys.modules)")
+    code = (
+        "import sys, xltrack; light = not {'pandas', 'openpyxl', 'xlsxwriter'} & set(sys.modules); "
+        "[getattr(xltrack, n) for n in xltrack.__all__]; print(light, 'pandas' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True"]
 
@@ -95,8 +170,16 @@ def test_layers_import_xltrack_is_light_and_every_public_name_resolves() -> None
 def test_layers_cli_help_loads_no_heavy_module() -> None:
     # Help and usage errors answer at once: engines, pandas, YAML and process pools load
     # only when a command runs (benchmarks/bench_cli.py measures the time).
-    heavy = ["pandas", "numpy", "openpyxl", "xlsxwriter", "python_calamine", "yaml",
-             "multiprocessing", "concurrent.futures"]
+    heavy = [
+        "pandas",
+        "numpy",
+        "openpyxl",
+        "xlsxwriter",
+        "python_calamine",
+        "yaml",
+        "multiprocessing",
+        "concurrent.futures",
+    ]
     code = f"import sys, xltrack.cli; print(sorted(set({heavy!r}) & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -26,7 +26,11 @@ from xltrack.spec import load_spec
 
 SPEC = load_spec()
 INDEX = header_index(SPEC)
-HINTS = {"status": "(未开始/进行中/已完成/滞后)", "severity": "(高/中/低)", "resolution": "（未处理/处理中/已解决）"}
+HINTS = {
+    "status": "(未开始/进行中/已完成/滞后)",
+    "severity": "(高/中/低)",
+    "resolution": "（未处理/处理中/已解决）",
+}
 COLUMNS = {
     "tasks": ["task_id", "task_name", "owner", "end_date", "status"],
     "issues": ["issue_id", "description", "found_date", "severity", "resolution"],
@@ -37,7 +41,9 @@ COLUMNS = {
 # Simplified -> one Traditional form, inverted from the reader's own table (t -> s).
 _S2T = {
     line[1]: line[0]
-    for line in (Path(__file__).parent.parent / "xltrack" / "t2s.txt").read_text("utf-8").splitlines()
+    for line in (Path(__file__).parent.parent / "xltrack" / "t2s.txt")
+    .read_text("utf-8")
+    .splitlines()
     if len(line) == 2 and not line.startswith("#")
 }
 
@@ -65,17 +71,33 @@ def records(draw: st.DrawFn, table: str) -> list[dict[str, Any]]:
     for i in range(n):
         if table == "tasks":
             status = draw(st.sampled_from([v.key for v in SPEC.enums["task_status"]]))
-            out.append({"task_id": f"T{i:03d}", "task_name": f"任务 number {i}", "owner": f"Owner{i}",
-                        "end_date": dt.date(2024, 6, 1) + dt.timedelta(days=draw(st.integers(0, 40))),
-                        "status": status})
+            out.append(
+                {
+                    "task_id": f"T{i:03d}",
+                    "task_name": f"任务 number {i}",
+                    "owner": f"Owner{i}",
+                    "end_date": dt.date(2024, 6, 1) + dt.timedelta(days=draw(st.integers(0, 40))),
+                    "status": status,
+                }
+            )
         elif table == "issues":
-            out.append({"issue_id": f"Q{i:02d}", "description": f"Problem number {i}",
-                        "found_date": dt.date(2024, 6, 1) + dt.timedelta(days=draw(st.integers(0, 20))),
-                        "severity": draw(st.sampled_from(["high", "medium", "low"])),
-                        "resolution": draw(st.sampled_from(["open", "in_progress", "resolved"]))})
+            out.append(
+                {
+                    "issue_id": f"Q{i:02d}",
+                    "description": f"Problem number {i}",
+                    "found_date": dt.date(2024, 6, 1) + dt.timedelta(days=draw(st.integers(0, 20))),
+                    "severity": draw(st.sampled_from(["high", "medium", "low"])),
+                    "resolution": draw(st.sampled_from(["open", "in_progress", "resolved"])),
+                }
+            )
         else:
-            out.append({"metric": f"Metric number {i}", "target": float(draw(st.integers(1, 10**6))),
-                        "actual": float(draw(st.integers(0, 10**6)))})
+            out.append(
+                {
+                    "metric": f"Metric number {i}",
+                    "target": float(draw(st.integers(1, 10**6))),
+                    "actual": float(draw(st.integers(0, 10**6))),
+                }
+            )
     return out
 
 
@@ -90,8 +112,11 @@ def layouts(draw: st.DrawFn) -> dict[str, Any]:
         headers = [draw(st.sampled_from(_spellings(table, k))) for k in keys]
         extra = draw(st.integers(0, len(keys)))
         tables[table] = {
-            "keys": list(keys), "headers": headers, "extra_at": extra,
-            "offset": draw(st.integers(0, 3)), "title": draw(st.booleans()),
+            "keys": list(keys),
+            "headers": headers,
+            "extra_at": extra,
+            "offset": draw(st.integers(0, 3)),
+            "title": draw(st.booleans()),
             "records": draw(records(table)),
             "blanks": draw(st.lists(st.booleans(), min_size=6, max_size=6)),
             "date_as_text": draw(st.booleans()),
@@ -153,19 +178,29 @@ def test_layouts_tables_found_by_headers_anywhere(layout: dict[str, Any]) -> Non
         sheet, rows = where[table]
         assert (got.sheet, got.data["row"].tolist()) == (sheet, rows), table
         for key in COLUMNS[table]:
-            values = [v.date() if isinstance(v, pd.Timestamp) else v for v in got.data[key].tolist()]
+            values = [
+                v.date() if isinstance(v, pd.Timestamp) else v for v in got.data[key].tolist()
+            ]
             assert values == [r[key] for r in spec["records"]], (table, key)
-    assert [f for f in frames.load_findings if f.code in ("cell-unparsed", "cell-not-in-list")] == []
+    assert [
+        f for f in frames.load_findings if f.code in ("cell-unparsed", "cell-not-in-list")
+    ] == []
 
 
-WORDS = sorted({n for t in SPEC.tables.values() for c in t.columns for n in (c.label.zh, c.label.en)}
-               | {w for vs in SPEC.enums.values() for v in vs for w in (v.label.zh, v.label.en)})
+WORDS = sorted(
+    {n for t in SPEC.tables.values() for c in t.columns for n in (c.label.zh, c.label.en)}
+    | {w for vs in SPEC.enums.values() for v in vs for w in (v.label.zh, v.label.en)}
+)
 junk = st.one_of(
-    st.sampled_from(WORDS), st.text(st.characters(min_codepoint=32, exclude_categories=["Cs"]), max_size=12),
-    st.integers(-10**9, 10**9),
-    st.floats(allow_nan=True, allow_infinity=False), st.booleans(),
+    st.sampled_from(WORDS),
+    st.text(st.characters(min_codepoint=32, exclude_categories=["Cs"]), max_size=12),
+    st.integers(-(10**9), 10**9),
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.booleans(),
     st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2100, 1, 1)),
-    st.sampled_from(["=1/0", "=SUM(A1:A3)", "=A1+B1", "=FOO()", "=Sheet9!A1", "=A1*", "6.1-6.5", "30万"]),
+    st.sampled_from(
+        ["=1/0", "=SUM(A1:A3)", "=A1+B1", "=FOO()", "=Sheet9!A1", "=A1*", "6.1-6.5", "30万"]
+    ),
 )
 
 

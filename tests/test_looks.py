@@ -30,16 +30,28 @@ AS_OF = dt.date(2024, 6, 15)
 PDFTOTEXT = shutil.which("pdftotext")
 needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext is not installed")
 _NUMBERS = re.compile(r"^[\d/.,:%-]+$")
-LONG_TASKS = [{"task_id": f"T{i:03d}", "task_name": f"Task {i}", "owner": f"Owner {i % 7}",
-               "start_date": dt.date(2024, 6, 1 + i % 20), "end_date": dt.date(2024, 6, 5 + i % 20),
-               "status": ("done", "in_progress", "not_started", "delayed")[i % 4]}
-              for i in range(1, 71)]
+LONG_TASKS = [
+    {
+        "task_id": f"T{i:03d}",
+        "task_name": f"Task {i}",
+        "owner": f"Owner {i % 7}",
+        "start_date": dt.date(2024, 6, 1 + i % 20),
+        "end_date": dt.date(2024, 6, 5 + i % 20),
+        "status": ("done", "in_progress", "not_started", "delayed")[i % 4],
+    }
+    for i in range(1, 71)
+]
 
 
 def pages(pdf: Path) -> list[str]:
     """The text of each page of a PDF."""
-    out = subprocess.run([str(PDFTOTEXT), "-layout", str(pdf), "-"], check=True,
-                         capture_output=True, text=True, timeout=60).stdout
+    out = subprocess.run(
+        [str(PDFTOTEXT), "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
 
 
@@ -67,8 +79,11 @@ def footer_sheets(texts: list[str]) -> list[str]:
 def chart_series(path: Path) -> dict[str, int]:
     """Series count of each chart part."""
     with zipfile.ZipFile(path) as z:
-        return {n: len(re.findall(rb"<c:ser>", z.read(n))) for n in z.namelist()
-                if n.startswith("xl/charts/chart")}
+        return {
+            n: len(re.findall(rb"<c:ser>", z.read(n)))
+            for n in z.namelist()
+            if n.startswith("xl/charts/chart")
+        }
 
 
 @pytest.fixture(scope="module")
@@ -79,18 +94,24 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, l
     folder = tmp_path_factory.mktemp("looks")
     books = {
         "example-en": generate_workbook(folder / "example-en.xlsx", example=True, as_of=AS_OF),
-        "example-zh": generate_workbook(folder / "example-zh.xlsx", lang="zh", example=True,
-                                        as_of=AS_OF),
-        "short": generate_workbook(folder / "short.xlsx", example=True, as_of=AS_OF,
-                                   start=dt.date(2024, 6, 1), end=dt.date(2024, 6, 24)),
+        "example-zh": generate_workbook(
+            folder / "example-zh.xlsx", lang="zh", example=True, as_of=AS_OF
+        ),
+        "short": generate_workbook(
+            folder / "short.xlsx",
+            example=True,
+            as_of=AS_OF,
+            start=dt.date(2024, 6, 1),
+            end=dt.date(2024, 6, 24),
+        ),
         "empty": generate_workbook(folder / "empty.xlsx", as_of=AS_OF),
         # 70 tasks in 120 laid-out rows: Tasks spans pages and must end at its data.
-        "long-list": generate_workbook(folder / "long-list.xlsx", as_of=AS_OF, rows=120,
-                                       data={"tasks": LONG_TASKS}),
+        "long-list": generate_workbook(
+            folder / "long-list.xlsx", as_of=AS_OF, rows=120, data={"tasks": LONG_TASKS}
+        ),
     }
     analysis = analyze_workbook(books["example-en"], AS_OF)
-    books["summary"] = write_summary(books["example-en"], analysis,
-                                     out=folder / "summary.xlsx")
+    books["summary"] = write_summary(books["example-en"], analysis, out=folder / "summary.xlsx")
     books["portfolio"] = _portfolio(folder)
     pdfs = convert(list(books.values()), folder / "pdf", "pdf")
     return {name: (path, pages(pdf)) for (name, path), pdf in zip(books.items(), pdfs, strict=True)}
@@ -103,16 +124,31 @@ def _portfolio(folder: Path) -> Path:
     rng = random.Random(12)
     for i in range(12):
         metric = ("Sales", "sales", "SALES ")[i % 3]
-        evaluation = [{"metric": metric, "target": 300000, "actual": 300000 * rng.uniform(.6, 1.3)},
-                      {"metric": "New members", "target": 3000, "actual": rng.randint(1500, 3600)}]
-        daily = [{"date": dt.date(2024, 6, 10 + k), "metric": metric, "target": 50000,
-                  "actual": 50000 * rng.uniform(.6, 1.2)} for k in range(4)]
-        generate_workbook(source / f"c{i:02d}.xlsx", example=True, name=f"Campaign {i}",
-                          lang="zh" if i == 5 else "en", budget=100000 * (i + 1),
-                          data={"evaluation": evaluation, "daily": daily})
+        evaluation = [
+            {"metric": metric, "target": 300000, "actual": 300000 * rng.uniform(0.6, 1.3)},
+            {"metric": "New members", "target": 3000, "actual": rng.randint(1500, 3600)},
+        ]
+        daily = [
+            {
+                "date": dt.date(2024, 6, 10 + k),
+                "metric": metric,
+                "target": 50000,
+                "actual": 50000 * rng.uniform(0.6, 1.2),
+            }
+            for k in range(4)
+        ]
+        generate_workbook(
+            source / f"c{i:02d}.xlsx",
+            example=True,
+            name=f"Campaign {i}",
+            lang="zh" if i == 5 else "en",
+            budget=100000 * (i + 1),
+            data={"evaluation": evaluation, "daily": daily},
+        )
     out = folder / "portfolio.xlsx"
-    result = CliRunner().invoke(cli, ["batch", str(source), "--as-of", "2024-06-15", "--jobs",
-                                      "1", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli, ["batch", str(source), "--as-of", "2024-06-15", "--jobs", "1", "-o", str(out)]
+    )
     assert result.exit_code in (0, 1), result.output
     return out
 
@@ -120,10 +156,18 @@ def _portfolio(folder: Path) -> Path:
 pytestmark = [needs_soffice, needs_pdftotext, pytest.mark.libreoffice]
 
 
-@pytest.mark.parametrize(("name", "most"), [
-    ("example-en", 8), ("example-zh", 8), ("short", 8), ("empty", 8), ("summary", 8),
-    ("portfolio", 12), ("long-list", 10),
-])
+@pytest.mark.parametrize(
+    ("name", "most"),
+    [
+        ("example-en", 8),
+        ("example-zh", 8),
+        ("short", 8),
+        ("empty", 8),
+        ("summary", 8),
+        ("portfolio", 12),
+        ("long-list", 10),
+    ],
+)
 def test_looks_page_counts_and_no_header_only_page(
     printed: dict[str, tuple[Path, list[str]]], name: str, most: int
 ) -> None:
@@ -132,8 +176,9 @@ def test_looks_page_counts_and_no_header_only_page(
     assert header_only_pages(texts) == []
 
 
-@pytest.mark.parametrize("name", ["example-en", "example-zh", "short", "empty", "summary",
-                                  "long-list"])
+@pytest.mark.parametrize(
+    "name", ["example-en", "example-zh", "short", "empty", "summary", "long-list"]
+)
 def test_looks_dashboard_prints_on_one_page_first(
     printed: dict[str, tuple[Path, list[str]]], name: str
 ) -> None:
@@ -152,7 +197,7 @@ def test_looks_sheet_order(printed: dict[str, tuple[Path, list[str]]]) -> None:
 
 
 def test_looks_dashboard_has_three_native_charts_with_series(
-    printed: dict[str, tuple[Path, list[str]]]
+    printed: dict[str, tuple[Path, list[str]]],
 ) -> None:
     for name in ("example-en", "example-zh", "empty"):
         series = chart_series(printed[name][0])
@@ -161,13 +206,15 @@ def test_looks_dashboard_has_three_native_charts_with_series(
     assert sorted(chart_series(printed["example-en"][0]).values()) == [1, 2, 3]
 
 
-def test_looks_number_formats_on_metric_cells(
-    printed: dict[str, tuple[Path, list[str]]]
-) -> None:
+def test_looks_number_formats_on_metric_cells(printed: dict[str, tuple[Path, list[str]]]) -> None:
     book = openpyxl.load_workbook(printed["example-en"][0])
     daily, evaluation = book["Daily"], book["Evaluation"]
     assert [daily[f"{c}4"].number_format for c in "ACDE"] == [
-        "yyyy-mm-dd", "#,##0", "#,##0", "0.0%"]
+        "yyyy-mm-dd",
+        "#,##0",
+        "#,##0",
+        "0.0%",
+    ]
     assert [evaluation[f"{c}4"].number_format for c in "BCD"] == ["#,##0", "#,##0", "0.0%"]
     goals_target = book["Campaign"]["E5"]
     assert goals_target.value == 300000 and goals_target.number_format == "#,##0"
@@ -181,20 +228,24 @@ def test_looks_headers_fit_their_longest_word(printed: dict[str, tuple[Path, lis
 
 
 def test_looks_instructions_mark_inputs_and_protection_keeps_them_open(
-    printed: dict[str, tuple[Path, list[str]]]
+    printed: dict[str, tuple[Path, list[str]]],
 ) -> None:
     book = openpyxl.load_workbook(printed["example-en"][0])
     assert "How to use" in book.sheetnames
     tasks = book["Tasks"]
     assert tasks.protection.sheet and not tasks.protection.password
     assert tasks["A4"].protection.locked is False and tasks["K4"].protection.locked is True
-    fills = [r.dxf.fill.bgColor.rgb for cf in tasks.conditional_formatting for r in cf.rules
-             if r.dxf is not None and r.dxf.fill is not None and r.formula == ["TRUE"]]
+    fills = [
+        r.dxf.fill.bgColor.rgb
+        for cf in tasks.conditional_formatting
+        for r in cf.rules
+        if r.dxf is not None and r.dxf.fill is not None and r.formula == ["TRUE"]
+    ]
     assert any(str(f).endswith("FFFDE7") for f in fills)  # input cells marked
 
 
 def test_looks_portfolio_report_in_words_with_merged_metrics(
-    printed: dict[str, tuple[Path, list[str]]]
+    printed: dict[str, tuple[Path, list[str]]],
 ) -> None:
     book = openpyxl.load_workbook(printed["portfolio"][0])
     overview = book["Overview"]
@@ -220,20 +271,25 @@ def test_looks_batch_writes_a_portfolio_whatever_the_data(tmp_path: Path, case: 
         generate_workbook(folder / "a.xlsx", example=True, data={"daily": []})
         generate_workbook(folder / "b.xlsx", data={"evaluation": []})
     out = tmp_path / "portfolio.xlsx"
-    result = CliRunner().invoke(cli, ["batch", str(folder), "--as-of", "2024-06-15", "--jobs",
-                                      "1", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli, ["batch", str(folder), "--as-of", "2024-06-15", "--jobs", "1", "-o", str(out)]
+    )
     assert result.exit_code in (0, 1, 3) and out.exists(), result.output
     assert "data series" not in result.output
     series = chart_series(out)
     assert all(series.values())  # a chart without data is left out, never empty
-    notes = [c.value for row in openpyxl.load_workbook(out)["Charts"].iter_rows() for c in row
-             if isinstance(c.value, str) and c.value.startswith("No ")]
+    notes = [
+        c.value
+        for row in openpyxl.load_workbook(out)["Charts"].iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("No ")
+    ]
     expected = {"no-campaign": 2, "one": 0, "no-daily": 1}[case]
     assert len(series) == 3 - expected and len(notes) == expected
 
 
 def test_looks_a_long_table_repeats_its_header_and_ends_at_its_data(
-    printed: dict[str, tuple[Path, list[str]]]
+    printed: dict[str, tuple[Path, list[str]]],
 ) -> None:
     path, texts = printed["long-list"]
     tasks = [t for t, sheet in zip(texts, footer_sheets(texts), strict=True) if sheet == "Tasks"]

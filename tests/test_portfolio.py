@@ -77,7 +77,9 @@ def test_analyze_many_matches_analyze_workbook(serial: Portfolio, folder: Path) 
     assert record["campaign"] == "Autumn push"
     assert record["as_of"] == "2024-06-15"
     assert (record["metrics"], record["tasks"], record["issues"]) == (
-        summary["metrics"], summary["tasks"], summary["issues"]
+        summary["metrics"],
+        summary["tasks"],
+        summary["issues"],
     )
     expected = {s: 0 for s in ("error", "warning", "info")}
     for f in one.findings:
@@ -107,7 +109,8 @@ def test_analyze_many_child_tables_are_keyed(serial: Portfolio) -> None:
 def test_analyze_many_skips_duplicates_and_lock_files(folder: Path, serial: Portfolio) -> None:
     again = analyze_many(
         [folder, folder / GOOD[0], str(folder / "*.xlsx"), f"{folder}/./{GOOD[1]}"],
-        as_of=AS_OF, jobs=1,
+        as_of=AS_OF,
+        jobs=1,
     )
     _assert_same(serial, again)
 
@@ -121,7 +124,8 @@ def test_expand_paths_folders_globs_and_rejects(folder: Path) -> None:
     assert _names([t.path for t in globbed]) == list(GOOD[:2])
     named = expand_paths([folder / "notes.txt", folder / "missing.xlsx", str(folder / "*.none")])
     assert [(Path(t.path).name, t.code) for t in named] == [
-        ("notes.txt", "file-unsupported"), ("missing.xlsx", "file-unreadable"),
+        ("notes.txt", "file-unsupported"),
+        ("missing.xlsx", "file-unreadable"),
         ("*.none", "file-unreadable"),
     ]
     assert all(t.reject for t in named)
@@ -144,8 +148,9 @@ def test_analyze_many_dask_equals_local(folder: Path, serial: Portfolio) -> None
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
-        on_dask = analyze_many([folder], as_of=AS_OF, executor="dask",
-                               scheduler=cluster.scheduler_address)
+        on_dask = analyze_many(
+            [folder], as_of=AS_OF, executor="dask", scheduler=cluster.scheduler_address
+        )
     _assert_same(serial, on_dask)
 
 
@@ -191,11 +196,15 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
             assert result.status == FAILED
             continue
         summary = alone.summary.to_dict()
-        assert result.summary == {k: summary[k] for k in ("metrics", "tasks", "issues", "budget", "channels")}, job.path
+        assert result.summary == {
+            k: summary[k] for k in ("metrics", "tasks", "issues", "budget", "channels")
+        }, job.path
         mine = chunk.tables["findings"]
         mine = mine[mine["file"] == job.path]
         columns = ("code", "sheet", "row", "column", "message")
-        assert [tuple(_none(v) for v in row) for row in zip(*(mine[c] for c in columns), strict=True)] == [
+        assert [
+            tuple(_none(v) for v in row) for row in zip(*(mine[c] for c in columns), strict=True)
+        ] == [
             (f.code, f.location.sheet, f.location.row, f.location.column, finding_message(f, "en"))
             for f in alone.findings
         ], job.path
@@ -206,8 +215,11 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
             rows = rows[rows["campaign_key"] == key].drop(columns=["campaign_key", "campaign"])
             expected = alone.frames.tables[source].data
             for column in rows.columns:
-                assert list(map(_none, rows[column])) == list(map(_none, expected[column])), \
-                    (job.path, table, column)
+                assert list(map(_none, rows[column])) == list(map(_none, expected[column])), (
+                    job.path,
+                    table,
+                    column,
+                )
 
 
 def _none(value: Any) -> Any:
@@ -232,10 +244,12 @@ def test_analyze_files_unexpected_error_fails_only_that_file(
 
 
 def test_accumulator_appends_in_input_order(folder: Path, serial: Portfolio) -> None:
-    jobs = [FileJob(i, t.path, os.path.abspath(t.path), AS_OF, t.reject, t.code)
-            for i, t in enumerate(expand_paths([folder]))]
+    jobs = [
+        FileJob(i, t.path, os.path.abspath(t.path), AS_OF, t.reject, t.code)
+        for i, t in enumerate(expand_paths([folder]))
+    ]
     acc = Accumulator(AS_OF)
-    for chunk in reversed([analyze_files(jobs[i:i + 2]) for i in range(0, len(jobs), 2)]):
+    for chunk in reversed([analyze_files(jobs[i : i + 2]) for i in range(0, len(jobs), 2)]):
         acc.add(chunk)
     _assert_same(serial, Portfolio(**acc.finish()))
 
@@ -335,6 +349,8 @@ def test_portfolio_campaigns_carry_spend_budget_used_and_roi() -> None:
     assert (row["budget"], row["spent"], row["budget_used"]) == (500000.0, 306000.0, 0.612)
     assert round(row["roi"], 4) == round(80000 / 27000, 4)  # Douyin: sales 80,000 on 27,000 spend
     channels = result.channels
-    assert channels[["channel", "actual", "spend"]].values.tolist() == [["Douyin", 80000.0, 27000.0]]
+    assert channels[["channel", "actual", "spend"]].values.tolist() == [
+        ["Douyin", 80000.0, 27000.0]
+    ]
     assert channels["campaign_key"].tolist() == [row["campaign_key"]]
     assert "channels" in result.tables()

@@ -87,9 +87,7 @@ def test_reader_corpus_template_stamp(name: str, spec: Spec) -> None:
 @pytest.mark.parametrize("name", CASES)
 def test_reader_corpus_findings_flatten(name: str, spec: Spec) -> None:
     frames = read_workbook(HANDMADE / f"{name}.xlsx", spec, as_of=AS_OF)
-    got = sorted(
-        [f.code, f.location.sheet, f.location.cell] for f in frames.load_findings
-    )
+    got = sorted([f.code, f.location.sheet, f.location.cell] for f in frames.load_findings)
     assert got == sorted(_expected(name)["findings"], key=lambda x: [str(v) for v in x])
 
 
@@ -179,7 +177,9 @@ def test_reader_ignores_the_summary_sheet_xltrack_adds(tmp_path: Path, spec: Spe
     assert after.info == before.info
 
 
-def test_reader_year_without_a_campaign_comes_from_as_of_and_says_so(tmp_path: Path, spec: Spec) -> None:
+def test_reader_year_without_a_campaign_comes_from_as_of_and_says_so(
+    tmp_path: Path, spec: Spec
+) -> None:
     path = tmp_path / "no-campaign.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -194,9 +194,9 @@ def test_reader_year_without_a_campaign_comes_from_as_of_and_says_so(tmp_path: P
     assert (guess.location.sheet, guess.location.cell) == ("Sheet", "D2")
     # Without as_of there is no year to take: the cell is reported, not guessed.
     frames = read_workbook(path, spec)
-    assert [(f.code, f.location.cell) for f in frames.load_findings if f.code.startswith("cell")] == [
-        ("cell-unparsed", "D2")
-    ]
+    assert [
+        (f.code, f.location.cell) for f in frames.load_findings if f.code.startswith("cell")
+    ] == [("cell-unparsed", "D2")]
 
 
 def test_reader_rows_with_only_formula_results_are_not_records(tmp_path: Path, spec: Spec) -> None:
@@ -254,22 +254,30 @@ def _workbook(tmp_path: Path, rows: list[list[Any]], name: str = "Tasks") -> Pat
 
 
 @pytest.mark.parametrize("label", ["合计", "合計：", "Total", "TOTAL:", "Grand total", "小计"])
-def test_reader_total_row_under_a_table_is_no_record(tmp_path: Path, spec: Spec, label: str) -> None:
-    path = _workbook(tmp_path, [
-        ["Task ID", "Task", "Owner", "End", "Status"],
-        ["T1", "Posters", "Bo", dt.datetime(2024, 6, 5), "Done"],
-        ["T2", "Print", "Cy", dt.datetime(2024, 6, 8), "Delayed"],
-        [label, None, None, None, "2 tasks"],
-    ])
+def test_reader_total_row_under_a_table_is_no_record(
+    tmp_path: Path, spec: Spec, label: str
+) -> None:
+    path = _workbook(
+        tmp_path,
+        [
+            ["Task ID", "Task", "Owner", "End", "Status"],
+            ["T1", "Posters", "Bo", dt.datetime(2024, 6, 5), "Done"],
+            ["T2", "Print", "Cy", dt.datetime(2024, 6, 8), "Delayed"],
+            [label, None, None, None, "2 tasks"],
+        ],
+    )
     frames = read_workbook(path, spec, as_of=dt.date(2024, 6, 15))
     assert frames.tasks.data["task_id"].tolist() == ["T1", "T2"]
 
 
 def test_reader_task_named_like_a_total_word_inside_text_stays(tmp_path: Path, spec: Spec) -> None:
-    path = _workbook(tmp_path, [
-        ["Task ID", "Task", "Owner", "End", "Status"],
-        ["T1", "Total GMV report", "Bo", dt.datetime(2024, 6, 5), "Done"],
-    ])
+    path = _workbook(
+        tmp_path,
+        [
+            ["Task ID", "Task", "Owner", "End", "Status"],
+            ["T1", "Total GMV report", "Bo", dt.datetime(2024, 6, 5), "Done"],
+        ],
+    )
     frames = read_workbook(path, spec, as_of=dt.date(2024, 6, 15))
     assert frames.tasks.data["task_name"].tolist() == ["Total GMV report"]
 
@@ -285,14 +293,17 @@ def test_reader_task_named_like_a_total_word_inside_text_stays(tmp_path: Path, s
 def test_reader_range_typed_in_a_start_or_end_cell_fills_the_pair(
     tmp_path: Path, spec: Spec, start: Any, end: Any, expected: tuple[dt.date, dt.date]
 ) -> None:
-    path = _workbook(tmp_path, [
-        ["Campaign name", "Summer"],
-        ["Start date", dt.datetime(2024, 6, 1)],
-        ["End date", dt.datetime(2024, 6, 30)],
-        [],
-        ["Task ID", "Task", "Owner", "Start", "End", "Status"],
-        ["T1", "KOL posts", "Bo", start, end, "In progress"],
-    ])
+    path = _workbook(
+        tmp_path,
+        [
+            ["Campaign name", "Summer"],
+            ["Start date", dt.datetime(2024, 6, 1)],
+            ["End date", dt.datetime(2024, 6, 30)],
+            [],
+            ["Task ID", "Task", "Owner", "Start", "End", "Status"],
+            ["T1", "KOL posts", "Bo", start, end, "In progress"],
+        ],
+    )
     frames = read_workbook(path, spec, as_of=dt.date(2024, 6, 15))
     row = frames.tasks.data.iloc[0]
     assert (row["start_date"].date(), row["end_date"].date()) == expected

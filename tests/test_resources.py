@@ -81,8 +81,13 @@ print(json.dumps({"tasks": list(frames.tasks.data["task_id"]), "far": far}))
 def test_far_cell_xfd_read_under_memory_limit(tmp_path: Path) -> None:
     # XFD1048576 used to abort the process inside the engine; under 1 GB it must read.
     path = _far_workbook(tmp_path, "XFD1048576")
-    done = subprocess.run([sys.executable, "-c", _READ_UNDER_LIMIT, str(path)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_UNDER_LIMIT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout)
     assert result == {"tasks": ["T001", "T002", "T003"], "far": [["Tasks", "XFD", 1048576]]}
@@ -93,17 +98,26 @@ def test_far_cell_ignored_with_finding(tmp_path: Path, spec: Spec, ref: str) -> 
     plain = analyze_workbook(SAMPLES / "example-en.xlsx", AS_OF, spec)
     far = analyze_workbook(_far_workbook(tmp_path, ref), AS_OF, spec)
     found = [f for f in far.findings if f.code == "cell-far-ignored"]
-    assert [(f.location.sheet, f"{f.location.column}{f.location.row}") for f in found] == [("Tasks", ref)]
+    assert [(f.location.sheet, f"{f.location.column}{f.location.row}") for f in found] == [
+        ("Tasks", ref)
+    ]
     assert ref in found[0].message()
-    assert far.frames.tasks.data.drop(columns="row").equals(plain.frames.tasks.data.drop(columns="row"))
+    assert far.frames.tasks.data.drop(columns="row").equals(
+        plain.frames.tasks.data.drop(columns="row")
+    )
     rest = [(f.code, f.location.sheet, f.location.row) for f in far.findings if f not in found]
     assert rest == [(f.code, f.location.sheet, f.location.row) for f in plain.findings]
 
 
 def test_far_cell_behind_a_lying_dimension(tmp_path: Path) -> None:
     far = _far_workbook(tmp_path, "XFD1048576")
-    liar = _rewrite_part(far, tmp_path / "liar.xlsx", _part(far, "Tasks"),
-                         b'<dimension ref="A1:XFD1048576"', b'<dimension ref="A1:L6"')
+    liar = _rewrite_part(
+        far,
+        tmp_path / "liar.xlsx",
+        _part(far, "Tasks"),
+        b'<dimension ref="A1:XFD1048576"',
+        b'<dimension ref="A1:L6"',
+    )
     frames = read_workbook(liar, as_of=AS_OF)
     assert [f.code for f in frames.load_findings].count("cell-far-ignored") == 1
 
@@ -115,7 +129,9 @@ def test_plan_trim_leaves_dense_sheets_alone() -> None:
     )
     xml = b'<worksheet><dimension ref="A1:L2000"/><sheetData>' + rows + b"</sheetData></worksheet>"
     assert plan_trim(xml) is None
-    far = xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>3</v></c></row></sheetData>')
+    far = xml.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>3</v></c></row></sheetData>'
+    )
     trim = plan_trim(far)
     assert trim is not None and trim.dropped == ["XFD1048576"] and trim.box == "A1:L2000"
     assert b"XFD" not in trim.xml and trim.xml.count(b"<c ") == 4000
@@ -127,15 +143,21 @@ def test_deep_formula_is_a_finding(tmp_path: Path) -> None:
     book["Campaign"]["B3"] = "=1" + "+1" * 3000
     book.save(tmp_path / "deep.xlsx")
     frames = read_workbook(tmp_path / "deep.xlsx", as_of=AS_OF)
-    reasons = sorted(str(f.params["reason"]) for f in frames.load_findings
-                     if f.code == "formula-unevaluated")
+    reasons = sorted(
+        str(f.params["reason"]) for f in frames.load_findings if f.code == "formula-unevaluated"
+    )
     assert reasons == ["nested 150 levels deep (Excel allows 64)", "too deeply nested to evaluate"]
 
 
 def test_infinite_stamp_version_is_no_version(tmp_path: Path) -> None:
     example = SAMPLES / "example-en.xlsx"
-    path = _rewrite_part(example, tmp_path / "inf.xlsx", _part(example, "_xltrack"),
-                         b'<c r="B2"><v>1</v></c>', b'<c r="B2"><v>1e999</v></c>')
+    path = _rewrite_part(
+        example,
+        tmp_path / "inf.xlsx",
+        _part(example, "_xltrack"),
+        b'<c r="B2"><v>1</v></c>',
+        b'<c r="B2"><v>1e999</v></c>',
+    )
     frames = read_workbook(path, as_of=AS_OF)
     assert frames.template_version is None  # a number, but no version (was OverflowError)
 
@@ -144,7 +166,7 @@ def test_odd_zip_compression_is_unreadable(tmp_path: Path) -> None:
     data = bytearray((SAMPLES / "example-en.xlsx").read_bytes())
     # Compression method 93 (Zstandard) in the central directory entry of the first part.
     central = data.find(b"PK\x01\x02")
-    data[central + 10: central + 12] = (93).to_bytes(2, "little")
+    data[central + 10 : central + 12] = (93).to_bytes(2, "little")
     path = tmp_path / "odd.xlsx"
     path.write_bytes(bytes(data))
     with pytest.raises(UnreadableWorkbookError, match="compression method 93"):
@@ -154,7 +176,12 @@ def test_odd_zip_compression_is_unreadable(tmp_path: Path) -> None:
 def test_plan_trim_sees_a_far_column_behind_a_dimension_that_agrees_with_the_rows() -> None:
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(1, 300))
     stray = b'<row r="300"><c r="A300"><v>1</v></c><c r="XFD300"><v>2</v></c></row>'
-    xml = b'<worksheet><dimension ref="A1:A300"/><sheetData>' + rows + stray + b"</sheetData></worksheet>"
+    xml = (
+        b'<worksheet><dimension ref="A1:A300"/><sheetData>'
+        + rows
+        + stray
+        + b"</sheetData></worksheet>"
+    )
     trim = plan_trim(xml)
     assert trim is not None and trim.dropped == ["XFD300"] and trim.box == "A1:A300"
 
@@ -182,8 +209,13 @@ def test_far_cell_and_a_cell_the_engine_panics_on(tmp_path: Path) -> None:
     sheet.append(["T2", "Print", "Cy", "2024-06-08", "Done"])
     sheet["XFD1048576"] = "stray"
     book.save(tmp_path / "both.xlsx")
-    done = subprocess.run([sys.executable, "-c", _READ_PANIC_UNDER_LIMIT, str(tmp_path / "both.xlsx")],
-                          capture_output=True, text=True, timeout=120, check=False,
-                          env={**os.environ, "RUST_BACKTRACE": "0"})
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_PANIC_UNDER_LIMIT, str(tmp_path / "both.xlsx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "RUST_BACKTRACE": "0"},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert {"cell-far-ignored", "cell-unparsed"} <= set(json.loads(done.stdout))

@@ -26,7 +26,9 @@ SPEC = load_spec()
 # Text as people type it (Latin, CJK, digits, spaces inside), at least 5 characters so
 # that no value is a placeholder such as "-" or "无".
 words = st.text(
-    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789 活动海报直播物料渠道会员"),
+    alphabet=st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789 活动海报直播物料渠道会员"
+    ),
     min_size=5,
     max_size=24,
 ).map(lambda s: f"x{s.strip()}y")
@@ -44,49 +46,59 @@ def tasks(draw: st.DrawFn) -> list[dict[str, Any]]:
     out = []
     for i in range(n):
         start = draw(days)
-        out.append({
-            "task_id": draw(st.sampled_from([f"T{i:03d}", f"{i:03d}", f"A-{i}"])),
-            "task_name": draw(words),
-            "phase": draw(_keys("phase")),
-            "owner": draw(words),
-            "start_date": start,
-            "end_date": start + dt.timedelta(days=draw(st.integers(0, 20))),
-            "deliverable": draw(st.none() | words),
-            "status": draw(_keys("task_status")),
-            "delay_reason": draw(st.none() | words),
-        })
+        out.append(
+            {
+                "task_id": draw(st.sampled_from([f"T{i:03d}", f"{i:03d}", f"A-{i}"])),
+                "task_name": draw(words),
+                "phase": draw(_keys("phase")),
+                "owner": draw(words),
+                "start_date": start,
+                "end_date": start + dt.timedelta(days=draw(st.integers(0, 20))),
+                "deliverable": draw(st.none() | words),
+                "status": draw(_keys("task_status")),
+                "delay_reason": draw(st.none() | words),
+            }
+        )
     return out
 
 
 @st.composite
 def issues(draw: st.DrawFn) -> list[dict[str, Any]]:
     n = draw(st.integers(min_value=0, max_value=6))
-    return [{
-        "issue_id": f"Q{i:03d}",
-        "description": draw(words),
-        "found_date": draw(days),
-        "owner": draw(st.none() | words),
-        "severity": draw(_keys("severity")),
-        "resolution": draw(_keys("resolution")),
-        "solution": draw(st.none() | words),
-    } for i in range(n)]
+    return [
+        {
+            "issue_id": f"Q{i:03d}",
+            "description": draw(words),
+            "found_date": draw(days),
+            "owner": draw(st.none() | words),
+            "severity": draw(_keys("severity")),
+            "resolution": draw(_keys("resolution")),
+            "solution": draw(st.none() | words),
+        }
+        for i in range(n)
+    ]
 
 
 @st.composite
 def daily(draw: st.DrawFn) -> list[dict[str, Any]]:
     n = draw(st.integers(min_value=0, max_value=8))
-    return [{
-        "date": draw(days),
-        "metric": draw(st.sampled_from(["Sales", "销售额", "Members"])),
-        "target": draw(amounts),
-        "actual": draw(amounts),
-    } for _ in range(n)]
+    return [
+        {
+            "date": draw(days),
+            "metric": draw(st.sampled_from(["Sales", "销售额", "Members"])),
+            "target": draw(amounts),
+            "actual": draw(amounts),
+        }
+        for _ in range(n)
+    ]
 
 
 @st.composite
 def evaluation(draw: st.DrawFn) -> list[dict[str, Any]]:
     n = draw(st.integers(min_value=1, max_value=4))
-    return [{"metric": draw(words), "target": draw(amounts), "actual": draw(amounts)} for _ in range(n)]
+    return [
+        {"metric": draw(words), "target": draw(amounts), "actual": draw(amounts)} for _ in range(n)
+    ]
 
 
 def _plain(value: Any) -> Any:
@@ -121,22 +133,40 @@ def test_roundtrip_generate_fill_read_back_equal(
     budget: float,
 ) -> None:
     spec: Spec = SPEC
-    data = {"tasks": task_rows, "issues": issue_rows, "daily": daily_rows, "evaluation": evaluation_rows}
+    data = {
+        "tasks": task_rows,
+        "issues": issue_rows,
+        "daily": daily_rows,
+        "evaluation": evaluation_rows,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "filled.xlsx"
         generate_workbook(
-            path, lang=lang, spec=spec, data=data, name=name, owner="Ann", start=dt.date(2024, 6, 1),
-            end=dt.date(2024, 6, 30), budget=budget, as_of=AS_OF,
+            path,
+            lang=lang,
+            spec=spec,
+            data=data,
+            name=name,
+            owner="Ann",
+            start=dt.date(2024, 6, 1),
+            end=dt.date(2024, 6, 30),
+            budget=budget,
+            as_of=AS_OF,
         )
         frames = read_workbook(path, spec, as_of=AS_OF)
     assert frames.template_id == spec.id and frames.template_version == spec.version
     assert (frames.info["name"], frames.info["budget"]) == (name, budget)
-    assert (frames.info["start_date"], frames.info["end_date"]) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+    assert (frames.info["start_date"], frames.info["end_date"]) == (
+        dt.date(2024, 6, 1),
+        dt.date(2024, 6, 30),
+    )
     for key, rows in data.items():
         keys = list(rows[0]) if rows else []
         got = _records(frames.tables[key].data, keys)
         assert got == rows, key
-    problems = [f for f in frames.load_findings if f.code not in ("sheet-missing", "header-missing")]
+    problems = [
+        f for f in frames.load_findings if f.code not in ("sheet-missing", "header-missing")
+    ]
     assert problems == []
 
 

@@ -50,10 +50,25 @@ HOSTILE_NAME = "Spring\x1b]0;pwned\x07\x1b]52;c;ZWNobyBoaQ==\x07\x1b[2J\x9b31m\u
 
 
 def test_safety_csv_neutralises_formulas_and_keeps_numbers(tmp_path: Path) -> None:
-    hostile = ["=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)",
-               "\t=1+2", "\r=1+2", "＝1+2", "＋1", "－1", "＠SUM(1)", "plain", "-12.5", "+3"]
-    frame = pd.DataFrame({"text": hostile, "number": [-1.5] * len(hostile),
-                          "count": range(-7, len(hostile) - 7)})
+    hostile = [
+        '=HYPERLINK("http://x","y")',
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+        "@SUM(1)",
+        "\t=1+2",
+        "\r=1+2",
+        "＝1+2",
+        "＋1",
+        "－1",
+        "＠SUM(1)",
+        "plain",
+        "-12.5",
+        "+3",
+    ]
+    frame = pd.DataFrame(
+        {"text": hostile, "number": [-1.5] * len(hostile), "count": range(-7, len(hostile) - 7)}
+    )
     export_tables({"t": frame}, tmp_path, formats=("csv",))
     back = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", keep_default_na=False)
     expected = ["'" + v for v in hostile[:11]] + ["plain", "-12.5", "+3"]
@@ -61,7 +76,7 @@ def test_safety_csv_neutralises_formulas_and_keeps_numbers(tmp_path: Path) -> No
     assert back["number"].tolist() == [-1.5] * len(hostile)  # numbers stay numbers
     assert back["count"].tolist() == list(range(-7, len(hostile) - 7))
     raw = (tmp_path / "t.csv").read_bytes().decode("utf-8-sig")
-    assert "'\t=1+2" in raw and "\"'\r=1+2\"" in raw  # kept, not stripped; the CR quoted
+    assert "'\t=1+2" in raw and '"\'\r=1+2"' in raw  # kept, not stripped; the CR quoted
 
 
 def test_safety_csv_raw_option_and_parquet_keep_the_text(tmp_path: Path) -> None:
@@ -74,7 +89,9 @@ def test_safety_csv_raw_option_and_parquet_keep_the_text(tmp_path: Path) -> None
     export_tables({"t": frame}, tmp_path)
     assert pd.read_parquet(tmp_path / "t.parquet")["text"].tolist() == ["=1+2", "@x"]
     assert pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig")["text"].tolist() == [
-        "'=1+2", "'@x"]
+        "'=1+2",
+        "'@x",
+    ]
 
 
 def test_safety_neutralise_leaves_missing_values_and_other_types() -> None:
@@ -85,13 +102,24 @@ def test_safety_neutralise_leaves_missing_values_and_other_types() -> None:
 
 
 def test_safety_batch_raw_csv_option(tmp_path: Path) -> None:
-    book = generate_workbook(tmp_path / "c.xlsx", example=True, name='=HYPERLINK("x")',
-                             as_of=AS_OF)
+    book = generate_workbook(tmp_path / "c.xlsx", example=True, name='=HYPERLINK("x")', as_of=AS_OF)
     runner = CliRunner()
     for flag, expected in (([], "'=HYPERLINK"), (["--raw-csv"], "=HYPERLINK")):
         out = tmp_path / f"out{len(flag)}"
-        result = runner.invoke(cli, ["batch", str(book), "--jobs", "1", "--as-of", "2024-06-15",
-                                     "--export", str(out), *flag])
+        result = runner.invoke(
+            cli,
+            [
+                "batch",
+                str(book),
+                "--jobs",
+                "1",
+                "--as-of",
+                "2024-06-15",
+                "--export",
+                str(out),
+                *flag,
+            ],
+        )
         assert result.exit_code in (0, 1), result.output
         campaigns = pd.read_csv(out / "campaigns.csv", encoding="utf-8-sig")
         assert campaigns["campaign"].tolist() == [expected + '("x")']
@@ -101,17 +129,19 @@ def test_safety_batch_raw_csv_option(tmp_path: Path) -> None:
 
 
 def _report() -> WorkbookReport:
-    finding = Finding(code="task-overdue", params={"due": "2024-06-01", "days_late": 3,
-                                                    "task": HOSTILE_NAME},
-                      location=Location(file="x.xlsx", sheet="Tasks\x1b[2J", row=4,
-                                        record_id="T\x07001"))
+    finding = Finding(
+        code="task-overdue",
+        params={"due": "2024-06-01", "days_late": 3, "task": HOSTILE_NAME},
+        location=Location(file="x.xlsx", sheet="Tasks\x1b[2J", row=4, record_id="T\x07001"),
+    )
     return WorkbookReport("x\x1b]0;t\x07.xlsx", AS_OF, campaign=HOSTILE_NAME, findings=[finding])
 
 
 def test_safety_terminal_text_has_no_control_characters_but_our_colours() -> None:
     plain = reports_to_text([_report()], colour=False)
-    assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) <= 0x9f or c == "\u202e"
-                   for c in plain)
+    assert not any(
+        ord(c) < 32 and c != "\n" or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in plain
+    )
     assert "Spring]0;pwned]52;c;ZWNobyBoaQ==[2J31mevil" in plain
     coloured = reports_to_text([_report()], colour=True)
     assert "\x1b[31;1m" in coloured or "\x1b[1m" in coloured  # ours are kept
@@ -123,8 +153,9 @@ def test_safety_terminal_text_has_no_control_characters_but_our_colours() -> Non
 
 def test_safety_json_escapes_control_characters_and_round_trips() -> None:
     text = "".join(iter_reports_json([_report()]))
-    assert not any(ord(c) < 32 and c not in "\n " or 0x7f <= ord(c) <= 0x9f or c == "\u202e"
-                   for c in text)
+    assert not any(
+        ord(c) < 32 and c not in "\n " or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in text
+    )
     assert "\\u001b]52" in text and "\\u009b" in text and "\\u202e" in text
     assert json.loads(text)["workbooks"][0]["campaign"] == HOSTILE_NAME
     assert json.loads(text) == json.loads(json.dumps(reports_to_dict([_report()])))
@@ -146,11 +177,14 @@ def test_safety_check_cli_on_a_hostile_workbook(tmp_path: Path) -> None:
 
 
 def test_safety_findings_json_streams(monkeypatch: pytest.MonkeyPatch) -> None:
-    findings = [Finding(code="task-overdue", params={"due": "2024-06-01", "days_late": i,
-                                                      "task": f"task {i} " + "x" * 40},
-                        location=Location(file="x.xlsx", sheet="Tasks", row=i + 2,
-                                          record_id=f"T{i:05d}"))
-                for i in range(6_000)]
+    findings = [
+        Finding(
+            code="task-overdue",
+            params={"due": "2024-06-01", "days_late": i, "task": f"task {i} " + "x" * 40},
+            location=Location(file="x.xlsx", sheet="Tasks", row=i + 2, record_id=f"T{i:05d}"),
+        )
+        for i in range(6_000)
+    ]
     reports = [WorkbookReport("x.xlsx", AS_OF, campaign="c", findings=findings)]
     expected = json.dumps(reports_to_dict(reports), ensure_ascii=False, indent=2)
     tracemalloc.start()
@@ -172,9 +206,18 @@ def test_safety_findings_json_streams(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_safety_batch_skips_its_own_files_unless_asked(tmp_path: Path) -> None:
-    names = ["a.xlsx", "a.bak.xlsx", "a.summary.xlsx", "b.SUMMARY.xlsm", "~$a.xlsx",
-             ".~xltrack-a.xlsx.123.abcd1234.tmp", ".~xltrack-x1y2.xlsx", ".a.999.tmp.xlsx",
-             "summary.xlsx", "bak.xlsx"]
+    names = [
+        "a.xlsx",
+        "a.bak.xlsx",
+        "a.summary.xlsx",
+        "b.SUMMARY.xlsm",
+        "~$a.xlsx",
+        ".~xltrack-a.xlsx.123.abcd1234.tmp",
+        ".~xltrack-x1y2.xlsx",
+        ".a.999.tmp.xlsx",
+        "summary.xlsx",
+        "bak.xlsx",
+    ]
     for name in names:
         (tmp_path / name).write_bytes(b"x")
     found = [Path(t.path).name for t in expand_paths([tmp_path])]
@@ -183,8 +226,10 @@ def test_safety_batch_skips_its_own_files_unless_asked(tmp_path: Path) -> None:
     assert every == {n for n in names if n.endswith((".xlsx", ".xlsm"))}
     globbed = [Path(t.path).name for t in expand_paths([str(tmp_path / "*.xlsx")])]
     assert globbed == ["a.xlsx", "bak.xlsx", "summary.xlsx"]
-    named = [Path(t.path).name for t in expand_paths([tmp_path / "a.bak.xlsx",
-                                                      tmp_path / "a.summary.xlsx"])]
+    named = [
+        Path(t.path).name
+        for t in expand_paths([tmp_path / "a.bak.xlsx", tmp_path / "a.summary.xlsx"])
+    ]
     assert named == ["a.bak.xlsx", "a.summary.xlsx"]  # named explicitly: always read
     assert is_generated("~$x.xlsx") and not is_generated("x.xlsx")
 
@@ -193,16 +238,32 @@ def test_safety_batch_after_summarize_counts_each_campaign_once(tmp_path: Path) 
     book = generate_workbook(tmp_path / "c.xlsx", example=True, as_of=AS_OF)
     runner = CliRunner()
     assert runner.invoke(cli, ["summarize", str(book), "--as-of", "2024-06-15"]).exit_code == 0
-    assert runner.invoke(cli, ["summarize", str(book), "--in-place",
-                               "--as-of", "2024-06-15"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["summarize", str(book), "--in-place", "--as-of", "2024-06-15"]
+        ).exit_code
+        == 0
+    )
     (tmp_path / ".~xltrack-c.xlsx.1.deadbeef.tmp").write_bytes(b"killed mid-write")
     assert len(list(tmp_path.iterdir())) == 4
     portfolio = analyze_many([tmp_path], as_of=AS_OF, jobs=1)
     assert portfolio.campaigns["file"].tolist() == [str(book)] and not portfolio.failed
     everything = analyze_many([tmp_path], as_of=AS_OF, jobs=1, include_generated=True)
     assert len(everything.campaigns) == 3
-    result = runner.invoke(cli, ["batch", str(tmp_path), "--include-generated", "--jobs", "1",
-                                 "--as-of", "2024-06-15", "--format", "json"])
+    result = runner.invoke(
+        cli,
+        [
+            "batch",
+            str(tmp_path),
+            "--include-generated",
+            "--jobs",
+            "1",
+            "--as-of",
+            "2024-06-15",
+            "--format",
+            "json",
+        ],
+    )
     assert len(json.loads(result.output)["campaigns"]) == 3
 
 
@@ -222,8 +283,9 @@ def test_safety_dask_malformed_scheduler_is_a_usage_error(tmp_path: Path) -> Non
     with pytest.raises(SchedulerAddressError):
         list(run_dask(_count, [1, 2], scheduler="nonsense"))
     book = generate_workbook(tmp_path / "c.xlsx", example=True, as_of=AS_OF)
-    result = CliRunner().invoke(cli, ["batch", str(book), "--executor", "dask",
-                                      "--scheduler", "foo://bar"])
+    result = CliRunner().invoke(
+        cli, ["batch", str(book), "--executor", "dask", "--scheduler", "foo://bar"]
+    )
     assert result.exit_code == 2 and "scheduler" in result.stderr
     assert "Traceback" not in result.output + result.stderr
 
@@ -256,8 +318,9 @@ def test_safety_dask_killed_worker_is_an_executor_error() -> None:
     distributed = pytest.importorskip("distributed")
     dask = pytest.importorskip("dask")
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                           dashboard_address=":0")
+        cluster = distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
         client = distributed.Client(cluster)
         try:
             with pytest.raises(ExecutorError, match="lost the work"):
@@ -284,8 +347,11 @@ def _as_crashed(chunk: list[str], error: BaseException) -> list[str]:
 def test_safety_native_crash_fails_only_that_item(where: int) -> None:
     items = [f"f{i}" for i in range(12)]
     items[where] = "crash"  # 0: in the first chunk, which the parent used to run itself
-    results = [item for chunk in run_local(_crash_on, items, jobs=2, on_crash=_as_crashed)
-               for item in chunk]
+    results = [
+        item
+        for chunk in run_local(_crash_on, items, jobs=2, on_crash=_as_crashed)
+        for item in chunk
+    ]
     assert sorted(results) == sorted([i for i in items if i != "crash"] + ["crashed:crash"])
 
 
@@ -313,8 +379,15 @@ def test_safety_crash_leaves_no_orphan_process(tmp_path: Path) -> None:
         print(sorted(out))
     """)
     env = dict(os.environ, **{mark: "1"})
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert "crashed:crash" in done.stdout
     deadline = time.monotonic() + 10
     while (left := _processes_with(mark)) and time.monotonic() < deadline:

@@ -65,11 +65,20 @@ def test_spec_team_variant_with_extra_column_loads(tmp_path: Path) -> None:
         (lambda r: r["tables"].pop("issues"), "tables missing: issues"),
         (lambda r: r.update(version="two"), "version"),
         (lambda r: r["tables"]["tasks"]["columns"][0].update(type="colour"), "unknown type"),
-        (lambda r: r["tables"]["tasks"]["columns"][0].update(label="x") or
-         r["tables"]["tasks"]["columns"][1].update(key="task_id"), "repeats a column key"),
+        (
+            lambda r: (
+                r["tables"]["tasks"]["columns"][0].update(label="x")
+                or r["tables"]["tasks"]["columns"][1].update(key="task_id")
+            ),
+            "repeats a column key",
+        ),
         (lambda r: r["tables"]["tasks"]["columns"][8].update(enum="nope"), "enum"),
-        (lambda r: r["tables"]["tasks"]["columns"].append(
-            {"key": "x", "formula": "=1", "label": "x"}), "formula"),
+        (
+            lambda r: r["tables"]["tasks"]["columns"].append(
+                {"key": "x", "formula": "=1", "label": "x"}
+            ),
+            "formula",
+        ),
     ],
 )
 def test_spec_invalid_variant_names_the_problem(
@@ -104,7 +113,9 @@ def test_spec_team_template_extends_the_builtin_with_its_own_words(tmp_path: Pat
         "extends: builtin\nid: acme.campaign\n"
         "headers:\n  issues.found_date: [Logged, 登记于]\n"
         "values:\n  resolution.resolved: [Parked, 搁置]\n"
-        "rules: {green_at: 0.95}\n", encoding="utf-8")
+        "rules: {green_at: 0.95}\n",
+        encoding="utf-8",
+    )
     spec = load_spec(team)
     assert (spec.id, spec.rules.green_at, spec.rules.yellow_at) == ("acme.campaign", 0.95, 0.8)
     assert header_index(spec).candidates("issues", "Logged")[0].key == "found_date"
@@ -115,10 +126,12 @@ def test_spec_team_template_extends_the_builtin_with_its_own_words(tmp_path: Pat
 
 @pytest.mark.parametrize(
     "body",
-    ["extends: builtin\nheaders:\n  issues.nope: [x]\n",
-     "extends: builtin\nvalues:\n  resolution.nope: [x]\n",
-     "extends: builtin\nheaders:\n  issues.owner: [no]\n",
-     "extends: missing.yaml\n"],
+    [
+        "extends: builtin\nheaders:\n  issues.nope: [x]\n",
+        "extends: builtin\nvalues:\n  resolution.nope: [x]\n",
+        "extends: builtin\nheaders:\n  issues.owner: [no]\n",
+        "extends: missing.yaml\n",
+    ],
 )
 def test_spec_team_template_mistakes_are_spec_errors(tmp_path: Path, body: str) -> None:
     team = tmp_path / "team.yaml"

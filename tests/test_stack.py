@@ -39,7 +39,9 @@ def campaigns(draw: st.DrawFn) -> dict[str, Any]:
         "data": {
             # The same IDs and metric names recur across campaigns: a stack must keep
             # duplicates, streaks and running sums within each campaign.
-            "tasks": draw(tasks()), "issues": draw(issues()), "daily": draw(daily()),
+            "tasks": draw(tasks()),
+            "issues": draw(issues()),
+            "daily": draw(daily()),
             "evaluation": draw(st.just([]) | evaluation()),
         },
     }
@@ -57,8 +59,15 @@ def test_stack_each_campaign_gets_what_it_gets_alone(plans: list[dict[str, Any]]
         for i, plan in enumerate(plans):
             target = Path(tmp) / f"c{i}.xlsx"
             generate_workbook(
-                target, lang=plan["lang"], spec=SPEC, data=plan["data"], name=plan["name"],
-                owner="Ann", start=plan["start"], end=plan["end"], budget=plan["budget"],
+                target,
+                lang=plan["lang"],
+                spec=SPEC,
+                data=plan["data"],
+                name=plan["name"],
+                owner="Ann",
+                start=plan["start"],
+                end=plan["end"],
+                budget=plan["budget"],
                 as_of=AS_OF,
             )
             paths.append(str(target))
@@ -73,14 +82,16 @@ def test_stack_each_campaign_gets_what_it_gets_alone(plans: list[dict[str, Any]]
             order = {name: n for n, name in enumerate(mine.sheet_order)}
             findings = sort_findings(mine.load_findings + found[i], order)
             assert findings == alone.findings
-            summary = build_summaries(stack, [[]] * i + [findings] + [[]] * (len(paths) - i - 1),
-                                      AS_OF, SPEC)[i]
+            summary = build_summaries(
+                stack, [[]] * i + [findings] + [[]] * (len(paths) - i - 1), AS_OF, SPEC
+            )[i]
             assert summary.to_dict() == alone.summary.to_dict()
 
 
 def test_stack_of_one_is_the_campaign_itself() -> None:
-    frames = read_workbook(Path(__file__).parent.parent / "samples" / "example-en.xlsx", SPEC,
-                           as_of=AS_OF)
+    frames = read_workbook(
+        Path(__file__).parent.parent / "samples" / "example-en.xlsx", SPEC, as_of=AS_OF
+    )
     back = Stack.of(frames).frames(0)
     for key, table in frames.tables.items():
         _same(back.tables[key].data, table.data)

@@ -210,24 +210,38 @@ def _cells(layout: Any) -> dict[tuple[int, int], Any]:
 
 
 def test_summary_sheet_layout_in_both_languages(spec: Spec, as_of: dt.date) -> None:
-    tasks = TASKS + [{"task_id": "T009", "task_name": '=HYPERLINK("http://x","y")',
-                      "end_date": "2024-06-01", "status": "not_started", "row": 9}]
+    tasks = TASKS + [
+        {
+            "task_id": "T009",
+            "task_name": '=HYPERLINK("http://x","y")',
+            "end_date": "2024-06-01",
+            "status": "not_started",
+            "row": 9,
+        }
+    ]
     frames = campaign(spec, tasks=tasks, issues=ISSUES, evaluation=EVALUATION)
     summary = build_summary(frames, [], as_of)
     en, zh = layout_summary(summary, "en", spec), layout_summary(summary, "zh", spec)
     assert (en.name, zh.name) == ("Achievement summary", "达成总结")
     lights = ("green", "yellow", "red")
     assert [c.value for c in en.cells if c.col == 4 and c.style in lights] == [
-        "● Green", "● Green", "■ Red"]
+        "● Green",
+        "● Green",
+        "■ Red",
+    ]
     assert [c.value for c in zh.cells if c.col == 4 and c.style in lights] == [
-        "● 绿", "● 绿", "■ 红"]
+        "● 绿",
+        "● 绿",
+        "■ 红",
+    ]
     names = [c.value for c in en.cells if isinstance(c.value, str) and c.value.startswith("=")]
     assert names == ['=HYPERLINK("http://x","y")']
     cells = _cells(en)
     achievement = next(ch for ch in en.charts if ch.kind == "column")
     first, col, last, _ = achievement.series[0][1]
     assert [cells[(r, col)].value for r in range(first, last + 1)] == [
-        m.rate for m in summary.metrics]
+        m.rate for m in summary.metrics
+    ]
     assert achievement.colours[:3] == ("#70AD47", "#70AD47", "#C00000")  # bars in their lights
     assert achievement.line is not None  # the 100 % line
     first, col, last, _ = achievement.line[1]
@@ -251,8 +265,15 @@ def test_summary_sheet_says_where_metrics_came_from(spec: Spec, as_of: dt.date) 
 def test_summary_sheet_lists_the_worst_overdue_first_and_cuts_long_lists(
     spec: Spec, as_of: dt.date
 ) -> None:
-    tasks = [{"task_id": f"T{i:03d}", "end_date": f"2024-05-{1 + i % 28:02d}", "status": "delayed",
-              "row": i + 5} for i in range(LIST_LIMIT + 20)]
+    tasks = [
+        {
+            "task_id": f"T{i:03d}",
+            "end_date": f"2024-05-{1 + i % 28:02d}",
+            "status": "delayed",
+            "row": i + 5,
+        }
+        for i in range(LIST_LIMIT + 20)
+    ]
     summary = build_summary(campaign(spec, tasks=tasks), [], as_of)
     assert len(summary.to_dict()["tasks"]["overdue"]) == LIST_LIMIT + 20
     cells = layout_summary(summary, "en", spec).cells
@@ -272,7 +293,10 @@ def test_summary_sheet_shows_budget_lines_and_channels(spec: Spec) -> None:
     where = next(pos for pos, c in cells.items() if c.value == "Budget and spend")
     totals = [cells[(where[0] + 1, col)].value for col in (1, 3, 5, 6)]
     assert totals == [500000.0, 306000.0, 194000.0, 0.612]
-    lines = [(c.value, c.style) for (r, col), c in sorted(cells.items()) if col == 3 and r > where[0] + 3
-             and isinstance(c.value, float) and c.value < 0]
+    lines = [
+        (c.value, c.style)
+        for (r, col), c in sorted(cells.items())
+        if col == 3 and r > where[0] + 3 and isinstance(c.value, float) and c.value < 0
+    ]
     assert [round(v, 2) for v, _ in lines] == [-0.3, -0.36, -1.0]
     assert any(c.value == "Douyin" for c in cells.values())

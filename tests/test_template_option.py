@@ -49,8 +49,16 @@ def _not_in_list(findings: list[dict[str, object]]) -> list[object]:
 
 def test_template_check(team: tuple[Path, Path]) -> None:
     template, folder = team
-    args = ["check", str(folder / "c0.xlsx"), "--as-of", "2024-06-15", "--format", "json",
-            "--fail-on", "never"]
+    args = [
+        "check",
+        str(folder / "c0.xlsx"),
+        "--as-of",
+        "2024-06-15",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]
     plain = CliRunner().invoke(cli, args)
     teamed = CliRunner().invoke(cli, [*args, "--template", str(template)])
     assert plain.exit_code == 0 and teamed.exit_code == 0, teamed.output
@@ -62,8 +70,9 @@ def test_template_summarize(team: tuple[Path, Path], tmp_path: Path) -> None:
     template, folder = team
     args = ["summarize", str(folder / "c0.xlsx"), "--as-of", "2024-06-15", "--format", "json"]
     plain = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "a.xlsx")])
-    teamed = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "b.xlsx"),
-                                      "--template", str(template)])
+    teamed = CliRunner().invoke(
+        cli, [*args, "-o", str(tmp_path / "b.xlsx"), "--template", str(template)]
+    )
     assert plain.exit_code == 0 and teamed.exit_code == 0, teamed.output
     done = [json.loads(r.stdout)["tasks"]["done"] for r in (plain, teamed)]
     assert done[1] == done[0] + 1
@@ -78,7 +87,8 @@ def test_template_batch_across_processes(team: tuple[Path, Path], jobs: str) -> 
     assert plain.exit_code == 0 and teamed.exit_code == 0, teamed.output
     # one cell-not-in-list warning per workbook without the team's words
     warnings = [
-        [c["findings"]["warning"] for c in json.loads(r.stdout)["campaigns"]] for r in (plain, teamed)
+        [c["findings"]["warning"] for c in json.loads(r.stdout)["campaigns"]]
+        for r in (plain, teamed)
     ]
     assert [w - 1 for w in warnings[0]] == warnings[1]
     portfolio = analyze_many([folder], as_of=AS_OF, jobs=int(jobs), template=template)
@@ -90,7 +100,9 @@ def test_template_bad_file_is_exit_3(team: tuple[Path, Path], tmp_path: Path) ->
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\nversion: 1\ntables: {}\n", encoding="utf-8")
     for command in ("check", "summarize", "batch"):
-        result = CliRunner().invoke(cli, [command, str(folder / "c0.xlsx"), "--template", str(broken)])
+        result = CliRunner().invoke(
+            cli, [command, str(folder / "c0.xlsx"), "--template", str(broken)]
+        )
         assert result.exit_code == 3, (command, result.output)
         assert "broken.yaml" in result.output and "Traceback" not in result.output
 
@@ -109,6 +121,11 @@ def test_template_on_dask(team: tuple[Path, Path]) -> None:
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
     ) as cluster:
-        portfolio = analyze_many([folder], as_of=AS_OF, executor="dask",
-                                 scheduler=cluster.scheduler_address, template=template)
+        portfolio = analyze_many(
+            [folder],
+            as_of=AS_OF,
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+            template=template,
+        )
     assert "cell-not-in-list" not in set(portfolio.findings["code"])

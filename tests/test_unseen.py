@@ -36,10 +36,17 @@ def _book(path: Path, sheets: dict[str, list[tuple[Any, ...]]]) -> Path:
     return path
 
 
-CAMPAIGN = [("Campaign name", "Spring push"), ("Owner", "Ann"), ("Start date", dt.date(2024, 3, 1)),
-            ("End date", dt.date(2024, 3, 31)), ("Total budget", 100000)]
-TASKS = [("Task ID", "Task", "Owner", "Start", "Due", "Status"),
-         ("T1", "Poster", "Bo", dt.date(2024, 3, 1), dt.date(2024, 3, 5), "Done")]
+CAMPAIGN = [
+    ("Campaign name", "Spring push"),
+    ("Owner", "Ann"),
+    ("Start date", dt.date(2024, 3, 1)),
+    ("End date", dt.date(2024, 3, 31)),
+    ("Total budget", 100000),
+]
+TASKS = [
+    ("Task ID", "Task", "Owner", "Start", "Due", "Status"),
+    ("T1", "Poster", "Bo", dt.date(2024, 3, 1), dt.date(2024, 3, 5), "Done"),
+]
 
 
 def _codes(analysis: Any, code: str) -> list[tuple[str | None, str | None]]:
@@ -47,12 +54,18 @@ def _codes(analysis: Any, code: str) -> list[tuple[str | None, str | None]]:
 
 
 def test_unseen_english_issue_log_headers_by_meaning(tmp_path: Path, spec: Spec) -> None:
-    path = _book(tmp_path / "en.xlsx", {
-        "Campaign": CAMPAIGN, "Tasks": TASKS,
-        "Issues": [("Issue #", "Description", "Found On", "Owner", "Severity", "Resolution Status"),
-                   ("Q1", "Low turnout", dt.date(2024, 3, 5), "Ann", "High", "Closed"),
-                   ("Q2", "Coupons", dt.date(2024, 3, 6), "Bo", "High", "Open")],
-    })
+    path = _book(
+        tmp_path / "en.xlsx",
+        {
+            "Campaign": CAMPAIGN,
+            "Tasks": TASKS,
+            "Issues": [
+                ("Issue #", "Description", "Found On", "Owner", "Severity", "Resolution Status"),
+                ("Q1", "Low turnout", dt.date(2024, 3, 5), "Ann", "High", "Closed"),
+                ("Q2", "Coupons", dt.date(2024, 3, 6), "Bo", "High", "Open"),
+            ],
+        },
+    )
     analysis = analyze_workbook(path, AS_OF, spec)
     issues = analysis.frames.issues
     assert issues.columns["found_date"] == "C" and issues.columns["resolution"] == "F"
@@ -67,16 +80,27 @@ def test_unseen_english_issue_log_headers_by_meaning(tmp_path: Path, spec: Spec)
 
 
 def test_unseen_traditional_and_unknown_resolutions(tmp_path: Path, spec: Spec) -> None:
-    path = _book(tmp_path / "hant.xlsx", {
-        "活動": [("活動名稱", "春季活動"), ("負責人", "王"), ("開始日期", dt.date(2024, 3, 1)),
-                 ("結束日期", dt.date(2024, 3, 31))],
-        "任務": [("任務ID", "任務名稱", "負責人", "結束日期", "進度狀態"),
-                 ("T1", "海報", "甲", dt.date(2024, 3, 5), "已完成")],
-        "問題": [("問題編號", "問題描述", "發現時間", "嚴重程度", "解決進度"),
-                 ("Q1", "到場率低", dt.date(2024, 3, 5), "高", "已結案"),
-                 ("Q2", "庫存不足", dt.date(2024, 3, 6), "高", "見備註"),
-                 ("Q3", "核銷率低", dt.date(2024, 3, 7), "高", "處理中")],
-    })
+    path = _book(
+        tmp_path / "hant.xlsx",
+        {
+            "活動": [
+                ("活動名稱", "春季活動"),
+                ("負責人", "王"),
+                ("開始日期", dt.date(2024, 3, 1)),
+                ("結束日期", dt.date(2024, 3, 31)),
+            ],
+            "任務": [
+                ("任務ID", "任務名稱", "負責人", "結束日期", "進度狀態"),
+                ("T1", "海報", "甲", dt.date(2024, 3, 5), "已完成"),
+            ],
+            "問題": [
+                ("問題編號", "問題描述", "發現時間", "嚴重程度", "解決進度"),
+                ("Q1", "到場率低", dt.date(2024, 3, 5), "高", "已結案"),
+                ("Q2", "庫存不足", dt.date(2024, 3, 6), "高", "見備註"),
+                ("Q3", "核銷率低", dt.date(2024, 3, 7), "高", "處理中"),
+            ],
+        },
+    )
     analysis = analyze_workbook(path, AS_OF, spec)
     summary = analysis.summary.to_dict()
     assert summary["issues"]["high_unresolved"] == ["Q3"]  # Q1 closed, Q2 unknown: not open
@@ -86,18 +110,26 @@ def test_unseen_traditional_and_unknown_resolutions(tmp_path: Path, spec: Spec) 
 
 
 def test_unseen_missing_column_is_unknown_not_zero(tmp_path: Path, spec: Spec) -> None:
-    path = _book(tmp_path / "nores.xlsx", {
-        "Campaign": CAMPAIGN, "Tasks": TASKS,
-        "Issues": [("Issue ID", "Description", "Found", "Severity"),
-                   ("Q1", "Low turnout", dt.date(2024, 3, 5), "High")],
-    })
+    path = _book(
+        tmp_path / "nores.xlsx",
+        {
+            "Campaign": CAMPAIGN,
+            "Tasks": TASKS,
+            "Issues": [
+                ("Issue ID", "Description", "Found", "Severity"),
+                ("Q1", "Low turnout", dt.date(2024, 3, 5), "High"),
+            ],
+        },
+    )
     analysis = analyze_workbook(path, AS_OF, spec)
     missing = [f.params["column"] for f in analysis.findings if f.code == "column-missing"]
     assert missing == ["resolution"]
     data = analysis.summary.to_dict()["issues"]
     assert data["high_unresolved"] is None and data["open"] is None
     assert not _codes(analysis, "issue-high-unresolved")
-    message = next(finding_message(f, "en", spec) for f in analysis.findings if f.code == "column-missing")
+    message = next(
+        finding_message(f, "en", spec) for f in analysis.findings if f.code == "column-missing"
+    )
     assert "no resolution column" in message and "cannot be computed" in message
 
 
@@ -106,15 +138,17 @@ def test_unseen_section_rows_label_tasks_and_fill_phase(tmp_path: Path, spec: Sp
     ws = wb.active
     assert ws is not None
     ws.title = "任务"
-    for row in [("任务ID", "任务名称", "负责人", "开始日期", "结束日期", "进度状态"),
-                ("一、预热期（2项）",),
-                ("T001", "海报", "甲", dt.date(2024, 3, 1), dt.date(2024, 3, 5), "已完成"),
-                ("T002", "KOL", "乙", dt.date(2024, 3, 3), dt.date(2024, 3, 8), "滞后1天"),
-                ("Launch activities",),
-                ("T003", "物料", "丙", dt.date(2024, 3, 10), dt.date(2024, 3, 20), "进行中"),
-                ("Phase 3 – Wrap-up",),
-                ("T004", "复盘", "丁", dt.date(2024, 3, 28), dt.date(2024, 3, 31), "未开始"),
-                ("注：状态每周五更新",)]:
+    for row in [
+        ("任务ID", "任务名称", "负责人", "开始日期", "结束日期", "进度状态"),
+        ("一、预热期（2项）",),
+        ("T001", "海报", "甲", dt.date(2024, 3, 1), dt.date(2024, 3, 5), "已完成"),
+        ("T002", "KOL", "乙", dt.date(2024, 3, 3), dt.date(2024, 3, 8), "滞后1天"),
+        ("Launch activities",),
+        ("T003", "物料", "丙", dt.date(2024, 3, 10), dt.date(2024, 3, 20), "进行中"),
+        ("Phase 3 – Wrap-up",),
+        ("T004", "复盘", "丁", dt.date(2024, 3, 28), dt.date(2024, 3, 31), "未开始"),
+        ("注：状态每周五更新",),
+    ]:
         ws.append(list(row))
     ws.merge_cells("A5:F5")  # a group row merged across the table, without numbering
     wb.save(tmp_path / "sections.xlsx")
@@ -126,13 +160,31 @@ def test_unseen_section_rows_label_tasks_and_fill_phase(tmp_path: Path, spec: Sp
 
 
 def test_unseen_units_scale_to_base_units(tmp_path: Path, spec: Spec) -> None:
-    path = _book(tmp_path / "units.xlsx", {
-        "活动": [("活动名称", "夏促"), ("负责人", "王"), ("起止时间", "2024.3.1-3.31"), (),
-                 ("指标", "目标值", "单位"), ("销售额", 30, "万元"), ("新增会员", 3000, "人")],
-        "评估": [("核心指标", "目标值", "实际值"), ("销售额(万元)", 30, 35.6), ("曝光", 100, 120)],
-        "每日": [("单位：万元",), ("日期", "核心指标", "目标", "实际"), (dt.date(2024, 3, 10), "销售额", 5, 3.8)],
-        "任务": TASKS,
-    })
+    path = _book(
+        tmp_path / "units.xlsx",
+        {
+            "活动": [
+                ("活动名称", "夏促"),
+                ("负责人", "王"),
+                ("起止时间", "2024.3.1-3.31"),
+                (),
+                ("指标", "目标值", "单位"),
+                ("销售额", 30, "万元"),
+                ("新增会员", 3000, "人"),
+            ],
+            "评估": [
+                ("核心指标", "目标值", "实际值"),
+                ("销售额(万元)", 30, 35.6),
+                ("曝光", 100, 120),
+            ],
+            "每日": [
+                ("单位：万元",),
+                ("日期", "核心指标", "目标", "实际"),
+                (dt.date(2024, 3, 10), "销售额", 5, 3.8),
+            ],
+            "任务": TASKS,
+        },
+    )
     frames = analyze_workbook(path, AS_OF, spec).frames
     goals = frames.goals.data
     assert goals["target"].tolist() == [300000.0, 3000.0] and goals["unit"].tolist() == ["元", "人"]
@@ -140,17 +192,27 @@ def test_unseen_units_scale_to_base_units(tmp_path: Path, spec: Spec) -> None:
     assert evaluation["metric"].tolist() == ["销售额", "曝光"]
     assert evaluation["actual"].tolist() == [356000.0, 120.0]  # only the row that says 万元
     assert frames.daily.data[["target", "actual"]].values.tolist() == [[50000.0, 38000.0]]
-    said = sorted((f.location.sheet, f.params["unit"]) for f in frames.load_findings if f.code == "unit-scaled")
+    said = sorted(
+        (f.location.sheet, f.params["unit"])
+        for f in frames.load_findings
+        if f.code == "unit-scaled"
+    )
     assert said == [("每日", "万元"), ("活动", "万元"), ("评估", "万元")]
 
 
 def test_unseen_yearless_dates_across_new_year(tmp_path: Path, spec: Spec) -> None:
-    path = _book(tmp_path / "newyear.xlsx", {
-        "活动": [("活动名称", "跨年"), ("负责人", "王"), ("起止时间", "2024.12.20-2025.1.10")],
-        "任务": [("任务ID", "任务名称", "负责人", "起止时间", "进度状态"),
-                 ("T1", "a", "b", "12.28-1.3", "进行中"), ("T2", "c", "d", "1.5", "未开始"),
-                 ("T3", "e", "f", "12.21-12.24", "已完成")],
-    })
+    path = _book(
+        tmp_path / "newyear.xlsx",
+        {
+            "活动": [("活动名称", "跨年"), ("负责人", "王"), ("起止时间", "2024.12.20-2025.1.10")],
+            "任务": [
+                ("任务ID", "任务名称", "负责人", "起止时间", "进度状态"),
+                ("T1", "a", "b", "12.28-1.3", "进行中"),
+                ("T2", "c", "d", "1.5", "未开始"),
+                ("T3", "e", "f", "12.21-12.24", "已完成"),
+            ],
+        },
+    )
     analysis = analyze_workbook(path, dt.date(2024, 12, 30), spec)
     tasks = analysis.frames.tasks.data
     ends = [d.date().isoformat() for d in tasks["end_date"]]
@@ -164,8 +226,15 @@ def test_unseen_ordinary_lists_are_not_campaigns(tmp_path: Path, spec: Spec) -> 
     from xltrack.errors import UnrecognizedWorkbookError
 
     lists: dict[str, list[tuple[Any, ...]]] = {
-        "interviews": [("Name", "City", "Status"), ("Ann", "Oslo", "Hired"), ("Bo", "Rome", "Open")],
-        "sales": [("Region", "Product", "Date", "Sales", "Target"), ("N", "A", dt.date(2024, 1, 1), 10, 12)],
+        "interviews": [
+            ("Name", "City", "Status"),
+            ("Ann", "Oslo", "Hired"),
+            ("Bo", "Rome", "Open"),
+        ],
+        "sales": [
+            ("Region", "Product", "Date", "Sales", "Target"),
+            ("N", "A", dt.date(2024, 1, 1), 10, 12),
+        ],
         "kpis": [("Metric", "Target", "Actual"), ("Visits", 100, 90)],
     }
     for name, rows in lists.items():
@@ -196,14 +265,38 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
 }
 RECORDS = {
-    "tasks": [{"task_id": "T1", "task_name": "Poster", "owner": "Bo", "end_date": dt.date(2024, 3, 5),
-               "status": "Done"},
-              {"task_id": "T2", "task_name": "KOL", "owner": "Cy", "end_date": dt.date(2024, 3, 8),
-               "status": "WIP"}],
-    "issues": [{"issue_id": "Q1", "description": "Turnout", "found_date": dt.date(2024, 3, 5),
-                "severity": "High", "resolution": "Closed"},
-               {"issue_id": "Q2", "description": "Coupons", "found_date": dt.date(2024, 3, 6),
-                "severity": "High", "resolution": "Open"}],
+    "tasks": [
+        {
+            "task_id": "T1",
+            "task_name": "Poster",
+            "owner": "Bo",
+            "end_date": dt.date(2024, 3, 5),
+            "status": "Done",
+        },
+        {
+            "task_id": "T2",
+            "task_name": "KOL",
+            "owner": "Cy",
+            "end_date": dt.date(2024, 3, 8),
+            "status": "WIP",
+        },
+    ],
+    "issues": [
+        {
+            "issue_id": "Q1",
+            "description": "Turnout",
+            "found_date": dt.date(2024, 3, 5),
+            "severity": "High",
+            "resolution": "Closed",
+        },
+        {
+            "issue_id": "Q2",
+            "description": "Coupons",
+            "found_date": dt.date(2024, 3, 6),
+            "severity": "High",
+            "resolution": "Open",
+        },
+    ],
 }
 
 
@@ -219,7 +312,7 @@ def _renamed(draw: st.DrawFn) -> dict[str, list[tuple[str, str]]]:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(renamed=_renamed())
 def test_unseen_property_synonym_headers_in_any_order_read_the_same(
-    renamed: dict[str, list[tuple[str, str]]]
+    renamed: dict[str, list[tuple[str, str]]],
 ) -> None:
     from xltrack.spec import load_spec
 
@@ -245,40 +338,81 @@ def test_unseen_metric_spellings_are_one_metric(tmp_path: Path, spec: Spec) -> N
     from xltrack.labels import metric_key
     from xltrack.spec import load_spec
 
-    path = _book(tmp_path / "metrics.xlsx", {
-        "活动": [("活动名称", "夏促"), ("负责人", "王"), ("起止时间", "2024.3.1-3.31"), (),
-                 ("指标", "目标值"), ("销售额", 100000), ("Leads", 50)],
-        "每日": [("日期", "核心指标", "目标", "实际"), (dt.date(2024, 3, 10), "銷售額", 5000, 3800),
-                 (dt.date(2024, 3, 11), "销售额(万元)", 0.5, 0.42), (dt.date(2024, 3, 11), "Sales", 1, 1)],
-        "任务": TASKS,
-    })
+    path = _book(
+        tmp_path / "metrics.xlsx",
+        {
+            "活动": [
+                ("活动名称", "夏促"),
+                ("负责人", "王"),
+                ("起止时间", "2024.3.1-3.31"),
+                (),
+                ("指标", "目标值"),
+                ("销售额", 100000),
+                ("Leads", 50),
+            ],
+            "每日": [
+                ("日期", "核心指标", "目标", "实际"),
+                (dt.date(2024, 3, 10), "銷售額", 5000, 3800),
+                (dt.date(2024, 3, 11), "销售额(万元)", 0.5, 0.42),
+                (dt.date(2024, 3, 11), "Sales", 1, 1),
+            ],
+            "任务": TASKS,
+        },
+    )
     metrics = {m.name: m.actual for m in analyze_workbook(path, AS_OF, spec).summary.metrics}
     assert metrics == {"销售额": 8000.0, "Leads": None}  # 3,800 + 4,200; "Sales" is not 销售额 here
     team = tmp_path / "team.yaml"
     team.write_text("extends: builtin\nmetrics: {销售额: [Sales, Revenue]}\n", encoding="utf-8")
     team_spec = load_spec(team)
-    assert metric_key("Sales", team_spec) == metric_key("銷售額", team_spec) != metric_key("Sales", spec)
+    assert (
+        metric_key("Sales", team_spec)
+        == metric_key("銷售額", team_spec)
+        != metric_key("Sales", spec)
+    )
     metrics = {m.name: m.actual for m in analyze_workbook(path, AS_OF, team_spec).summary.metrics}
     assert metrics["销售额"] == 8001.0
 
 
 def test_unseen_money_headers_in_both_languages(tmp_path: Path, spec: Spec) -> None:
-    zh = _book(tmp_path / "zh-money.xlsx", {
-        "活动": [("活动名称", "夏促"), ("负责人", "王"), ("起止时间", "2024.3.1-3.31"), ("预算总额", "10万"), (),
-                 ("预算项", "占比", "计划金额", "实际支出"), ("推广", 0.6, 60000, 70000), ("物料", 0.4, 40000, 30000)],
-        "每日": [("日期", "核心指标", "目标", "实际", "投放渠道", "投放金额"),
-                 (dt.date(2024, 3, 10), "销售额", 5000, 3000, "小红书", 4000),
-                 (dt.date(2024, 3, 10), "销售额", 5000, 9000, "抖音", 2000)],
-        "任务": TASKS,
-    })
-    en = _book(tmp_path / "en-money.xlsx", {
-        "Campaign": CAMPAIGN + [(), ("Category", "Share", "Planned", "Actual spend"),
-                                ("Ads", 0.6, 60000, 70000), ("Print", 0.4, 40000, 30000)],
-        "Daily": [("Date", "Metric", "Target", "Actual", "Channel", "Cost"),
-                  (dt.date(2024, 3, 10), "Sales", 5000, 3000, "Search", 4000),
-                  (dt.date(2024, 3, 10), "Sales", 5000, 9000, "Social", 2000)],
-        "Tasks": TASKS,
-    })
+    zh = _book(
+        tmp_path / "zh-money.xlsx",
+        {
+            "活动": [
+                ("活动名称", "夏促"),
+                ("负责人", "王"),
+                ("起止时间", "2024.3.1-3.31"),
+                ("预算总额", "10万"),
+                (),
+                ("预算项", "占比", "计划金额", "实际支出"),
+                ("推广", 0.6, 60000, 70000),
+                ("物料", 0.4, 40000, 30000),
+            ],
+            "每日": [
+                ("日期", "核心指标", "目标", "实际", "投放渠道", "投放金额"),
+                (dt.date(2024, 3, 10), "销售额", 5000, 3000, "小红书", 4000),
+                (dt.date(2024, 3, 10), "销售额", 5000, 9000, "抖音", 2000),
+            ],
+            "任务": TASKS,
+        },
+    )
+    en = _book(
+        tmp_path / "en-money.xlsx",
+        {
+            "Campaign": CAMPAIGN
+            + [
+                (),
+                ("Category", "Share", "Planned", "Actual spend"),
+                ("Ads", 0.6, 60000, 70000),
+                ("Print", 0.4, 40000, 30000),
+            ],
+            "Daily": [
+                ("Date", "Metric", "Target", "Actual", "Channel", "Cost"),
+                (dt.date(2024, 3, 10), "Sales", 5000, 3000, "Search", 4000),
+                (dt.date(2024, 3, 10), "Sales", 5000, 9000, "Social", 2000),
+            ],
+            "Tasks": TASKS,
+        },
+    )
     for path in (zh, en):
         analysis = analyze_workbook(path, AS_OF, spec)
         budget = analysis.summary.to_dict()["budget"]
@@ -286,17 +420,29 @@ def test_unseen_money_headers_in_both_languages(tmp_path: Path, spec: Spec) -> N
         assert [line["variance"] for line in budget["lines"]] == [0.1667, -0.25]
         roi = {c["name"]: c["roi"] for c in analysis.summary.to_dict()["channels"]}
         assert sorted(roi.values()) == [0.75, 4.5]
-        codes = sorted(f.code for f in analysis.findings if f.code.startswith(("budget", "channel")))
-        assert codes == ["budget-line-over", "budget-near-cap", "channel-roi-high", "channel-roi-low"]
+        codes = sorted(
+            f.code for f in analysis.findings if f.code.startswith(("budget", "channel"))
+        )
+        assert codes == [
+            "budget-line-over",
+            "budget-near-cap",
+            "channel-roi-high",
+            "channel-roi-low",
+        ]
 
 
 def test_unseen_a_header_row_named_only_by_words(tmp_path: Path, spec: Spec) -> None:
     # Found by the property above: every header a phrase the template has no name for.
-    path = _book(tmp_path / "words.xlsx", {
-        "Campaign": CAMPAIGN,
-        "Plan": [("Ref number", "Work item", "Task owner", "计划完成日期", "Current state"),
-                 ("T1", "Poster", "Bo", dt.date(2024, 3, 5), "Done")],
-    })
+    path = _book(
+        tmp_path / "words.xlsx",
+        {
+            "Campaign": CAMPAIGN,
+            "Plan": [
+                ("Ref number", "Work item", "Task owner", "计划完成日期", "Current state"),
+                ("T1", "Poster", "Bo", dt.date(2024, 3, 5), "Done"),
+            ],
+        },
+    )
     tasks = analyze_workbook(path, AS_OF, spec).frames.tasks
     assert tasks.sheet == "Plan" and tasks.data["owner"].tolist() == ["Bo"]
 
@@ -304,49 +450,96 @@ def test_unseen_a_header_row_named_only_by_words(tmp_path: Path, spec: Spec) -> 
 def test_unseen_targets_typed_ahead_do_not_drag_the_pace(tmp_path: Path, spec: Spec) -> None:
     # Teams type every day's target in advance; today's actual is blank until entered.
     daily: list[tuple[Any, ...]] = [("Date", "Metric", "Target", "Actual")]
-    daily += [(dt.date(2024, 3, d), "Sales", 5000, a) for d, a in ((10, 5500), (11, 5200), (12, 5100))]
+    daily += [
+        (dt.date(2024, 3, d), "Sales", 5000, a) for d, a in ((10, 5500), (11, 5200), (12, 5100))
+    ]
     daily += [(dt.date(2024, 3, d), "Sales", 5000, None) for d in range(13, 31)]
-    path = _book(tmp_path / "ahead.xlsx", {
-        "Campaign": CAMPAIGN + [(), ("Metric", "Target"), ("Sales", 100000)], "Daily": daily,
-        "Tasks": TASKS,
-    })
+    path = _book(
+        tmp_path / "ahead.xlsx",
+        {
+            "Campaign": CAMPAIGN + [(), ("Metric", "Target"), ("Sales", 100000)],
+            "Daily": daily,
+            "Tasks": TASKS,
+        },
+    )
     (sales,) = analyze_workbook(path, dt.date(2024, 3, 13), spec).summary.to_dict()["metrics"]
     assert (sales["expected"], sales["health"]) == (15000, "on_track")
 
 
 def test_unseen_unit_in_a_form_label_scales_the_budget(tmp_path: Path, spec: Spec) -> None:
-    zh = _book(tmp_path / "wan.xlsx", {
-        "活动信息": [("活动名称", "T"), ("负责人", "王"), ("活動期間", "2025.1.1-1.31"), ("预算总额(万元)", 30),
-                     (), ("费用类别", "占比", "已花费(万元)"), ("投放费用", "60%", 12), ("物料费用", "40%", 5.5)],
-        "任务分解": [("编号", "任务名称", "负责人", "结束日期", "进度状态"), ("T1", "x", "a", "1.5", "已完成")],
-    })
+    zh = _book(
+        tmp_path / "wan.xlsx",
+        {
+            "活动信息": [
+                ("活动名称", "T"),
+                ("负责人", "王"),
+                ("活動期間", "2025.1.1-1.31"),
+                ("预算总额(万元)", 30),
+                (),
+                ("费用类别", "占比", "已花费(万元)"),
+                ("投放费用", "60%", 12),
+                ("物料费用", "40%", 5.5),
+            ],
+            "任务分解": [
+                ("编号", "任务名称", "负责人", "结束日期", "进度状态"),
+                ("T1", "x", "a", "1.5", "已完成"),
+            ],
+        },
+    )
     analysis = analyze_workbook(zh, dt.date(2025, 1, 3), spec)
     budget = analysis.summary.to_dict()["budget"]
     assert (budget["total"], budget["spent"]) == (300000, 175000)
     assert analysis.frames.start_date == dt.date(2025, 1, 1)  # 活動期間 is the campaign period
     assert not [f for f in analysis.findings if f.code.startswith("budget-")]
-    en = _book(tmp_path / "k.xlsx", {"Campaign": CAMPAIGN[:4] + [("Budget (k)", 120)], "Tasks": TASKS})
+    en = _book(
+        tmp_path / "k.xlsx", {"Campaign": CAMPAIGN[:4] + [("Budget (k)", 120)], "Tasks": TASKS}
+    )
     assert analyze_workbook(en, AS_OF, spec).frames.info["budget"] == 120000
 
 
 def test_unseen_a_small_table_headed_only_by_words(tmp_path: Path, spec: Spec) -> None:
-    path = _book(tmp_path / "lines.xlsx", {
-        "Campaign": CAMPAIGN + [(), ("Line item", "Allocation", "Spent to date"),
-                                ("Ads", 40000, 45000), ("Print", 60000, 20000)],
-        "Tasks": TASKS,
-    })
+    path = _book(
+        tmp_path / "lines.xlsx",
+        {
+            "Campaign": CAMPAIGN
+            + [
+                (),
+                ("Line item", "Allocation", "Spent to date"),
+                ("Ads", 40000, 45000),
+                ("Print", 60000, 20000),
+            ],
+            "Tasks": TASKS,
+        },
+    )
     budget = analyze_workbook(path, AS_OF, spec).summary.to_dict()["budget"]
-    assert [(line["category"], line["spent"]) for line in budget["lines"]] == [("Ads", 45000), ("Print", 20000)]
+    assert [(line["category"], line["spent"]) for line in budget["lines"]] == [
+        ("Ads", 45000),
+        ("Print", 20000),
+    ]
 
 
 def test_unseen_planned_amounts_typed_without_shares_are_kept(tmp_path: Path, spec: Spec) -> None:
-    path = _book(tmp_path / "planned.xlsx", {
-        "Campaign": CAMPAIGN + [(), ("Line item", "Planned", "Actual spend"),
-                                ("Ads", 40000, 47000), ("Print", 60000, 20000)],
-        "Tasks": TASKS,
-    })
+    path = _book(
+        tmp_path / "planned.xlsx",
+        {
+            "Campaign": CAMPAIGN
+            + [
+                (),
+                ("Line item", "Planned", "Actual spend"),
+                ("Ads", 40000, 47000),
+                ("Print", 60000, 20000),
+            ],
+            "Tasks": TASKS,
+        },
+    )
     analysis = analyze_workbook(path, AS_OF, spec)
     lines = analysis.summary.to_dict()["budget"]["lines"]
-    assert [(line["planned"], line["variance"]) for line in lines] == [(40000, 0.175), (60000, -0.6667)]
-    assert [f.location.record_id or f.params["category"] for f in analysis.findings
-            if f.code == "budget-line-over"] == ["Ads"]
+    assert [(line["planned"], line["variance"]) for line in lines] == [
+        (40000, 0.175),
+        (60000, -0.6667),
+    ]
+    assert [
+        f.location.record_id or f.params["category"]
+        for f in analysis.findings
+        if f.code == "budget-line-over"
+    ] == ["Ads"]

@@ -85,13 +85,30 @@ def test_unseen_corpus_wide_exports_are_no_task_tables(tmp_path: Path, spec: Spe
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
-    header = ["Sales_Statement_Id", "Statement_Number", "Buyer_Name", "Buyer_City", "Phone",
-              "Seller_Name", "Amount", "Tax", "Currency", "Start_Date", "Due_Date", "Name"]
+    header = [
+        "Sales_Statement_Id",
+        "Statement_Number",
+        "Buyer_Name",
+        "Buyer_City",
+        "Phone",
+        "Seller_Name",
+        "Amount",
+        "Tax",
+        "Currency",
+        "Start_Date",
+        "Due_Date",
+        "Name",
+    ]
     ws.append(header)
     ws.append([f"S{i}" if i == 0 else i for i in range(len(header))])
     sheet2 = wb.create_sheet("Provider")
-    for row in (["Type 1 Departments - Major A&E"], ["Period:", "2024-06"], [],
-                ["Org code", "Region", "Name", "STP"], ["RX1", "North", "Hospital", "QE1"]):
+    for row in (
+        ["Type 1 Departments - Major A&E"],
+        ["Period:", "2024-06"],
+        [],
+        ["Org code", "Region", "Name", "STP"],
+        ["RX1", "North", "Hospital", "QE1"],
+    ):
         sheet2.append(row)
     wb.save(tmp_path / "export.xlsx")
     with pytest.raises(UnrecognizedWorkbookError):

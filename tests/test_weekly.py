@@ -42,12 +42,16 @@ def test_weekly_window_is_monday_to_sunday(day: str) -> None:
     assert week_window(dt.date.fromisoformat(day)) == (dt.date(2024, 6, 10), dt.date(2024, 6, 16))
 
 
-@pytest.mark.parametrize(("name", "metric", "reason", "resource", "lang"), [
-    ("example-en", "Sales", "KOL schedule changed", "One more street promoter", "en"),
-    ("example-zh", "销售额", "KOL档期调整", "增加1名地推人员", "zh"),
-])
-def test_weekly_report_on_the_examples(tmp_path: Path, name: str, metric: str, reason: str,
-                                       resource: str, lang: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "metric", "reason", "resource", "lang"),
+    [
+        ("example-en", "Sales", "KOL schedule changed", "One more street promoter", "en"),
+        ("example-zh", "销售额", "KOL档期调整", "增加1名地推人员", "zh"),
+    ],
+)
+def test_weekly_report_on_the_examples(
+    tmp_path: Path, name: str, metric: str, reason: str, resource: str, lang: str
+) -> None:
     src = shutil.copy(SAMPLES / f"{name}.xlsx", tmp_path / f"{name}.xlsx")
     data = report_json(Path(src), "--week-of", "2024-06-14", "--lang", lang)
     findings = data.pop("findings")
@@ -56,22 +60,32 @@ def test_weekly_report_on_the_examples(tmp_path: Path, name: str, metric: str, r
         "week": {"start": "2024-06-10", "end": "2024-06-16"},
         "as_of": "2024-06-14",
         # 6.10 and 6.11: 38,000 + 42,000 of 2 x 50,000, exactly 20 % below: at risk.
-        "metrics": [{"name": metric, "target": 100000, "actual": 80000, "deviation": 0.2,
-                     "health": "at_risk"}],
+        "metrics": [
+            {
+                "name": metric,
+                "target": 100000,
+                "actual": 80000,
+                "deviation": 0.2,
+                "health": "at_risk",
+            }
+        ],
         "done": [],
         "delayed": [{"id": "T002", "reason": reason}],
         "next_week": ["T003"],
         "open_issues": ["Q001"],
         "resources": [resource],
-        "spend": {"total": 27000, "channels": [{"name": data["spend"]["channels"][0]["name"],
-                                                "spend": 27000}]},
+        "spend": {
+            "total": 27000,
+            "channels": [{"name": data["spend"]["channels"][0]["name"], "spend": 27000}],
+        },
         "output": str(tmp_path / f"{name}.report.xlsx"),
     }
     # The example's issues have no response times: Q001 (found 6.12) is 48 h without one.
-    assert [(f["code"], f["params"].get("date") or f["params"].get("found"))
-            for f in findings] == [
-        ("daily-below-target", "2024-06-10"), ("daily-below-target", "2024-06-11"),
-        ("issue-response-late", "2024-06-12")]
+    assert [(f["code"], f["params"].get("date") or f["params"].get("found")) for f in findings] == [
+        ("daily-below-target", "2024-06-10"),
+        ("daily-below-target", "2024-06-11"),
+        ("issue-response-late", "2024-06-12"),
+    ]
     expected_sheet = "Weekly report 2024-06-10" if lang == "en" else "周报 2024-06-10"
     assert expected_sheet in sheets(tmp_path / f"{name}.report.xlsx")
 
@@ -84,19 +98,26 @@ def test_weekly_report_on_the_mid_campaign_samples(tmp_path: Path, name: str, la
     assert data["week"] == {"start": "2024-06-10", "end": "2024-06-16"}
     # Mon 6.10 to Fri 6.14 (as of): 5 x 8,500 of 5 x 10,000, 15 % below.
     assert [(m["target"], m["actual"], m["deviation"], m["health"]) for m in data["metrics"]] == [
-        (50000, 42500, 0.15, "at_risk")]
+        (50000, 42500, 0.15, "at_risk")
+    ]
     assert data["done"] == ["T001"]
     assert [d["id"] for d in data["delayed"]] == ["T002"]
     assert data["next_week"] == ["T003"]
     assert data["open_issues"] == ["Q002", "Q003"]
     assert len(data["resources"]) == 1
     codes = sorted({f["code"] for f in data["findings"]})
-    assert codes == ["daily-below-target", "daily-below-target-streak", "issue-response-late",
-                     "issue-solution-late", "metric-below-target-2-weeks"]
+    assert codes == [
+        "daily-below-target",
+        "daily-below-target-streak",
+        "issue-response-late",
+        "issue-solution-late",
+        "metric-below-target-2-weeks",
+    ]
     # The week before (6.3-6.9, as of 6.5): 95 %, on track; nothing done yet, T002
     # marked delayed; T003 starts 6.17, after next week.
-    earlier = report_json(src, "--week-of", "2024-06-05", "--lang", lang, "-o",
-                          str(tmp_path / "earlier.xlsx"))
+    earlier = report_json(
+        src, "--week-of", "2024-06-05", "--lang", lang, "-o", str(tmp_path / "earlier.xlsx")
+    )
     assert [m["health"] for m in earlier["metrics"]] == ["on_track"]
     assert earlier["next_week"] == [] and earlier["done"] == []
     assert [d["id"] for d in earlier["delayed"]] == ["T002"]
@@ -107,8 +128,16 @@ def test_weekly_report_on_every_hand_made_sample(tmp_path: Path, name: str) -> N
     src = Path(shutil.copy(HANDMADE / f"{name}.xlsx", tmp_path / f"{name}.xlsx"))
     before = analyze_workbook(src, dt.date(2024, 6, 14))
     for lang in ("en", "zh"):
-        result = run(str(src), "--week-of", "2024-06-14", "--lang", lang, "--in-place",
-                     "--format", "markdown")
+        result = run(
+            str(src),
+            "--week-of",
+            "2024-06-14",
+            "--lang",
+            lang,
+            "--in-place",
+            "--format",
+            "markdown",
+        )
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith("## ")
     # Both languages wrote the same week: one sheet, the last written (zh).
@@ -125,7 +154,9 @@ def test_weekly_report_weeks_accumulate(tmp_path: Path) -> None:
     for day in ("2024-06-05", "2024-06-12", "2024-06-14"):
         assert run(str(src), "--week-of", day, "--in-place").exit_code == 0
     assert [n for n in sheets(src) if n.startswith("Weekly report")] == [
-        "Weekly report 2024-06-03", "Weekly report 2024-06-10"]
+        "Weekly report 2024-06-03",
+        "Weekly report 2024-06-10",
+    ]
 
 
 def test_weekly_report_text_markdown_and_usage(tmp_path: Path) -> None:
@@ -163,13 +194,36 @@ def test_weekly_report_built_inline(spec: Any) -> None:
             {"issue_id": "Q3", "found_date": "2024-06-11", "resolution": "resolved", "row": 7},
         ],
         "daily": [
-            {"date": "2024-06-10", "metric": "A", "target": 14000, "actual": 12600,
-             "resources": "a | b", "channel": "抖音", "spend": 300, "row": 5},
-            {"date": "2024-06-11", "metric": "a ", "target": 0, "actual": 0, "resources": "-",
-             "channel": "抖音", "spend": 200.5, "row": 6},
+            {
+                "date": "2024-06-10",
+                "metric": "A",
+                "target": 14000,
+                "actual": 12600,
+                "resources": "a | b",
+                "channel": "抖音",
+                "spend": 300,
+                "row": 5,
+            },
+            {
+                "date": "2024-06-11",
+                "metric": "a ",
+                "target": 0,
+                "actual": 0,
+                "resources": "-",
+                "channel": "抖音",
+                "spend": 200.5,
+                "row": 6,
+            },
             {"date": "2024-06-11", "metric": "", "spend": 50, "row": 7},
-            {"date": "2024-06-18", "metric": "A", "target": 100, "actual": 1, "channel": "抖音",
-             "spend": 999, "row": 8},
+            {
+                "date": "2024-06-18",
+                "metric": "A",
+                "target": 100,
+                "actual": 1,
+                "channel": "抖音",
+                "spend": 999,
+                "row": 8,
+            },
         ],
     }
     for key, rows in records.items():
@@ -186,28 +240,38 @@ def test_weekly_report_built_inline(spec: Any) -> None:
     assert report.resources == ["a | b"]
     # the week's spend by channel (the 18th is next week's)
     assert report.spend == {"抖音": 500.5, "": 50.0}
-    assert report.to_dict()["spend"] == {"total": 550.5, "channels": [
-        {"name": "抖音", "spend": 500.5}, {"name": None, "spend": 50}]}
+    assert report.to_dict()["spend"] == {
+        "total": 550.5,
+        "channels": [{"name": "抖音", "spend": 500.5}, {"name": None, "spend": 50}],
+    }
 
 
-@pytest.mark.parametrize(("as_of", "code", "severity"), [
-    (dt.date(2024, 6, 14), "evaluation-missing", "info"),     # mid-campaign: filled at the end
-    (dt.date(2024, 6, 30), "evaluation-missing", "info"),     # the end date itself
-    (dt.date(2024, 7, 5), "sheet-missing", "warning"),        # ended, still no table 5
-])
-def test_missing_evaluation_is_info_before_the_end(as_of: dt.date, code: str,
-                                                   severity: str) -> None:
+@pytest.mark.parametrize(
+    ("as_of", "code", "severity"),
+    [
+        (dt.date(2024, 6, 14), "evaluation-missing", "info"),  # mid-campaign: filled at the end
+        (dt.date(2024, 6, 30), "evaluation-missing", "info"),  # the end date itself
+        (dt.date(2024, 7, 5), "sheet-missing", "warning"),  # ended, still no table 5
+    ],
+)
+def test_missing_evaluation_is_info_before_the_end(
+    as_of: dt.date, code: str, severity: str
+) -> None:
     analysis = analyze_workbook(HANDMADE / "en-weekly.xlsx", as_of)
-    about_table_5 = [(f.code, f.level.value) for f in analysis.findings
-                     if f.code == "evaluation-missing"
-                     or (f.code == "sheet-missing" and f.params.get("table") == "evaluation")]
+    about_table_5 = [
+        (f.code, f.level.value)
+        for f in analysis.findings
+        if f.code == "evaluation-missing"
+        or (f.code == "sheet-missing" and f.params.get("table") == "evaluation")
+    ]
     assert about_table_5 == [(code, severity)]
 
 
 def test_weekly_report_and_summary_sheets_live_side_by_side(tmp_path: Path) -> None:
     src = Path(shutil.copy(SAMPLES / "example-en.xlsx", tmp_path / "c.xlsx"))
-    summarize = CliRunner().invoke(cli, ["summarize", str(src), "--as-of", "2024-06-14",
-                                         "--in-place"])
+    summarize = CliRunner().invoke(
+        cli, ["summarize", str(src), "--as-of", "2024-06-14", "--in-place"]
+    )
     assert summarize.exit_code == 0, summarize.output
     assert run(str(src), "--week-of", "2024-06-14", "--in-place").exit_code == 0
     before = sheets(src)
@@ -217,10 +281,13 @@ def test_weekly_report_and_summary_sheets_live_side_by_side(tmp_path: Path) -> N
     assert sheets(src) == before  # each replaced in its own slot
 
 
-@pytest.mark.parametrize(("as_of", "status"), [(dt.date(2024, 6, 14), "read"),
-                                               (dt.date(2024, 7, 5), "read with warnings")])
-def test_batch_load_report_waits_for_table_5_until_the_end(tmp_path: Path, as_of: dt.date,
-                                                           status: str) -> None:
+@pytest.mark.parametrize(
+    ("as_of", "status"),
+    [(dt.date(2024, 6, 14), "read"), (dt.date(2024, 7, 5), "read with warnings")],
+)
+def test_batch_load_report_waits_for_table_5_until_the_end(
+    tmp_path: Path, as_of: dt.date, status: str
+) -> None:
     from xltrack.portfolio import analyze_many
 
     shutil.copy(HANDMADE / "en-weekly.xlsx", tmp_path / "en-weekly.xlsx")
@@ -238,13 +305,26 @@ def test_weekly_report_drops_escape_sequences_from_workbook_text(tmp_path: Path,
     book = xlsxwriter.Workbook(str(tmp_path / "esc.xlsx"))
     ws = book.add_worksheet("Tasks")
     evil = "\x1b]52;c;cHduZWQ=\x07\x1b]0;pwned\x07"
-    rows = (("Task ID", "Task", "Owner", "Start", "End", "Status", "Delay reason"),
-            ("T1" + evil, "Poster" + evil, "Ann", "2024-06-10", "2024-06-12", "Delayed", "late" + evil))
+    rows = (
+        ("Task ID", "Task", "Owner", "Start", "End", "Status", "Delay reason"),
+        ("T1" + evil, "Poster" + evil, "Ann", "2024-06-10", "2024-06-12", "Delayed", "late" + evil),
+    )
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             ws.write_string(r, c, value)
     book.close()
-    result = CliRunner().invoke(cli, ["report", str(tmp_path / "esc.xlsx"), "--week-of", "2024-06-12",
-                                      "--format", fmt, "-o", str(tmp_path / "out.xlsx")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            str(tmp_path / "esc.xlsx"),
+            "--week-of",
+            "2024-06-12",
+            "--format",
+            fmt,
+            "-o",
+            str(tmp_path / "out.xlsx"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Poster" in result.stdout and "\x1b" not in result.stdout and "\x07" not in result.stdout

@@ -26,10 +26,17 @@ from xltrack.spec import Spec, default_template_path, load_spec
 from xltrack.writer import generate_workbook
 
 AS_OF = dt.date(2024, 6, 15)
-SHEETS_EN = ["Dashboard", "How to use", "Campaign", "Tasks", "Daily", "Issues", "Evaluation",
-             "Lists", "_xltrack"]
-
-
+SHEETS_EN = [
+    "Dashboard",
+    "How to use",
+    "Campaign",
+    "Tasks",
+    "Daily",
+    "Issues",
+    "Evaluation",
+    "Lists",
+    "_xltrack",
+]
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +69,12 @@ def test_writer_sheets_in_order_with_lists_and_meta_hidden(wb: openpyxl.Workbook
 def test_writer_every_list_is_an_excel_table_with_spec_headers(
     wb: openpyxl.Workbook, spec: Spec
 ) -> None:
-    for key, sheet in (("tasks", "Tasks"), ("daily", "Daily"), ("issues", "Issues"),
-                       ("evaluation", "Evaluation")):
+    for key, sheet in (
+        ("tasks", "Tasks"),
+        ("daily", "Daily"),
+        ("issues", "Issues"),
+        ("evaluation", "Evaluation"),
+    ):
         ws = wb[sheet]
         table = ws.tables[f"tbl_{key}"]
         labels = [c.label("en") for c in spec.table(key).laid_out]
@@ -86,8 +97,12 @@ def test_writer_drop_downs_come_from_named_lists(wb: openpyxl.Workbook) -> None:
     lists = wb["Lists"]
     target = wb.defined_names["list_task_status"].attr_text
     assert target == "Lists!$A$2:$A$5"
-    assert [lists[f"A{r}"].value for r in range(2, 6)] == ["Not started", "In progress", "Done",
-                                                          "Delayed"]
+    assert [lists[f"A{r}"].value for r in range(2, 6)] == [
+        "Not started",
+        "In progress",
+        "Done",
+        "Delayed",
+    ]
 
 
 def test_writer_defined_names_point_at_the_cells_formulas_use(
@@ -111,10 +126,12 @@ def test_writer_stamps_template_id_and_version(wb: openpyxl.Workbook) -> None:
     assert props["xltrack_template"] == "xltrack.campaign"
     assert props["xltrack_template_version"] == 1
     meta = {row[0]: row[1] for row in wb["_xltrack"].iter_rows(values_only=True)}
-    assert set(meta) == {"template_id", "template_version", "lang", "xltrack_version",
-                         "generated"}
+    assert set(meta) == {"template_id", "template_version", "lang", "xltrack_version", "generated"}
     assert (meta["template_id"], meta["template_version"], meta["lang"]) == (
-        "xltrack.campaign", 1, "en")
+        "xltrack.campaign",
+        1,
+        "en",
+    )
     generated = meta["generated"]
     assert isinstance(generated, str) and dt.datetime.fromisoformat(generated).year >= 2024
 
@@ -142,8 +159,9 @@ def test_writer_identifiers_stay_text(wb: openpyxl.Workbook, tmp_path: Path) -> 
 
 def test_writer_user_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
     evil = '=HYPERLINK("http://example.com","click")'
-    path = generate_workbook(tmp_path / "eq.xlsx", name="=1+1",
-                             data={"tasks": [{"task_id": "T1", "task_name": evil}]})
+    path = generate_workbook(
+        tmp_path / "eq.xlsx", name="=1+1", data={"tasks": [{"task_id": "T1", "task_name": evil}]}
+    )
     with zipfile.ZipFile(path) as z:
         sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets"))
     assert "HYPERLINK" in sheets
@@ -172,11 +190,17 @@ def test_writer_cached_values_are_the_computed_ones(values: openpyxl.Workbook) -
     assert dash["Sales achieved"] == (pytest.approx(80000 / 300000), "▲ Yellow · pace 80%")
 
 
-def test_writer_blank_rows_cache_empty_not_zero(values: openpyxl.Workbook,
-                                                wb: openpyxl.Workbook) -> None:
+def test_writer_blank_rows_cache_empty_not_zero(
+    values: openpyxl.Workbook, wb: openpyxl.Workbook
+) -> None:
     assert wb["Tasks"]["J40"].value.startswith("=IF(")
-    for sheet, cell in (("Tasks", "J40"), ("Tasks", "L40"), ("Daily", "G30"),
-                        ("Issues", "H30"), ("Evaluation", "D30")):
+    for sheet, cell in (
+        ("Tasks", "J40"),
+        ("Tasks", "L40"),
+        ("Daily", "G30"),
+        ("Issues", "H30"),
+        ("Evaluation", "D30"),
+    ):
         assert values[sheet][cell].value in (None, ""), (sheet, cell)
 
 
@@ -186,8 +210,9 @@ def test_writer_conditional_formats_refer_to_their_own_sheet(wb: openpyxl.Workbo
             for rule in rng.rules:
                 for formula in rule.formula or []:
                     assert "!" not in formula, (ws.title, formula)
-    rules = [f for rng in wb["Tasks"].conditional_formatting for r in rng.rules
-             for f in r.formula or []]
+    rules = [
+        f for rng in wb["Tasks"].conditional_formatting for r in rng.rules for f in r.formula or []
+    ]
     assert '$L4<>""' in rules  # overdue rows
     assert '$H4="Delayed"' in rules
 
@@ -218,8 +243,8 @@ def _variant(tmp_path: Path) -> Path:
     data["id"] = "acme.campaign"
     data["enums"]["phase"].append({"key": "teaser", "label": {"en": "Teaser", "zh": "悬念期"}})
     data["tables"]["tasks"]["columns"].insert(
-        3, {"key": "channel", "type": "text", "width": 14,
-            "label": {"en": "Channel", "zh": "渠道"}})
+        3, {"key": "channel", "type": "text", "width": 14, "label": {"en": "Channel", "zh": "渠道"}}
+    )
     path = tmp_path / "acme.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -234,23 +259,41 @@ def test_writer_cli_new_writes_refuses_and_forces(tmp_path: Path) -> None:
     again = runner.invoke(cli, ["new", str(out)])
     assert again.exit_code == 3
     assert "already exists" in again.output and "Traceback" not in again.output
-    forced = runner.invoke(cli, ["new", str(out), "--force", "--name", "Launch",
-                                 "--start", "2024-07-01", "--end", "2024-07-31",
-                                 "--budget", "1000"])
+    forced = runner.invoke(
+        cli,
+        [
+            "new",
+            str(out),
+            "--force",
+            "--name",
+            "Launch",
+            "--start",
+            "2024-07-01",
+            "--end",
+            "2024-07-31",
+            "--budget",
+            "1000",
+        ],
+    )
     assert forced.exit_code == 0, forced.output
     campaign = load(out, data_only=True)["Campaign"]
     assert (campaign["B3"].value, campaign["B6"].value) == ("Launch", dt.datetime(2024, 7, 1))
-    backwards = runner.invoke(cli, ["new", str(tmp_path / "d.xlsx"), "--start", "2024-07-31",
-                                    "--end", "2024-07-01"])
+    backwards = runner.invoke(
+        cli, ["new", str(tmp_path / "d.xlsx"), "--start", "2024-07-31", "--end", "2024-07-01"]
+    )
     assert backwards.exit_code == 2 and not (tmp_path / "d.xlsx").exists()
 
 
-@pytest.mark.parametrize(("args", "as_of", "days_late"), [
-    ([], dt.datetime(2024, 6, 15), 7),                              # the example's own date
-    (["--as-of", "2024-06-20"], dt.datetime(2024, 6, 20), 12),
-])
-def test_writer_cli_new_example_as_of(tmp_path: Path, args: list[str], as_of: dt.datetime,
-                                      days_late: int) -> None:
+@pytest.mark.parametrize(
+    ("args", "as_of", "days_late"),
+    [
+        ([], dt.datetime(2024, 6, 15), 7),  # the example's own date
+        (["--as-of", "2024-06-20"], dt.datetime(2024, 6, 20), 12),
+    ],
+)
+def test_writer_cli_new_example_as_of(
+    tmp_path: Path, args: list[str], as_of: dt.datetime, days_late: int
+) -> None:
     out = tmp_path / "c.xlsx"
     result = CliRunner().invoke(cli, ["new", str(out), "--example", *args])
     assert result.exit_code == 0, result.output
@@ -299,8 +342,13 @@ def test_writer_spec_errors_are_spec_errors(tmp_path: Path) -> None:
 
 
 def _cells(book: openpyxl.Workbook) -> dict[tuple[str, str], Any]:
-    return {(ws.title, c.coordinate): c.value for ws in book for row in ws.iter_rows()
-            for c in row if c.value is not None}
+    return {
+        (ws.title, c.coordinate): c.value
+        for ws in book
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    }
 
 
 def test_writer_streamed_workbook_equals_the_default_one(
@@ -321,21 +369,25 @@ def test_writer_streamed_workbook_equals_the_default_one(
     a, b = load(streamed)["Tasks"], load(example)["Tasks"]
     assert a.tables["tbl_tasks"].ref == b.tables["tbl_tasks"].ref
     assert [str(v.sqref) for v in a.data_validations.dataValidation] == [
-        str(v.sqref) for v in b.data_validations.dataValidation]
+        str(v.sqref) for v in b.data_validations.dataValidation
+    ]
     assert a.row_dimensions[4].height == b.row_dimensions[4].height
 
 
-def test_writer_long_table_streams_in_chunks(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_writer_long_table_streams_in_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(writer, "STREAM_ROWS", 1_000)
     n = tables.CHUNK + 100
-    frame = pd.DataFrame({
-        "task_id": [f"T{i:05d}" for i in range(1, n + 1)],
-        "task_name": ["A task with a name long enough to wrap"] * n,
-        "start_date": pd.Timestamp("2024-06-01"),
-        "end_date": pd.Timestamp("2024-06-10"),
-        "status": ["in_progress"] * (n - 1) + ["done"],
-    })
+    frame = pd.DataFrame(
+        {
+            "task_id": [f"T{i:05d}" for i in range(1, n + 1)],
+            "task_name": ["A task with a name long enough to wrap"] * n,
+            "start_date": pd.Timestamp("2024-06-01"),
+            "end_date": pd.Timestamp("2024-06-10"),
+            "status": ["in_progress"] * (n - 1) + ["done"],
+        }
+    )
     assert writer.streams({"tasks": frame}, 1)
     path = generate_workbook(tmp_path / "long.xlsx", data={"tasks": frame}, rows=1, as_of=AS_OF)
     book, values = load(path, read_only=True), load(path, data_only=True, read_only=True)
@@ -362,13 +414,19 @@ def test_writer_row_heights_same_for_few_and_many_rows(spec: Spec) -> None:
     many = pd.concat([few] * 100, ignore_index=True)  # the vectorised path
     expected = {1: 30.0, 2: 30.0, 4: 60.0}  # 38 chars, 18 CJK = 36 units, 80 chars in 24.5
     assert tables.row_heights(spec.table("tasks"), few) == expected
-    assert {k: v for k, v in tables.row_heights(spec.table("tasks"), many).items()
-            if k < 5} == expected
+    assert {
+        k: v for k, v in tables.row_heights(spec.table("tasks"), many).items() if k < 5
+    } == expected
 
 
 def test_writer_long_campaign_timeline_has_a_column_per_week(tmp_path: Path) -> None:
-    path = generate_workbook(tmp_path / "long.xlsx", example=True, as_of=AS_OF,
-                             start=dt.date(2024, 5, 1), end=dt.date(2024, 7, 31))
+    path = generate_workbook(
+        tmp_path / "long.xlsx",
+        example=True,
+        as_of=AS_OF,
+        start=dt.date(2024, 5, 1),
+        end=dt.date(2024, 7, 31),
+    )
     ws = load(path, data_only=True)["Dashboard"]
     days: list[Any] = [ws.cell(GANTT_ROW + 3, DAY_COL + 1 + k).value for k in range(14)]
     assert days[0] == dt.datetime(2024, 5, 1)

@@ -25,10 +25,17 @@ pytestmark = [needs_soffice, pytest.mark.libreoffice]
 
 AS_OF = dt.date(2024, 6, 15)
 ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
-CASES: dict[str, tuple[Lang, bool]] = {"example-en": ("en", True), "example-zh": ("zh", True),
-         "empty-en": ("en", False), "empty-zh": ("zh", False),
-                                         "streamed-en": ("en", True), "messy": ("en", False),
-         "pace": ("en", False), "weekly-en": ("en", True), "weekly-zh": ("zh", True)}
+CASES: dict[str, tuple[Lang, bool]] = {
+    "example-en": ("en", True),
+    "example-zh": ("zh", True),
+    "empty-en": ("en", False),
+    "empty-zh": ("zh", False),
+    "streamed-en": ("en", True),
+    "messy": ("en", False),
+    "pace": ("en", False),
+    "weekly-en": ("en", True),
+    "weekly-zh": ("zh", True),
+}
 # A long campaign: the timeline gets a column per week.
 LONG = {"start": dt.date(2024, 5, 1), "end": dt.date(2024, 7, 31)}
 # Rows people really leave: no metric, no date, case-different metric, unknown status.
@@ -49,20 +56,37 @@ MESSY: dict[str, Any] = {
     ],
     "tasks": [
         {"task_id": "T1", "task_name": "=1+1", "status": "Done", "end_date": dt.date(2024, 6, 1)},
-        {"task_id": "T2", "status": "paused", "start_date": dt.date(2024, 6, 20),
-         "end_date": dt.date(2024, 6, 10)},
+        {
+            "task_id": "T2",
+            "status": "paused",
+            "start_date": dt.date(2024, 6, 20),
+            "end_date": dt.date(2024, 6, 10),
+        },
         {"task_name": "no id", "status": "delayed", "end_date": dt.date(2024, 6, 15)},
     ],
     "issues": [
         {"issue_id": "Q1", "found_date": dt.date(2024, 6, 13), "severity": "High"},
         {"issue_id": "Q2", "found_date": dt.date(2024, 6, 20), "resolution": "resolved"},
         # The 48 h rule on the resolved time when written.
-        {"issue_id": "Q3", "found_date": dt.date(2024, 6, 1), "resolution": "resolved",
-         "resolved_at": dt.date(2024, 6, 5)},
-        {"issue_id": "Q4", "found_date": dt.date(2024, 6, 1), "resolution": "resolved",
-         "resolved_at": dt.date(2024, 6, 3)},
-        {"issue_id": "Q5", "found_date": dt.date(2024, 6, 1), "resolution": "in_progress",
-         "responded_at": dt.date(2024, 6, 2), "resolved_at": dt.date(2024, 6, 2)},
+        {
+            "issue_id": "Q3",
+            "found_date": dt.date(2024, 6, 1),
+            "resolution": "resolved",
+            "resolved_at": dt.date(2024, 6, 5),
+        },
+        {
+            "issue_id": "Q4",
+            "found_date": dt.date(2024, 6, 1),
+            "resolution": "resolved",
+            "resolved_at": dt.date(2024, 6, 3),
+        },
+        {
+            "issue_id": "Q5",
+            "found_date": dt.date(2024, 6, 1),
+            "resolution": "in_progress",
+            "responded_at": dt.date(2024, 6, 2),
+            "resolved_at": dt.date(2024, 6, 2),
+        },
         {"issue_id": "Q6", "found_date": dt.date(2024, 6, 1), "resolution": "resolved"},
     ],
     "evaluation": [{"metric": "Zero", "target": 0, "actual": 5}, {"metric": "Half", "actual": 5}],
@@ -71,8 +95,12 @@ MESSY: dict[str, Any] = {
 # another case), no daily rows (elapsed share of the period), daily actuals without
 # targets, an evaluation actual only, a zero target.
 PACE: dict[str, Any] = {
-    "campaign": {"name": "Pace", "start_date": dt.date(2024, 6, 1),
-                 "end_date": dt.date(2024, 6, 30), "budget": 1000},
+    "campaign": {
+        "name": "Pace",
+        "start_date": dt.date(2024, 6, 1),
+        "end_date": dt.date(2024, 6, 30),
+        "budget": 1000,
+    },
     "goals": [
         {"metric": "Sales", "target": 1000, "priority": "core"},
         {"metric": "Members", "target": 300, "priority": "core"},
@@ -91,8 +119,6 @@ PACE: dict[str, Any] = {
 }
 
 
-
-
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     """name -> (generated file, LibreOffice's recalculated copy)."""
@@ -104,8 +130,16 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
             patch.setattr(writer, "STREAM_ROWS", 0 if name.startswith("streamed") else 20_000)
             data = {"messy": MESSY, "pace": PACE}.get(name)
             extra: dict[str, Any] = LONG if name.startswith("weekly") else {}
-            made.append(generate_workbook(folder / f"{name}.xlsx", lang=lang, example=example,
-                                          as_of=AS_OF, data=data, **extra))
+            made.append(
+                generate_workbook(
+                    folder / f"{name}.xlsx",
+                    lang=lang,
+                    example=example,
+                    as_of=AS_OF,
+                    data=data,
+                    **extra,
+                )
+            )
     done = recalculate(made, folder / "out")
     return {name: (src, out) for name, src, out in zip(CASES, made, done, strict=True)}
 
@@ -125,8 +159,13 @@ def _comparable(value: Any) -> Any:
 @pytest.mark.parametrize("name", list(CASES))
 def test_writer_lo_no_error_values(books: dict[str, tuple[Path, Path]], name: str) -> None:
     computed = load(books[name][1], data_only=True)
-    errors = [(ws.title, c.coordinate, c.value) for ws in computed for row in ws.iter_rows()
-              for c in row if isinstance(c.value, str) and c.value.startswith(ERRORS)]
+    errors = [
+        (ws.title, c.coordinate, c.value)
+        for ws in computed
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith(ERRORS)
+    ]
     assert errors == []
 
 
@@ -135,7 +174,11 @@ def test_writer_lo_cached_values_equal_libreoffice(
     books: dict[str, tuple[Path, Path]], name: str
 ) -> None:
     source, out = books[name]
-    formulas, cached, computed = load(source), load(source, data_only=True), load(out, data_only=True)
+    formulas, cached, computed = (
+        load(source),
+        load(source, data_only=True),
+        load(out, data_only=True),
+    )
     checked, wrong = 0, []
     for ws in formulas:
         for row in ws.iter_rows():
@@ -152,8 +195,9 @@ def test_writer_lo_cached_values_equal_libreoffice(
 
 
 @pytest.mark.parametrize("name", ["example-en", "example-zh", "streamed-en"])
-def test_writer_lo_example_rates(books: dict[str, tuple[Path, Path]], name: str,
-                                 spec: Spec) -> None:
+def test_writer_lo_example_rates(
+    books: dict[str, tuple[Path, Path]], name: str, spec: Spec
+) -> None:
     lang = CASES[name][0]
     sheet = spec.table("evaluation").sheet
     assert sheet is not None
@@ -168,10 +212,10 @@ def test_writer_lo_dashboard_counts_match_the_example(
     spec = load_spec()
     lang = CASES[name][0]
     example = load_example(spec, lang)
-    overdue = sum(1 for t in example["tasks"]
-                  if t["status"] != "done" and t["end_date"] < AS_OF)
-    open_high = sum(1 for i in example["issues"]
-                    if i["severity"] == "high" and i["resolution"] != "resolved")
+    overdue = sum(1 for t in example["tasks"] if t["status"] != "done" and t["end_date"] < AS_OF)
+    open_high = sum(
+        1 for i in example["issues"] if i["severity"] == "high" and i["resolution"] != "resolved"
+    )
     ws = load(books[name][1], data_only=True)[spec.label("dashboard", lang)]
     shown = tiles(ws)
     assert overdue == 1 and open_high == 0  # T002 ended 6.8, delayed; Q002 high but resolved
@@ -181,33 +225,56 @@ def test_writer_lo_dashboard_counts_match_the_example(
     assert counts[spec.enum_label("task_status", "done", lang)] == 1
 
 
-def test_writer_lo_light_bands_at_their_edges(books: dict[str, tuple[Path, Path]],
-                                              spec: Spec) -> None:
+def test_writer_lo_light_bands_at_their_edges(
+    books: dict[str, tuple[Path, Path]], spec: Spec
+) -> None:
     """LibreOffice's light formula and derive.light_of agree at 10 % and 20 % below."""
     daily = spec.table("daily")
     letters = {c.key: chr(ord("A") + i) for i, c in enumerate(daily.laid_out)}
     ws = load(books["messy"][1], data_only=True)[daily.sheet("en")]  # type: ignore[misc]
-    shown = {ws[f"{letters['metric']}{r}"].value: ws[f"{letters['light']}{r}"].value
-             for r in range(4, 20) if str(ws[f"{letters['metric']}{r}"].value).startswith("Edge")}
-    assert shown == {"Edge": "Yellow", "Edge2": "Yellow", "Edge3": "Green", "Edge4": "Yellow",
-                     "Edge5": "Red", "Edge6": "Yellow"}
+    shown = {
+        ws[f"{letters['metric']}{r}"].value: ws[f"{letters['light']}{r}"].value
+        for r in range(4, 20)
+        if str(ws[f"{letters['metric']}{r}"].value).startswith("Edge")
+    }
+    assert shown == {
+        "Edge": "Yellow",
+        "Edge2": "Yellow",
+        "Edge3": "Green",
+        "Edge4": "Yellow",
+        "Edge5": "Red",
+        "Edge6": "Yellow",
+    }
 
 
-def test_writer_lo_solution_flag_uses_the_resolved_time(books: dict[str, tuple[Path, Path]],
-                                                        spec: Spec) -> None:
+def test_writer_lo_solution_flag_uses_the_resolved_time(
+    books: dict[str, tuple[Path, Path]], spec: Spec
+) -> None:
     issues = spec.table("issues")
     letters = {c.key: chr(ord("A") + i) for i, c in enumerate(issues.laid_out)}
     ws = load(books["messy"][1], data_only=True)[issues.sheet("en")]  # type: ignore[misc]
-    flags = {ws[f"A{r}"].value: ws[f"{letters['sla_breach']}{r}"].value or ""
-             for r in range(4, 12) if ws[f"A{r}"].value}
+    flags = {
+        ws[f"A{r}"].value: ws[f"{letters['sla_breach']}{r}"].value or ""
+        for r in range(4, 12)
+        if ws[f"A{r}"].value
+    }
     assert {k: v for k, v in flags.items() if k.startswith("Q")} == {
-        "Q1": "", "Q2": "", "Q3": "OVER 48H", "Q4": "", "Q5": "", "Q6": ""}  # Q1: 48 h exactly
+        "Q1": "",
+        "Q2": "",
+        "Q3": "OVER 48H",
+        "Q4": "",
+        "Q5": "",
+        "Q6": "",
+    }  # Q1: 48 h exactly
 
 
-@pytest.mark.parametrize(("name", "days"), [("example-en", (30, 15)), ("example-zh", (30, 15)),
-                                            ("empty-en", (None, None))])
-def test_writer_lo_pace_names(books: dict[str, tuple[Path, Path]], name: str,
-                              days: tuple[int | None, int | None]) -> None:
+@pytest.mark.parametrize(
+    ("name", "days"),
+    [("example-en", (30, 15)), ("example-zh", (30, 15)), ("empty-en", (None, None))],
+)
+def test_writer_lo_pace_names(
+    books: dict[str, tuple[Path, Path]], name: str, days: tuple[int | None, int | None]
+) -> None:
     """CampaignDays and ElapsedDays (T*ElapsedDays/CampaignDays is due by AsOf) as LibreOffice
     computes them equal derive.campaign_days and derive.elapsed_days."""
     from xltrack import derive
@@ -223,8 +290,10 @@ def test_writer_lo_pace_names(books: dict[str, tuple[Path, Path]], name: str,
             cells = [c for c in row if c is not None]
             if cells and cells[0] in ("CampaignDays", "ElapsedDays"):
                 found.setdefault(cells[0], []).append(cells[1] if len(cells) > 1 else None)
-    want = (derive.campaign_days(dt.date(2024, 6, 1), dt.date(2024, 6, 30)),
-            derive.elapsed_days(dt.date(2024, 6, 1), dt.date(2024, 6, 30), AS_OF))
+    want = (
+        derive.campaign_days(dt.date(2024, 6, 1), dt.date(2024, 6, 30)),
+        derive.elapsed_days(dt.date(2024, 6, 1), dt.date(2024, 6, 30), AS_OF),
+    )
     if days[0] is not None:
         assert days == want
     normal = {k: [None if v == "" else v for v in vs] for k, vs in found.items()}
@@ -236,12 +305,16 @@ def test_writer_lo_response_flag(books: dict[str, tuple[Path, Path]], spec: Spec
     issues = spec.table("issues")
     letters = {c.key: chr(ord("A") + i) for i, c in enumerate(issues.laid_out)}
     ws = load(books["messy"][1], data_only=True)[issues.sheet("en")]  # type: ignore[misc]
-    flags = {ws[f"A{r}"].value: ws[f"{letters['response_breach']}{r}"].value or ""
-             for r in range(4, 12) if ws[f"A{r}"].value}
+    flags = {
+        ws[f"A{r}"].value: ws[f"{letters['response_breach']}{r}"].value or ""
+        for r in range(4, 12)
+        if ws[f"A{r}"].value
+    }
     assert {k: v for k, v in flags.items() if k.startswith("Q")} == {
-        "Q1": "OVER 24H",   # open, 48 h without a reply by as-of
-        "Q2": "",           # resolved, no times written: not judged
-        "Q3": "OVER 24H",   # resolved after 96 h, no reply written
-        "Q4": "OVER 24H",   # resolved after 48 h
-        "Q5": "",           # replied after 24 h exactly
-        "Q6": ""}
+        "Q1": "OVER 24H",  # open, 48 h without a reply by as-of
+        "Q2": "",  # resolved, no times written: not judged
+        "Q3": "OVER 24H",  # resolved after 96 h, no reply written
+        "Q4": "OVER 24H",  # resolved after 48 h
+        "Q5": "",  # replied after 24 h exactly
+        "Q6": "",
+    }

@@ -24,7 +24,9 @@ def test_internals_constant_memory_flag_can_be_lifted_for_add_table(tmp_path: Pa
     wb, ws = _sheet(tmp_path)
     assert ws.constant_memory  # 1: the guard add_table() checks
     ws.constant_memory = 0
-    assert ws.add_table(0, 0, 1, 1, {"name": "T", "columns": [{"header": "a"}, {"header": "b"}]}) == 0
+    assert (
+        ws.add_table(0, 0, 1, 1, {"name": "T", "columns": [{"header": "a"}, {"header": "b"}]}) == 0
+    )
     wb.close()
 
 

@@ -22,8 +22,15 @@ import xlsxwriter
 
 TASKS = [
     ["T001", "Poster design", "Ann", "2024-06-01", "2024-06-05", "Done", ""],
-    ["T002", '=HYPERLINK("http://example.com","KOL")', "Bob", "2024-06-03", "2024-06-08",
-     "Delayed", "KOL schedule"],
+    [
+        "T002",
+        '=HYPERLINK("http://example.com","KOL")',
+        "Bob",
+        "2024-06-03",
+        "2024-06-08",
+        "Delayed",
+        "KOL schedule",
+    ],
     ["T003", "+Offline materials", "Cy", "2024-06-10", "2024-06-20", "In progress", ""],
 ]
 
@@ -32,12 +39,20 @@ def tiny_png() -> bytes:
     """A valid 2x2 red PNG."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def stand_in_vba() -> bytes:
@@ -56,8 +71,13 @@ def build_rich(path: Path) -> Path:
     bold = book.add_format({"bold": True, "bg_color": "#FFFF00", "num_format": "0.000"})
     date = book.add_format({"num_format": "yyyy-mm-dd"})
     camp = book.add_worksheet("Campaign")
-    facts = [("Campaign name", "Summer push"), ("Owner", "Mia"), ("Start date", dt.date(2024, 6, 1)),
-             ("End date", dt.date(2024, 6, 30)), ("Total budget", 500000)]
+    facts = [
+        ("Campaign name", "Summer push"),
+        ("Owner", "Mia"),
+        ("Start date", dt.date(2024, 6, 1)),
+        ("End date", dt.date(2024, 6, 30)),
+        ("Total budget", 500000),
+    ]
     for row, (label, value) in enumerate(facts):
         camp.write_string(row, 0, label, bold)
         if isinstance(value, dt.date):
@@ -71,14 +91,20 @@ def build_rich(path: Path) -> Path:
     camp.insert_textbox("D8", "Plan v2 approved", {"width": 200, "height": 60})
 
     tasks = book.add_worksheet("Tasks")
-    tasks.write_row(0, 0, ["Task ID", "Task", "Owner", "Start", "End", "Status", "Delay reason",
-                           "Days"], bold)
+    tasks.write_row(
+        0, 0, ["Task ID", "Task", "Owner", "Start", "End", "Status", "Delay reason", "Days"], bold
+    )
     for r, task in enumerate(TASKS, start=1):
         for c, value in enumerate(task):
             tasks.write_string(r, c, value)
         tasks.write_formula(r, 7, f'=IF(E{r + 1}="","",DATEVALUE(E{r + 1})-DATEVALUE(D{r + 1})+1)')
-    tasks.data_validation(1, 5, 50, 5, {"validate": "list",
-                                        "source": ["Not started", "In progress", "Done", "Delayed"]})
+    tasks.data_validation(
+        1,
+        5,
+        50,
+        5,
+        {"validate": "list", "source": ["Not started", "In progress", "Done", "Delayed"]},
+    )
 
     daily = book.add_worksheet("Daily")
     daily.write_row(0, 0, ["Date", "Metric", "Target", "Actual", "Achievement"], bold)
@@ -89,25 +115,28 @@ def build_rich(path: Path) -> Path:
         daily.write_number(r, 3, 30000 + 3000 * r)
         daily.write_formula(r, 4, f"=D{r + 1}/C{r + 1}", None, (30000 + 3000 * r) / 50000)
     daily.conditional_format("D2:D8", {"type": "data_bar", "data_bar_2010": True})
-    daily.conditional_format("E2:E8", {"type": "icon_set",
-                                       "icon_style": "3_traffic_lights"})
-    daily.conditional_format("C2:C8", {"type": "cell", "criteria": ">", "value": 40000,
-                                       "format": bold})
+    daily.conditional_format("E2:E8", {"type": "icon_set", "icon_style": "3_traffic_lights"})
+    daily.conditional_format(
+        "C2:C8", {"type": "cell", "criteria": ">", "value": 40000, "format": bold}
+    )
     chart = book.add_chart({"type": "column"})
     chart.add_series({"categories": "=Daily!$A$2:$A$8", "values": "=Daily!$D$2:$D$8"})
     daily.insert_chart("G2", chart)
 
     issues = book.add_worksheet("Issues")
-    issues.write_row(0, 0, ["Issue ID", "Description", "Found", "Owner", "Severity", "Resolution"],
-                     bold)
+    issues.write_row(
+        0, 0, ["Issue ID", "Description", "Found", "Owner", "Severity", "Resolution"], bold
+    )
     issues.write_row(1, 0, ["Q001", "Low turnout", "2024-06-12", "Mia", "Medium", "In progress"])
     issues.write_row(2, 0, ["Q002", "=cmd|' /C calc'!A0", "2024-06-13", "Li", "High", "Open"])
 
     evaluation = book.add_worksheet("Evaluation")
-    evaluation.write_row(0, 0, ["Metric", "Target", "Actual", "Achievement", "Cause analysis"],
-                         bold)
+    evaluation.write_row(
+        0, 0, ["Metric", "Target", "Actual", "Achievement", "Cause analysis"], bold
+    )
     for r, (metric, target, actual) in enumerate(
-            [("Sales", 300000, 350000), ("New members", 3000, 2800)], start=1):
+        [("Sales", 300000, 350000), ("New members", 3000, 2800)], start=1
+    ):
         evaluation.write_row(r, 0, [metric, target, actual])
         evaluation.write_formula(r, 3, f"=C{r + 1}/B{r + 1}", None, actual / target)
     evaluation.write_formula(4, 1, "=SUM(B2:B3)*Rate", None, 303000 * 0.5)
@@ -142,9 +171,11 @@ _RT = _REL + "/"
 
 def _rels(*entries: tuple[str, str, str]) -> bytes:
     body = "".join(f'<Relationship Id="{i}" Type="{_RT}{t}" Target="{g}"/>' for i, t, g in entries)
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
-            f'"http://schemas.openxmlformats.org/package/2006/relationships">{body}'
-            "</Relationships>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+        f'"http://schemas.openxmlformats.org/package/2006/relationships">{body}'
+        "</Relationships>"
+    ).encode()
 
 
 def _add_pivot(path: Path, sheet_name: str) -> None:
@@ -157,29 +188,37 @@ def _add_pivot(path: Path, sheet_name: str) -> None:
     sheet = f"xl/worksheets/sheet{names.index(sheet_name) + 1}.xml"
     assert index == len(names)
     files["xl/workbook.xml"] = book.replace(
-        "</workbook>", '<pivotCaches><pivotCache cacheId="7" r:id="rId99"/></pivotCaches></workbook>'
+        "</workbook>",
+        '<pivotCaches><pivotCache cacheId="7" r:id="rId99"/></pivotCaches></workbook>',
     ).encode()
     files["xl/_rels/workbook.xml.rels"] = files["xl/_rels/workbook.xml.rels"].replace(
         b"</Relationships>",
         f'<Relationship Id="rId99" Type="{_RT}pivotCacheDefinition" '
-        'Target="pivotCache/pivotCacheDefinition1.xml"/></Relationships>'.encode())
+        'Target="pivotCache/pivotCacheDefinition1.xml"/></Relationships>'.encode(),
+    )
     files["xl/pivotCache/pivotCacheDefinition1.xml"] = _PIVOT_CACHE.encode()
     files["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = _rels(
-        ("rId1", "pivotCacheRecords", "pivotCacheRecords1.xml"))
+        ("rId1", "pivotCacheRecords", "pivotCacheRecords1.xml")
+    )
     files["xl/pivotCache/pivotCacheRecords1.xml"] = _PIVOT_RECORDS.encode()
     files["xl/pivotTables/pivotTable1.xml"] = _PIVOT_TABLE.encode()
     files["xl/pivotTables/_rels/pivotTable1.xml.rels"] = _rels(
-        ("rId1", "pivotCacheDefinition", "../pivotCache/pivotCacheDefinition1.xml"))
+        ("rId1", "pivotCacheDefinition", "../pivotCache/pivotCacheDefinition1.xml")
+    )
     sheet_rels = sheet.replace("worksheets/", "worksheets/_rels/") + ".rels"
     assert sheet_rels not in files
     files[sheet_rels] = _rels(("rId1", "pivotTable", "../pivotTables/pivotTable1.xml"))
-    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(b"</Types>", (
-        f'<Override PartName="/xl/pivotCache/pivotCacheDefinition1.xml" '
-        f'ContentType="{_CT}pivotCacheDefinition+xml"/>'
-        f'<Override PartName="/xl/pivotCache/pivotCacheRecords1.xml" '
-        f'ContentType="{_CT}pivotCacheRecords+xml"/>'
-        f'<Override PartName="/xl/pivotTables/pivotTable1.xml" '
-        f'ContentType="{_CT}pivotTable+xml"/></Types>').encode())
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>",
+        (
+            f'<Override PartName="/xl/pivotCache/pivotCacheDefinition1.xml" '
+            f'ContentType="{_CT}pivotCacheDefinition+xml"/>'
+            f'<Override PartName="/xl/pivotCache/pivotCacheRecords1.xml" '
+            f'ContentType="{_CT}pivotCacheRecords+xml"/>'
+            f'<Override PartName="/xl/pivotTables/pivotTable1.xml" '
+            f'ContentType="{_CT}pivotTable+xml"/></Types>'
+        ).encode(),
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in files.items():
             z.writestr(name, data)
@@ -191,8 +230,12 @@ def build_openpyxl(path: Path) -> Path:
     camp = book.active
     assert camp is not None
     camp.title = "Campaign"
-    for row in [("Campaign name", "Spring"), ("Owner", "Kai"), ("Start date", dt.date(2024, 3, 1)),
-                ("End date", dt.date(2024, 3, 31))]:
+    for row in [
+        ("Campaign name", "Spring"),
+        ("Owner", "Kai"),
+        ("Start date", dt.date(2024, 3, 1)),
+        ("End date", dt.date(2024, 3, 31)),
+    ]:
         camp.append(list(row))
     tasks = book.create_sheet("Tasks")
     tasks.append(["Task ID", "Task", "Owner", "Start", "End", "Status"])
@@ -207,6 +250,7 @@ def load_generated(path: Path, **kwargs: Any) -> openpyxl.Workbook:
     """openpyxl on a workbook xltrack generated: it drops the data-bar extension it
     cannot model, and says so; nothing to fix, so that one warning is silenced."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*extension is not supported",
-                                category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message=".*extension is not supported", category=UserWarning
+        )
         return openpyxl.load_workbook(path, **kwargs)

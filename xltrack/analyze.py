@@ -27,9 +27,7 @@ class Analysis:
     summary: Summary
 
 
-def analyze_workbook(
-    path: str | Path, as_of: dt.date, spec: Spec | None = None
-) -> Analysis:
+def analyze_workbook(path: str | Path, as_of: dt.date, spec: Spec | None = None) -> Analysis:
     """Read, check and summarize one workbook.
 
     Args:

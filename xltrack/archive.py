@@ -60,13 +60,15 @@ def check_archive(archive: zipfile.ZipFile, name: str) -> str:
             # Office writes only stored and deflated parts; anything else is a broken or
             # foreign zip, and zipfile would raise NotImplementedError on it.
             raise UnreadableWorkbookError(
-                name, f"part {info.filename} uses zip compression method {info.compress_type}, "
-                "which workbooks do not use"
+                name,
+                f"part {info.filename} uses zip compression method {info.compress_type}, "
+                "which workbooks do not use",
             )
         total += info.file_size
         if info.file_size > MAX_PART_BYTES:
             raise UnreadableWorkbookError(
-                name, f"part {info.filename} would inflate to {info.file_size:,} bytes (limit {MAX_PART_BYTES:,})"
+                name,
+                f"part {info.filename} would inflate to {info.file_size:,} bytes (limit {MAX_PART_BYTES:,})",
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
@@ -94,16 +96,30 @@ def office_document(archive: zipfile.ZipFile, names: set[str]) -> str:
         return ""
     try:
         data = archive.read(info)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
-            NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+    ):
         return ""
-    hit = re.search(rb'Type="[^"]*/officeDocument"[^>]*?Target="([^"]+)"|Target="([^"]+)"[^>]*?'
-                    rb'Type="[^"]*/officeDocument"', data)
+    hit = re.search(
+        rb'Type="[^"]*/officeDocument"[^>]*?Target="([^"]+)"|Target="([^"]+)"[^>]*?'
+        rb'Type="[^"]*/officeDocument"',
+        data,
+    )
     if hit is None:
         return ""
     target = (hit.group(1) or hit.group(2)).decode("utf-8", "replace")
     part = normalize_part(target.lstrip("/"))
-    if part in names and part not in ("word/document.xml",) and not part.startswith(("word/", "ppt/")):
+    if (
+        part in names
+        and part not in ("word/document.xml",)
+        and not part.startswith(("word/", "ppt/"))
+    ):
         return part
     return ""
 
@@ -114,8 +130,15 @@ def _mimetype(archive: zipfile.ZipFile) -> bytes:
         return b""
     try:
         return archive.read(info).strip()
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
-            NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+    ):
         return b""
 
 
@@ -131,8 +154,15 @@ def _check_no_dtd(
         if ends is None:
             head = _part_head(archive, handle, info, DTD_SCAN_BYTES)
             ends = _prolog_end(head)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
-            NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+    ) as exc:
         raise UnreadableWorkbookError(name, f"part {info.filename} is corrupt: {exc}") from exc
     prolog = head if ends is None else head[: ends + 2]
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog or prolog.endswith(b"<!"):
@@ -141,7 +171,9 @@ def _check_no_dtd(
         )
 
 
-def _part_head(archive: zipfile.ZipFile, handle: BinaryIO, info: zipfile.ZipInfo, size: int) -> bytes:
+def _part_head(
+    archive: zipfile.ZipFile, handle: BinaryIO, info: zipfile.ZipInfo, size: int
+) -> bytes:
     """The first `size` inflated bytes of a part, read straight from the file.
 
     Opening a `ZipExtFile` per part costs more than the scan itself; a deflated

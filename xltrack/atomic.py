@@ -134,8 +134,9 @@ def verify_unchanged(path: Path, expected: Fingerprint) -> None:
         raise InputChangedError(str(path), f"the input can no longer be read: {exc}") from exc
     if now != expected:
         raise InputChangedError(
-            str(path), "the input changed while xltrack was working on it (saved by another "
-            "program?); nothing was written, run the command again"
+            str(path),
+            "the input changed while xltrack was working on it (saved by another "
+            "program?); nothing was written, run the command again",
         )
 
 
@@ -169,8 +170,9 @@ def check_target(path: str | os.PathLike[str]) -> Path:
         raise OutputError(str(given), "is read-only; make it writable first or write elsewhere")
     if st.st_nlink > 1:
         raise OutputError(
-            str(given), f"has {st.st_nlink} hard links; replacing it would split them "
-            "(write to another file, or remove the other links first)"
+            str(given),
+            f"has {st.st_nlink} hard links; replacing it would split them "
+            "(write to another file, or remove the other links first)",
         )
     return real
 

@@ -21,7 +21,14 @@ from xltrack.extent import COL_GAP, MAX_GRID_CELLS, ROW_GAP, before_gap
 _END = 0xFFFFFFFE
 _FREE = 0xFFFFFFFF
 _STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
-_BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FORMULA, _STRING = 0x0809, 0x000A, 0x0085, 0x0200, 0x0006, 0x0207
+_BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FORMULA, _STRING = (
+    0x0809,
+    0x000A,
+    0x0085,
+    0x0200,
+    0x0006,
+    0x0207,
+)
 _BLANK = 0x0201
 _CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, _FORMULA})
 _MULRK = 0x00BD
@@ -61,8 +68,8 @@ def plan_xls_trim(data: bytes) -> XlsTrim | None:
         return None
     out = bytearray(data)
     for i, offset in enumerate(offsets):
-        chunk = patched[i * sector:(i + 1) * sector]
-        out[offset:offset + len(chunk)] = chunk
+        chunk = patched[i * sector : (i + 1) * sector]
+        out[offset : offset + len(chunk)] = chunk
     trim.data = bytes(out)
     return trim
 
@@ -93,9 +100,9 @@ def _workbook_stream(data: bytes) -> tuple[bytes, list[int], int] | None:
             start = fat[start] if start < len(fat) else _END
         return out
 
-    directory = b"".join(data[(s + 1) * sector:(s + 2) * sector] for s in chain(first_dir))
+    directory = b"".join(data[(s + 1) * sector : (s + 2) * sector] for s in chain(first_dir))
     for at in range(0, len(directory) - 127, 128):
-        entry = directory[at:at + 128]
+        entry = directory[at : at + 128]
         size = struct.unpack_from("<H", entry, 0x40)[0]
         name = entry[: max(size - 2, 0)].decode("utf-16-le", "replace")
         if entry[0x42] == 2 and name in _STREAMS:
@@ -104,7 +111,7 @@ def _workbook_stream(data: bytes) -> tuple[bytes, list[int], int] | None:
                 return None  # in the mini stream: too small to hold a far cell worth cutting
             sectors = chain(start)
             offsets = [(s + 1) * sector for s in sectors]
-            stream = b"".join(data[o:o + sector] for o in offsets)[:length]
+            stream = b"".join(data[o : o + sector] for o in offsets)[:length]
             return stream, offsets, sector
     return None
 
@@ -122,7 +129,7 @@ def _sheets(stream: bytes) -> list[tuple[str, int]]:
         if typ == _BOUNDSHEET and length >= 8:
             start, kind = struct.unpack_from("<I", stream, body)[0], stream[body + 5]
             cch, flags = stream[body + 6], stream[body + 7]
-            raw = stream[body + 8: body + 8 + (cch * 2 if flags & 1 else cch)]
+            raw = stream[body + 8 : body + 8 + (cch * 2 if flags & 1 else cch)]
             name = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
             if kind == 0:
                 out.append((name, start))
@@ -167,8 +174,9 @@ def _trim_sheet(stream: bytes, patched: bytearray, start: int, name: str, trim: 
     if rows * cols <= MAX_GRID_CELLS and claimed <= MAX_GRID_CELLS:
         return
     keep_cols = before_gap(sorted({c[1] + 1 for c in cells} | {c[2] + 1 for c in cells}), COL_GAP)
-    keep_rows = min(before_gap(sorted({c[0] + 1 for c in cells}), ROW_GAP),
-                    max(1, MAX_GRID_CELLS // keep_cols))
+    keep_rows = min(
+        before_gap(sorted({c[0] + 1 for c in cells}), ROW_GAP), max(1, MAX_GRID_CELLS // keep_cols)
+    )
     dropped = []
     for row, col, last, at in cells:
         if row + 1 > keep_rows or last + 1 > keep_cols:
@@ -176,8 +184,11 @@ def _trim_sheet(stream: bytes, patched: bytearray, start: int, name: str, trim: 
             typ = struct.unpack_from("<H", stream, at)[0]
             struct.pack_into("<H", patched, at, _BLANK)
             following = at + 4 + struct.unpack_from("<H", stream, at + 2)[0]
-            if typ == _FORMULA and following + 4 <= len(stream) and \
-                    struct.unpack_from("<H", stream, following)[0] == _STRING:
+            if (
+                typ == _FORMULA
+                and following + 4 <= len(stream)
+                and struct.unpack_from("<H", stream, following)[0] == _STRING
+            ):
                 struct.pack_into("<H", patched, following, _BLANK)  # its string value
     if dimensions is not None:
         struct.pack_into("<IIHH", patched, dimensions, 0, keep_rows, 0, keep_cols)

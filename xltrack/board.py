@@ -36,8 +36,16 @@ DAY_WIDTH = 2.4
 DAY_AREA = 72.0
 WEEKLY_AFTER = 45  # campaigns longer than this many days get a timeline column per week
 METRIC_TILES = 3
-LEGEND_STYLES = frozenset({"legend_not_started", "legend_in_progress", "legend_done",
-                           "legend_delayed", "legend_overdue", "legend_today"})
+LEGEND_STYLES = frozenset(
+    {
+        "legend_not_started",
+        "legend_in_progress",
+        "legend_done",
+        "legend_delayed",
+        "legend_overdue",
+        "legend_today",
+    }
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -118,4 +126,3 @@ def as_date(value: Any) -> dt.date | None:
     except (TypeError, ValueError):
         return None
     return None if pd.isna(stamp) else stamp.date()
-

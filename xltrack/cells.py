@@ -116,9 +116,17 @@ _MONTHS = {
     name: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
@@ -156,7 +164,9 @@ def _in_window(m: int, d: int, window: tuple[dt.date, dt.date]) -> dt.date | Non
         made = _make(y, m, d)
         if made is None:
             continue
-        distance = 0 if start <= made <= end else min(abs((made - start).days), abs((made - end).days))
+        distance = (
+            0 if start <= made <= end else min(abs((made - start).days), abs((made - end).days))
+        )
         if best is None or distance < best[0]:
             best = (distance, made)
     return best[1] if best else None
@@ -224,9 +234,7 @@ _TOKEN = (
     r"|\d{1,2}\s*[.\-/月]\s*\d{1,2}\s*[日号]?|[a-z]{3,9}\.?\s*\d{1,2})"
 )
 _END_TOKEN = rf"(?:{_TOKEN}|\d{{1,2}}\s*[日号]?)"
-_RANGE = re.compile(
-    rf"^(?P<a>{_TOKEN})\s*(?:-|~|至|到|—|–|－|to|until)\s*(?P<b>{_END_TOKEN})$"
-)
+_RANGE = re.compile(rf"^(?P<a>{_TOKEN})\s*(?:-|~|至|到|—|–|－|to|until)\s*(?P<b>{_END_TOKEN})$")
 _HAS_YEAR = re.compile(r"^\d{4}")
 
 
@@ -253,7 +261,9 @@ def parse_date_range(value: Any, year: YearHint = None) -> Parsed:
     if not hit:
         single = parse_date(value, year)
         if single.ok and single.value is not None:
-            return Parsed((single.value, single.value), raw=str(value), assumption=single.assumption)
+            return Parsed(
+                (single.value, single.value), raw=str(value), assumption=single.assumption
+            )
         return _fail(value)
     start = parse_date(hit["a"], year)
     if not start.ok or start.value is None:
@@ -271,14 +281,31 @@ def parse_date_range(value: Any, year: YearHint = None) -> Parsed:
             return _fail(value)
         end = Parsed(shifted)
         assumptions.append("end in the following year")
-    return Parsed((start.value, end.value), raw=str(value), assumption="; ".join(assumptions) or None)
+    return Parsed(
+        (start.value, end.value), raw=str(value), assumption="; ".join(assumptions) or None
+    )
 
 
 # -- numbers -----------------------------------------------------------------------
 
 _MULTIPLIERS = {
-    "": 1.0, "k": 1e3, "千": 1e3, "w": 1e4, "万": 1e4, "十万": 1e5, "百万": 1e6, "m": 1e6,
-    "mm": 1e6, "千万": 1e7, "亿": 1e8, "萬": 1e4, "億": 1e8, "百萬": 1e6, "千萬": 1e7, "b": 1e9, "bn": 1e9,
+    "": 1.0,
+    "k": 1e3,
+    "千": 1e3,
+    "w": 1e4,
+    "万": 1e4,
+    "十万": 1e5,
+    "百万": 1e6,
+    "m": 1e6,
+    "mm": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "萬": 1e4,
+    "億": 1e8,
+    "百萬": 1e6,
+    "千萬": 1e7,
+    "b": 1e9,
+    "bn": 1e9,
 }
 _CURRENCY = re.compile(r"^(?:rmb|cny|usd|eur|[¥￥$€£])\s*|\s*(?:元|块|rmb|cny|usd|eur|yuan)$")
 _UNIT = re.compile(
@@ -293,15 +320,25 @@ _AT_LEAST = re.compile(r"\s*(?:\+|以上|多|余|\+以上)$")
 
 # A unit written beside a figure: an optional multiplier then an optional base unit
 # ("万元", "萬次", "千", "k", "(mn USD)", "thousand"). Only the multiplier scales.
-_UNIT_WORDS = {"thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
-               "billion": 1e9, "mn": 1e6, "万元": 1e4}
+_UNIT_WORDS = {
+    "thousand": 1e3,
+    "thousands": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "billion": 1e9,
+    "mn": 1e6,
+    "万元": 1e4,
+}
 _UNIT_TEXT = re.compile(
     r"^(?P<mult>十万|百万|千万|百萬|千萬|[千万萬亿億]|k|m|mm|mn|bn|thousands?|millions?|billion)?\s*"
     r"(?P<base>元|块|人次|人|次|个|件|份|单|笔|条|篇|张|位|rmb|cny|usd|eur|yuan|\$|¥|￥|"
     r"people|users|views|orders|times|pcs)?$",
     re.IGNORECASE,
 )
-_UNIT_HINT = re.compile(r"[(（\[【]\s*(?:单位|單位|unit|in)?\s*[:：]?\s*([^()（）\[\]【】]{1,12})\s*[)）\]】]\s*$", re.IGNORECASE)
+_UNIT_HINT = re.compile(
+    r"[(（\[【]\s*(?:单位|單位|unit|in)?\s*[:：]?\s*([^()（）\[\]【】]{1,12})\s*[)）\]】]\s*$",
+    re.IGNORECASE,
+)
 _UNIT_NOTE = re.compile(r"(?:单位|單位|units?)\s*[:：]\s*([^\s,，;；)）]{1,12})", re.IGNORECASE)
 
 
@@ -333,7 +370,7 @@ def split_unit(name: str) -> tuple[str, str | None, float]:
 
 
 def unit_in_note(text: str) -> tuple[str, float] | None:
-    """"单位：万元" in a note or title: the unit and its multiplier."""
+    """ "单位：万元" in a note or title: the unit and its multiplier."""
     hit = _UNIT_NOTE.search(unicodedata.normalize("NFKC", text))
     if hit:
         scale = unit_scale(hit.group(1))
@@ -419,7 +456,8 @@ _TARGET_WORDS = re.compile(
     r"(?:目标值|目标|目標值|目標|计划|計劃|target|goal|plan)\s*[:：=]?\s*$", re.IGNORECASE
 )
 _ACTUAL_WORDS = re.compile(
-    r"^(?:实际完成|實際完成|实际值|實際值|实际|實際|完成|actual|result|done)\s*[:：=]?\s*", re.IGNORECASE
+    r"^(?:实际完成|實際完成|实际值|實際值|实际|實際|完成|actual|result|done)\s*[:：=]?\s*",
+    re.IGNORECASE,
 )
 _FIRST_NUMBER = re.compile(r"[-+¥￥$€£]?\d|\.\d")
 
@@ -448,7 +486,9 @@ def parse_target_actual(value: Any) -> Parsed:
     if not target.ok or target.value is None or not actual.ok:
         return _fail(value)
     notes = [p.assumption for p in (target, actual) if p.assumption]
-    return Parsed((metric, target.value, actual.value), raw=str(value), assumption="; ".join(notes) or None)
+    return Parsed(
+        (metric, target.value, actual.value), raw=str(value), assumption="; ".join(notes) or None
+    )
 
 
 def show_value(value: Any) -> str:

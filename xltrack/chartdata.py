@@ -33,12 +33,23 @@ class Metrics:
     names: list[str]  # the metric names written (cached values)
 
 
-_METRIC_COLUMNS = ("metric", "target", "actual", "expected", "achieved", "expected_share",
-                   "pace", "deviation", "health", "line")
+_METRIC_COLUMNS = (
+    "metric",
+    "target",
+    "actual",
+    "expected",
+    "achieved",
+    "expected_share",
+    "pace",
+    "deviation",
+    "health",
+    "line",
+)
 
 
-def metric_data(d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any],
-                 today: dt.date) -> Metrics:
+def metric_data(
+    d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any], today: dt.date
+) -> Metrics:
     """Per metric: target, actual and expected to date, achieved, pace, deviation, health."""
     spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
     goals, ev, daily = (d.layout.tables[k] for k in ("goals", "evaluation", "daily"))
@@ -52,11 +63,20 @@ def metric_data(d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any]
     goal_frame, eval_frame = derived["goals"], derived["evaluation"]
     use_goals = bool(goal_frame["metric"].notna().any()) or not eval_frame["metric"].notna().any()
     day_rows: Iterable[Any] = derived["daily"].itertuples()  # mixed fields, not only scalars
-    rows = [kpi.DayRow(as_date(r.date), None if pd.isna(r.metric) else str(r.metric),
-                       kpi.number(r.target), kpi.number(r.actual))
-            for r in day_rows]
+    rows = [
+        kpi.DayRow(
+            as_date(r.date),
+            None if pd.isna(r.metric) else str(r.metric),
+            kpi.number(r.target),
+            kpi.number(r.actual),
+        )
+        for r in day_rows
+    ]
     start, end = as_date(info.get("start_date")), as_date(info.get("end_date"))
-    d_metric, d_date = daily.column_range("metric", sheet=True), daily.column_range("date", sheet=True)
+    d_metric, d_date = (
+        daily.column_range("metric", sheet=True),
+        daily.column_range("date", sheet=True),
+    )
     d_target, d_actual = (daily.column_range(k, sheet=True) for k in ("target", "actual"))
     e_metric, e_actual = (ev.column_range(k, sheet=True) for k in ("metric", "actual"))
     goal_range = goals.column_range("metric", sheet=True)
@@ -88,37 +108,48 @@ def metric_data(d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any]
         e_row = ev.first_row + i
         if e_row <= ev.last_row:
             e_m, e_t = ev.ref("metric", e_row), ev.ref("target", e_row)
-            metric_f = (f'=IF(COUNTA({goal_range})>0,IF({g_metric}="","",{g_metric}),'
-                        f'IF({e_m}="","",{e_m}))')
-            target_f = (f'=IF({at("metric")}="","",IF(COUNTA({goal_range})>0,'
-                        f'IF(ISNUMBER({g_target}),{g_target},""),IF(ISNUMBER({e_t}),{e_t},"")))')
+            metric_f = (
+                f'=IF(COUNTA({goal_range})>0,IF({g_metric}="","",{g_metric}),IF({e_m}="","",{e_m}))'
+            )
+            target_f = (
+                f'=IF({at("metric")}="","",IF(COUNTA({goal_range})>0,'
+                f'IF(ISNUMBER({g_target}),{g_target},""),IF(ISNUMBER({e_t}),{e_t},"")))'
+            )
         else:
             metric_f = f'=IF({g_metric}="","",{g_metric})'
             target_f = f'=IF(ISNUMBER({g_target}),{g_target},"")'
         m, t = at("metric"), at("target")
         # Once the campaign has ended and table 5 has the metric, its actual is final and
         # the target is what was expected; before that, the daily figures to date.
-        final = (f'AND(ISNUMBER(CampaignEnd),AsOf>CampaignEnd,'
-                 f'COUNTIFS({e_metric},{m},{e_actual},"<>")>0)')
-        actual_f = (f'=IF({m}="","",IF({final},SUMIFS({e_actual},{e_metric},{m}),'
-                    f'IF(COUNTIFS({d_metric},{m},{d_actual},"<>")>0,'
-                    f'SUMIFS({d_actual},{d_metric},{m},{d_date},"<="&AsOf),"")))')
+        final = (
+            f"AND(ISNUMBER(CampaignEnd),AsOf>CampaignEnd,"
+            f'COUNTIFS({e_metric},{m},{e_actual},"<>")>0)'
+        )
+        actual_f = (
+            f'=IF({m}="","",IF({final},SUMIFS({e_actual},{e_metric},{m}),'
+            f'IF(COUNTIFS({d_metric},{m},{d_actual},"<>")>0,'
+            f'SUMIFS({d_actual},{d_metric},{m},{d_date},"<="&AsOf),"")))'
+        )
         span = "(CampaignEnd-CampaignStart+1)"
-        expected_f = (f'=IF({m}="","",IF({final},IF(ISNUMBER({t}),{t},""),'
-                      f'IF(COUNTIFS({d_metric},{m},{d_target},"<>")>0,'
-                      f'SUMIFS({d_target},{d_metric},{m},{d_date},"<="&AsOf,{d_actual},"<>"),'
-                      f'IF(AND(ISNUMBER({t}),ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd),'
-                      f'CampaignEnd>=CampaignStart),'
-                      f'{t}*MIN(MAX(AsOf-CampaignStart+1,0),{span})/{span},""))))')
+        expected_f = (
+            f'=IF({m}="","",IF({final},IF(ISNUMBER({t}),{t},""),'
+            f'IF(COUNTIFS({d_metric},{m},{d_target},"<>")>0,'
+            f'SUMIFS({d_target},{d_metric},{m},{d_date},"<="&AsOf,{d_actual},"<>"),'
+            f"IF(AND(ISNUMBER({t}),ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd),"
+            f"CampaignEnd>=CampaignStart),"
+            f'{t}*MIN(MAX(AsOf-CampaignStart+1,0),{span})/{span},""))))'
+        )
         a, e = at("actual"), at("expected")
         achieved_f = f'=IF(AND(ISNUMBER({a}),ISNUMBER({t})),IF({t}=0,"",{a}/{t}),"")'
         share_f = f'=IF(AND(ISNUMBER({e}),ISNUMBER({t})),IF({t}=0,"",{e}/{t}),"")'
         pace_f = f'=IF(AND(ISNUMBER({a}),ISNUMBER({e})),IF({e}=0,"",{a}/{e}),"")'
         dev_f = f'=IF(ISNUMBER({at("pace")}),ROUND(1-{at("pace")},4),"")'
         dv = at("deviation")
-        health_f = (f'=IF(ISNUMBER({dv}),IF({dv}<{kpi.AT_RISK},{quote(light_words["green"])},'
-                    f'IF({dv}<={kpi.OFF_TRACK},{quote(light_words["yellow"])},'
-                    f'{quote(light_words["red"])})),"")')
+        health_f = (
+            f"=IF(ISNUMBER({dv}),IF({dv}<{kpi.AT_RISK},{quote(light_words['green'])},"
+            f"IF({dv}<={kpi.OFF_TRACK},{quote(light_words['yellow'])},"
+            f'{quote(light_words["red"])})),"")'
+        )
         line_f = f'=IF({m}="","",1)'
 
         def v(x: float | None) -> Any:
@@ -155,15 +186,25 @@ def status_data(d: Board, tasks: pd.DataFrame, row: int) -> int:
     spec, lang, grid = d.layout.spec, d.layout.lang, d.grid
     placed = d.layout.tables["tasks"]
     status_range = placed.column_range("status", sheet=True)
-    grid.put(row, d.helper_col, "write_string", spec.label("tasks_by_status", lang),
-             d.styles.cell("helper"))
+    grid.put(
+        row,
+        d.helper_col,
+        "write_string",
+        spec.label("tasks_by_status", lang),
+        d.styles.cell("helper"),
+    )
     frame = tasks.iloc[: min(len(tasks), placed.n_rows)]
     for i, value in enumerate(spec.enums["task_status"]):
         text = value.label(lang)
         grid.put(row + 1 + i, d.helper_col, "write_string", text, d.styles.cell("helper"))
-        grid.put(row + 1 + i, d.helper_col + 1, "write_formula",
-                 f"=COUNTIF({status_range},{quote(text)})", d.styles.cell("helper_num"),
-                 int((frame["status"] == value.key).sum()))
+        grid.put(
+            row + 1 + i,
+            d.helper_col + 1,
+            "write_formula",
+            f"=COUNTIF({status_range},{quote(text)})",
+            d.styles.cell("helper_num"),
+            int((frame["status"] == value.key).sum()),
+        )
     return row + 1
 
 
@@ -180,9 +221,14 @@ def trend_data(d: Board, daily: pd.DataFrame, metric_row: int, row: int) -> None
     name = str(d.grid.cached(metric_row, metric_col) or "")
     for j, key in enumerate(("summary_target", "summary_actual"), start=1):
         # The series name says which metric: "Target: Sales".
-        grid.put(row + 1, d.helper_col + j, "write_formula",
-                 f'={quote(d.word(key) + ": ")}&{metric}', styles.cell("helper"),
-                 f"{d.word(key)}: {name}")
+        grid.put(
+            row + 1,
+            d.helper_col + j,
+            "write_formula",
+            f"={quote(d.word(key) + ': ')}&{metric}",
+            styles.cell("helper"),
+            f"{d.word(key)}: {name}",
+        )
     folded = daily["metric"].fillna("").astype(str).str.casefold()
     mine = daily[folded.eq(name.casefold())] if name else daily.iloc[0:0]
     first_cell = f"${xl_col_to_name(DAY_COL)}${GANTT_ROW + 3}"
@@ -195,20 +241,35 @@ def trend_data(d: Board, daily: pd.DataFrame, metric_row: int, row: int) -> None
         # Day of the month only (thirty fit under a third of the page); past a month,
         # a label a week.
         if d.step == 1:
-            grid.put(r, d.helper_col, "write_formula", f'=DAY({date_cell})&""',
-                     styles.cell("helper"), str(day.day))
+            grid.put(
+                r,
+                d.helper_col,
+                "write_formula",
+                f'=DAY({date_cell})&""',
+                styles.cell("helper"),
+                str(day.day),
+            )
         elif k % 7 == 0:
-            grid.put(r, d.helper_col, "write_formula", f'=TEXT({date_cell},"mm-dd")',
-                     styles.cell("helper"), f"{day:%m-%d}")
+            grid.put(
+                r,
+                d.helper_col,
+                "write_formula",
+                f'=TEXT({date_cell},"mm-dd")',
+                styles.cell("helper"),
+                f"{day:%m-%d}",
+            )
         else:
             grid.put(r, d.helper_col, "write_string", " ", styles.cell("helper"))
         on_day = mine[mine["date"] == pd.Timestamp(day)]
         for j, (rng, key) in enumerate(((dt_, "target"), (da, "actual")), start=1):
             values = on_day[key].dropna()
             cached: Any = number_or_blank(float(values.sum())) if len(values) else ""
-            grid.put(r, d.helper_col + j, "write_formula",
-                     f'=IF(COUNTIFS({dm},{metric},{dd},{date_cell},{rng},"<>")=0,"",'
-                     f"SUMIFS({rng},{dm},{metric},{dd},{date_cell}))",
-                     styles.cell("helper_num"), cached)
-
-
+            grid.put(
+                r,
+                d.helper_col + j,
+                "write_formula",
+                f'=IF(COUNTIFS({dm},{metric},{dd},{date_cell},{rng},"<>")=0,"",'
+                f"SUMIFS({rng},{dm},{metric},{dd},{date_cell}))",
+                styles.cell("helper_num"),
+                cached,
+            )

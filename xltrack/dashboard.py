@@ -41,8 +41,15 @@ from xltrack.layout import Grid, Layout, quote
 from xltrack.styles import LIGHT_SYMBOLS, NAVY, STATUS_COLOURS, TODAY_FILL, Styles
 from xltrack.tables import print_setup
 
-__all__ = ["AS_OF_COL", "AS_OF_ROW", "DAY_COL", "GANTT_ROW", "TILE_ROW", "serial",
-           "write_dashboard"]
+__all__ = [
+    "AS_OF_COL",
+    "AS_OF_ROW",
+    "DAY_COL",
+    "GANTT_ROW",
+    "TILE_ROW",
+    "serial",
+    "write_dashboard",
+]
 
 
 def write_dashboard(
@@ -73,10 +80,22 @@ def write_dashboard(
     d = Board(ws, Grid(), styles, layout, days, first_day, DAY_COL + cols + 2, step, cols)
     spec, lang, grid = layout.spec, layout.lang, d.grid
     name_ref = layout.form_ref("name")
-    grid.put(0, 0, "write_formula", f'=IF({name_ref}="",{quote(spec.title(lang))},{name_ref})',
-             styles.cell("title"), str(info.get("name") or spec.title(lang)))
-    grid.put(1, 0, "write_formula", f'=IF({name_ref}="","",{quote(spec.title(lang))})',
-             styles.cell("hint"), spec.title(lang) if info.get("name") else "")
+    grid.put(
+        0,
+        0,
+        "write_formula",
+        f'=IF({name_ref}="",{quote(spec.title(lang))},{name_ref})',
+        styles.cell("title"),
+        str(info.get("name") or spec.title(lang)),
+    )
+    grid.put(
+        1,
+        0,
+        "write_formula",
+        f'=IF({name_ref}="","",{quote(spec.title(lang))})',
+        styles.cell("hint"),
+        spec.title(lang) if info.get("name") else "",
+    )
     grid.put(AS_OF_ROW, 0, "write_string", spec.label("as_of", lang), styles.cell("label"))
     as_of_fmt = styles.value("date", unlocked=True, extra="input_key")
     if as_of is None:
@@ -132,32 +151,63 @@ class _Tile:
     alarm: bool = False  # red when the value is above 0
 
 
-def _tiles(d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any],
-           metrics: Metrics) -> None:
+def _tiles(
+    d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any], metrics: Metrics
+) -> None:
     spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
     tiles = [*_metric_tiles(d, metrics), *_work_tiles(d, derived, info)]
     for (c0, c1), tile in zip(_tile_spans(len(tiles), d.cols), tiles, strict=True):
         if tile.label_formula:
-            grid.merge(TILE_ROW, c0, c1, "write_formula", tile.label_formula,
-                       styles.cell("tile_label"), tile.label)
+            grid.merge(
+                TILE_ROW,
+                c0,
+                c1,
+                "write_formula",
+                tile.label_formula,
+                styles.cell("tile_label"),
+                tile.label,
+            )
         else:
             grid.merge(TILE_ROW, c0, c1, "write_string", tile.label, styles.cell("tile_label"))
-        grid.merge(TILE_ROW + 1, c0, c1, "write_formula", tile.value_formula,
-                   styles.cell(tile.value_style), tile.value)
-        grid.merge(TILE_ROW + 2, c0, c1, "write_formula", tile.sub_formula,
-                   styles.cell("tile_sub"), tile.sub)
+        grid.merge(
+            TILE_ROW + 1,
+            c0,
+            c1,
+            "write_formula",
+            tile.value_formula,
+            styles.cell(tile.value_style),
+            tile.value,
+        )
+        grid.merge(
+            TILE_ROW + 2,
+            c0,
+            c1,
+            "write_formula",
+            tile.sub_formula,
+            styles.cell("tile_sub"),
+            tile.sub,
+        )
         cells = (TILE_ROW + 1, c0, TILE_ROW + 2, c1)
         if tile.health:
             for light in ("green", "yellow", "red"):
-                d.ws.conditional_format(*cells, {
-                    "type": "formula",
-                    "criteria": f"={tile.health}={quote(spec.enum_label('light', light, lang))}",
-                    "format": styles.look(light)})
+                d.ws.conditional_format(
+                    *cells,
+                    {
+                        "type": "formula",
+                        "criteria": f"={tile.health}={quote(spec.enum_label('light', light, lang))}",
+                        "format": styles.look(light),
+                    },
+                )
         elif tile.alarm:
             top = xl_rowcol_to_cell(TILE_ROW + 1, c0, row_abs=True, col_abs=True)
-            d.ws.conditional_format(*cells, {
-                "type": "formula", "criteria": f"=AND(ISNUMBER({top}),{top}>0)",
-                "format": styles.look("red")})
+            d.ws.conditional_format(
+                *cells,
+                {
+                    "type": "formula",
+                    "criteria": f"=AND(ISNUMBER({top}),{top}>0)",
+                    "format": styles.look("red"),
+                },
+            )
 
 
 def _metric_tiles(d: Board, metrics: Metrics) -> list[_Tile]:
@@ -169,32 +219,45 @@ def _metric_tiles(d: Board, metrics: Metrics) -> list[_Tile]:
         r = metrics.first + i
         ref = {k: f"${xl_col_to_name(c)}${r + 1}" for k, c in metrics.cols.items()}
         health, pace = ref["health"], ref["pace"]
-        symbol = (f'IF({health}={quote(lights["green"])},{quote(LIGHT_SYMBOLS["green"])},'
-                  f'IF({health}={quote(lights["yellow"])},{quote(LIGHT_SYMBOLS["yellow"])},'
-                  f'{quote(LIGHT_SYMBOLS["red"])}))')
-        sub_formula = (f'=IF({health}="","",{symbol}&" "&{health}&" · "'
-                       f'&{quote(d.word("kpi_pace"))}&" "&TEXT({pace},"0%"))')
+        symbol = (
+            f"IF({health}={quote(lights['green'])},{quote(LIGHT_SYMBOLS['green'])},"
+            f"IF({health}={quote(lights['yellow'])},{quote(LIGHT_SYMBOLS['yellow'])},"
+            f"{quote(LIGHT_SYMBOLS['red'])}))"
+        )
+        sub_formula = (
+            f'=IF({health}="","",{symbol}&" "&{health}&" · "'
+            f'&{quote(d.word("kpi_pace"))}&" "&TEXT({pace},"0%"))'
+        )
         cached_health = d.grid.cached(r, metrics.cols["health"])
         cached_pace = d.grid.cached(r, metrics.cols["pace"])
         sub = ""
         if cached_health:
             symbols = {word: LIGHT_SYMBOLS[key] for key, word in lights.items()}
-            sub = (f"{symbols.get(str(cached_health), '')} {cached_health} · "
-                   f"{d.word('kpi_pace')} {percent_text(float(cached_pace))}")
+            sub = (
+                f"{symbols.get(str(cached_health), '')} {cached_health} · "
+                f"{d.word('kpi_pace')} {percent_text(float(cached_pace))}"
+            )
         achieved = d.grid.cached(r, metrics.cols["achieved"])
         name = metrics.names[i]
-        tiles.append(_Tile(
-            label=f"{name} {d.word('kpi_achieved')}" if name else "–",
-            label_formula=(f'=IF({ref["metric"]}="","–",{ref["metric"]}&" "'
-                           f'&{quote(d.word("kpi_achieved"))})'),
-            value_formula=f'=IF({ref["achieved"]}="","–",{ref["achieved"]})',
-            value_style="tile_value_pct", value=achieved if achieved != "" else "–",
-            sub_formula=sub_formula, sub=sub, health=health))
+        tiles.append(
+            _Tile(
+                label=f"{name} {d.word('kpi_achieved')}" if name else "–",
+                label_formula=(
+                    f'=IF({ref["metric"]}="","–",{ref["metric"]}&" "'
+                    f"&{quote(d.word('kpi_achieved'))})"
+                ),
+                value_formula=f'=IF({ref["achieved"]}="","–",{ref["achieved"]})',
+                value_style="tile_value_pct",
+                value=achieved if achieved != "" else "–",
+                sub_formula=sub_formula,
+                sub=sub,
+                health=health,
+            )
+        )
     return tiles
 
 
-def _work_tiles(d: Board, derived: dict[str, pd.DataFrame],
-                info: dict[str, Any]) -> list[_Tile]:
+def _work_tiles(d: Board, derived: dict[str, pd.DataFrame], info: dict[str, Any]) -> list[_Tile]:
     """Tasks done, overdue tasks, open high-severity issues, budget used (spent / total)."""
     spec, lang = d.layout.spec, d.layout.lang
     tasks, issues = d.layout.tables["tasks"], d.layout.tables["issues"]
@@ -223,32 +286,43 @@ def _work_tiles(d: Board, derived: dict[str, pd.DataFrame],
     return [
         _Tile(
             label=d.word("kpi_tasks_done"),
-            value_formula=(f'=IF(COUNTA({ids})=0,"–",'
-                           f"COUNTIF({status},{done_word})/COUNTA({ids}))"),
-            value_style="tile_value_pct", value=done / total if total else "–",
+            value_formula=(f'=IF(COUNTA({ids})=0,"–",COUNTIF({status},{done_word})/COUNTA({ids}))'),
+            value_style="tile_value_pct",
+            value=done / total if total else "–",
             sub_formula=f'=COUNTIF({status},{done_word})&" / "&COUNTA({ids})',
-            sub=f"{done} / {total}"),
+            sub=f"{done} / {total}",
+        ),
         _Tile(
             label=spec.label("overdue_count", lang),
             value_formula=f"=COUNTIF({overdue_range},{quote(spec.label('overdue_flag', lang))})",
-            value_style="tile_value", value=int(task_frame["overdue"].sum()),
+            value_style="tile_value",
+            value=int(task_frame["overdue"].sum()),
             sub_formula=f'=COUNTIF({status},{delayed_word})&" "&{quote(d.word("kpi_delayed"))}',
-            sub=f"{delayed} {d.word('kpi_delayed')}", alarm=True),
+            sub=f"{delayed} {d.word('kpi_delayed')}",
+            alarm=True,
+        ),
         _Tile(
             label=spec.label("open_high_count", lang),
             value_formula=f"=COUNTIFS({sev},{high},{res},{not_resolved})",
             value_style="tile_value",
             value=int((open_issues & (issue_frame["severity"] == "high")).sum()),
-            sub_formula=(f'=COUNTIFS({issue_ids},"<>",{res},{not_resolved})&" "'
-                         f'&{quote(d.word("kpi_open_issues"))}'),
-            sub=f"{int(open_issues.sum())} {d.word('kpi_open_issues')}", alarm=True),
+            sub_formula=(
+                f'=COUNTIFS({issue_ids},"<>",{res},{not_resolved})&" "'
+                f"&{quote(d.word('kpi_open_issues'))}"
+            ),
+            sub=f"{int(open_issues.sum())} {d.word('kpi_open_issues')}",
+            alarm=True,
+        ),
         _Tile(
             label=d.word("kpi_budget" if money_key == "spent" else "kpi_budget_allocated"),
             value_formula=f'=IF(OR(Budget="",Budget=0),"–",SUM({amounts})/Budget)',
-            value_style="tile_value_pct", value=allocated / budget if budget else "–",
-            sub_formula=(f'=IF(Budget="","",TEXT(SUM({amounts}),"#,##0")'
-                         f'&" / "&TEXT(Budget,"#,##0"))'),
-            sub=f"{allocated:,.0f} / {budget:,.0f}" if budget is not None else ""),
+            value_style="tile_value_pct",
+            value=allocated / budget if budget else "–",
+            sub_formula=(
+                f'=IF(Budget="","",TEXT(SUM({amounts}),"#,##0")&" / "&TEXT(Budget,"#,##0"))'
+            ),
+            sub=f"{allocated:,.0f} / {budget:,.0f}" if budget is not None else "",
+        ),
     ]
 
 
@@ -271,31 +345,44 @@ def _charts(d: Board, metrics: Metrics, status_row: int, trend_row: int) -> None
     first, last = metrics.first, metrics.first + metrics.shown - 1
 
     pace = workbook.add_chart({"type": "column"})
-    pace.add_series({
-        "name": d.word("chart_achieved"), "categories": [name, first, cols["metric"], last,
-                                                         cols["metric"]],
-        "values": [name, first, cols["achieved"], last, cols["achieved"]],
-        "fill": {"color": NAVY}, "gap": 60,
-        "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
-    })
-    pace.add_series({
-        "name": d.word("chart_expected"),
-        "categories": [name, first, cols["metric"], last, cols["metric"]],
-        "values": [name, first, cols["expected_share"], last, cols["expected_share"]],
-        "fill": {"color": "#A6B8D9"},
-    })
+    pace.add_series(
+        {
+            "name": d.word("chart_achieved"),
+            "categories": [name, first, cols["metric"], last, cols["metric"]],
+            "values": [name, first, cols["achieved"], last, cols["achieved"]],
+            "fill": {"color": NAVY},
+            "gap": 60,
+            "data_labels": {"value": True, "num_format": "0%", "font": {"size": 8}},
+        }
+    )
+    pace.add_series(
+        {
+            "name": d.word("chart_expected"),
+            "categories": [name, first, cols["metric"], last, cols["metric"]],
+            "values": [name, first, cols["expected_share"], last, cols["expected_share"]],
+            "fill": {"color": "#A6B8D9"},
+        }
+    )
     line = workbook.add_chart({"type": "line"})
-    line.add_series({
-        "name": d.word("chart_target_line"),
-        "categories": [name, first, cols["metric"], last, cols["metric"]],
-        "values": [name, first, cols["line"], last, cols["line"]],
-        "line": {"color": TODAY_FILL, "width": 1.5, "dash_type": "dash"},
-        "marker": {"type": "none"},
-    })
+    line.add_series(
+        {
+            "name": d.word("chart_target_line"),
+            "categories": [name, first, cols["metric"], last, cols["metric"]],
+            "values": [name, first, cols["line"], last, cols["line"]],
+            "line": {"color": TODAY_FILL, "width": 1.5, "dash_type": "dash"},
+            "marker": {"type": "none"},
+        }
+    )
     pace.combine(line)
     pace.set_title({"name": d.word("chart_pace"), "name_font": {"size": 10}})
-    pace.set_y_axis({"num_format": "0%", "min": 0, "major_gridlines": {
-        "visible": True, "line": {"color": "#E7E6E6"}}, "num_font": {"size": 8}})
+    pace.set_y_axis(
+        {
+            "num_format": "0%",
+            "min": 0,
+            "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
+            "num_font": {"size": 8},
+        }
+    )
     pace.set_x_axis({"num_font": {"size": 8}})
     pace.set_legend({"position": "bottom", "font": {"size": 8}})
 
@@ -303,41 +390,73 @@ def _charts(d: Board, metrics: Metrics, status_row: int, trend_row: int) -> None
     trend = workbook.add_chart({"type": "column"})
     rows = (trend_row + 2, trend_row + 1 + d.days)
     for j, colour in ((1, "#A6B8D9"), (2, NAVY)):
-        trend.add_series({
-            "name": [name, trend_row + 1, d.helper_col + j],
-            "categories": [name, rows[0], d.helper_col, rows[1], d.helper_col],
-            "values": [name, rows[0], d.helper_col + j, rows[1], d.helper_col + j],
-            "fill": {"color": colour}, "gap": 40, "overlap": -5,
-        })
+        trend.add_series(
+            {
+                "name": [name, trend_row + 1, d.helper_col + j],
+                "categories": [name, rows[0], d.helper_col, rows[1], d.helper_col],
+                "values": [name, rows[0], d.helper_col + j, rows[1], d.helper_col + j],
+                "fill": {"color": colour},
+                "gap": 40,
+                "overlap": -5,
+            }
+        )
     trend.set_title({"name": d.word("chart_trend"), "name_font": {"size": 10}})
     trend.set_x_axis({"num_font": {"size": 7}, "major_tick_mark": "none"})
-    trend.set_y_axis({"num_format": "#,##0", "num_font": {"size": 8}, "major_gridlines": {
-        "visible": True, "line": {"color": "#E7E6E6"}}})
+    trend.set_y_axis(
+        {
+            "num_format": "#,##0",
+            "num_font": {"size": 8},
+            "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
+        }
+    )
     trend.set_legend({"position": "bottom", "font": {"size": 8}})
 
     status = workbook.add_chart({"type": "bar"})
     keys = [v.key for v in d.layout.spec.enums["task_status"]]
-    status.add_series({
-        "name": d.word("tasks_by_status") if "tasks_by_status" in d.layout.spec.labels else "",
-        "categories": [name, status_row, d.helper_col, status_row + len(keys) - 1, d.helper_col],
-        "values": [name, status_row, d.helper_col + 1, status_row + len(keys) - 1,
-                   d.helper_col + 1],
-        "points": [{"fill": {"color": STATUS_COLOURS.get(k, "#D9D9D9")},
-                    "border": {"color": "#7F7F7F"}} for k in keys],
-        "data_labels": {"value": True, "font": {"size": 9}}, "gap": 50,
-    })
+    status.add_series(
+        {
+            "name": d.word("tasks_by_status") if "tasks_by_status" in d.layout.spec.labels else "",
+            "categories": [
+                name,
+                status_row,
+                d.helper_col,
+                status_row + len(keys) - 1,
+                d.helper_col,
+            ],
+            "values": [
+                name,
+                status_row,
+                d.helper_col + 1,
+                status_row + len(keys) - 1,
+                d.helper_col + 1,
+            ],
+            "points": [
+                {
+                    "fill": {"color": STATUS_COLOURS.get(k, "#D9D9D9")},
+                    "border": {"color": "#7F7F7F"},
+                }
+                for k in keys
+            ],
+            "data_labels": {"value": True, "font": {"size": 9}},
+            "gap": 50,
+        }
+    )
     status.set_title({"name": d.word("tasks_by_status"), "name_font": {"size": 10}})
     status.set_legend({"none": True})
     status.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 8}})
-    status.set_x_axis({"min": 0, "major_unit": 1, "num_format": "0", "num_font": {"size": 8},
-                       "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
+    status.set_x_axis(
+        {
+            "min": 0,
+            "major_unit": 1,
+            "num_format": "0",
+            "num_font": {"size": 8},
+            "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
+        }
+    )
 
     x = 0
     for chart, share in zip((pace, trend, status), shares, strict=True):
         width = int((total - 2 * gap) * share)
         chart.set_size({"width": width, "height": height})
-        d.ws.insert_chart(CHART_ROW, 0, chart, {"x_offset": x, "y_offset": 4,
-                                                "object_position": 3})
+        d.ws.insert_chart(CHART_ROW, 0, chart, {"x_offset": x, "y_offset": 4, "object_position": 3})
         x += width + gap
-
-

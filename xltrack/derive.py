@@ -146,9 +146,7 @@ def expected_to_date(
     return float(target) * elapsed / total
 
 
-def derive_daily(
-    df: pd.DataFrame, rules: Rules, groups: np.ndarray | None = None
-) -> pd.DataFrame:
+def derive_daily(df: pd.DataFrame, rules: Rules, groups: np.ndarray | None = None) -> pd.DataFrame:
     """rate, light, and cumulative target/actual per metric up to each date.
 
     `groups` (one int per row) keeps the sums of stacked campaigns apart.
@@ -192,8 +190,11 @@ def solution_hours(df: pd.DataFrame, as_of: dt.date) -> pd.Series:
     """Hours an issue went without a solution: to its resolved time when written, else to
     as-of while unresolved; empty when resolved with no time (or no found date)."""
     found = df["found_date"]
-    resolved_at = df["resolved_at"] if "resolved_at" in df.columns else pd.Series(
-        pd.NaT, index=df.index, dtype="datetime64[ns]")
+    resolved_at = (
+        df["resolved_at"]
+        if "resolved_at" in df.columns
+        else pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    )
     until = resolved_at.where(resolved_at.notna(), pd.Timestamp(as_of))
     until = until.where(resolved_at.notna() | unresolved(df["resolution"]))
     # pandas-stubs cannot tell that a datetime difference holds Timedeltas

@@ -121,8 +121,7 @@ def _expand_one(raw: str, recursive: bool) -> Iterator[tuple[Target, bool]]:
 def _folder(folder: Path, recursive: bool) -> Iterator[tuple[Target, bool]]:
     pattern = "**/*" if recursive else "*"
     files = [
-        p for p in folder.glob(pattern)
-        if p.suffix.lower() in WORKBOOK_SUFFIXES and p.is_file()
+        p for p in folder.glob(pattern) if p.suffix.lower() in WORKBOOK_SUFFIXES and p.is_file()
     ]
     for p in sorted(files):
         yield Target(str(p)), False

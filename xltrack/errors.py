@@ -112,7 +112,9 @@ class WorkbookError(XltrackError):
             column = "".join(ch for ch in self.cell if ch.isalpha()) or None
             digits = "".join(ch for ch in self.cell if ch.isdigit())
             row = int(digits) if digits else None
-        return Finding(self.code, Location(self.path, self.sheet, row, column), {"reason": str(self)})
+        return Finding(
+            self.code, Location(self.path, self.sheet, row, column), {"reason": str(self)}
+        )
 
 
 def _rebuild(

@@ -94,7 +94,7 @@ class _Parser:
         while pos < len(text):
             hit = _TOKEN.match(text, pos)
             if hit is None or hit.end() == pos:
-                raise FormulaError(f"cannot read {text[pos:pos + 12]!r}")
+                raise FormulaError(f"cannot read {text[pos : pos + 12]!r}")
             kind = hit.lastgroup or ""
             tokens.append((kind, hit.group(kind)))
             pos = hit.end()
@@ -337,7 +337,9 @@ def _criterion(criterion: Any) -> Callable[[Any], bool]:
         target: Any = float(rest)
     except ValueError:
         target = rest
-    return lambda v: _compare(op, v, target) if v not in (None, "") or op == "<>" else rest == "" and op == "="
+    return lambda v: (
+        _compare(op, v, target) if v not in (None, "") or op == "<>" else rest == "" and op == "="
+    )
 
 
 def _round(args: list[Any]) -> float:
@@ -357,7 +359,11 @@ def _sumif(args: list[Any]) -> float:
     test = _criterion(_single(args[1]))
     values = _flat([args[2] if len(args) > 2 else args[0]])
     keys = _flat([args[0]])
-    return sum(_number(v) for k, v in zip(keys, values, strict=False) if test(k) and isinstance(v, (int, float)))
+    return sum(
+        _number(v)
+        for k, v in zip(keys, values, strict=False)
+        if test(k) and isinstance(v, (int, float))
+    )
 
 
 def _average(args: list[Any]) -> Any:

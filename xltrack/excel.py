@@ -36,7 +36,7 @@ def serial(day: dt.date) -> int:
 
 
 def split_cell(cell: str | None) -> tuple[str | None, int | None]:
-    """"B7" or "$B$7" -> ("B", 7); (None, None) for no cell."""
+    """ "B7" or "$B$7" -> ("B", 7); (None, None) for no cell."""
     if not cell:
         return None, None
     letters = "".join(ch for ch in cell if ch.isalpha()).upper()

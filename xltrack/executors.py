@@ -126,11 +126,18 @@ def run_local(
         level = queue[0][1]
         alone = level >= _ALONE
         try:
-            with ProcessPoolExecutor(max_workers=1 if alone else workers,
-                                     mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                max_workers=1 if alone else workers, mp_context=context
+            ) as pool:
                 in_flight: dict[Future[R], tuple[list[T], int]] = {}
-                yield from _drain(pool, func, queue, in_flight, level,
-                                  1 if alone else workers * (1 + _IN_FLIGHT_PER_WORKER))
+                yield from _drain(
+                    pool,
+                    func,
+                    queue,
+                    in_flight,
+                    level,
+                    1 if alone else workers * (1 + _IN_FLIGHT_PER_WORKER),
+                )
         except BrokenProcessPool as exc:
             if on_crash is None or not in_flight:  # no chunk to blame: the pool itself is broken
                 raise ExecutorError(
@@ -229,7 +236,9 @@ def run_dask(
     else:
         if scheduler is None:
             own_cluster = distributed.LocalCluster(
-                n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True,
+                n_workers=jobs or default_jobs(),
+                threads_per_worker=1,
+                processes=True,
                 dashboard_address=None,
             )
             scheduler = own_cluster

@@ -102,7 +102,8 @@ def _write(df: pd.DataFrame, path: Path, *, fmt: str, raw_csv: bool) -> None:
             df = neutralise_formulas(df)
         # CRLF rows (RFC 4180): the csv module then quotes a cell holding a bare CR, which
         # with "\n" rows it leaves unquoted, and Excel would break the row there.
-        df.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d",
-                  lineterminator="\r\n")
+        df.to_csv(
+            path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d", lineterminator="\r\n"
+        )
     else:
         raise ArgumentError(f"unknown export format {fmt!r}")

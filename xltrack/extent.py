@@ -32,7 +32,9 @@ ROW_GAP = 1000
 COL_GAP = 100
 MAX_REPORTED = 20
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\sref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\b[^>]*?\sref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\""
+)
 _REF = re.compile(rb"\br=\"([A-Z]{0,3})(\d+)\"")
 _ROW_REF = re.compile(rb"\sr=\"(\d+)\"")
 _ROW = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)row\b([^>]*?)(?:/>|>(.*?)</\1row>)", re.DOTALL)
@@ -80,7 +82,10 @@ def plan_trim(xml: bytes) -> Trim | None:
             # Small sheets: one search (no match objects) for a reference with more
             # column letters or row digits than the dimension allows.
             width, digits = len(column_letter(cols - 1)), len(str(rows))
-            if 26**width * 10**digits <= MAX_GRID_CELLS and _beyond(width, digits).search(xml) is None:
+            if (
+                26**width * 10**digits <= MAX_GRID_CELLS
+                and _beyond(width, digits).search(xml) is None
+            ):
                 return None
     refs = _REF.findall(xml)
     if not refs:
@@ -169,7 +174,9 @@ def _cut(xml: bytes, keep_rows: int, keep_cols: int) -> Trim:
 # -- OpenDocument: python-calamine expands repeated rows and cells of every table
 # when it opens the file, so content.xml is looked at before it is handed over.
 
-_ODS_TABLE = re.compile(rb"<table:table\b[^>]*?\btable:name=\"([^\"]*)\"[^>]*>(.*?)</table:table>", re.DOTALL)
+_ODS_TABLE = re.compile(
+    rb"<table:table\b[^>]*?\btable:name=\"([^\"]*)\"[^>]*>(.*?)</table:table>", re.DOTALL
+)
 _ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.DOTALL)
 _ODS_CELL = re.compile(
     rb"<table:(covered-table-cell|table-cell)\b([^>]*?)(?:/>|>(.*?)</table:\1>)", re.DOTALL
@@ -211,11 +218,14 @@ def plan_ods_trim(content: bytes) -> OdsTrim | None:
         if max_row * max_col <= MAX_GRID_CELLS:
             continue
         keep_cols = before_gap(sorted({c + 1 for _, c in used}), COL_GAP)
-        keep_rows = min(before_gap(sorted({r + 1 for r, _ in used}), ROW_GAP),
-                        max(1, MAX_GRID_CELLS // keep_cols))
+        keep_rows = min(
+            before_gap(sorted({r + 1 for r, _ in used}), ROW_GAP),
+            max(1, MAX_GRID_CELLS // keep_cols),
+        )
         name = table.group(1).decode("utf-8", "replace")
-        dropped[name] = [f"{column_letter(c)}{r + 1}" for r, c in used
-                         if r + 1 > keep_rows or c + 1 > keep_cols]
+        dropped[name] = [
+            f"{column_letter(c)}{r + 1}" for r, c in used if r + 1 > keep_rows or c + 1 > keep_cols
+        ]
         boxes[name] = f"A1:{column_letter(keep_cols - 1)}{keep_rows}"
         start = table.start(2)
         pieces += [content[last:start], _ods_cut(body, keep_rows, keep_cols)]
@@ -267,7 +277,9 @@ def _ods_cut(body: bytes, keep_rows: int, keep_cols: int) -> bytes:
             return b""
         attrs = hit.group(1)
         if first + repeat > keep_rows:
-            attrs = _ODS_ROWS_REPEATED.sub(b'table:number-rows-repeated="%d"' % (keep_rows - first), attrs)
+            attrs = _ODS_ROWS_REPEATED.sub(
+                b'table:number-rows-repeated="%d"' % (keep_rows - first), attrs
+            )
         col = 0
 
         def cut_cell(cell: re.Match[bytes]) -> bytes:
@@ -279,7 +291,9 @@ def _ods_cut(body: bytes, keep_rows: int, keep_cols: int) -> bytes:
             if first_col + span > keep_cols:
                 return cell.group(0).replace(
                     b'table:number-columns-repeated="%d"' % span,
-                    b'table:number-columns-repeated="%d"' % (keep_cols - first_col), 1)
+                    b'table:number-columns-repeated="%d"' % (keep_cols - first_col),
+                    1,
+                )
             return cell.group(0)
 
         cells = _ODS_CELL.sub(cut_cell, hit.group(2) or b"")
@@ -331,10 +345,14 @@ def _bundle_sheets(workbook_bin: bytes, rels: dict[str, str], out: dict[str, str
         if typ == _XLSB_BUNDLE_SHEET and size >= 12:
             at = body + 8
             cch = struct.unpack_from("<I", workbook_bin, at)[0]
-            rid = "" if cch == 0xFFFFFFFF else workbook_bin[at + 4: at + 4 + 2 * cch].decode("utf-16-le")
+            rid = (
+                ""
+                if cch == 0xFFFFFFFF
+                else workbook_bin[at + 4 : at + 4 + 2 * cch].decode("utf-16-le")
+            )
             at += 4 + (0 if cch == 0xFFFFFFFF else 2 * cch)
             cch = struct.unpack_from("<I", workbook_bin, at)[0]
-            name = workbook_bin[at + 4: at + 4 + 2 * cch].decode("utf-16-le", "replace")
+            name = workbook_bin[at + 4 : at + 4 + 2 * cch].decode("utf-16-le", "replace")
             if rid in rels:
                 out[name] = rels[rid]
         pos = body + size
@@ -365,8 +383,9 @@ def plan_xlsb_trim(sheet: bytes) -> Trim | None:
     if (max(c[0] for c in cells) + 1) * (max(c[1] for c in cells) + 1) <= MAX_GRID_CELLS:
         return None
     keep_cols = before_gap(sorted({c[1] + 1 for c in cells}), COL_GAP)
-    keep_rows = min(before_gap(sorted({c[0] + 1 for c in cells}), ROW_GAP),
-                    max(1, MAX_GRID_CELLS // keep_cols))
+    keep_rows = min(
+        before_gap(sorted({c[0] + 1 for c in cells}), ROW_GAP), max(1, MAX_GRID_CELLS // keep_cols)
+    )
     patched = bytearray(sheet)
     trim = Trim(b"", keep_rows, keep_cols)
     for r, c, at in cells:

@@ -109,8 +109,11 @@ class _Formulas:
                 raise FormulaError("references formulas nested too deeply") from exc
         except FormulaError as exc:
             self.reader.findings.append(
-                Finding("formula-unevaluated", loc,
-                        {"formula": "=" + text, "reason": str(exc), "cached": show_value(cached)})
+                Finding(
+                    "formula-unevaluated",
+                    loc,
+                    {"formula": "=" + text, "reason": str(exc), "cached": show_value(cached)},
+                )
             )
             return  # the cached value stays, flagged by the finding
         if isinstance(value, ExcelError):
@@ -142,8 +145,11 @@ class _Formulas:
             raise FormulaError(f"circular reference at {sheet}!{col}{row}")
         self.busy.add(key)
         try:
-            result = evaluate(text, lambda s, c, r: self.lookup(sheet if s is None else s, c, r),
-                              self.reader.as_of)
+            result = evaluate(
+                text,
+                lambda s, c, r: self.lookup(sheet if s is None else s, c, r),
+                self.reader.as_of,
+            )
         finally:
             self.busy.discard(key)
         self.done[key] = result
@@ -198,7 +204,9 @@ def formula_cells(
         index = _SHARED_INDEX.search(hit.group(2))
         if ref and index:
             masters[index.group(1).decode()] = (
-                ref.group(1).decode(), int(ref.group(2)), _unescape(hit.group(3))
+                ref.group(1).decode(),
+                int(ref.group(2)),
+                _unescape(hit.group(3)),
             )
     found: dict[tuple[str, int], str] = {}
     for hit in _formula_hits(xml, letters):
@@ -219,6 +227,8 @@ def formula_cells(
 
 
 _SHARED_INDEX = re.compile(rb"\bsi=\"(\d+)\"")
+
+
 def _formula_hits(xml: bytes, letters: set[str] | None) -> Iterator[re.Match[bytes]]:
     """`_FORMULA_CELL` matches, only in the given columns when `letters` is set."""
     if letters is None:

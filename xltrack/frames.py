@@ -78,8 +78,14 @@ class HeaderRead:
     sureness: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"table": self.table, "sheet": self.sheet, "cell": self.cell, "header": self.text,
-                "column": self.column, "sureness": self.sureness}
+        return {
+            "table": self.table,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "header": self.text,
+            "column": self.column,
+            "sureness": self.sureness,
+        }
 
 
 @dataclass
@@ -178,7 +184,5 @@ def frame_from_records(table: TableSpec, records: list[dict[str, Any]]) -> pd.Da
 
 def empty_campaign(spec: Spec, path: str = "") -> CampaignFrames:
     """A campaign with no data: the starting point for readers and tests."""
-    tables = {
-        key: TableFrame(key=key, data=empty_frame(spec.table(key))) for key in LIST_TABLES
-    }
+    tables = {key: TableFrame(key=key, data=empty_frame(spec.table(key))) for key in LIST_TABLES}
     return CampaignFrames(path=path, info={}, tables=tables)

@@ -38,14 +38,22 @@ def write_timeline(d: Board, frame: pd.DataFrame) -> int:
     n = min(tasks.n_rows, max(GANTT_MIN_ROWS, len(frame) + 3), GANTT_MAX_ROWS)
     names = tasks.column_range("task_name", sheet=True)
     title = quote(spec.label("timeline", lang))
-    more = (f'IF(COUNTA({names})>{n},{quote(d.word("gantt_first"))}&" {n} / "'
-            f'&COUNTA({names})&" "&{quote(d.word("gantt_tail"))},"")')
+    more = (
+        f'IF(COUNTA({names})>{n},{quote(d.word("gantt_first"))}&" {n} / "'
+        f'&COUNTA({names})&" "&{quote(d.word("gantt_tail"))},"")'
+    )
     shown_tasks = int(frame["task_name"].notna().sum())
     cached = spec.label("timeline", lang)
     if shown_tasks > n:
         cached += f" · {d.word('gantt_first')} {n} / {shown_tasks} {d.word('gantt_tail')}"
-    grid.put(GANTT_ROW, 0, "write_formula", f'={title}&IF({more}="",""," · "&{more})',
-             styles.cell("subtitle"), cached)
+    grid.put(
+        GANTT_ROW,
+        0,
+        "write_formula",
+        f'={title}&IF({more}="",""," · "&{more})',
+        styles.cell("subtitle"),
+        cached,
+    )
     _legend(d)
     week_row, day_row = GANTT_ROW + 1, GANTT_ROW + 2
     for j, key in enumerate(("task_name", "start_date", "end_date", "status")):
@@ -59,10 +67,19 @@ def write_timeline(d: Board, frame: pd.DataFrame) -> int:
         col = DAY_COL + k
         prev = xl_col_to_name(col - 1)
         day = d.first_day + dt.timedelta(days=k * d.step)
-        formula = ("=IF(ISNUMBER(CampaignStart),CampaignStart,AsOf-7)" if k == 0
-                   else f"={prev}{day_row + 1}+{d.step}")
-        grid.put(day_row, col, "write_formula", formula,
-                 day_fmt if d.step == 1 else styles.cell("gantt_week_day"), serial(day))
+        formula = (
+            "=IF(ISNUMBER(CampaignStart),CampaignStart,AsOf-7)"
+            if k == 0
+            else f"={prev}{day_row + 1}+{d.step}"
+        )
+        grid.put(
+            day_row,
+            col,
+            "write_formula",
+            formula,
+            day_fmt if d.step == 1 else styles.cell("gantt_week_day"),
+            serial(day),
+        )
     labels = {v.key: v.label(lang) for v in spec.enums["task_status"]}
     for i in range(n):
         r, src = day_row + 1 + i, tasks.first_row + i
@@ -71,10 +88,17 @@ def write_timeline(d: Board, frame: pd.DataFrame) -> int:
         shown = ""
         if rec is not None and cached_value(rec["task_name"], "text"):
             ident_text = cached_value(rec["task_id"], "text")
-            shown = (f"{ident_text} " if ident_text else "") + cached_value(rec["task_name"], "text")
-        grid.put(r, 0, "write_formula",
-                 f'=IF({name}="","",IF({ident}="","",{ident}&" ")&{name})',
-                 styles.value("text", unlocked=False), shown)
+            shown = (f"{ident_text} " if ident_text else "") + cached_value(
+                rec["task_name"], "text"
+            )
+        grid.put(
+            r,
+            0,
+            "write_formula",
+            f'=IF({name}="","",IF({ident}="","",{ident}&" ")&{name})',
+            styles.value("text", unlocked=False),
+            shown,
+        )
         for j, key in ((1, "start_date"), (2, "end_date"), (3, "status")):
             col_type = table.column(key).type
             value = cached_value(rec[key] if rec is not None else None, col_type, labels)
@@ -96,9 +120,15 @@ def _week_scale(d: Board, week_row: int, day_row: int) -> None:
         if last - col < 3:  # a short last week has no room for a label
             grid.merge(week_row, col, last, "write_string", "", week_fmt)
             continue
-        grid.merge(week_row, col, last, "write_formula",
-                   f'={prefix}&"{k // 7 + 1}"&{suffix}&" · "&TEXT({letter}{day_row + 1},"mm-dd")',
-                   week_fmt, text)
+        grid.merge(
+            week_row,
+            col,
+            last,
+            "write_formula",
+            f'={prefix}&"{k // 7 + 1}"&{suffix}&" · "&TEXT({letter}{day_row + 1},"mm-dd")',
+            week_fmt,
+            text,
+        )
 
 
 def _month_scale(d: Board, week_row: int, day_row: int) -> None:
@@ -112,7 +142,7 @@ def _month_scale(d: Board, week_row: int, day_row: int) -> None:
         if d.layout.lang == "zh":
             name, cached_name = f'MONTH({this})&"月"', f"{day.month}月"
         else:
-            name = f'CHOOSE(MONTH({this}),{",".join(quote(m) for m in MONTHS)})'
+            name = f"CHOOSE(MONTH({this}),{','.join(quote(m) for m in MONTHS)})"
             cached_name = MONTHS[day.month - 1]
         if k == 0:
             formula, cached = f"={name}", cached_name
@@ -128,8 +158,10 @@ def _legend(d: Board) -> None:
     """Colour chips with words right of the title: the statuses, overdue and today."""
     spec, lang, grid, styles = d.layout.spec, d.layout.lang, d.grid, d.styles
     chips = [(f"legend_{v.key}", v.label(lang)) for v in spec.enums["task_status"]]
-    chips += [("legend_overdue", d.word("legend_overdue")),
-              ("legend_today", spec.label("today", lang))]
+    chips += [
+        ("legend_overdue", d.word("legend_overdue")),
+        ("legend_today", spec.label("today", lang)),
+    ]
     col = 1
     wide = max(0, min(4, d.cols // 3 - 1))  # three chips share the timeline's width
     for style, text in chips:
@@ -150,8 +182,9 @@ def _gantt_rules(d: Board, day_row: int, n: int) -> None:
     on_bar = f"{last_day}>=$B{r},{day}<=$C{r}"
     today = f"AND({as_of}>={day},{as_of}<={last_day})" if d.step > 1 else f"{day}={as_of}"
     head = f"{xl_col_to_name(left)}{day_row + 1}"
-    today_head = (f"AND({as_of}>={head},{as_of}<={head}+{d.step - 1})" if d.step > 1
-                  else f"{head}={as_of}")
+    today_head = (
+        f"AND({as_of}>={head},{as_of}<={head}+{d.step - 1})" if d.step > 1 else f"{head}={as_of}"
+    )
 
     def status(key: str) -> str:
         return quote(spec.enum_label("task_status", key, lang))
@@ -163,19 +196,45 @@ def _gantt_rules(d: Board, day_row: int, n: int) -> None:
         ("bar_in_progress", f"$D{r}={status('in_progress')}"),
         ("bar", "TRUE"),
     ):
-        ws.conditional_format(first, left, last, right, {
-            "type": "formula", "criteria": f"=AND({on_bar},{test})", "format": styles.look(look)})
-    ws.conditional_format(first, left, last, right, {
-        "type": "formula", "criteria": f"={today}", "format": styles.look("today_column")})
+        ws.conditional_format(
+            first,
+            left,
+            last,
+            right,
+            {"type": "formula", "criteria": f"=AND({on_bar},{test})", "format": styles.look(look)},
+        )
+    ws.conditional_format(
+        first,
+        left,
+        last,
+        right,
+        {"type": "formula", "criteria": f"={today}", "format": styles.look("today_column")},
+    )
     # The day grid is a conditional format too: thousands of bordered blank cells cost time.
-    ws.conditional_format(first, left, last, right, {
-        "type": "formula", "criteria": "=TRUE", "format": styles.look("gantt_cell")})
-    ws.conditional_format(day_row, left, day_row, right, {
-        "type": "formula", "criteria": f"={today_head}", "format": styles.look("today")})
+    ws.conditional_format(
+        first,
+        left,
+        last,
+        right,
+        {"type": "formula", "criteria": "=TRUE", "format": styles.look("gantt_cell")},
+    )
+    ws.conditional_format(
+        day_row,
+        left,
+        day_row,
+        right,
+        {"type": "formula", "criteria": f"={today_head}", "format": styles.look("today")},
+    )
     # Status cells in the workbook's status colours, as on the Tasks sheet.
     for value in spec.enums["task_status"]:
-        ws.conditional_format(first, 3, last, 3, {
-            "type": "formula", "criteria": f"=$D{r}={status(value.key)}",
-            "format": styles.look(f"status_{value.key}")})
-
-
+        ws.conditional_format(
+            first,
+            3,
+            last,
+            3,
+            {
+                "type": "formula",
+                "criteria": f"=$D{r}={status(value.key)}",
+                "format": styles.look(f"status_{value.key}"),
+            },
+        )

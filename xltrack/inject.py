@@ -203,9 +203,7 @@ def _check_suffix(dest: Path, content_types: bytes) -> None:
     macros = b"macroEnabled" in content_types
     suffix = dest.suffix.lower()
     if macros and suffix != ".xlsm":
-        raise OutputNameError(
-            str(dest), "a workbook with macros must keep the .xlsm extension"
-        )
+        raise OutputNameError(str(dest), "a workbook with macros must keep the .xlsm extension")
     if not macros and suffix != ".xlsx":
         raise OutputNameError(
             str(dest), f"the output is an .xlsx workbook; name it .xlsx, not {suffix or 'nothing'}"
@@ -245,7 +243,10 @@ def _open_zip(handle: BinaryIO, src: Path) -> Iterator[zipfile.ZipFile]:
 def _write_package(
     tmp: Path,
     dest: Path,
-    order: list[str], result: Overlay, files: LazyParts, original: zipfile.ZipFile
+    order: list[str],
+    result: Overlay,
+    files: LazyParts,
+    original: zipfile.ZipFile,
 ) -> None:
     try:
         with open(tmp, "wb") as handle, zipfile.ZipFile(handle, "w") as z:
@@ -370,8 +371,14 @@ def _sheets(book: bytes) -> list[dict[str, str]]:
         if el.tag.rsplit("}", 1)[-1] != "sheet":
             continue
         rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), "")
-        found.append({"name": el.get("name", ""), "sheetId": el.get("sheetId", ""), "rid": rid,
-                      "state": el.get("state", "visible")})
+        found.append(
+            {
+                "name": el.get("name", ""),
+                "sheetId": el.get("sheetId", ""),
+                "rid": rid,
+                "state": el.get("state", "visible"),
+            }
+        )
     return found
 
 
@@ -416,8 +423,9 @@ def _position(sheets: list[dict[str, str]], after: set[str]) -> int:
     return visible[-1] + 1 if visible else len(sheets)
 
 
-def _add_sheet_entry(book_xml: str, name: str, sheet_id: int, rid: str,
-                     position: int | None = None) -> str:
+def _add_sheet_entry(
+    book_xml: str, name: str, sheet_id: int, rid: str, position: int | None = None
+) -> str:
     """Add a <sheet> entry at `position` (None: last).
 
     Sheet-local defined names (print areas, titles) and the active tab refer to

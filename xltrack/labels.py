@@ -276,8 +276,11 @@ class EnumIndex:
             exact.pop("", None)
             self._exact[name] = exact
             # Longest first so that "未开始" wins over a shorter alias it starts with.
-            words = {_words(text): value.key for value in values
-                     for text in (*value.aliases, value.label.en, value.label.zh)}
+            words = {
+                _words(text): value.key
+                for value in values
+                for text in (*value.aliases, value.label.en, value.label.zh)
+            }
             self._prefixes[name] = sorted(words.items(), key=lambda kv: -len(kv[0]))
 
     def key(self, enum: str, raw: str) -> str | None:
@@ -314,7 +317,6 @@ def enum_index(spec: Spec) -> EnumIndex:
     index = _cached(spec, "enum", EnumIndex)
     assert isinstance(index, EnumIndex)
     return index
-
 
 
 def metric_key(name: object, spec: Spec) -> str:

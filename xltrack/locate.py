@@ -19,7 +19,9 @@ from xltrack.cells import parse_amount, parse_date
 from xltrack.labels import WORDS, HeaderIndex, fold
 from xltrack.spec import Spec
 
-_NOTE = re.compile(r"^(?:注|备注|说明|填写|填表|note|notes|remark|\*|※|表\s*\d|table\s*\d)", re.IGNORECASE)
+_NOTE = re.compile(
+    r"^(?:注|备注|说明|填写|填表|note|notes|remark|\*|※|表\s*\d|table\s*\d)", re.IGNORECASE
+)
 _MAX_HEADER_TEXT = 60
 
 
@@ -101,7 +103,12 @@ def _is_figure(value: Any) -> bool:
     """A number or a date, typed or as text ("2024.6.1", "30万"): what records hold, not headers."""
     if isinstance(value, (int, float, dt.date)):
         return True
-    if type(value) is not str or not value or len(value) > 20 or not any(ch.isdigit() for ch in value):
+    if (
+        type(value) is not str
+        or not value
+        or len(value) > 20
+        or not any(ch.isdigit() for ch in value)
+    ):
         return False
     return parse_date(value).value is not None or parse_amount(value).value is not None
 
@@ -130,7 +137,18 @@ def assign_columns(hits: list[tuple[float, int, str]]) -> dict[str, tuple[float,
 
 
 # Footer rows people add under a table; folded, so 合計, "Total:" and "TOTAL" agree.
-_TOTAL_WORDS = ("合计", "总计", "小计", "总和", "总数", "total", "totals", "subtotal", "grand total", "sum")
+_TOTAL_WORDS = (
+    "合计",
+    "总计",
+    "小计",
+    "总和",
+    "总数",
+    "total",
+    "totals",
+    "subtotal",
+    "grand total",
+    "sum",
+)
 _TOTALS = frozenset(fold(word) for word in _TOTAL_WORDS)
 
 
@@ -158,7 +176,9 @@ _SECTION = re.compile(
     re.IGNORECASE,
 )
 # "(8项)", "（3 tasks）", "- 5 items" after a section's name.
-_SECTION_COUNT = re.compile(r"[（(]?\s*(?:共\s*)?\d+\s*(?:项|个|条|项任务|tasks?|items?)\s*[)）]?\s*$", re.IGNORECASE)
+_SECTION_COUNT = re.compile(
+    r"[（(]?\s*(?:共\s*)?\d+\s*(?:项|个|条|项任务|tasks?|items?)\s*[)）]?\s*$", re.IGNORECASE
+)
 _SECTION_PREFIX = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．:：]|[（(]\s*[一二三四五六七八九十]+\s*[)）]"
     r"|第\s*[一二三四五六七八九十\d]+\s*(?:阶段|部分|期|周|步|批|轮|波)\s*[:：、.\-–—]?"
@@ -180,7 +200,10 @@ def section_name(text: str) -> str:
 
 
 def find_tables(
-    grid: list[list[Any]], sheet: str, spec: Spec, index: HeaderIndex,
+    grid: list[list[Any]],
+    sheet: str,
+    spec: Spec,
+    index: HeaderIndex,
     wide_rows: frozenset[int] = frozenset(),
 ) -> list[Located]:
     """Every table whose header row is on this sheet, in order.
@@ -204,8 +227,14 @@ def find_tables(
             continue
         table, found_columns, score = hit
         columns = {k: c for k, (_, c) in found_columns.items()}
-        located = Located(table, sheet, r, columns, score=score,
-                          sureness={k: sure for k, (sure, _) in found_columns.items()})
+        located = Located(
+            table,
+            sheet,
+            r,
+            columns,
+            score=score,
+            sureness={k: sure for k, (sure, _) in found_columns.items()},
+        )
         found.append(located)
         if r + 1 < len(grid) and _sub_header(grid[r + 1], located, index):
             r += 1  # a second header row: 起止时间 over 开始 | 结束
@@ -215,15 +244,23 @@ def find_tables(
         # A row with one lone text cell that reads as a note or a title is not a record,
         # and neither is a total row labelled in the table's first column. A group row
         # ("一、预热期（8项）", or one cell merged across the table) labels the records below.
-        notes = {r for r, value in located.lone if isinstance(value, str) and (looks_like_note(value) or value.isspace())}
+        notes = {
+            r
+            for r, value in located.lone
+            if isinstance(value, str) and (looks_like_note(value) or value.isspace())
+        }
         located.sections = [
-            (r, value.strip()) for r, value in located.lone
-            if r not in notes and isinstance(value, str)
+            (r, value.strip())
+            for r, value in located.lone
+            if r not in notes
+            and isinstance(value, str)
             and (looks_like_section(value) or (r in wide_rows and len(located.columns) > 2))
         ]
         notes |= {r for r, _ in located.sections}
         first = min(located.columns.values())
-        notes |= {r for r in located.rows if first < len(grid[r]) and looks_like_total(grid[r][first])}
+        notes |= {
+            r for r in located.rows if first < len(grid[r]) and looks_like_total(grid[r][first])
+        }
         if notes:
             located.rows = [r for r in located.rows if r not in notes]
     return found
@@ -241,7 +278,11 @@ def _unmatched(header: list[Any], columns: dict[str, int]) -> list[int]:
         lo -= 1
     while hi + 1 < len(header) and _filled(header[hi + 1]):
         hi += 1
-    return [c for c in range(lo, hi + 1) if c not in taken and type(header[c]) is str and header[c].strip()]
+    return [
+        c
+        for c in range(lo, hi + 1)
+        if c not in taken and type(header[c]) is str and header[c].strip()
+    ]
 
 
 def _sub_header(row: list[Any], table: Located, index: HeaderIndex) -> bool:
@@ -267,7 +308,9 @@ def _filled(value: Any) -> bool:
     return not (value is None or value == "" or (type(value) is str and value.isspace()))
 
 
-def _read_body(grid: list[list[Any]], start: int, table: Located, index: HeaderIndex, spec: Spec) -> int:
+def _read_body(
+    grid: list[list[Any]], start: int, table: Located, index: HeaderIndex, spec: Spec
+) -> int:
     """Collect the body rows of `table` from `start`; returns the row of the next header.
 
     Works column by column (comprehensions, not a call per row), as bodies run to
@@ -282,11 +325,14 @@ def _read_body(grid: list[list[Any]], start: int, table: Located, index: HeaderI
     # (0, #VALUE!) in rows nobody has filled in yet.
     spec_table = spec.table(table.table)
     mapped = [
-        columns[c] for k, c in table.columns.items()
+        columns[c]
+        for k, c in table.columns.items()
         if c < len(columns) and spec_table.column(k).is_input
     ] or [columns[c] for c in table.columns.values() if c < len(columns)]
     # Empty cells are "" (calamine) or None; tuple.count runs at C speed.
-    counts = [len(mapped) - cells.count("") - cells.count(None) for cells in zip(*mapped, strict=False)]
+    counts = [
+        len(mapped) - cells.count("") - cells.count(None) for cells in zip(*mapped, strict=False)
+    ]
     names = index.raw_names
     starts = [False] * len(rows)
     for c in {0, min(table.columns.values())}:
@@ -301,7 +347,8 @@ def _read_body(grid: list[list[Any]], start: int, table: Located, index: HeaderI
             # A lone cell just above the next header is that table's title ("Budget split").
             last = table.rows[-1] if table.rows else None
             if (
-                table.lone and last == table.lone[-1][0]
+                table.lone
+                and last == table.lone[-1][0]
                 and not any(_filled(v) for r in range(last + 1, start + i) for v in grid[r])
             ):
                 table.rows.pop()
@@ -309,7 +356,9 @@ def _read_body(grid: list[list[Any]], start: int, table: Located, index: HeaderI
         if count:
             table.rows.append(start + i)
             if count == 1:
-                value = next(cells[i] for cells in mapped if cells[i] != "" and cells[i] is not None)
+                value = next(
+                    cells[i] for cells in mapped if cells[i] != "" and cells[i] is not None
+                )
                 table.lone.append((start + i, value))
         may_start = count <= 1
     return len(grid)
@@ -416,7 +465,11 @@ def _value_near(
     # A cell of a list table beside the form (the goals' "Metric" header beside an
     # empty plan version) ends the search: it is never this field's value.
     for cc in range(c + 1, min(c + 5, len(row))):
-        if (r, cc) in labels or cc in taken or (isinstance(row[cc], str) and fold(row[cc]) in titles):
+        if (
+            (r, cc) in labels
+            or cc in taken
+            or (isinstance(row[cc], str) and fold(row[cc]) in titles)
+        ):
             break
         if not _is_empty(row[cc]):
             return FormField(key, row[cc], r, cc)

@@ -20,7 +20,8 @@ from xltrack.package import insert_before_close, prefixed
 SUMMARY_MARKER = "_xltrack_summary"  # the hidden defined name that marks the summary sheet
 
 _DEFINED_NAME = re.compile(
-    r"<(?:\w+:)?definedName\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:\w+:)?definedName>)", re.DOTALL
+    r"<(?:\w+:)?definedName\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:\w+:)?definedName>)",
+    re.DOTALL,
 )
 _SHEET_MAX = 31  # Excel's limit on a sheet name's length
 
@@ -46,6 +47,7 @@ def marked_sheet(book_xml: str, marker: str) -> str | None:
 
 def set_marker(book_xml: str, marker: str, sheet: str) -> str:
     """The workbook part with exactly one `marker` defined name, pointing to `sheet`."""
+
     def drop(m: re.Match[str]) -> str:
         if re.search(r'\bname=["\']' + re.escape(marker) + r'["\']', m.group("attrs")):
             return ""
@@ -92,9 +94,9 @@ def retarget_charts(part: str, data: bytes, old: str, new: str) -> bytes:
     def fix(m: re.Match[str]) -> str:
         ref = unescape(m.group(2), {"&apos;": "'"})
         if ref.startswith(quoted_old):
-            ref = quoted_new + ref[len(quoted_old):]
+            ref = quoted_new + ref[len(quoted_old) :]
         elif ref.startswith(old + "!"):
-            ref = quoted_new + ref[len(old) + 1:]
+            ref = quoted_new + ref[len(old) + 1 :]
         return f"<{m.group(1)}f>{escape(ref)}</{m.group(1)}f>"
 
     text = re.sub(r"<(\w+:)?f>(.*?)</\1?f>", fix, data.decode("utf-8"))

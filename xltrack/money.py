@@ -90,10 +90,15 @@ def campaign_money(stack: Stack, spec: Spec) -> list[Money]:
         for r in lines.itertuples(index=False):
             if not isinstance(r.category, str) and _num(r.spent) is None:
                 continue
-            out[r.campaign].lines.append(BudgetLine(
-                str(r.category or ""), _num(r.amount), _num(r.spent), _num(r.variance),
-                None if pd.isna(r.row) else int(r.row),
-            ))
+            out[r.campaign].lines.append(
+                BudgetLine(
+                    str(r.category or ""),
+                    _num(r.amount),
+                    _num(r.spent),
+                    _num(r.variance),
+                    None if pd.isna(r.row) else int(r.row),
+                )
+            )
     for money in out:
         spent = [line.spent for line in money.lines if line.spent is not None]
         money.spent = sum(spent) if spent else None
@@ -126,6 +131,14 @@ def _channels(out: list[Money], daily: pd.DataFrame, spec: Spec) -> None:
         roi = actual / spend if actual is not None and spend else None
         last = rows["row"].dropna()
         # a group key: Hashable to pandas-stubs
-        out[int(cast(int, position))].channels.append(ChannelResult(
-            str(channel), target, actual, rate, spend, roi, int(last.iloc[-1]) if len(last) else None,
-        ))
+        out[int(cast(int, position))].channels.append(
+            ChannelResult(
+                str(channel),
+                target,
+                actual,
+                rate,
+                spend,
+                roi,
+                int(last.iloc[-1]) if len(last) else None,
+            )
+        )

@@ -72,8 +72,12 @@ def _daily_sums(daily: pd.DataFrame, as_of: dt.date, spec: Spec) -> dict[tuple[i
     dated = daily["date"].notna().tolist()
     due = (daily["date"] <= cutoff).tolist()
     for owner, name_key, when_ok, in_time, target, actual in zip(
-        daily[CAMPAIGN].tolist(), _keys(daily["metric"].tolist(), spec), dated, due,
-        daily["target"].tolist(), daily["actual"].tolist(),
+        daily[CAMPAIGN].tolist(),
+        _keys(daily["metric"].tolist(), spec),
+        dated,
+        due,
+        daily["target"].tolist(),
+        daily["actual"].tolist(),
         strict=True,
     ):
         key = (owner, name_key)
@@ -98,8 +102,10 @@ def _final_actuals(
     """Per (campaign, metric key): table 5's actual and target, where an actual is written."""
     out: dict[tuple[int, str], tuple[float, float | None]] = {}
     for owner, key, target, actual in zip(
-        evaluation[CAMPAIGN].tolist(), _keys(evaluation["metric"].tolist(), spec),
-        evaluation["target"].tolist(), evaluation["actual"].tolist(),
+        evaluation[CAMPAIGN].tolist(),
+        _keys(evaluation["metric"].tolist(), spec),
+        evaluation["target"].tolist(),
+        evaluation["actual"].tolist(),
         strict=True,
     ):
         if not math.isnan(actual):
@@ -175,7 +181,9 @@ def core_metrics(stack: Stack, spec: Spec) -> Callable[[int, Any], bool]:
     marked: dict[tuple[int, str], str] = {}
     has_core: set[int] = set()
     for owner, name, priority in zip(
-        goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["priority"].tolist(),
+        goals[CAMPAIGN].tolist(),
+        goals["metric"].tolist(),
+        goals["priority"].tolist(),
         strict=True,
     ):
         if priority in ("core", "supporting"):

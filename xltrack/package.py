@@ -271,10 +271,14 @@ def copy_member_stream(
     """Copy a member `copy_member_raw` declined (ZIP64-sized, odd flags), inflating in blocks."""
     copy = zipfile.ZipInfo(info.filename, info.date_time)
     copy.compress_type = (
-        info.compress_type if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        info.compress_type
+        if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
         else zipfile.ZIP_DEFLATED
     )
     copy.external_attr = info.external_attr
     copy.file_size = info.file_size  # lets zipfile decide on ZIP64 up front
-    with source.open(info) as inp, target.open(copy, "w", force_zip64=info.file_size >= _SMALL) as out:
+    with (
+        source.open(info) as inp,
+        target.open(copy, "w", force_zip64=info.file_size >= _SMALL) as out,
+    ):
         shutil.copyfileobj(inp, out, _BLOCK)

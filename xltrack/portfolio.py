@@ -114,11 +114,16 @@ def analyze_files(jobs: list[FileJob]) -> ChunkResult:
             children[name].append(frame)
     files = [results[job.index] for job in jobs]
     tables = {name: _concat(frames) for name, frames in children.items() if frames}
-    tables["findings"] = findings_table([
-        (r.campaign["campaign_key"] if r.campaign else None,
-         r.campaign["campaign"] if r.campaign else None, findings[r.index])
-        for r in files
-    ])
+    tables["findings"] = findings_table(
+        [
+            (
+                r.campaign["campaign_key"] if r.campaign else None,
+                r.campaign["campaign"] if r.campaign else None,
+                findings[r.index],
+            )
+            for r in files
+        ]
+    )
     return ChunkResult(jobs[0].index if jobs else 0, files, tables)
 
 
@@ -145,20 +150,32 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
     keys = [campaign_key(job.location, c.head.name) for job, c in read]
     statuses, reasons = [], []
     for _, campaign in read:
-        load = [f for f in defer_missing_evaluation(campaign.head, as_of)
-                if f.level.value in _LOAD_WARNING]
+        load = [
+            f
+            for f in defer_missing_evaluation(campaign.head, as_of)
+            if f.level.value in _LOAD_WARNING
+        ]
         statuses.append(READ_WITH_WARNINGS if load else READ)
         reasons.append(_load_reason(load) if load else None)
     rows = campaign_rows(stack, summaries, keys, [job.path for job, _ in read], statuses)
     done: dict[int, FileResult] = {}
     rows_of_findings: dict[int, Columns] = {}
     for (job, _), summary, row, status, reason, findings in zip(
-        read, summaries, rows, statuses, reasons, sorted_findings,
+        read,
+        summaries,
+        rows,
+        statuses,
+        reasons,
+        sorted_findings,
         strict=True,
     ):
         record = summary.to_dict()
         done[job.index] = FileResult(
-            index=job.index, path=job.path, status=status, reason=reason, campaign=row,
+            index=job.index,
+            path=job.path,
+            status=status,
+            reason=reason,
+            campaign=row,
             summary={k: record[k] for k in ("metrics", "tasks", "issues", "budget", "channels")},
         )
         rows_of_findings[job.index] = finding_columns(findings, job.path)
@@ -173,7 +190,11 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
 def _failed(job: FileJob, err: WorkbookError) -> tuple[FileResult, Columns]:
     error = err.to_dict()
     result = FileResult(
-        index=job.index, path=job.path, status=FAILED, reason=error["message"], error=error,
+        index=job.index,
+        path=job.path,
+        status=FAILED,
+        reason=error["message"],
+        error=error,
     )
     return result, finding_columns([err.to_finding()], job.path)
 
@@ -186,8 +207,10 @@ def crashed_files(jobs: list[FileJob], error: BaseException) -> ChunkResult:
     files: list[FileResult] = []
     findings: list[tuple[str | None, str | None, Columns]] = []
     for job in jobs:
-        reason = ("xltrack's worker process died while reading this file "
-                  "(a crash in a native reader, or out of memory)")
+        reason = (
+            "xltrack's worker process died while reading this file "
+            "(a crash in a native reader, or out of memory)"
+        )
         result, found = _failed(job, UnreadableWorkbookError(job.path, reason))
         files.append(result)
         findings.append((None, None, found))
@@ -237,8 +260,16 @@ class Portfolio:
     records: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
 
-    TABLES = ("campaigns", "tasks", "issues", "daily", "metrics", "channels", "findings",
-              "load_report")
+    TABLES = (
+        "campaigns",
+        "tasks",
+        "issues",
+        "daily",
+        "metrics",
+        "channels",
+        "findings",
+        "load_report",
+    )
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tidy tables by name, in a fixed order."""
@@ -318,8 +349,14 @@ def analyze_many(
     acc = Accumulator(as_of)
     total = len(jobs_list)
     done = failed = 0
-    chunks = run(analyze_files, jobs_list, executor=executor, jobs=jobs, scheduler=scheduler,
-                 on_crash=crashed_files)
+    chunks = run(
+        analyze_files,
+        jobs_list,
+        executor=executor,
+        jobs=jobs,
+        scheduler=scheduler,
+        on_crash=crashed_files,
+    )
     for chunk in chunks:
         acc.add(chunk)
         for result in chunk.files:

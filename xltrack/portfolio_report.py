@@ -46,16 +46,29 @@ PRINT_SCALE = 85
 
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "overview": "Overview", "charts": "Charts", "title": "Campaign portfolio",
-        "as_of": "As of", "campaign": "Campaign", "owner": "Owner", "start": "Start",
-        "end": "End", "health": "Health", "tasks_done": "Tasks done",
-        "overdue": "Overdue tasks", "open_high": "Open high issues", "budget": "Budget", "budget_used": "Budget used",
-        "errors": "Errors", "warnings": "Warnings", "achieved": "achieved",
+        "overview": "Overview",
+        "charts": "Charts",
+        "title": "Campaign portfolio",
+        "as_of": "As of",
+        "campaign": "Campaign",
+        "owner": "Owner",
+        "start": "Start",
+        "end": "End",
+        "health": "Health",
+        "tasks_done": "Tasks done",
+        "overdue": "Overdue tasks",
+        "open_high": "Open high issues",
+        "budget": "Budget",
+        "budget_used": "Budget used",
+        "errors": "Errors",
+        "warnings": "Warnings",
+        "achieved": "achieved",
         "no_campaigns": "No campaign could be read: see the Load report sheet.",
         "failed": "{n} file(s) could not be read: see the Load report sheet.",
         "chart_achievement": "Mean achievement by campaign",
         "chart_trends": "Metric achievement over time (all campaigns)",
-        "chart_codes": "Most frequent findings", "mean": "Mean achievement",
+        "chart_codes": "Most frequent findings",
+        "mean": "Mean achievement",
         "findings": "Findings",
         "no_achievement": "No metric with a target and an actual: no achievement chart.",
         "no_trends": "No daily figures: no trend chart.",
@@ -63,23 +76,36 @@ _WORDS: dict[str, dict[str, str]] = {
         "health_words": "green:On track,yellow:At risk,red:Off track",
     },
     "zh": {
-        "overview": "概览", "charts": "图表", "title": "活动组合报告",
-        "as_of": "统计日期", "campaign": "活动名称", "owner": "负责人", "start": "开始日期",
-        "end": "结束日期", "health": "健康度", "tasks_done": "任务完成率",
-        "overdue": "逾期任务", "open_high": "未解决高风险问题", "budget": "预算", "budget_used": "预算使用率",
-        "errors": "错误", "warnings": "警告", "achieved": "达成率",
+        "overview": "概览",
+        "charts": "图表",
+        "title": "活动组合报告",
+        "as_of": "统计日期",
+        "campaign": "活动名称",
+        "owner": "负责人",
+        "start": "开始日期",
+        "end": "结束日期",
+        "health": "健康度",
+        "tasks_done": "任务完成率",
+        "overdue": "逾期任务",
+        "open_high": "未解决高风险问题",
+        "budget": "预算",
+        "budget_used": "预算使用率",
+        "errors": "错误",
+        "warnings": "警告",
+        "achieved": "达成率",
         "no_campaigns": "没有可读取的活动:见 Load report 表。",
         "failed": "{n} 个文件无法读取:见 Load report 表。",
         "chart_achievement": "各活动平均达成率",
         "chart_trends": "各指标达成率趋势(全部活动)",
-        "chart_codes": "最常见的检查结果", "mean": "平均达成率", "findings": "检查结果",
+        "chart_codes": "最常见的检查结果",
+        "mean": "平均达成率",
+        "findings": "检查结果",
         "no_achievement": "没有同时具有目标值和实际值的指标:不绘制达成率图。",
         "no_trends": "没有每日数据:不绘制趋势图。",
         "no_codes": "没有检查结果:不绘制检查结果图。",
         "health_words": "green:正常,yellow:关注,red:预警",
     },
 }
-
 
 
 def merged_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -125,16 +151,20 @@ class ReportWriter:
         self.text = fmt(valign="top")
         self.title = fmt(bold=True, font_size=16, font_color=NAVY)
         self.note = fmt(italic=True, font_color=MUTED_FONT)
-        self.looks = {k: book.add_format({"bg_color": fill, "font_color": font})
-                      for k, (fill, font) in LIGHTS.items()}
+        self.looks = {
+            k: book.add_format({"bg_color": fill, "font_color": font})
+            for k, (fill, font) in LIGHTS.items()
+        }
 
     # -- the report ---------------------------------------------------------------------
     def _health(self) -> dict[str, str]:
         """Each campaign's worst metric light (pace health when the summary has it)."""
         out: dict[str, str] = {}
         for record in self.p.records:
-            lights = [_HEALTH_LIGHT.get(str(m.get("health")), m.get("health")) or m.get("light")
-                      for m in record.get("metrics") or []]
+            lights = [
+                _HEALTH_LIGHT.get(str(m.get("health")), m.get("health")) or m.get("light")
+                for m in record.get("metrics") or []
+            ]
             known = [x for x in lights if x in _LIGHT_ORDER]
             if known:
                 out[str(record.get("path"))] = max(known, key=_LIGHT_ORDER.__getitem__)
@@ -170,12 +200,17 @@ class ReportWriter:
         words = dict(pair.split(":") for pair in w["health_words"].split(","))
         columns: list[tuple[str, float, str]] = [
             (w["campaign"], max(20.0, min(40.0, _text_width(campaigns["campaign"]))), "text"),
-            (w["owner"], 14, "text"), (w["start"], 11, "date"), (w["end"], 11, "date"),
+            (w["owner"], 14, "text"),
+            (w["start"], 11, "date"),
+            (w["end"], 11, "date"),
             (w["health"], 13, "health"),
             *[(f"{m} {w['achieved']}", max(12.0, min(22.0, len(m) + 10)), "rate") for m in core],
-            (w["tasks_done"], 11, "pct"), (w["overdue"], 10, "alarm"),
-            (w["open_high"], 11, "alarm"), (w["budget"], 13, "money"),
-            (w["budget_used"], 10, "used"), (w["errors"], 8, "alarm"),
+            (w["tasks_done"], 11, "pct"),
+            (w["overdue"], 10, "alarm"),
+            (w["open_high"], 11, "alarm"),
+            (w["budget"], 13, "money"),
+            (w["budget_used"], 10, "used"),
+            (w["errors"], 8, "alarm"),
         ]
         used = self._budget_used()
         for j, (text, width, _kind) in enumerate(columns):
@@ -191,12 +226,17 @@ class ReportWriter:
             row = rec._asdict()
             light = health.get(str(row.get("file")))
             values: list[Any] = [
-                row.get("campaign") or "", row.get("owner") or "", row.get("start_date"),
+                row.get("campaign") or "",
+                row.get("owner") or "",
+                row.get("start_date"),
                 row.get("end_date"),
                 f"{LIGHT_SYMBOLS[light]} {words[light]}" if light else "",
                 *[wide[c].iloc[i] if c in wide else None for c in core],
-                row.get("tasks_done_ratio"), row.get("tasks_overdue"),
-                row.get("issues_open_high"), row.get("budget"), used.get(str(row.get("file"))),
+                row.get("tasks_done_ratio"),
+                row.get("tasks_overdue"),
+                row.get("issues_open_high"),
+                row.get("budget"),
+                used.get(str(row.get("file"))),
                 row.get("findings_error"),
             ]
             for j, ((_, _, kind), value) in enumerate(zip(columns, values, strict=True)):
@@ -207,27 +247,63 @@ class ReportWriter:
             cell = f"{column_letter(j)}{header + 2}"
             if kind == "health":
                 for key, symbol in LIGHT_SYMBOLS.items():
-                    ws.conditional_format(header + 1, j, last, j, {
-                        "type": "text", "criteria": "begins with", "value": symbol,
-                        "format": self.looks[key]})
+                    ws.conditional_format(
+                        header + 1,
+                        j,
+                        last,
+                        j,
+                        {
+                            "type": "text",
+                            "criteria": "begins with",
+                            "value": symbol,
+                            "format": self.looks[key],
+                        },
+                    )
             elif kind == "rate":
                 for key, test in (
                     ("green", f"{cell}>={rules.green_at}"),
                     ("yellow", f"AND({cell}>={rules.yellow_at},{cell}<{rules.green_at})"),
                     ("red", f"{cell}<{rules.yellow_at}"),
                 ):
-                    ws.conditional_format(header + 1, j, last, j, {
-                        "type": "formula", "criteria": f"=AND(ISNUMBER({cell}),{test})",
-                        "format": self.looks[key]})
+                    ws.conditional_format(
+                        header + 1,
+                        j,
+                        last,
+                        j,
+                        {
+                            "type": "formula",
+                            "criteria": f"=AND(ISNUMBER({cell}),{test})",
+                            "format": self.looks[key],
+                        },
+                    )
             elif kind == "alarm":
-                ws.conditional_format(header + 1, j, last, j, {
-                    "type": "cell", "criteria": ">", "value": 0, "format": self.looks["red"]})
+                ws.conditional_format(
+                    header + 1,
+                    j,
+                    last,
+                    j,
+                    {"type": "cell", "criteria": ">", "value": 0, "format": self.looks["red"]},
+                )
             elif kind == "used":  # over the budget red, past 90 % yellow
-                ws.conditional_format(header + 1, j, last, j, {
-                    "type": "cell", "criteria": ">", "value": 1, "format": self.looks["red"]})
-                ws.conditional_format(header + 1, j, last, j, {
-                    "type": "cell", "criteria": ">=", "value": 0.9,
-                    "format": self.looks["yellow"]})
+                ws.conditional_format(
+                    header + 1,
+                    j,
+                    last,
+                    j,
+                    {"type": "cell", "criteria": ">", "value": 1, "format": self.looks["red"]},
+                )
+                ws.conditional_format(
+                    header + 1,
+                    j,
+                    last,
+                    j,
+                    {
+                        "type": "cell",
+                        "criteria": ">=",
+                        "value": 0.9,
+                        "format": self.looks["yellow"],
+                    },
+                )
         ws.freeze_panes(header + 1, 1)
         ws.autofilter(header, 0, last, len(columns) - 1)
         ws.set_landscape()
@@ -243,15 +319,21 @@ class ReportWriter:
         if kind == "date":
             ws.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), self.date)
         elif kind in ("pct", "rate", "used", "count", "alarm", "money"):
-            fmt = self.money if kind == "money" else self.count if kind in (
-                "count", "alarm") else self.pct
+            fmt = (
+                self.money
+                if kind == "money"
+                else self.count
+                if kind in ("count", "alarm")
+                else self.pct
+            )
             ws.write_number(r, c, float(value), fmt)
         else:
             ws.write_string(r, c, str(value), self.text)
 
     # -- charts -----------------------------------------------------------------------
-    def _charts(self, sheet: Worksheet, campaigns: pd.DataFrame, codes: pd.DataFrame,
-                trends: pd.DataFrame) -> None:
+    def _charts(
+        self, sheet: Worksheet, campaigns: pd.DataFrame, codes: pd.DataFrame, trends: pd.DataFrame
+    ) -> None:
         """A chart per printed page; a chart without data is left out with a note.
 
         Printed at 100 % with a page break after each chart: "fit to page" would
@@ -271,17 +353,31 @@ class ReportWriter:
         rated = campaigns["achievement_mean"].notna().sum() if n else 0
         if rated:
             bar = self.book.add_chart({"type": "bar"})
-            bar.add_series({
-                "name": w["mean"], "categories": ["Campaigns", 1, 1, n, 1],
-                "values": ["Campaigns", 1, col, n, col], "fill": {"color": NAVY},
-                "data_labels": {"value": n <= 40, "num_format": "0%", "font": {"size": 8}},
-                "gap": 60,
-            })
+            bar.add_series(
+                {
+                    "name": w["mean"],
+                    "categories": ["Campaigns", 1, 1, n, 1],
+                    "values": ["Campaigns", 1, col, n, col],
+                    "fill": {"color": NAVY},
+                    "data_labels": {"value": n <= 40, "num_format": "0%", "font": {"size": 8}},
+                    "gap": 60,
+                }
+            )
             bar.set_title({"name": w["chart_achievement"], "name_font": {"size": 11}})
-            bar.set_x_axis({"num_format": "0%", "min": 0, "major_gridlines": {
-                "visible": True, "line": {"color": "#E7E6E6"}}})
-            bar.set_y_axis({"reverse": True, "crossing": "max",
-                            "interval_unit": 1 if n <= 40 else max(1, n // 30)})
+            bar.set_x_axis(
+                {
+                    "num_format": "0%",
+                    "min": 0,
+                    "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
+                }
+            )
+            bar.set_y_axis(
+                {
+                    "reverse": True,
+                    "crossing": "max",
+                    "interval_unit": 1 if n <= 40 else max(1, n // 30),
+                }
+            )
             bar.set_legend({"none": True})
             height = min(PAGE_HEIGHT, max(CHART_HEIGHT, 18 * n + 100))
             bar.set_size({"width": CHART_WIDTH, "height": height})
@@ -296,20 +392,38 @@ class ReportWriter:
         if series and len(trends):
             line = self.book.add_chart({"type": "line"})
             rows = len(trends)
-            palette = [NAVY, LIGHT_MARKS["green"], "#ED7D31", "#7F7F7F", LIGHT_MARKS["yellow"],
-                       "#5B9BD5"]
+            palette = [
+                NAVY,
+                LIGHT_MARKS["green"],
+                "#ED7D31",
+                "#7F7F7F",
+                LIGHT_MARKS["yellow"],
+                "#5B9BD5",
+            ]
             for i, _metric in enumerate(series, start=1):
                 colour = palette[(i - 1) % len(palette)]
-                line.add_series({
-                    "name": ["Trends", 0, i], "categories": ["Trends", 1, 0, rows, 0],
-                    "values": ["Trends", 1, i, rows, i],
-                    "line": {"color": colour, "width": 2},
-                    "marker": {"type": "circle", "size": 4, "fill": {"color": colour},
-                               "border": {"color": colour}}})
+                line.add_series(
+                    {
+                        "name": ["Trends", 0, i],
+                        "categories": ["Trends", 1, 0, rows, 0],
+                        "values": ["Trends", 1, i, rows, i],
+                        "line": {"color": colour, "width": 2},
+                        "marker": {
+                            "type": "circle",
+                            "size": 4,
+                            "fill": {"color": colour},
+                            "border": {"color": colour},
+                        },
+                    }
+                )
             line.set_title({"name": w["chart_trends"], "name_font": {"size": 11}})
             line.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
-            line.set_y_axis({"num_format": "0%", "major_gridlines": {
-                "visible": True, "line": {"color": "#E7E6E6"}}})
+            line.set_y_axis(
+                {
+                    "num_format": "0%",
+                    "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
+                }
+            )
             line.set_legend({"position": "bottom"})
             line.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
             sheet.insert_chart(row, 0, line)
@@ -323,18 +437,29 @@ class ReportWriter:
         top = min(len(codes), TOP_CODES)
         if top:
             col_bar = self.book.add_chart({"type": "bar"})
-            col_bar.add_series({
-                "name": w["findings"], "categories": ["Finding codes", 1, 2, top, 2],
-                "values": ["Finding codes", 1, 3, top, 3], "fill": {"color": "#A6B8D9"},
-                "data_labels": {"value": True, "font": {"size": 8}}, "gap": 50,
-            })
+            col_bar.add_series(
+                {
+                    "name": w["findings"],
+                    "categories": ["Finding codes", 1, 2, top, 2],
+                    "values": ["Finding codes", 1, 3, top, 3],
+                    "fill": {"color": "#A6B8D9"},
+                    "data_labels": {"value": True, "font": {"size": 8}},
+                    "gap": 50,
+                }
+            )
             col_bar.set_title({"name": w["chart_codes"], "name_font": {"size": 11}})
             col_bar.set_y_axis({"reverse": True, "crossing": "max", "interval_unit": 1})
-            col_bar.set_x_axis({"min": 0, "num_format": "0", "major_gridlines": {
-                "visible": True, "line": {"color": "#E7E6E6"}}})
+            col_bar.set_x_axis(
+                {
+                    "min": 0,
+                    "num_format": "0",
+                    "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
+                }
+            )
             col_bar.set_legend({"none": True})
-            col_bar.set_size({"width": CHART_WIDTH,
-                              "height": min(CHART_HEIGHT, max(200, 20 * top + 80))})
+            col_bar.set_size(
+                {"width": CHART_WIDTH, "height": min(CHART_HEIGHT, max(200, 20 * top + 80))}
+            )
             sheet.insert_chart(row, 0, col_bar)
         else:
             sheet.write_string(row, 0, w["no_codes"], self.note)

@@ -41,8 +41,17 @@ TREND_METRICS = 6
 _CHUNK = 5_000
 _PERCENT_COLUMNS = frozenset({"rate", "tasks_done_ratio", "achievement_mean"})
 _MONEY_COLUMNS = frozenset({"budget"})
-_WIDTHS = {"campaign": 24, "file": 36, "message": 50, "reason": 50, "description": 30,
-           "task_name": 26, "campaign_key": 14, "code": 26, "core_goals": 30}
+_WIDTHS = {
+    "campaign": 24,
+    "file": 36,
+    "message": 50,
+    "reason": 50,
+    "description": 30,
+    "task_name": 26,
+    "campaign_key": 14,
+    "code": 26,
+    "core_goals": 30,
+}
 
 
 def write_portfolio(portfolio: Any, path: str | Path, *, lang: str = "en") -> Path:
@@ -64,17 +73,23 @@ def write_portfolio(portfolio: Any, path: str | Path, *, lang: str = "en") -> Pa
     biggest = max(len(df) for df in tables.values())
     if target.suffix.lower() != ".xlsx":
         raise OutputNameError(
-            str(target), f"the portfolio is an .xlsx workbook; name it .xlsx, not {target.suffix or 'nothing'}"
+            str(target),
+            f"the portfolio is an .xlsx workbook; name it .xlsx, not {target.suffix or 'nothing'}",
         )
 
     def write(tmp: Path) -> None:
         try:
             with open_sink(tmp) as sink:
-                book = xlsxwriter.Workbook(sink, {
-                    "constant_memory": biggest > TABLE_ROW_LIMIT,
-                    "strings_to_formulas": False, "strings_to_urls": False,
-                    "default_date_format": DATE_FORMAT, "nan_inf_to_errors": False,
-                })
+                book = xlsxwriter.Workbook(
+                    sink,
+                    {
+                        "constant_memory": biggest > TABLE_ROW_LIMIT,
+                        "strings_to_formulas": False,
+                        "strings_to_urls": False,
+                        "default_date_format": DATE_FORMAT,
+                        "nan_inf_to_errors": False,
+                    },
+                )
                 _Writer(book, portfolio, "zh" if lang == "zh" else "en").write_all()
                 book.close()
         except XlsxWriterException as exc:
@@ -103,16 +118,24 @@ def wide_metrics(campaigns: pd.DataFrame, metrics: pd.DataFrame, limit: int) -> 
 class _Writer(ReportWriter):
     def write_all(self) -> None:
         p = self.p
-        campaigns = p.campaigns.merge(wide_metrics(p.campaigns, p.metrics, WIDE_METRICS),
-                                      on="campaign_key", how="left")
+        campaigns = p.campaigns.merge(
+            wide_metrics(p.campaigns, p.metrics, WIDE_METRICS), on="campaign_key", how="left"
+        )
         overview = self.book.add_worksheet(self.words["overview"])
         charts = self.book.add_worksheet(self.words["charts"])
         sheets: dict[str, tuple[Worksheet, pd.DataFrame]] = {}
         trends, codes = self._trends(), self._codes()
-        for name, df in (("Campaigns", campaigns), ("Metrics", p.metrics), ("Tasks", p.tasks),
-                         ("Issues", p.issues), ("Daily", p.daily), ("Findings", p.findings),
-                         ("Finding codes", codes), ("Trends", trends),
-                         ("Load report", p.load_report)):
+        for name, df in (
+            ("Campaigns", campaigns),
+            ("Metrics", p.metrics),
+            ("Tasks", p.tasks),
+            ("Issues", p.issues),
+            ("Daily", p.daily),
+            ("Findings", p.findings),
+            ("Finding codes", codes),
+            ("Trends", trends),
+            ("Load report", p.load_report),
+        ):
             sheets[name] = (self.book.add_worksheet(name), df)
         self._overview(overview, campaigns)
         for name, (sheet, df) in sheets.items():
@@ -134,11 +157,18 @@ class _Writer(ReportWriter):
     def _codes(self) -> pd.DataFrame:
         f: pd.DataFrame = self.p.findings
         if f.empty:
-            return pd.DataFrame({"code": pd.Series(dtype=object), "severity": [], "title": [],
-                                 "count": pd.Series(dtype="int64"),
-                                 "files": pd.Series(dtype="int64")})
+            return pd.DataFrame(
+                {
+                    "code": pd.Series(dtype=object),
+                    "severity": [],
+                    "title": [],
+                    "count": pd.Series(dtype="int64"),
+                    "files": pd.Series(dtype="int64"),
+                }
+            )
         grouped = f.groupby("code", sort=False).agg(
-            severity=("severity", "first"), count=("code", "size"), files=("file", "nunique"))
+            severity=("severity", "first"), count=("code", "size"), files=("file", "nunique")
+        )
         grouped = grouped.sort_values(["count", "files"], ascending=False).reset_index()
         grouped.insert(2, "title", [CODES[c].title if c in CODES else "" for c in grouped["code"]])
         return grouped[["code", "severity", "title", "count", "files"]]
@@ -172,10 +202,17 @@ class _Writer(ReportWriter):
             if columns:
                 sheet.autofilter(0, 0, max(n, 1), len(columns) - 1)
         else:
-            sheet.add_table(0, 0, max(n, 1), len(columns) - 1, {
-                "name": "t_" + name.lower().replace(" ", "_"), "style": "Table Style Light 9",
-                "columns": [{"header": c, "header_format": self.header} for c in columns],
-            })
+            sheet.add_table(
+                0,
+                0,
+                max(n, 1),
+                len(columns) - 1,
+                {
+                    "name": "t_" + name.lower().replace(" ", "_"),
+                    "style": "Table Style Light 9",
+                    "columns": [{"header": c, "header_format": self.header} for c in columns],
+                },
+            )
         for start in range(0, n, _CHUNK):
             block = df.iloc[start : min(n, start + _CHUNK)]
             columns_out = [self._column(sheet, block[c]) for c in block.columns]
@@ -192,8 +229,11 @@ class _Writer(ReportWriter):
             return self.date
         if col in _PERCENT_COLUMNS or col.endswith(" rate") or col in percent:
             return self.pct
-        if col in _MONEY_COLUMNS or col.endswith((" target", " actual")) or col in (
-                "target", "actual"):
+        if (
+            col in _MONEY_COLUMNS
+            or col.endswith((" target", " actual"))
+            or col in ("target", "actual")
+        ):
             return self.money
         return None
 
@@ -211,4 +251,3 @@ class _Writer(ReportWriter):
         return sheet.write_string, [
             v if isinstance(v, str) else None if missing(v) else str(v) for v in series.tolist()
         ]
-

@@ -32,22 +32,62 @@ CHILD_TABLES = {"tasks": "tasks", "issues": "issues", "daily": "daily", "metrics
 KEY_COLUMNS = ("campaign_key", "campaign")
 FINDING_COLUMNS = ("code", "severity", "sheet", "row", "column", "id", "message", "file")
 CAMPAIGN_COLUMNS = (
-    "campaign_key", "campaign", "owner", "plan_version", "start_date", "end_date", "budget",
-    "spent", "budget_used", "roi", "core_goals", "stakeholders", "tasks_total", "tasks_done", "tasks_done_ratio",
-    "tasks_overdue", "tasks_delayed", "issues_total", "issues_open", "issues_open_high",
-    "metrics_count", "metrics_met", "achievement_mean", "findings_error", "findings_warning",
-    "findings_info", "template_id", "template_version", "status", "file",
+    "campaign_key",
+    "campaign",
+    "owner",
+    "plan_version",
+    "start_date",
+    "end_date",
+    "budget",
+    "spent",
+    "budget_used",
+    "roi",
+    "core_goals",
+    "stakeholders",
+    "tasks_total",
+    "tasks_done",
+    "tasks_done_ratio",
+    "tasks_overdue",
+    "tasks_delayed",
+    "issues_total",
+    "issues_open",
+    "issues_open_high",
+    "metrics_count",
+    "metrics_met",
+    "achievement_mean",
+    "findings_error",
+    "findings_warning",
+    "findings_info",
+    "template_id",
+    "template_version",
+    "status",
+    "file",
 )
 _LENGTH = "__len__"  # the row count, stored with a file's columns
 LOAD_COLUMNS = ("file", "status", "code", "reason", "campaign_key")
 # One row per channel of a campaign's daily table: its revenue metric's figures, spend, ROI.
-CHANNEL_COLUMNS = ("campaign_key", "campaign", "channel", "target", "actual", "rate", "spend", "roi")
+CHANNEL_COLUMNS = (
+    "campaign_key",
+    "campaign",
+    "channel",
+    "target",
+    "actual",
+    "rate",
+    "spend",
+    "roi",
+)
 _DATE_FIELDS = ("start_date", "end_date")
 _TEXT_FIELDS = (
-    "campaign_key", "campaign", "owner", "plan_version", "core_goals", "stakeholders",
-    "template_id", "status", "file",
+    "campaign_key",
+    "campaign",
+    "owner",
+    "plan_version",
+    "core_goals",
+    "stakeholders",
+    "template_id",
+    "status",
+    "file",
 )
-
 
 
 @dataclass
@@ -127,40 +167,44 @@ def campaign_rows(
         budget = info.get("budget")
         met = rates.get(position, [])
         counts = summary.findings_by_severity
-        rows.append({
-            "campaign_key": keys[position],
-            "campaign": frames.name,
-            "owner": _text(info.get("owner")),
-            "plan_version": _text(info.get("plan_version")),
-            "start_date": frames.start_date,
-            "end_date": frames.end_date,
-            "budget": float(budget) if isinstance(budget, (int, float)) else None,
-            "spent": summary.money.spent,
-            "budget_used": summary.money.used,
-            "roi": _roi(summary),
-            "core_goals": _text(info.get("core_goals")),
-            "stakeholders": _text(info.get("stakeholders")),
-            "tasks_total": total,
-            "tasks_done": done,
-            "tasks_done_ratio": done / total if total else None,
-            "tasks_overdue": len(summary.overdue) if summary.known("tasks.overdue") else None,
-            "tasks_delayed": summary.task_counts.get("delayed", 0),
-            "issues_total": summary.issues_total,
-            "issues_open": summary.issues_open if summary.known("issues.open") else None,
-            "issues_open_high": (
-                len(summary.high_unresolved) if summary.known("issues.high_unresolved") else None
-            ),
-            "metrics_count": counted.get(position, 0),
-            "metrics_met": sum(1 for r in met if r >= 1),
-            "achievement_mean": sum(met) / len(met) if met else None,
-            "findings_error": counts.get("error", 0),
-            "findings_warning": counts.get("warning", 0),
-            "findings_info": counts.get("info", 0),
-            "template_id": frames.template_id,
-            "template_version": frames.template_version,
-            "status": statuses[position],
-            "file": files[position],
-        })
+        rows.append(
+            {
+                "campaign_key": keys[position],
+                "campaign": frames.name,
+                "owner": _text(info.get("owner")),
+                "plan_version": _text(info.get("plan_version")),
+                "start_date": frames.start_date,
+                "end_date": frames.end_date,
+                "budget": float(budget) if isinstance(budget, (int, float)) else None,
+                "spent": summary.money.spent,
+                "budget_used": summary.money.used,
+                "roi": _roi(summary),
+                "core_goals": _text(info.get("core_goals")),
+                "stakeholders": _text(info.get("stakeholders")),
+                "tasks_total": total,
+                "tasks_done": done,
+                "tasks_done_ratio": done / total if total else None,
+                "tasks_overdue": len(summary.overdue) if summary.known("tasks.overdue") else None,
+                "tasks_delayed": summary.task_counts.get("delayed", 0),
+                "issues_total": summary.issues_total,
+                "issues_open": summary.issues_open if summary.known("issues.open") else None,
+                "issues_open_high": (
+                    len(summary.high_unresolved)
+                    if summary.known("issues.high_unresolved")
+                    else None
+                ),
+                "metrics_count": counted.get(position, 0),
+                "metrics_met": sum(1 for r in met if r >= 1),
+                "achievement_mean": sum(met) / len(met) if met else None,
+                "findings_error": counts.get("error", 0),
+                "findings_warning": counts.get("warning", 0),
+                "findings_info": counts.get("info", 0),
+                "template_id": frames.template_id,
+                "template_version": frames.template_version,
+                "status": statuses[position],
+                "file": files[position],
+            }
+        )
     return rows
 
 
@@ -180,10 +224,19 @@ def campaigns_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame.from_records(rows, columns=list(CAMPAIGN_COLUMNS))
     for col in CAMPAIGN_COLUMNS:
         if col in _DATE_FIELDS:
-            df[col] = pd.to_datetime(df[col].astype(object), errors="coerce").astype("datetime64[ns]")
+            df[col] = pd.to_datetime(df[col].astype(object), errors="coerce").astype(
+                "datetime64[ns]"
+            )
         elif col in _TEXT_FIELDS:
             df[col] = df[col].astype(object).where(df[col].notna(), None).astype("str")
-        elif col in ("budget", "spent", "budget_used", "roi", "tasks_done_ratio", "achievement_mean"):
+        elif col in (
+            "budget",
+            "spent",
+            "budget_used",
+            "roi",
+            "tasks_done_ratio",
+            "achievement_mean",
+        ):
             df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").astype("float64")
         else:
             df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").astype("Int64")
@@ -200,11 +253,15 @@ def findings_table(parts: list[Part]) -> pd.DataFrame:
     lengths = [cols[_LENGTH] for _, _, cols in parts]
     df = pd.DataFrame({c: [v for _, _, cols in parts for v in cols[c]] for c in body})
     df.insert(0, "campaign", np.repeat(np.array([n for _, n, _ in parts], dtype=object), lengths))
-    df.insert(0, "campaign_key", np.repeat(np.array([k for k, _, _ in parts], dtype=object), lengths))
+    df.insert(
+        0, "campaign_key", np.repeat(np.array([k for k, _, _ in parts], dtype=object), lengths)
+    )
     return _conform(df, shape)
 
 
-def keyed_rows(table: str, stacked: pd.DataFrame, keys: list[str], names: list[str | None]) -> pd.DataFrame:
+def keyed_rows(
+    table: str, stacked: pd.DataFrame, keys: list[str], names: list[str | None]
+) -> pd.DataFrame:
     """A stacked table's rows with `campaign_key` and `campaign` in front, in the portfolio's dtypes."""
     shape = _schema(table)
     owners = stacked[CAMPAIGN].to_numpy()
@@ -260,27 +317,38 @@ class Accumulator:
     def _append(self, chunk: ChunkResult) -> None:
         for result in chunk.files:
             row = result.campaign
-            self.load_rows.append({
-                "file": result.path, "status": result.status,
-                "code": result.error["code"] if result.error else None,
-                "reason": result.reason, "campaign_key": row["campaign_key"] if row else None,
-            })
+            self.load_rows.append(
+                {
+                    "file": result.path,
+                    "status": result.status,
+                    "code": result.error["code"] if result.error else None,
+                    "reason": result.reason,
+                    "campaign_key": row["campaign_key"] if row else None,
+                }
+            )
             if result.error is not None:
                 self.failed.append({"path": result.path, "error": dict(result.error)})
             if row is None:
                 continue
             self.campaign_rows.append(row)
             record: dict[str, Any] = {
-                "path": result.path, "campaign": row["campaign"], "as_of": self.as_of.isoformat(),
+                "path": result.path,
+                "campaign": row["campaign"],
+                "as_of": self.as_of.isoformat(),
             }
             record.update(result.summary or {})
             for channel in (result.summary or {}).get("channels", []):
-                self.channel_rows.append({
-                    "campaign_key": row["campaign_key"], "campaign": row["campaign"],
-                    "channel": channel["name"], **{k: channel[k] for k in CHANNEL_COLUMNS[3:]},
-                })
+                self.channel_rows.append(
+                    {
+                        "campaign_key": row["campaign_key"],
+                        "campaign": row["campaign"],
+                        "channel": channel["name"],
+                        **{k: channel[k] for k in CHANNEL_COLUMNS[3:]},
+                    }
+                )
             record["findings"] = {
-                "error": row["findings_error"], "warning": row["findings_warning"],
+                "error": row["findings_error"],
+                "warning": row["findings_warning"],
                 "info": row["findings_info"],
             }
             self.records.append(record)
@@ -301,9 +369,13 @@ class Accumulator:
         out["load_report"] = load.astype({c: "str" for c in LOAD_COLUMNS})
         channels = pd.DataFrame.from_records(self.channel_rows, columns=list(CHANNEL_COLUMNS))
         for col in CHANNEL_COLUMNS[3:]:
-            channels[col] = pd.to_numeric(channels[col].astype(object), errors="coerce").astype("float64")
+            channels[col] = pd.to_numeric(channels[col].astype(object), errors="coerce").astype(
+                "float64"
+            )
         for col in CHANNEL_COLUMNS[:3]:
-            channels[col] = channels[col].astype(object).where(channels[col].notna(), None).astype("str")
+            channels[col] = (
+                channels[col].astype(object).where(channels[col].notna(), None).astype("str")
+            )
         out["channels"] = channels
         out["records"] = self.records
         out["failed"] = self.failed

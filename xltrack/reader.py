@@ -121,8 +121,15 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
             return reader.read()
         except WorkbookError:
             raise
-        except (python_calamine.CalamineError, OSError, ValueError, KeyError,
-                OverflowError, RecursionError, NotImplementedError) as exc:
+        except (
+            python_calamine.CalamineError,
+            OSError,
+            ValueError,
+            KeyError,
+            OverflowError,
+            RecursionError,
+            NotImplementedError,
+        ) as exc:
             # The last line: whatever a stranger's file still trips is one WorkbookError
             # naming it, never a bare exception that ends a batch.
             raise wrap_engine_error(name, exc) from exc
@@ -138,10 +145,14 @@ def _language(frames: CampaignFrames) -> str:
 
 
 # The columns that make a list of tasks a campaign's task table, beside its ID or name.
-_TASK_KEYS = frozenset({"owner", "start_date", "end_date", "period", "status", "phase", "deliverable"})
+_TASK_KEYS = frozenset(
+    {"owner", "start_date", "end_date", "period", "status", "phase", "deliverable"}
+)
 
 
-def _is_campaign(frames: CampaignFrames, form_sheet: str | None, located: dict[str, Located]) -> bool:
+def _is_campaign(
+    frames: CampaignFrames, form_sheet: str | None, located: dict[str, Located]
+) -> bool:
     """Accept a workbook on evidence only: an ordinary list with Name and Status is none.
 
     Evidence is xltrack's own stamp, or one of: the task table with its ID or name and
@@ -153,17 +164,24 @@ def _is_campaign(frames: CampaignFrames, form_sheet: str | None, located: dict[s
     """
     if frames.template_id is not None:
         return True
-    strong = {key: t for key, t in located.items()
-              if len(t.columns) >= 3 and 2 * len(t.columns) >= len(t.columns) + len(t.unmatched)}
+    strong = {
+        key: t
+        for key, t in located.items()
+        if len(t.columns) >= 3 and 2 * len(t.columns) >= len(t.columns) + len(t.unmatched)
+    }
     tasks = strong.get("tasks")
-    if tasks is not None and ({"task_id", "task_name"} & tasks.columns.keys()) and len(
-        _TASK_KEYS & tasks.columns.keys()
-    ) >= 2:
+    if (
+        tasks is not None
+        and ({"task_id", "task_name"} & tasks.columns.keys())
+        and len(_TASK_KEYS & tasks.columns.keys()) >= 2
+    ):
         return True
     if any(sum(1 for sure in t.sureness.values() if sure >= 0.9) >= 4 for t in strong.values()):
         return True  # one table, but named surely by four of its columns
     filled = sum(1 for value in frames.info.values() if not is_blank(value))
-    tables = sum(1 for key in MAIN_TABLES if key in strong) + (form_sheet is not None and filled >= 3)
+    tables = sum(1 for key in MAIN_TABLES if key in strong) + (
+        form_sheet is not None and filled >= 3
+    )
     return tables >= 2
 
 
@@ -199,8 +217,13 @@ def _far_findings(path: str, sheet: str, refs: list[str], box: str) -> list[Find
     out = []
     for ref in refs[:MAX_REPORTED]:
         col, row = split_cell(ref)
-        out.append(Finding("cell-far-ignored", Location(file=path, sheet=sheet, row=row, column=col),
-                           {"cell": ref, "box": box, "dropped": len(refs)}))
+        out.append(
+            Finding(
+                "cell-far-ignored",
+                Location(file=path, sheet=sheet, row=row, column=col),
+                {"cell": ref, "box": box, "dropped": len(refs)},
+            )
+        )
     return out
 
 
@@ -311,7 +334,9 @@ class _Reader:
             if self._skipped(sheet):
                 continue
             grid = self.grid(sheet)
-            for table in find_tables(grid, sheet, self.spec, self.index, self.wide.get(sheet, frozenset())):
+            for table in find_tables(
+                grid, sheet, self.spec, self.index, self.wide.get(sheet, frozenset())
+            ):
                 best = located.get(table.table)
                 if best is None or (len(table.rows), table.score) > (len(best.rows), best.score):
                     located[table.table] = table
@@ -357,8 +382,11 @@ class _Reader:
                 Finding(
                     "template-version",
                     Location(file=self.path, sheet=STAMP_SHEET if stamp else None),
-                    {"template": template or "?", "version": frames.template_version,
-                     "known": self.spec.version},
+                    {
+                        "template": template or "?",
+                        "version": frames.template_version,
+                        "known": self.spec.version,
+                    },
                 )
             )
 
@@ -409,7 +437,9 @@ class _Reader:
             parsed = self._cell(parse_date(raw.get(key)), frames, key, "date")
             info[key] = parsed
         if period not in (None, "") and (info["start_date"] is None or info["end_date"] is None):
-            got = self._cell(parse_date_range(period, self._year_hint()), frames, "period", "date range")
+            got = self._cell(
+                parse_date_range(period, self._year_hint()), frames, "period", "date range"
+            )
             if got is not None:
                 info["start_date"] = info["start_date"] or got[0]
                 info["end_date"] = info["end_date"] or got[1]
@@ -427,14 +457,19 @@ class _Reader:
                     info[col.key] *= factor  # "预算总额(万元) | 30", "Budget (k) | 120"
                     sheet, cell = frames.info_cells.get(col.key, (None, None))
                     letter, row = split_cell(cell)
-                    self.findings.append(Finding(
-                        "unit-scaled", Location(self.path, sheet, row, letter),
-                        {"unit": unit, "factor": show_value(factor), "table": "campaign"},
-                    ))
+                    self.findings.append(
+                        Finding(
+                            "unit-scaled",
+                            Location(self.path, sheet, row, letter),
+                            {"unit": unit, "factor": show_value(factor), "table": "campaign"},
+                        )
+                    )
             else:
                 info[col.key] = parse_text(value).value
         frames.info = info
-        frames.info_cells = {k: v for k, v in frames.info_cells.items() if k in info or k == "period"}
+        frames.info_cells = {
+            k: v for k, v in frames.info_cells.items() if k in info or k == "period"
+        }
 
     def _year_hint(self) -> YearHint:
         if self.window is not None:
@@ -461,7 +496,11 @@ class _Reader:
                 Finding(
                     "cell-guessed",
                     loc,
-                    {"raw": parsed.raw, "value": show_value(parsed.value), "assumption": assumption},
+                    {
+                        "raw": parsed.raw,
+                        "value": show_value(parsed.value),
+                        "assumption": assumption,
+                    },
                 )
             )
 
@@ -478,11 +517,17 @@ class _Reader:
         ids: list[Any] = [None] * len(rows)
         id_key = next((c.key for c in table.columns if c.type == "id"), None)
         if id_key in located.columns:
-            ids, _ = parse_column(column_cells(transposed, located.columns[id_key], len(rows)), "id")
+            ids, _ = parse_column(
+                column_cells(transposed, located.columns[id_key], len(rows)), "id"
+            )
         data: dict[str, list[Any]] = {}
         # Each date column of a start/end pair -> the range column that fills the pair.
-        ranges = {date_key: c for c in table.columns if len(c.splits_into) == 2
-                  for date_key in c.splits_into}
+        ranges = {
+            date_key: c
+            for c in table.columns
+            if len(c.splits_into) == 2
+            for date_key in c.splits_into
+        }
         spans: list[tuple[str, int, tuple[Any, Any]]] = []
         for col in table.columns:
             if col.key not in located.columns:
@@ -494,7 +539,9 @@ class _Reader:
             values = column_cells(transposed, c, len(rows))
             letter = column_letter(c)
             if col.type == "enum":
-                data[col.key] = self._enum_column(col, values, located.sheet, letter, excel_rows, ids)
+                data[col.key] = self._enum_column(
+                    col, values, located.sheet, letter, excel_rows, ids
+                )
                 continue
             parsed, notes = parse_column(values, col.type, self._year_hint())
             for i, note in notes:
@@ -521,7 +568,9 @@ class _Reader:
         if key == "evaluation":
             # What the sheet says the rate is (typed or a cached value), for the checks to
             # compare with actual/target; the `rate` column itself is always recomputed.
-            written = column_cells(transposed, located.columns.get("rate", len(transposed)), len(rows))
+            written = column_cells(
+                transposed, located.columns.get("rate", len(transposed)), len(rows)
+            )
             data[WRITTEN_RATE], _ = parse_column(written, "percent")
         columns = {k: column_letter(c) for k, c in located.columns.items()}
         for spec_col in table.columns:
@@ -553,10 +602,13 @@ class _Reader:
             if unit not in said:
                 said.add(unit)
                 col, row = split_cell(cell)
-                self.findings.append(Finding(
-                    "unit-scaled", Location(self.path, located.sheet, row, col),
-                    {"unit": unit, "factor": show_value(factor), "table": table.key},
-                ))
+                self.findings.append(
+                    Finding(
+                        "unit-scaled",
+                        Location(self.path, located.sheet, row, col),
+                        {"unit": unit, "factor": show_value(factor), "table": table.key},
+                    )
+                )
 
         rows = len(located.rows)
         scaled_rows: set[int] = set()
@@ -585,7 +637,11 @@ class _Reader:
             if values is None:
                 continue
             c = located.columns.get(col.key)
-            text = header[c] if c is not None and c < len(header) and isinstance(header[c], str) else ""
+            text = (
+                header[c]
+                if c is not None and c < len(header) and isinstance(header[c], str)
+                else ""
+            )
             _, unit, factor = split_unit(text)
             where = f"{column_letter(c)}{located.header_row + 1}" if c is not None else "A1"
             if unit is None and note is not None:
@@ -601,13 +657,19 @@ class _Reader:
         if "unit" in data and "target" in data:
             letter = column_letter(located.columns.get("unit", 0))
             for i, unit_text in enumerate(data["unit"]):
-                scale = unit_scale(unit_text) if isinstance(unit_text, str) and i not in scaled_rows else None
+                scale = (
+                    unit_scale(unit_text)
+                    if isinstance(unit_text, str) and i not in scaled_rows
+                    else None
+                )
                 if scale and scale[0] != 1.0 and isinstance(data["target"][i], (int, float)):
                     data["target"][i] = data["target"][i] * scale[0]
                     data["unit"][i] = scale[1] or None
                     say(unit_text, scale[0], f"{letter}{located.rows[i] + 1}")
 
-    def _fill_sections(self, table: TableSpec, located: Located, data: dict[str, list[Any]]) -> None:
+    def _fill_sections(
+        self, table: TableSpec, located: Located, data: dict[str, list[Any]]
+    ) -> None:
         """A group row ("一、预热期（8项）") fills the empty phase of the records below it."""
         phase = next((c for c in table.columns if c.enum == "phase"), None)
         if phase is None or not located.sections:
@@ -632,34 +694,50 @@ class _Reader:
         """
         header = self.grid(located.sheet)[located.header_row]
         row = located.header_row + 1
-        cells = [(c, key) for key, c in located.columns.items()] + [(c, None) for c in located.unmatched]
+        cells = [(c, key) for key, c in located.columns.items()] + [
+            (c, None) for c in located.unmatched
+        ]
         for c, key in sorted(cells, key=lambda item: item[0]):
             text = header[c] if c < len(header) and isinstance(header[c], str) else ""
             sure = located.sureness.get(key, 1.0) if key else 0.0
             cell = f"{column_letter(c)}{row}"
-            frames.headers.append(HeaderRead(located.table, located.sheet, cell, text.strip(), key, sure))
+            frames.headers.append(
+                HeaderRead(located.table, located.sheet, cell, text.strip(), key, sure)
+            )
             loc = Location(self.path, located.sheet, row, column_letter(c))
             if key is None:
                 self.findings.append(
                     Finding("header-unknown", loc, {"header": text.strip(), "table": located.table})
                 )
             elif sure < 0.9:
-                self.findings.append(Finding(
-                    "header-guessed", loc, {"header": text.strip(), "column": key, "table": located.table}
-                ))
+                self.findings.append(
+                    Finding(
+                        "header-guessed",
+                        loc,
+                        {"header": text.strip(), "column": key, "table": located.table},
+                    )
+                )
         for col in self.spec.table(located.table).columns:
             if col.needed_for is None or col.key in located.columns:
                 continue
             if any(not is_blank(v) for v in read.data.get(col.key, ())):
                 continue  # filled from another cell: a start-end range, "销售额5万/实际3.8万"
-            self.findings.append(Finding(
-                "column-missing", Location(self.path, located.sheet, row),
-                {"table": located.table, "column": col.key, "needed_for": col.key},
-            ))
+            self.findings.append(
+                Finding(
+                    "column-missing",
+                    Location(self.path, located.sheet, row),
+                    {"table": located.table, "column": col.key, "needed_for": col.key},
+                )
+            )
 
     def _enum_column(
-        self, col: ColumnSpec, values: list[Any], sheet: str, letter: str,
-        rows: list[int], ids: list[Any],
+        self,
+        col: ColumnSpec,
+        values: list[Any],
+        sheet: str,
+        letter: str,
+        rows: list[int],
+        ids: list[Any],
     ) -> list[str | None]:
         assert col.enum is not None
         # Few distinct values in a long column: map each once.
@@ -685,7 +763,9 @@ class _Reader:
                     )
         return out
 
-    def _missing(self, frames: CampaignFrames, located: dict[str, Located], form_sheet: str | None) -> None:
+    def _missing(
+        self, frames: CampaignFrames, located: dict[str, Located], form_sheet: str | None
+    ) -> None:
         stamped = frames.template_id is not None
         for key in ("campaign", *LIST_TABLES):
             table = self.spec.table(key)
@@ -706,6 +786,9 @@ class _Reader:
                 if any(col.key in c.splits_into and c.key in have for c in table.columns):
                     continue
                 self.findings.append(
-                    Finding("header-missing", Location(file=self.path, sheet=sheet),
-                            {"column": col.key, "table": key})
+                    Finding(
+                        "header-missing",
+                        Location(file=self.path, sheet=sheet),
+                        {"column": col.key, "table": key},
+                    )
                 )

@@ -102,7 +102,9 @@ def build_frame(table: TableSpec, data: dict[str, list[Any]], rows: list[int]) -
                 dtype="float64",
             )
         elif dtype == bool:  # noqa: E721  (a numpy dtype, compared by value)
-            columns[col.key] = np.array([bool(v) for v in values] if values else [False] * n, dtype=bool)
+            columns[col.key] = np.array(
+                [bool(v) for v in values] if values else [False] * n, dtype=bool
+            )
         else:
             # An explicit object Series: pandas 3 would infer its string dtype from an array.
             columns[col.key] = pd.Series(values if values else [None] * n, dtype=object)
@@ -111,8 +113,14 @@ def build_frame(table: TableSpec, data: dict[str, list[Any]], rows: list[int]) -
 
 
 _KINDS = {
-    "date": "date", "date_range": "date range", "percent": "percentage",
-    "number": "number", "money": "amount", "count": "number", "id": "identifier", "text": "text",
+    "date": "date",
+    "date_range": "date range",
+    "percent": "percentage",
+    "number": "number",
+    "money": "amount",
+    "count": "number",
+    "id": "identifier",
+    "text": "text",
 }
 
 
@@ -159,32 +167,44 @@ def _fast_pass(values: list[Any], column_type: str) -> list[Any]:
         # so is a short one that is no placeholder as typed (张三, Bo); the rest is parsed.
         blanks = BLANKS_AS_TYPED
         return [
-            s if type(v) is str and (len(s := v.strip()) > 4 or (s and s.casefold() not in blanks))
-            else None if v == "" or v is None else slow
+            s
+            if type(v) is str and (len(s := v.strip()) > 4 or (s and s.casefold() not in blanks))
+            else None
+            if v == "" or v is None
+            else slow
             for v in values
         ]
     if column_type == "id":
         return [
-            (v.strip() or None) if type(v) is str else None if v is None else slow
-            for v in values
+            (v.strip() or None) if type(v) is str else None if v is None else slow for v in values
         ]
     if column_type == "date":
         return [
-            v.date() if type(v) is datetime
-            else v if type(v) is date
-            else None if v == "" or v is None else slow
+            v.date()
+            if type(v) is datetime
+            else v
+            if type(v) is date
+            else None
+            if v == "" or v is None
+            else slow
             for v in values
         ]
     if column_type in ("number", "money", "count"):
         return [
-            float(v) if type(v) is float or type(v) is int
-            else None if v == "" or v is None else slow
+            float(v)
+            if type(v) is float or type(v) is int
+            else None
+            if v == "" or v is None
+            else slow
             for v in values
         ]
     if column_type == "percent":
         return [
-            float(v) if (type(v) is float or type(v) is int) and -2 <= v <= 2
-            else None if v == "" or v is None else slow
+            float(v)
+            if (type(v) is float or type(v) is int) and -2 <= v <= 2
+            else None
+            if v == "" or v is None
+            else slow
             for v in values
         ]
     return [None if v == "" or v is None else slow for v in values]

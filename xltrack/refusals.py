@@ -15,10 +15,19 @@ from functools import cache
 _ZH: tuple[tuple[str, str], ...] = (
     (r"the file is empty \(0 bytes\)", "文件为空(0 字节)"),
     (r"an HTML page, not a workbook.*", "这是一个 HTML 网页,不是工作簿(请在 Excel 中另存为 .xlsx)"),
-    (r"a text/CSV file, not a workbook.*", "这是一个文本/CSV 文件,不是工作簿(请在 Excel 中另存为 .xlsx)"),
+    (
+        r"a text/CSV file, not a workbook.*",
+        "这是一个文本/CSV 文件,不是工作簿(请在 Excel 中另存为 .xlsx)",
+    ),
     (r"not a workbook \(unknown binary content\)", "不是工作簿(无法识别的二进制内容)"),
-    (r"an OLE2 document without a workbook stream.*", "这是一个不含工作簿的 Office 文档(.doc 或 .ppt?),不是工作簿"),
-    (r"an OpenDocument file that is not a spreadsheet.*", "这是一个不是表格的 OpenDocument 文件(文本或演示文稿?)"),
+    (
+        r"an OLE2 document without a workbook stream.*",
+        "这是一个不含工作簿的 Office 文档(.doc 或 .ppt?),不是工作簿",
+    ),
+    (
+        r"an OpenDocument file that is not a spreadsheet.*",
+        "这是一个不是表格的 OpenDocument 文件(文本或演示文稿?)",
+    ),
     (r"the workbook is encrypted.*", "工作簿已加密(设有密码),请先取消密码再保存"),
     (r"corrupt or truncated zip: (.*)", r"压缩包已损坏或不完整:\1"),
     (r"cannot open: (.*)", r"无法打开:\1"),
@@ -29,7 +38,10 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"(.*), not a workbook", r"\1,不是工作簿"),
     (r"part (\S+) declares a DTD/entities.*", r"部件 \1 声明了 DTD/实体(XML 实体攻击),已拒绝"),
     (r"part (\S+) is a zip bomb \(compression ratio (.*)\)", r"部件 \1 疑似压缩炸弹(压缩比 \2)"),
-    (r"part (\S+) would inflate to (.*) bytes \(limit (.*)\)", r"部件 \1 解压后达 \2 字节(上限 \3)"),
+    (
+        r"part (\S+) would inflate to (.*) bytes \(limit (.*)\)",
+        r"部件 \1 解压后达 \2 字节(上限 \3)",
+    ),
     (r"part (\S+) uses zip compression method (.*)", r"部件 \1 使用了不支持的压缩方式 \2"),
     (r"part (\S+) is encrypted", r"部件 \1 已加密"),
     (r"part (\S+) is missing", r"缺少部件 \1"),
@@ -43,9 +55,14 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"the workbook is corrupt \((.*)\)", r"工作簿已损坏(\1)"),
     (r"not a (?:readable )?workbook package: (.*)", r"不是可读取的工作簿文件:\1"),
     (r"cannot add a sheet to this package: (.*)", r"无法在此文件中添加工作表:\1"),
-    (r"Strict Open XML workbooks are not supported; save as \.xlsx", "不支持 Strict Open XML 工作簿,请另存为 .xlsx"),
-    (r"none of the five campaign tables was found.*",
-     "未找到五张活动表中的任何一张(工作簿需有带关键列的任务表,或五张表中的两张,才按活动工作簿读取)"),
+    (
+        r"Strict Open XML workbooks are not supported; save as \.xlsx",
+        "不支持 Strict Open XML 工作簿,请另存为 .xlsx",
+    ),
+    (
+        r"none of the five campaign tables was found.*",
+        "未找到五张活动表中的任何一张(工作簿需有带关键列的任务表,或五张表中的两张,才按活动工作簿读取)",
+    ),
     (r"no such file or folder", "文件或文件夹不存在"),
     (r"no file matches this pattern", "没有与此模式匹配的文件"),
     (r"cannot write: folder (.*) does not exist", r"无法写入:文件夹 \1 不存在"),
@@ -59,7 +76,9 @@ _ZH: tuple[tuple[str, str], ...] = (
 @cache
 def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
     # Compiled on first use: every command imports errors.py, few say a refusal.
-    return tuple((re.compile(rf"^{pattern}$", re.IGNORECASE | re.DOTALL), zh) for pattern, zh in _ZH)
+    return tuple(
+        (re.compile(rf"^{pattern}$", re.IGNORECASE | re.DOTALL), zh) for pattern, zh in _ZH
+    )
 
 
 def reason_in(reason: str, lang: str) -> str:

@@ -48,19 +48,50 @@ if TYPE_CHECKING:
 FINDINGS_FORMAT = "xltrack.findings/1"
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {"as_of": "as of", "error": "error", "warning": "warning", "info": "info",
-           "errors": "errors", "warnings": "warnings", "infos": "info", "none": "no findings",
-           "error1": "error", "warning1": "warning", "info1": "info",
-           "workbook": "(workbook)", "workbooks": "workbooks", "unusable": "cannot be used",
-           "sep": ", ", "list": ", "},
-    "zh": {"as_of": "统计日期", "error": "错误", "warning": "警告", "info": "提示",
-           "errors": "个错误", "warnings": "个警告", "infos": "条提示", "none": "未发现问题",
-           "error1": "个错误", "warning1": "个警告", "info1": "条提示",
-           "workbook": "(工作簿)", "workbooks": "个工作簿", "unusable": "无法使用",
-           "sep": ",", "list": "、"},
+    "en": {
+        "as_of": "as of",
+        "error": "error",
+        "warning": "warning",
+        "info": "info",
+        "errors": "errors",
+        "warnings": "warnings",
+        "infos": "info",
+        "none": "no findings",
+        "error1": "error",
+        "warning1": "warning",
+        "info1": "info",
+        "workbook": "(workbook)",
+        "workbooks": "workbooks",
+        "unusable": "cannot be used",
+        "sep": ", ",
+        "list": ", ",
+    },
+    "zh": {
+        "as_of": "统计日期",
+        "error": "错误",
+        "warning": "警告",
+        "info": "提示",
+        "errors": "个错误",
+        "warnings": "个警告",
+        "infos": "条提示",
+        "none": "未发现问题",
+        "error1": "个错误",
+        "warning1": "个警告",
+        "info1": "条提示",
+        "workbook": "(工作簿)",
+        "workbooks": "个工作簿",
+        "unusable": "无法使用",
+        "sep": ",",
+        "list": "、",
+    },
 }
-_ANSI = {"error": "\x1b[31;1m", "warning": "\x1b[33m", "info": "\x1b[36m", "head": "\x1b[1m",
-         "dim": "\x1b[2m"}
+_ANSI = {
+    "error": "\x1b[31;1m",
+    "warning": "\x1b[33m",
+    "info": "\x1b[36m",
+    "head": "\x1b[1m",
+    "dim": "\x1b[2m",
+}
 _RESET = "\x1b[0m"
 
 
@@ -83,7 +114,11 @@ def report_from_analysis(analysis: Analysis) -> WorkbookReport:
     frames = analysis.frames
     lang: Lang = "zh" if frames.lang == "zh" else "en"
     return WorkbookReport(
-        analysis.path, analysis.as_of, frames.name, list(analysis.findings), lang=lang,
+        analysis.path,
+        analysis.as_of,
+        frames.name,
+        list(analysis.findings),
+        lang=lang,
         headers=[h.to_dict() for h in frames.headers],
     )
 
@@ -141,14 +176,18 @@ def finding_message(finding: Finding, lang: Lang = "en", spec: Spec | None = Non
     return render_message(finding.code, localised_params(finding, lang, spec), lang)
 
 
-def finding_to_dict(finding: Finding, lang: Lang = "en", spec: Spec | None = None) -> dict[str, Any]:
+def finding_to_dict(
+    finding: Finding, lang: Lang = "en", spec: Spec | None = None
+) -> dict[str, Any]:
     """One finding as in the JSON output (`Finding.from_dict` reads it back)."""
     out = finding.to_dict(lang)
     out["message"] = finding_message(finding, lang, spec)
     return out
 
 
-def report_to_dict(report: WorkbookReport, lang: Lang = "en", spec: Spec | None = None) -> dict[str, Any]:
+def report_to_dict(
+    report: WorkbookReport, lang: Lang = "en", spec: Spec | None = None
+) -> dict[str, Any]:
     """One workbook's entry of the `workbooks` list."""
     return _report_entry(report, [finding_to_dict(f, lang, spec) for f in report.findings], lang)
 
@@ -162,7 +201,9 @@ def _error(report: WorkbookReport, lang: Lang) -> dict[str, str] | None:
     return {"code": report.error["code"], "message": report.refusal.message(lang)}
 
 
-def _report_entry(report: WorkbookReport, findings: list[dict[str, Any]], lang: Lang = "en") -> dict[str, Any]:
+def _report_entry(
+    report: WorkbookReport, findings: list[dict[str, Any]], lang: Lang = "en"
+) -> dict[str, Any]:
     return {
         "path": report.path,
         "campaign": report.campaign,
@@ -208,7 +249,9 @@ def iter_reports_json(
     spec = spec or load_spec()
 
     def entry(r: WorkbookReport) -> dict[str, Any]:
-        lazy = LazyList(len(r.findings), lambda: (finding_to_dict(f, lang, spec) for f in r.findings))
+        lazy = LazyList(
+            len(r.findings), lambda: (finding_to_dict(f, lang, spec) for f in r.findings)
+        )
         return _report_entry(r, lazy, lang)
 
     workbooks = LazyList(len(reports), lambda: (entry(r) for r in reports))
@@ -344,15 +387,19 @@ def summary_to_text(summary: Summary, lang: Lang = "en", spec: Spec | None = Non
     head = summary.campaign or summary.path or "?"
     lines = [f"{head} ({words['as_of']} {summary.as_of.isoformat()})"]
     if summary.health:
-        lines.append(f"{label('summary_health')}: {spec.enum_label('health', summary.health, lang)}")
+        lines.append(
+            f"{label('summary_health')}: {spec.enum_label('health', summary.health, lang)}"
+        )
     lines.append(label("summary_metrics"))
     for m in summary.metrics:
         rate = f"{m.rate:.1%}" if m.rate is not None else "-"
         light = spec.enum_label("light", m.light, lang) if m.light else ""
         pace = ""
         if m.health is not None and m.pace is not None:
-            pace = (f"  {label('summary_pace')} {m.pace:.1%} "
-                    f"({spec.enum_label('health', m.health, lang)})")
+            pace = (
+                f"  {label('summary_pace')} {m.pace:.1%} "
+                f"({spec.enum_label('health', m.health, lang)})"
+            )
         lines.append(
             f"  {m.name:<16} {_figure(m.target):>12} {_figure(m.actual):>12} {rate:>8}  {light}"
             f"{pace}"

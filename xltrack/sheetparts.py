@@ -128,42 +128,68 @@ def _chart(book: Any, name: str, spec: ChartSpec) -> Any:
         }
         if spec.kind == "line":
             colour = ("#7F7F7F", "#1F3864")[i % 2]
-            series["marker"] = {"type": "circle", "size": 5, "fill": {"color": colour},
-                                "border": {"color": colour}}
+            series["marker"] = {
+                "type": "circle",
+                "size": 5,
+                "fill": {"color": colour},
+                "border": {"color": colour},
+            }
             series["line"] = {"color": colour, "width": 2}
         elif spec.kind in ("bar", "column"):
             series["gap"] = 60
             series["fill"] = {"color": "#1F3864"}
-            series["data_labels"] = {"value": True, "font": {"size": 8},
-                                     **({"num_format": "0%"} if spec.percent_axis else {})}
+            series["data_labels"] = {
+                "value": True,
+                "font": {"size": 8},
+                **({"num_format": "0%"} if spec.percent_axis else {}),
+            }
         if spec.colours:
-            series["points"] = [{"fill": {"color": c}, "border": {"color": "#7F7F7F"}}
-                                for c in spec.colours]
+            series["points"] = [
+                {"fill": {"color": c}, "border": {"color": "#7F7F7F"}} for c in spec.colours
+            ]
         chart.add_series(series)
     if spec.line is not None:
         line = book.add_chart({"type": "line"})
-        line.add_series({
-            "name": spec.line[0], "categories": [name, *spec.categories],
-            "values": [name, *spec.line[1]], "marker": {"type": "none"},
-            "line": {"color": "#E03C31", "width": 1.5, "dash_type": "dash"},
-        })
+        line.add_series(
+            {
+                "name": spec.line[0],
+                "categories": [name, *spec.categories],
+                "values": [name, *spec.line[1]],
+                "marker": {"type": "none"},
+                "line": {"color": "#E03C31", "width": 1.5, "dash_type": "dash"},
+            }
+        )
         chart.combine(line)
     chart.set_title({"name": spec.title, "name_font": {"size": 11}})
     grid = {"visible": True, "line": {"color": "#E7E6E6"}}
     if spec.kind == "bar":
         chart.set_legend({"none": True})
-        chart.set_x_axis({"min": 0, "major_gridlines": grid,
-                          **({"num_format": "0%"} if spec.percent_axis else
-                             {"num_format": "0", "major_unit": 1})})
+        chart.set_x_axis(
+            {
+                "min": 0,
+                "major_gridlines": grid,
+                **(
+                    {"num_format": "0%"}
+                    if spec.percent_axis
+                    else {"num_format": "0", "major_unit": 1}
+                ),
+            }
+        )
         # Horizontal bars list categories bottom-up; reverse so they read like the table,
         # and cross at the last category so the value axis stays at the bottom.
         chart.set_y_axis({"reverse": True, "crossing": "max"})
     elif spec.kind == "column":
         # The bars take their points' colours: only the reference line needs a legend.
-        chart.set_legend({"position": "bottom", "delete_series": [0]} if spec.line
-                         else {"none": True})
-        chart.set_y_axis({"min": 0, "major_gridlines": grid,
-                          **({"num_format": "0%"} if spec.percent_axis else {})})
+        chart.set_legend(
+            {"position": "bottom", "delete_series": [0]} if spec.line else {"none": True}
+        )
+        chart.set_y_axis(
+            {
+                "min": 0,
+                "major_gridlines": grid,
+                **({"num_format": "0%"} if spec.percent_axis else {}),
+            }
+        )
     elif spec.kind == "line":
         chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
         chart.set_y_axis({"num_format": "#,##0", "major_gridlines": grid})

@@ -42,14 +42,24 @@ _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<table|<head|<body|<meta|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
-_OLE_WORKBOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"),
-                         "WORKBOOK".encode("utf-16-le"), "BOOK".encode("utf-16-le"))
+_HTML = re.compile(
+    rb"^\s*(?:<!doctype\s+html|<html|<table|<head|<body|<meta|<\?xml[^>]*>\s*<html)", re.IGNORECASE
+)
+_OLE_WORKBOOK_STREAMS = (
+    "Workbook".encode("utf-16-le"),
+    "Book".encode("utf-16-le"),
+    "WORKBOOK".encode("utf-16-le"),
+    "BOOK".encode("utf-16-le"),
+)
 # Transitional and Strict (ISO 29500 strict) namespaces of the workbook part.
-_NS_MAINS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-             "http://purl.oclc.org/ooxml/spreadsheetml/main")
-_NS_RELS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-            "http://purl.oclc.org/ooxml/officeDocument/relationships")
+_NS_MAINS = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+_NS_RELS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 # Sheets that hold cells; chart sheets, dialog sheets and Excel 4 macro sheets do not.
 _WORKSHEET_REL = "/worksheet"
@@ -273,22 +283,39 @@ def open_source(path: str | Path) -> Source:
     if kind == "ole2":
         return _open_ole2(name)
     if kind == "html":
-        raise UnsupportedWorkbookError(name, "an HTML page, not a workbook (save it from Excel as .xlsx)")
+        raise UnsupportedWorkbookError(
+            name, "an HTML page, not a workbook (save it from Excel as .xlsx)"
+        )
     if kind == "text":
-        raise UnsupportedWorkbookError(name, "a text/CSV file, not a workbook (save it from Excel as .xlsx)")
+        raise UnsupportedWorkbookError(
+            name, "a text/CSV file, not a workbook (save it from Excel as .xlsx)"
+        )
     if kind == "binary":
         raise UnreadableWorkbookError(name, "not a workbook (unknown binary content)")
     try:
         archive = zipfile.ZipFile(name, "r")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
         raise UnreadableWorkbookError(name, f"corrupt or truncated zip: {exc}") from exc
     except OSError as exc:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
     try:
         zip_kind = check_archive(archive, name)
-        source = Source(path=name, _zip=archive, kind=zip_kind, _names={
-            i.filename.replace("\\", "/"): i.filename for i in archive.infolist() if "\\" in i.filename
-        })
+        source = Source(
+            path=name,
+            _zip=archive,
+            kind=zip_kind,
+            _names={
+                i.filename.replace("\\", "/"): i.filename
+                for i in archive.infolist()
+                if "\\" in i.filename
+            },
+        )
         if zip_kind == "xlsx":
             _load_sheets(source)
         elif zip_kind == "xlsb":
@@ -343,9 +370,7 @@ def _load_sheets(source: Source) -> None:
     if source.has_part(rels_name):
         for rel in source.parse_xml(rels_name).findall(f"{{{_NS_PKG_REL}}}Relationship"):
             target = rel.get("Target", "").replace("\\", "/")
-            part = target.lstrip("/") if target.startswith("/") else str(
-                book.parent / target
-            )
+            part = target.lstrip("/") if target.startswith("/") else str(book.parent / target)
             targets[rel.get("Id", "")] = (normalize_part(part), rel.get("Type", ""))
     # B007: the pair that finds the sheets is used after the loop
     for main, rel_ns in zip(_NS_MAINS, _NS_RELS, strict=True):  # noqa: B007
@@ -371,8 +396,11 @@ def _load_sheets(source: Source) -> None:
     if rejected:
         xml = source.read_part(source.workbook_part)
         for rid in rejected:
-            xml = re.sub(rb"<(?:[\w.-]+:)?sheet\b[^>]*?:id=\"" + re.escape(rid.encode()) + rb"\"[^>]*/>",
-                         b"", xml)
+            xml = re.sub(
+                rb"<(?:[\w.-]+:)?sheet\b[^>]*?:id=\"" + re.escape(rid.encode()) + rb"\"[^>]*/>",
+                b"",
+                xml,
+            )
         source._engine_edits[source.workbook_part] = xml
 
 
@@ -410,9 +438,7 @@ def is_engine_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def read_sheet_slowly(
-    path: str, sheet: str, box: tuple[int, int] | None = None
-) -> list[list[Any]]:
+def read_sheet_slowly(path: str, sheet: str, box: tuple[int, int] | None = None) -> list[list[Any]]:
     """One sheet's values through openpyxl, for when the fast engine gives up on a cell.
 
     Args:
@@ -432,12 +458,14 @@ def read_sheet_slowly(
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             try:
                 rows = book[sheet].iter_rows(
-                    min_row=1, min_col=1, max_row=box[0] if box else None,
-                    max_col=box[1] if box else None, values_only=True,
+                    min_row=1,
+                    min_col=1,
+                    max_row=box[0] if box else None,
+                    max_col=box[1] if box else None,
+                    values_only=True,
                 )
                 return [list(row) for row in rows]
             finally:
                 book.close()
     except (KeyError, OSError, ValueError, TypeError, zipfile.BadZipFile) as exc:
         raise UnreadableWorkbookError(path, f"cannot read the sheet: {exc}", sheet=sheet) from exc
-

@@ -206,11 +206,11 @@ def _load_cached(path: str) -> Spec:
 def _extend(team: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any]:
     """A team's template on top of another: its own header names, value words and rules.
 
-        extends: builtin                 # or another template file, relative to this one
-        headers: {issues.found_date: [Logged, 登记于]}
-        values: {resolution.resolved: [Parked, 搁置]}
-        rules: {green_at: 0.95}
-        metrics: {销售额: [Sales, Revenue, GMV]}   # names of one metric
+    extends: builtin                 # or another template file, relative to this one
+    headers: {issues.found_date: [Logged, 登记于]}
+    values: {resolution.resolved: [Parked, 搁置]}
+    rules: {green_at: 0.95}
+    metrics: {销售额: [Sales, Revenue, GMV]}   # names of one metric
     """
     if depth > 4:
         raise SpecError(f"{path}: 'extends' goes more than 4 templates deep")
@@ -221,7 +221,9 @@ def _extend(team: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any]:
     try:
         base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise SpecError(f"{path}: cannot read the template it extends ({base_path}): {exc}") from exc
+        raise SpecError(
+            f"{path}: cannot read the template it extends ({base_path}): {exc}"
+        ) from exc
     if isinstance(base, dict) and "extends" in base:
         base = _extend(base, base_path, depth + 1)
     if not isinstance(base, dict):
@@ -260,7 +262,9 @@ def _mapping(team: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
 
 
 def _names(value: Any, path: Path, ref: str) -> list[str]:
-    if not isinstance(value, list) or any(isinstance(v, (bool, dict, list)) or v is None for v in value):
+    if not isinstance(value, list) or any(
+        isinstance(v, (bool, dict, list)) or v is None for v in value
+    ):
         raise SpecError(f"{path}: {ref}: a list of words (quote yes/no/on/off)")
     return [str(v) for v in value]
 
@@ -374,7 +378,9 @@ def _column(table: str, item: Any, enums: dict[str, Any], source: str, i: int) -
         splits_into=tuple(item.get("splits_into") or ()),
         words=_words(item.get("words"), source, where),
         needed_for=(
-            _text(item["needed_for"], source, where + ".needed_for") if "needed_for" in item else None
+            _text(item["needed_for"], source, where + ".needed_for")
+            if "needed_for" in item
+            else None
         ),
     )
 

@@ -124,8 +124,12 @@ def build_stack(read: list[ReadCampaign], spec: Spec, as_of: dt.date | None) -> 
 
 
 def _derive(
-    key: str, frame: pd.DataFrame, positions: np.ndarray, read: list[ReadCampaign],
-    spec: Spec, as_of: dt.date | None,
+    key: str,
+    frame: pd.DataFrame,
+    positions: np.ndarray,
+    read: list[ReadCampaign],
+    spec: Spec,
+    as_of: dt.date | None,
 ) -> pd.DataFrame:
     if key == "tasks":
         return derive.derive_tasks(frame, as_of)

@@ -163,14 +163,24 @@ class Summary:
                 "spent": _num(self.money.spent),
                 "remaining": _num(self.money.remaining),
                 "lines": [
-                    {"category": line.category, "planned": _num(line.planned),
-                     "spent": _num(line.spent), "variance": _rounded(line.variance)}
+                    {
+                        "category": line.category,
+                        "planned": _num(line.planned),
+                        "spent": _num(line.spent),
+                        "variance": _rounded(line.variance),
+                    }
                     for line in self.money.lines
                 ],
             },
             "channels": [
-                {"name": c.name, "target": _num(c.target), "actual": _num(c.actual),
-                 "rate": _rounded(c.rate), "spend": _num(c.spend), "roi": _rounded(c.roi)}
+                {
+                    "name": c.name,
+                    "target": _num(c.target),
+                    "actual": _num(c.actual),
+                    "rate": _rounded(c.rate),
+                    "spend": _num(c.spend),
+                    "roi": _rounded(c.roi),
+                }
                 for c in self.money.channels
             ],
             "daily": [
@@ -184,7 +194,6 @@ class Summary:
             ],
             "findings": dict(self.findings_by_severity),
         }
-
 
     def _known(self, figure: str, value: Any) -> Any:
         return value if self.known(figure) else None
@@ -317,8 +326,13 @@ def _metrics(summaries: list[Summary], stack: Stack, spec: Spec) -> None:
     goals = stack.tables["goals"]
     goals = goals[goals["metric"].notna() & goals[CAMPAIGN].isin(waiting)]
     if len(goals):
-        _add_metrics(summaries, goals, _daily_totals(stack.tables["daily"], goals, spec), rules,
-                     SOURCE_GOALS_DAILY)
+        _add_metrics(
+            summaries,
+            goals,
+            _daily_totals(stack.tables["daily"], goals, spec),
+            rules,
+            SOURCE_GOALS_DAILY,
+        )
 
 
 def _add_metrics(
@@ -328,8 +342,12 @@ def _add_metrics(
     rates = achievement(actuals, targets)
     lights = light_of(rates, rules).tolist()
     for owner, name, t, a, r, light in zip(
-        rows[CAMPAIGN].tolist(), rows["metric"].astype(str).tolist(), targets.tolist(),
-        actuals.tolist(), rates.tolist(), lights,
+        rows[CAMPAIGN].tolist(),
+        rows["metric"].astype(str).tolist(),
+        targets.tolist(),
+        actuals.tolist(),
+        rates.tolist(),
+        lights,
         strict=True,
     ):
         summaries[owner].metrics.append(MetricResult(name, _opt(t), _opt(a), _opt(r), light))
@@ -345,11 +363,18 @@ def _pace(summaries: list[Summary], stack: Stack, as_of: dt.date, spec: Spec) ->
         metrics = []
         for m in summary.metrics:
             p = next(paces)
-            metrics.append(replace(
-                m, expected=p.expected, actual_to_date=p.actual, pace=p.pace,
-                forecast=p.forecast, health=p.health, escalate_to=p.escalate_to,
-                core=is_core(owner, m.name),
-            ))
+            metrics.append(
+                replace(
+                    m,
+                    expected=p.expected,
+                    actual_to_date=p.actual,
+                    pace=p.pace,
+                    forecast=p.forecast,
+                    health=p.health,
+                    escalate_to=p.escalate_to,
+                    core=is_core(owner, m.name),
+                )
+            )
         summary.metrics = metrics
         summary.health = worst_health([m.health for m in metrics if m.core])
 
@@ -366,7 +391,9 @@ def _daily_totals(daily: pd.DataFrame, goals: pd.DataFrame, spec: Spec) -> pd.Se
     sums = keyed.groupby([CAMPAIGN, "_key"])["actual"].sum(min_count=1).to_dict()
     totals = [
         sums.get((owner, key), math.nan)
-        for owner, key in zip(goals[CAMPAIGN].tolist(), _fold(goals["metric"], spec).tolist(), strict=True)
+        for owner, key in zip(
+            goals[CAMPAIGN].tolist(), _fold(goals["metric"], spec).tolist(), strict=True
+        )
     ]
     return pd.Series(totals, index=goals.index, dtype="float64")
 
@@ -431,10 +458,19 @@ def _daily(summaries: list[Summary], daily: pd.DataFrame) -> None:
     grouped = rows.groupby([CAMPAIGN, "_metric", "date"], sort=False)[["target", "actual"]].sum(
         min_count=1
     )
-    order = {key: i for i, key in enumerate(dict.fromkeys(zip(rows[CAMPAIGN], rows["_metric"], strict=True)))}
+    order = {
+        key: i
+        for i, key in enumerate(dict.fromkeys(zip(rows[CAMPAIGN], rows["_metric"], strict=True)))
+    }
     points = [
-        (order[(owner, metric)], owner, DayPoint(pd.Timestamp(day).date(), metric, _opt(t), _opt(a)))
-        for (owner, metric, day), t, a in zip(grouped.index, grouped["target"], grouped["actual"], strict=True)
+        (
+            order[(owner, metric)],
+            owner,
+            DayPoint(pd.Timestamp(day).date(), metric, _opt(t), _opt(a)),
+        )
+        for (owner, metric, day), t, a in zip(
+            grouped.index, grouped["target"], grouped["actual"], strict=True
+        )
     ]
     points.sort(key=lambda p: (p[0], p[2].date))
     for _, owner, point in points:

@@ -54,8 +54,14 @@ _GRID = {"border": 1, "border_color": GRID}
 # Named cell formats of the sheet (XlsxWriter format properties), in the workbook palette.
 STYLES: dict[str, dict[str, Any]] = {
     "title": {**BASE_FONT, "bold": True, "font_size": 16, "font_color": NAVY},
-    "section": {**BASE_FONT, "bold": True, "font_size": 12, "font_color": NAVY, "bottom": 1,
-                "bottom_color": NAVY},
+    "section": {
+        **BASE_FONT,
+        "bold": True,
+        "font_size": 12,
+        "font_color": NAVY,
+        "bottom": 1,
+        "bottom_color": NAVY,
+    },
     "header": {**BASE_FONT, **HEADER},
     "label": {**BASE_FONT, "bold": True},
     "text": {**BASE_FONT, **_GRID, "text_wrap": True, "valign": "top"},
@@ -68,10 +74,21 @@ STYLES: dict[str, dict[str, Any]] = {
     "date": {**BASE_FONT, **_GRID, "num_format": DATE_FORMAT, "align": "left", "valign": "top"},
     "as_of": {**BASE_FONT, "bold": True, "num_format": DATE_FORMAT, "align": "left"},
     "link": {**BASE_FONT, **_GRID, "font_color": "#0563C1", "underline": 1, "valign": "top"},
-    **{light: {**BASE_FONT, **_GRID, "bg_color": fill, "font_color": font, "align": "center",
-               "valign": "top"} for light, (fill, font) in LIGHTS.items()},
-    **{f"status_{key}": {**BASE_FONT, **_GRID, "bg_color": colour, "valign": "top"}
-       for key, colour in STATUS_COLOURS.items()},
+    **{
+        light: {
+            **BASE_FONT,
+            **_GRID,
+            "bg_color": fill,
+            "font_color": font,
+            "align": "center",
+            "valign": "top",
+        }
+        for light, (fill, font) in LIGHTS.items()
+    },
+    **{
+        f"status_{key}": {**BASE_FONT, **_GRID, "bg_color": colour, "valign": "top"}
+        for key, colour in STATUS_COLOURS.items()
+    },
     "total": {**BASE_FONT, "bold": True, "top": 1, "num_format": "#,##0"},
 }
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "text"}
@@ -119,8 +136,9 @@ def layout_summary(
     row = _budget(out, summary, row + 1)
     row = _findings(out, summary, row + 1, findings, message)
     _daily(out, summary, row + 1)
-    return SheetLayout(L("summary_sheet"), out.cells, dict(_WIDTHS), out.charts, STYLES,
-                       out.heights)
+    return SheetLayout(
+        L("summary_sheet"), out.cells, dict(_WIDTHS), out.charts, STYLES, out.heights
+    )
 
 
 class _Builder:
@@ -141,8 +159,16 @@ class _Builder:
     def enum(self, enum: str, key: str) -> str:
         return self.spec.enum_label(enum, key, self.lang)
 
-    def put(self, row: int, col: int, value: CellValue, style: str = "plain", *,
-            link: str | None = None, span: int | None = None) -> None:
+    def put(
+        self,
+        row: int,
+        col: int,
+        value: CellValue,
+        style: str = "plain",
+        *,
+        link: str | None = None,
+        span: int | None = None,
+    ) -> None:
         self.cells.append(Cell(row, col, value, style, link, span))
 
     def header(self, row: int, keys: list[str]) -> None:
@@ -188,8 +214,14 @@ def _metrics(out: _Builder, summary: Summary, row: int) -> int:
             health = getattr(m, "health", None)
             light_key = _HEALTH_LIGHT.get(str(health), str(health))
             out.put(r, 5, getattr(m, "pace", None), "percent")
-            out.put(r, 6, f"{LIGHT_SYMBOLS.get(light_key, '')} {out.enum('light', light_key)}"
-                    if light_key in LIGHTS else "", light_key if light_key in LIGHTS else "text")
+            out.put(
+                r,
+                6,
+                f"{LIGHT_SYMBOLS.get(light_key, '')} {out.enum('light', light_key)}"
+                if light_key in LIGHTS
+                else "",
+                light_key if light_key in LIGHTS else "text",
+            )
     row = first + len(summary.metrics)
     if summary.metrics_source == SOURCE_GOALS_DAILY:
         out.put(row, 0, out.label("summary_from_goals"), "note")
@@ -210,8 +242,7 @@ def _metrics(out: _Builder, summary: Summary, row: int) -> int:
                 ((out.label("summary_rate"), (first, 3, last, 3)),),
                 (0, _CHART_COL),
                 percent_axis=True,
-                colours=tuple(LIGHT_MARKS.get(m.light or "", "#A6A6A6")
-                              for m in summary.metrics),
+                colours=tuple(LIGHT_MARKS.get(m.light or "", "#A6A6A6") for m in summary.metrics),
                 line=(out.word("chart_target_line"), (first, _LINE_COL, last, _LINE_COL)),
             )
         )
@@ -316,8 +347,11 @@ def _budget(out: _Builder, summary: Summary, row: int) -> int:
         return row
     rules = out.spec.rules
     out.put(row, 0, out.word("summary_budget"), "section")
-    totals = [("summary_budget_total", money.total), ("summary_budget_spent", money.spent),
-              ("summary_budget_remaining", money.remaining)]
+    totals = [
+        ("summary_budget_total", money.total),
+        ("summary_budget_spent", money.spent),
+        ("summary_budget_remaining", money.remaining),
+    ]
     for i, (key, total) in enumerate(totals):
         out.put(row + 1, 2 * i, out.word(key), "label")
         out.put(row + 1, 2 * i + 1, total, "integer")
@@ -325,36 +359,59 @@ def _budget(out: _Builder, summary: Summary, row: int) -> int:
     top, height = row + 3, 0
     lines = [line for line in money.lines if line.planned is not None or line.spent is not None]
     if lines:
-        for col, key in enumerate(("summary_budget_line", "summary_budget_planned",
-                                   "summary_budget_spent", "summary_budget_variance")):
+        for col, key in enumerate(
+            (
+                "summary_budget_line",
+                "summary_budget_planned",
+                "summary_budget_spent",
+                "summary_budget_variance",
+            )
+        ):
             out.put(top, col, out.word(key), "header")
         for i, line in enumerate(lines, start=top + 1):
             over = line.variance is not None and round(line.variance, 4) > rules.budget_line_over
             cells: tuple[tuple[CellValue, str], ...] = (
-                (line.category, "text"), (line.planned, "integer"), (line.spent, "integer"),
-                (line.variance, "red" if over else "percent"))
+                (line.category, "text"),
+                (line.planned, "integer"),
+                (line.spent, "integer"),
+                (line.variance, "red" if over else "percent"),
+            )
             for col, (value, style) in enumerate(cells):
                 out.put(i, col, value, style)
         height = len(lines) + 1
     if money.channels:
-        for col, key in enumerate(("summary_channel", "summary_actual", "summary_budget_spent",
-                                   "summary_roi"), start=4):
+        for col, key in enumerate(
+            ("summary_channel", "summary_actual", "summary_budget_spent", "summary_roi"), start=4
+        ):
             out.put(top, col, out.word(key), "header")
         for i, channel in enumerate(money.channels, start=top + 1):
             roi = None if channel.roi is None else round(channel.roi, 4)
-            look = "number" if roi is None else "red" if roi < rules.roi_low else (
-                "green" if roi >= rules.roi_high else "number")
+            look = (
+                "number"
+                if roi is None
+                else "red"
+                if roi < rules.roi_low
+                else ("green" if roi >= rules.roi_high else "number")
+            )
             row_cells: tuple[tuple[CellValue, str], ...] = (
-                (channel.name, "text"), (channel.actual, "integer"), (channel.spend, "integer"),
-                (roi, look))
+                (channel.name, "text"),
+                (channel.actual, "integer"),
+                (channel.spend, "integer"),
+                (roi, look),
+            )
             for col, (value, style) in enumerate(row_cells, start=4):
                 out.put(i, col, value, style)
         height = max(height, len(money.channels) + 1)
     return top + height + 1
 
 
-def _findings(out: _Builder, summary: Summary, row: int, findings: Sequence[Finding],
-              message: Callable[[Finding], str] | None) -> int:
+def _findings(
+    out: _Builder,
+    summary: Summary,
+    row: int,
+    findings: Sequence[Finding],
+    message: Callable[[Finding], str] | None,
+) -> int:
     out.put(row, 0, out.label("summary_findings"), "section")
     out.header(row + 1, ["summary_severity", "count"])
     for i, severity in enumerate(("error", "warning", "info"), start=row + 2):
@@ -372,8 +429,11 @@ def _findings(out: _Builder, summary: Summary, row: int, findings: Sequence[Find
     out.put(row, 0, out.label("summary_severity"), "header")
     for r, finding in enumerate(shown, start=row + 1):
         severity = _severity(finding)
-        text = message(finding) if message else render_message(
-            finding.code, dict(finding.params), out.lang)
+        text = (
+            message(finding)
+            if message
+            else render_message(finding.code, dict(finding.params), out.lang)
+        )
         title = CODES[finding.code].title if finding.code in CODES else finding.code
         out.put(r, 0, out.label(f"summary_{severity}"), _SEVERITY_STYLE.get(severity, "text"))
         out.put(r, 1, title, "text")
@@ -386,8 +446,11 @@ def _findings(out: _Builder, summary: Summary, row: int, findings: Sequence[Find
         else:
             out.put(r, 2, "", "text")
         out.put(r, 3, text, "text", span=_LINE_COL - 1)
-        lines = max(math.ceil(len(text) * (2 if out.lang == "zh" else 1.0) / _MESSAGE_WIDTH),
-                    math.ceil(len(title) * 1.1 / 28), 1)
+        lines = max(
+            math.ceil(len(text) * (2 if out.lang == "zh" else 1.0) / _MESSAGE_WIDTH),
+            math.ceil(len(title) * 1.1 / 28),
+            1,
+        )
         if lines > 1:
             out.heights[r] = 15.0 * lines
     end = row + 1 + len(shown)

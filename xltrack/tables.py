@@ -64,13 +64,12 @@ def write_table_rows(
     header_fmt = styles.cell("header")
     for col, text in zip(columns, headers, strict=True):
         target.write_string(placed.header_row, placed.cols[col.key], text, header_fmt)
-    plans = [_column_plan(target, styles, layout, table, placed, c, frame, blanks)
-             for c in columns]
+    plans = [_column_plan(target, styles, layout, table, placed, c, frame, blanks) for c in columns]
     # Chunks bound the Python objects alive at once (values, formulas, heights),
     # whatever the table's length: constant_memory only helps if we stream too.
     for lo in range(0, placed.n_rows, CHUNK):
         hi = min(lo + CHUNK, placed.n_rows)
-        part = frame.iloc[lo:min(hi, n_data)] if lo < n_data else frame.iloc[0:0]
+        part = frame.iloc[lo : min(hi, n_data)] if lo < n_data else frame.iloc[0:0]
         heights = row_heights(table, part)
         cells = [plan(part, lo, hi) for plan in plans]
         for j in range(hi - lo):
@@ -92,8 +91,11 @@ def row_heights(table: TableSpec, frame: pd.DataFrame) -> dict[int, float]:
     that was never opened, so the writer sizes them: a CJK character counts as
     two width units, and a line of Calibri 11 is 15 points.
     """
-    wrapped = [c for c in table.laid_out
-               if c.type in ("text", "id", "enum") and c.is_input and c.key in frame]
+    wrapped = [
+        c
+        for c in table.laid_out
+        if c.type in ("text", "id", "enum") and c.is_input and c.key in frame
+    ]
     if frame.empty or not wrapped:
         return {}
     if len(frame) <= 256:  # pandas string methods cost more than they save on a few rows
@@ -101,7 +103,8 @@ def row_heights(table: TableSpec, frame: pd.DataFrame) -> dict[int, float]:
         for j, texts in enumerate(zip(*(frame[c.key].tolist() for c in wrapped), strict=True)):
             need = max(
                 math.ceil((len(t) + len(_WIDE.findall(t))) / max((c.width or 12) - 1.5, 1.0))
-                if isinstance(t, str) else 1
+                if isinstance(t, str)
+                else 1
                 for c, t in zip(wrapped, texts, strict=True)
             )
             if need > 1:
@@ -247,9 +250,15 @@ def add_table(ws: Worksheet, placed: TableLayout, headers: list[str], name: str)
     ws.constant_memory = 0
     try:
         status = ws.add_table(
-            placed.header_row, placed.first_col, placed.header_row + 1, last_col,
-            {"name": name, "style": "Table Style Light 1",
-             "columns": [{"header": h} for h in headers]},
+            placed.header_row,
+            placed.first_col,
+            placed.header_row + 1,
+            last_col,
+            {
+                "name": name,
+                "style": "Table Style Light 1",
+                "columns": [{"header": h} for h in headers],
+            },
         )
     finally:
         ws.constant_memory = saved
@@ -267,27 +276,42 @@ def _validate(ws: Worksheet, spec: Spec, lang: Lang, table: TableSpec, placed: T
         c = placed.cols[col.key]
         cells = (placed.first_row, c, placed.last_row, c)
         if col.type == "enum" and col.enum:
-            ws.data_validation(*cells, {
-                "validate": "list",
-                "source": f"=list_{col.enum}",
-                "error_type": "information" if col.open_enum else "stop",
-                "error_title": col.label(lang),
-            })
+            ws.data_validation(
+                *cells,
+                {
+                    "validate": "list",
+                    "source": f"=list_{col.enum}",
+                    "error_type": "information" if col.open_enum else "stop",
+                    "error_title": col.label(lang),
+                },
+            )
         elif col.type == "date":
-            ws.data_validation(*cells, {
-                "validate": "date", "criteria": "between", "error_type": "warning",
-                "minimum": pd.Timestamp("2000-01-01").to_pydatetime(),
-                "maximum": pd.Timestamp("2099-12-31").to_pydatetime(),
-            })
+            ws.data_validation(
+                *cells,
+                {
+                    "validate": "date",
+                    "criteria": "between",
+                    "error_type": "warning",
+                    "minimum": pd.Timestamp("2000-01-01").to_pydatetime(),
+                    "maximum": pd.Timestamp("2099-12-31").to_pydatetime(),
+                },
+            )
         elif col.type in _NUMERIC:
-            ws.data_validation(*cells, {
-                "validate": "decimal", "criteria": "between", "error_type": "warning",
-                "minimum": -1e12, "maximum": 1e12,
-            })
+            ws.data_validation(
+                *cells,
+                {
+                    "validate": "decimal",
+                    "criteria": "between",
+                    "error_type": "warning",
+                    "minimum": -1e12,
+                    "maximum": 1e12,
+                },
+            )
 
 
-def _highlight(ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec,
-               placed: TableLayout) -> None:
+def _highlight(
+    ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec, placed: TableLayout
+) -> None:
     """Conditional formats on this sheet only: row states, traffic lights, pasted values."""
     spec, lang = layout.spec, layout.lang
     keys = set(placed.cols)
@@ -298,8 +322,9 @@ def _highlight(ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec,
         return f"${placed.letter(key)}{first + 1}"
 
     def rule(cells: tuple[int, int, int, int], formula: str, look: str) -> None:
-        ws.conditional_format(*cells, {"type": "formula", "criteria": formula,
-                                       "format": styles.look(look)})
+        ws.conditional_format(
+            *cells, {"type": "formula", "criteria": formula, "format": styles.look(look)}
+        )
 
     def enum(name: str, key: str) -> str:
         return quote(spec.enum_label(name, key, lang))
@@ -310,34 +335,48 @@ def _highlight(ws: Worksheet, styles: Styles, layout: Layout, table: TableSpec,
     # Validation does not survive paste: flag values outside a closed drop-down.
     for col in table.laid_out:
         if col.type == "enum" and col.enum and col.is_input and not col.open_enum:
-            others = ",".join(f"{ref(col.key)}<>{enum(col.enum, v.key)}"
-                              for v in spec.enums[col.enum])
-            rule(column(col.key), f"=AND({ref(col.key)}<>\"\",{others})", "invalid")
+            others = ",".join(
+                f"{ref(col.key)}<>{enum(col.enum, v.key)}" for v in spec.enums[col.enum]
+            )
+            rule(column(col.key), f'=AND({ref(col.key)}<>"",{others})', "invalid")
     if table.key == "tasks" and {"overdue", "status"} <= keys:
         # The status cell takes its status colour (the Gantt's and the charts' colour);
         # an overdue task's flag takes the overdue colour; done rows fade.
         rule(column("overdue"), f'={ref("overdue")}<>""', "overdue")
         for value in spec.enums["task_status"]:
-            rule(column("status"), f'={ref("status")}={enum("task_status", value.key)}',
-                 f"status_{value.key}")
-        rule(row_range, f'={ref("status")}={enum("task_status", "done")}', "done")
+            rule(
+                column("status"),
+                f"={ref('status')}={enum('task_status', value.key)}",
+                f"status_{value.key}",
+            )
+        rule(row_range, f"={ref('status')}={enum('task_status', 'done')}", "done")
     if table.key == "issues" and {"severity", "resolution"} <= keys:
-        rule(row_range, f'=AND({ref("severity")}={enum("severity", "high")},'
-                        f'{ref("resolution")}<>{enum("resolution", "resolved")})', "high_open")
-        rule(row_range, f'={ref("resolution")}={enum("resolution", "resolved")}', "done")
+        rule(
+            row_range,
+            f"=AND({ref('severity')}={enum('severity', 'high')},"
+            f"{ref('resolution')}<>{enum('resolution', 'resolved')})",
+            "high_open",
+        )
+        rule(row_range, f"={ref('resolution')}={enum('resolution', 'resolved')}", "done")
     for flag in ("sla_breach", "response_breach"):
         if flag in keys:
             rule(column(flag), f'={ref(flag)}<>""', "red")
     if "light" in keys:
         for light in ("green", "yellow", "red"):
-            rule(column("light"), f'={ref("light")}={enum("light", light)}', light)
+            rule(column("light"), f"={ref('light')}={enum('light', light)}", light)
     if table.key == "budget_split" and {"variance", "used"} <= keys:
         # The source's money rules: a line beyond the approval limit, a line nearly spent.
         rules = spec.rules
-        rule(column("variance"), f'=AND({ref("variance")}<>"",'
-                                 f'ROUND({ref("variance")},4)>{rules.budget_line_over})', "red")
-        rule(column("used"), f'=AND({ref("used")}<>"",ROUND({ref("used")},4)>={rules.budget_near_cap})',
-             "yellow")
+        rule(
+            column("variance"),
+            f'=AND({ref("variance")}<>"",ROUND({ref("variance")},4)>{rules.budget_line_over})',
+            "red",
+        )
+        rule(
+            column("used"),
+            f'=AND({ref("used")}<>"",ROUND({ref("used")},4)>={rules.budget_near_cap})',
+            "yellow",
+        )
     if table.key == "evaluation" and "rate" in keys:
         # Light fills only: a data bar on a filled cell reads as two answers.
         _rate_lights(ws, styles, layout, column("rate"), ref("rate"))
@@ -349,8 +388,13 @@ def mark_inputs(ws: Worksheet, styles: Styles, table: TableSpec, placed: TableLa
     for col in table.laid_out:
         if col.is_input:
             c = placed.cols[col.key]
-            ws.conditional_format(placed.first_row, c, placed.last_row, c, {
-                "type": "formula", "criteria": "=TRUE", "format": styles.look("input")})
+            ws.conditional_format(
+                placed.first_row,
+                c,
+                placed.last_row,
+                c,
+                {"type": "formula", "criteria": "=TRUE", "format": styles.look("input")},
+            )
 
 
 def band_tests(cell: str, rules: Rules) -> tuple[str, str]:
@@ -360,20 +404,30 @@ def band_tests(cell: str, rules: Rules) -> tuple[str, str]:
     return (f"{dev}<{round(1 - rules.green_at, 4)}", f"{dev}<={round(1 - rules.yellow_at, 4)}")
 
 
-def _rate_lights(ws: Worksheet, styles: Styles, layout: Layout,
-                 cells: tuple[int, int, int, int], cell: str) -> None:
+def _rate_lights(
+    ws: Worksheet, styles: Styles, layout: Layout, cells: tuple[int, int, int, int], cell: str
+) -> None:
     """Traffic-light fills on achievement rates (the thresholds are copied from the rules
     because conditional formats may only refer to their own sheet)."""
     green, yellow = band_tests(cell, layout.spec.rules)
-    for look, test in (("green", green), ("yellow", f"{yellow},NOT({green})"),
-                       ("red", f"NOT({yellow})")):
-        ws.conditional_format(*cells, {
-            "type": "formula", "criteria": f"=AND(ISNUMBER({cell}),{test})",
-            "format": styles.look(look)})
+    for look, test in (
+        ("green", green),
+        ("yellow", f"{yellow},NOT({green})"),
+        ("red", f"NOT({yellow})"),
+    ):
+        ws.conditional_format(
+            *cells,
+            {
+                "type": "formula",
+                "criteria": f"=AND(ISNUMBER({cell}),{test})",
+                "format": styles.look(look),
+            },
+        )
 
 
-def print_setup(ws: Worksheet, header_row: int | None, *, landscape: bool = True,
-                one_page: bool = False) -> None:
+def print_setup(
+    ws: Worksheet, header_row: int | None, *, landscape: bool = True, one_page: bool = False
+) -> None:
     """A4, fit to one page wide (or one page), header row repeated on every page."""
     if landscape:
         ws.set_landscape()
@@ -400,7 +454,14 @@ def header_width(label: str, width: float) -> float:
 
 def protect_sheet(ws: Worksheet) -> None:
     """Protect without a password: formulas locked, inputs editable, filters usable."""
-    ws.protect("", {
-        "format_columns": True, "format_rows": True, "autofilter": True, "sort": True,
-        "select_locked_cells": True, "select_unlocked_cells": True,
-    })
+    ws.protect(
+        "",
+        {
+            "format_columns": True,
+            "format_rows": True,
+            "autofilter": True,
+            "sort": True,
+            "select_locked_cells": True,
+            "select_unlocked_cells": True,
+        },
+    )

@@ -92,8 +92,13 @@ class WeeklyReport:
             "week": {"start": self.start.isoformat(), "end": self.end.isoformat()},
             "as_of": self.as_of.isoformat(),
             "metrics": [
-                {"name": m.name, "target": _num(m.target), "actual": _num(m.actual),
-                 "deviation": m.deviation, "health": m.health}
+                {
+                    "name": m.name,
+                    "target": _num(m.target),
+                    "actual": _num(m.actual),
+                    "deviation": m.deviation,
+                    "health": m.health,
+                }
                 for m in self.metrics
             ],
             "done": [t.task_id for t in self.done],
@@ -103,8 +108,10 @@ class WeeklyReport:
             "resources": list(self.resources),
             "spend": {
                 "total": _num(sum(self.spend.values())) if self.spend else None,
-                "channels": [{"name": name or None, "spend": _num(value)}
-                             for name, value in self.spend.items()],
+                "channels": [
+                    {"name": name or None, "spend": _num(value)}
+                    for name, value in self.spend.items()
+                ],
             },
             "findings": [f.to_dict(lang) for f in self.findings],
         }
@@ -152,15 +159,21 @@ def build_weekly_report(
 def _metrics(daily: pd.DataFrame, first: dt.date, last: dt.date, spec: Spec) -> list[WeekMetric]:
     if daily.empty:
         return []
-    days = daily[daily["date"].notna() & daily["target"].notna() & daily["actual"].notna()
-                 & (daily["date"] >= pd.Timestamp(first)) & (daily["date"] <= pd.Timestamp(last))]
+    days = daily[
+        daily["date"].notna()
+        & daily["target"].notna()
+        & daily["actual"].notna()
+        & (daily["date"] >= pd.Timestamp(first))
+        & (daily["date"] <= pd.Timestamp(last))
+    ]
     names: dict[str, str] = {}  # key -> the first spelling met in the table
     sums: dict[str, list[float]] = {}
     for name in daily["metric"].tolist():
         if isinstance(name, str) and name.strip():
             names.setdefault(metric_key(name, spec), name.strip())
-    for name, target, actual in zip(days["metric"].tolist(), days["target"].tolist(),
-                                    days["actual"].tolist(), strict=True):
+    for name, target, actual in zip(
+        days["metric"].tolist(), days["target"].tolist(), days["actual"].tolist(), strict=True
+    ):
         pair = sums.setdefault(metric_key(name, spec), [0.0, 0.0])
         pair[0] += target
         pair[1] += actual
@@ -170,10 +183,15 @@ def _metrics(daily: pd.DataFrame, first: dt.date, last: dt.date, spec: Spec) -> 
         rate = actual / target if target else math.nan
         ratio = pd.Series([rate], dtype="float64")
         deviation = derive.deviation(ratio).iloc[0]
-        out.append(WeekMetric(
-            name, _opt(target), _opt(actual), None if math.isnan(deviation) else float(deviation),
-            derive.health_of(ratio, spec.rules).iloc[0],
-        ))
+        out.append(
+            WeekMetric(
+                name,
+                _opt(target),
+                _opt(actual),
+                None if math.isnan(deviation) else float(deviation),
+                derive.health_of(ratio, spec.rules).iloc[0],
+            )
+        )
     return out
 
 
@@ -184,8 +202,13 @@ def _tasks(report: WeeklyReport, tasks: pd.DataFrame, as_of: dt.date) -> None:
     next_start, next_end = start + dt.timedelta(days=7), end + dt.timedelta(days=7)
     overdue = derive.overdue_mask(tasks["end_date"], tasks["status"], as_of).tolist()
     for r, late in zip(tasks.itertuples(index=False), overdue, strict=True):
-        task = ReportTask(_id(r.task_id, r.row), _text(r.task_name), _date(r.start_date),
-                          _date(r.end_date), _text(r.delay_reason))
+        task = ReportTask(
+            _id(r.task_id, r.row),
+            _text(r.task_name),
+            _date(r.start_date),
+            _date(r.end_date),
+            _text(r.delay_reason),
+        )
         if r.status == "done":
             if task.end is not None and start <= task.end <= end:
                 report.done.append(task)
@@ -206,8 +229,9 @@ def _issues(issues: pd.DataFrame, end: dt.date, as_of: dt.date) -> list[ReportIs
         if not is_open or (found is not None and found > end):
             continue
         age = None if found is None else max(0, (as_of - found).days)
-        out.append(ReportIssue(_id(r.issue_id, r.row), _text(r.description),
-                               _text(r.severity), found, age))
+        out.append(
+            ReportIssue(_id(r.issue_id, r.row), _text(r.description), _text(r.severity), found, age)
+        )
     return out
 
 
@@ -274,5 +298,11 @@ def _id(value: Any, row: Any) -> str:
     return f"row {int(row)}" if row is not None and not pd.isna(row) else "?"
 
 
-__all__ = ["ReportIssue", "ReportTask", "WeekMetric", "WeeklyReport", "build_weekly_report",
-           "week_window"]
+__all__ = [
+    "ReportIssue",
+    "ReportTask",
+    "WeekMetric",
+    "WeeklyReport",
+    "build_weekly_report",
+    "week_window",
+]

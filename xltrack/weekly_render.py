@@ -16,8 +16,9 @@ from xltrack.spec import Lang, Spec, load_spec
 from xltrack.weekly import WeeklyReport
 
 
-def report_to_dict(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None,
-                   output: str | None = None) -> dict[str, Any]:
+def report_to_dict(
+    report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None, output: str | None = None
+) -> dict[str, Any]:
     """The JSON shape of issue 11 (`WeeklyReport.to_dict`), findings with rendered messages."""
     spec = spec or load_spec()
     data = report.to_dict(lang)
@@ -27,8 +28,9 @@ def report_to_dict(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = 
     return data
 
 
-def report_to_json(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None,
-                   output: str | None = None) -> str:
+def report_to_json(
+    report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None, output: str | None = None
+) -> str:
     return json.dumps(report_to_dict(report, lang, spec, output), ensure_ascii=False, indent=2)
 
 
@@ -42,9 +44,11 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
-def report_sections(report: WeeklyReport, lang: Lang, spec: Spec) -> list[tuple[str, list[list[str]],
-                                                                             list[str]]]:
+def report_sections(
+    report: WeeklyReport, lang: Lang, spec: Spec
+) -> list[tuple[str, list[list[str]], list[str]]]:
     """(title, rows, header) of each section, in display order; cells as text."""
+
     def L(key: str) -> str:
         return spec.label(key, lang)
 
@@ -52,32 +56,71 @@ def report_sections(report: WeeklyReport, lang: Lang, spec: Spec) -> list[tuple[
         return spec.enum_label(name, key, lang) if key else ""
 
     return [
-        (L("weekly_metrics"),
-         [[m.name, _figure(m.target), _figure(m.actual), _pct(m.deviation), enum("health", m.health)]
-          for m in report.metrics],
-         [L("summary_metric"), L("summary_target"), L("summary_actual"), L("weekly_deviation"),
-          L("summary_health")]),
-        (L("weekly_done"),
-         [[t.task_id, t.name or "", _iso(t.end)] for t in report.done],
-         [L("summary_id"), L("summary_task"), L("summary_end")]),
-        (L("weekly_delayed"),
-         [[t.task_id, t.name or "", _iso(t.end), t.reason or ""] for t in report.delayed],
-         [L("summary_id"), L("summary_task"), L("summary_end"), L("weekly_reason")]),
-        (L("weekly_next"),
-         [[t.task_id, t.name or "", _iso(t.start), _iso(t.end)] for t in report.next_week],
-         [L("summary_id"), L("summary_task"), L("weekly_start"), L("summary_end")]),
-        (L("weekly_issues"),
-         [[i.issue_id, i.description or "", enum("severity", i.severity),
-           "" if i.age_days is None else str(i.age_days)] for i in report.open_issues],
-         [L("summary_id"), L("summary_description"), L("summary_severity"), L("weekly_age")]),
+        (
+            L("weekly_metrics"),
+            [
+                [
+                    m.name,
+                    _figure(m.target),
+                    _figure(m.actual),
+                    _pct(m.deviation),
+                    enum("health", m.health),
+                ]
+                for m in report.metrics
+            ],
+            [
+                L("summary_metric"),
+                L("summary_target"),
+                L("summary_actual"),
+                L("weekly_deviation"),
+                L("summary_health"),
+            ],
+        ),
+        (
+            L("weekly_done"),
+            [[t.task_id, t.name or "", _iso(t.end)] for t in report.done],
+            [L("summary_id"), L("summary_task"), L("summary_end")],
+        ),
+        (
+            L("weekly_delayed"),
+            [[t.task_id, t.name or "", _iso(t.end), t.reason or ""] for t in report.delayed],
+            [L("summary_id"), L("summary_task"), L("summary_end"), L("weekly_reason")],
+        ),
+        (
+            L("weekly_next"),
+            [[t.task_id, t.name or "", _iso(t.start), _iso(t.end)] for t in report.next_week],
+            [L("summary_id"), L("summary_task"), L("weekly_start"), L("summary_end")],
+        ),
+        (
+            L("weekly_issues"),
+            [
+                [
+                    i.issue_id,
+                    i.description or "",
+                    enum("severity", i.severity),
+                    "" if i.age_days is None else str(i.age_days),
+                ]
+                for i in report.open_issues
+            ],
+            [L("summary_id"), L("summary_description"), L("summary_severity"), L("weekly_age")],
+        ),
         (L("weekly_resources"), [[text] for text in report.resources], [L("weekly_resources")]),
-        (L("weekly_spend"),
-         [[name or L("weekly_all_channels"), _figure(value)] for name, value in report.spend.items()],
-         [L("weekly_channel"), L("weekly_spend_amount")]),
-        (L("weekly_findings"),
-         [[spec.label(f"summary_{f.level.value}", lang), finding_message(f, lang, spec)]
-          for f in report.findings],
-         [L("summary_severity"), L("weekly_message")]),
+        (
+            L("weekly_spend"),
+            [
+                [name or L("weekly_all_channels"), _figure(value)]
+                for name, value in report.spend.items()
+            ],
+            [L("weekly_channel"), L("weekly_spend_amount")],
+        ),
+        (
+            L("weekly_findings"),
+            [
+                [spec.label(f"summary_{f.level.value}", lang), finding_message(f, lang, spec)]
+                for f in report.findings
+            ],
+            [L("summary_severity"), L("weekly_message")],
+        ),
     ]
 
 
@@ -87,8 +130,10 @@ def _iso(day: Any) -> str:
 
 def _title(report: WeeklyReport, lang: Lang, spec: Spec) -> str:
     head = report.campaign or report.path or "?"
-    return (f"{spec.label('weekly_sheet', lang)}: {head}, "
-            f"{report.start.isoformat()} – {report.end.isoformat()}")
+    return (
+        f"{spec.label('weekly_sheet', lang)}: {head}, "
+        f"{report.start.isoformat()} – {report.end.isoformat()}"
+    )
 
 
 def report_to_text(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None) -> str:
@@ -129,4 +174,10 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
-__all__ = ["report_sections", "report_to_dict", "report_to_json", "report_to_markdown", "report_to_text"]
+__all__ = [
+    "report_sections",
+    "report_to_dict",
+    "report_to_json",
+    "report_to_markdown",
+    "report_to_text",
+]

@@ -31,8 +31,7 @@ def sheet_name(monday: dt.date, lang: Lang, spec: Spec | None = None) -> str:
     return f"{(spec or load_spec()).label('weekly_sheet', lang)} {monday.isoformat()}"[:31]
 
 
-def layout_report(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None
-                  ) -> SheetLayout:
+def layout_report(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None) -> SheetLayout:
     """Place a weekly report on a sheet: title, week, then one block per section."""
     spec = spec or load_spec()
     cells: list[Cell] = []

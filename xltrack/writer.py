@@ -70,10 +70,17 @@ _RULE_NAMES = (
 # `T*ElapsedDays/CampaignDays` by AsOf (the Python twins: derive.campaign_days,
 # derive.elapsed_days and derive.expected_to_date).
 _PACE_NAMES = (
-    ("CampaignDays", ('=IF(AND(ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd)),'
-                      'IF(CampaignEnd>=CampaignStart,CampaignEnd-CampaignStart+1,""),"")')),
-    ("ElapsedDays", ('=IF(ISNUMBER(CampaignDays),'
-                     'MAX(0,MIN(AsOf-CampaignStart+1,CampaignDays)),"")')),
+    (
+        "CampaignDays",
+        (
+            "=IF(AND(ISNUMBER(CampaignStart),ISNUMBER(CampaignEnd)),"
+            'IF(CampaignEnd>=CampaignStart,CampaignEnd-CampaignStart+1,""),"")'
+        ),
+    ),
+    (
+        "ElapsedDays",
+        ('=IF(ISNUMBER(CampaignDays),MAX(0,MIN(AsOf-CampaignStart+1,CampaignDays)),"")'),
+    ),
 )
 
 
@@ -130,7 +137,8 @@ def generate_workbook(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise OutputNameError(
-            str(target), f"xltrack writes an .xlsx workbook; name it .xlsx, not {target.suffix or 'nothing'}"
+            str(target),
+            f"xltrack writes an .xlsx workbook; name it .xlsx, not {target.suffix or 'nothing'}",
         )
     if target.is_dir():
         raise OutputError(str(target), "is a folder, not a file")
@@ -146,8 +154,13 @@ def generate_workbook(
     if as_of is None and isinstance(example_day, dt.date):
         as_of = example_day
     info = dict(content.get("campaign") or {})
-    for key, value in (("name", name), ("owner", owner), ("start_date", start),
-                       ("end_date", end), ("budget", budget)):
+    for key, value in (
+        ("name", name),
+        ("owner", owner),
+        ("start_date", start),
+        ("end_date", end),
+        ("budget", budget),
+    ):
         if value is not None:
             info[key] = value
 
@@ -292,6 +305,8 @@ def _print_list(ws: Worksheet, placed: Any, n_data: int) -> None:
         return
     print_setup(ws, placed.header_row)
     ws.print_area(0, 0, placed.first_row + min(n_data, placed.n_rows) - 1, last_col)
+
+
 def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -318,18 +333,35 @@ def _write_campaign(
         grid.put(row, 0, "write_string", col.label(lang), styles.cell("label"))
         fmt = styles.value(col.type, unlocked=True, extra="input_key")
         write_value(grid, row, value_col, col.type, info.get(col.key), fmt)
-    for name, key in (("Budget", "budget"), ("CampaignStart", "start_date"),
-                      ("CampaignEnd", "end_date")):
+    for name, key in (
+        ("Budget", "budget"),
+        ("CampaignStart", "start_date"),
+        ("CampaignEnd", "end_date"),
+    ):
         if key in layout.form_cells:
             layout.define(name, layout.sheets["campaign"], *layout.form_cells[key])
     widths = {0: 26.0, 1: 40.0, 2: 2.0}
     for key in ("goals", "budget_split"):
         table = spec.table(key)
         placed = layout.tables[key]
-        grid.put(placed.header_row - 1, BLOCK_COL, "write_string", table.title(lang),
-                 styles.cell("subtitle"))
-        write_table_rows(grid, styles, layout, table, placed, derived[key],
-                         len(derived[key]), worksheet=ws, blanks=True)
+        grid.put(
+            placed.header_row - 1,
+            BLOCK_COL,
+            "write_string",
+            table.title(lang),
+            styles.cell("subtitle"),
+        )
+        write_table_rows(
+            grid,
+            styles,
+            layout,
+            table,
+            placed,
+            derived[key],
+            len(derived[key]),
+            worksheet=ws,
+            blanks=True,
+        )
         for col in table.laid_out:
             index = placed.cols[col.key]
             widths[index] = max(widths.get(index, 0), col.width or 12)
@@ -339,8 +371,9 @@ def _write_campaign(
     print_setup(ws, None, one_page=True)
 
 
-def _write_lists(ws: Worksheet, styles: Styles, layout: Layout, info: dict[str, Any],
-                 today: dt.date) -> None:
+def _write_lists(
+    ws: Worksheet, styles: Styles, layout: Layout, info: dict[str, Any], today: dt.date
+) -> None:
     """Drop-down sources (one column per enum), the rule cells and the pace names."""
     spec, lang = layout.spec, layout.lang
     sheet = layout.sheets["lists"]
@@ -400,4 +433,3 @@ def _write_meta(ws: Worksheet, spec: Spec, lang: Lang) -> None:
             ws.write_string(i, 1, value)
     ws.set_column(0, 1, 20)
     ws.hide()
-

@@ -12,8 +12,12 @@ from xltrack.frames import CampaignFrames, TableFrame, frame_from_records
 from xltrack.spec import Spec
 
 SHEETS = {
-    "goals": "Campaign", "budget_split": "Campaign", "tasks": "Tasks",
-    "daily": "Daily", "issues": "Issues", "evaluation": "Evaluation",
+    "goals": "Campaign",
+    "budget_split": "Campaign",
+    "tasks": "Tasks",
+    "daily": "Daily",
+    "issues": "Issues",
+    "evaluation": "Evaluation",
 }
 FIRST_ROW = {"goals": 14, "budget_split": 24, "tasks": 5, "daily": 5, "issues": 5, "evaluation": 5}
 
@@ -45,12 +49,21 @@ def build(spec: Spec) -> Build:
             for name, values in extra.items():  # e.g. evaluation's rate_written
                 data[name] = values
             built[key] = TableFrame(key, data, sheet, FIRST_ROW[key] - 1, _letters(spec, key))
-        cells = info_cells if info_cells is not None else {
-            "name": ("Campaign", "B2"), "start_date": ("Campaign", "B5"),
-            "end_date": ("Campaign", "B6"), "budget": ("Campaign", "B8"),
-        }
+        cells = (
+            info_cells
+            if info_cells is not None
+            else {
+                "name": ("Campaign", "B2"),
+                "start_date": ("Campaign", "B5"),
+                "end_date": ("Campaign", "B6"),
+                "budget": ("Campaign", "B8"),
+            }
+        )
         return CampaignFrames(
-            path="c.xlsx", info=dict(info or {}), tables=built, info_cells=cells,
+            path="c.xlsx",
+            info=dict(info or {}),
+            tables=built,
+            info_cells=cells,
             sheet_order=["Campaign", "Tasks", "Daily", "Issues", "Evaluation"],
         )
 

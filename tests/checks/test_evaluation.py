@@ -19,8 +19,11 @@ SOURCE = [
 
 
 def test_evaluation_source_example(build, flat, spec, as_of) -> None:
-    frames = build(info=INFO, evaluation=SOURCE,
-                   goals=[{"metric": "销售额"}, {"metric": "新增会员"}, {"metric": "社交曝光"}])
+    frames = build(
+        info=INFO,
+        evaluation=SOURCE,
+        goals=[{"metric": "销售额"}, {"metric": "新增会员"}, {"metric": "社交曝光"}],
+    )
     found = run_checks(frames, as_of, spec, checks=EVALUATION_CHECKS)
     assert flat(found) == [("evaluation-below-target", "Evaluation", 6, "新增会员")]
     (f,) = found
@@ -33,11 +36,15 @@ def test_evaluation_source_example(build, flat, spec, as_of) -> None:
     [(1.17, False), (1.16, False), (1.1667, False), (1.2, True), (117.0, True), (None, False)],
 )
 def test_evaluation_written_rate(build, flat, spec, as_of, written, mismatch) -> None:
-    frames = build(evaluation=[{"metric": "销售额", "target": 300000, "actual": 350000,
-                                "rate_written": written}])
+    frames = build(
+        evaluation=[
+            {"metric": "销售额", "target": 300000, "actual": 350000, "rate_written": written}
+        ]
+    )
     found = run_checks(frames, as_of, spec, checks=EVALUATION_CHECKS)
-    assert flat(found) == ([("evaluation-rate-mismatch", "Evaluation", 5, "销售额")]
-                           if mismatch else [])
+    assert flat(found) == (
+        [("evaluation-rate-mismatch", "Evaluation", 5, "销售额")] if mismatch else []
+    )
     if mismatch:
         assert found[0].location.column == "D"
         assert found[0].params["computed_pct"] == "116.7%"
@@ -51,8 +58,13 @@ def test_evaluation_without_written_rates_checks_nothing_there(build, spec, as_o
 
 @pytest.mark.parametrize(
     ("actual", "severity"),
-    [(100, None), (91, Severity.INFO), (90, Severity.WARNING), (80, Severity.WARNING),
-     (79, Severity.ERROR)],
+    [
+        (100, None),
+        (91, Severity.INFO),
+        (90, Severity.WARNING),
+        (80, Severity.WARNING),
+        (79, Severity.ERROR),
+    ],
 )
 def test_evaluation_below_target_graded_by_light(build, spec, as_of, actual, severity) -> None:
     frames = build(evaluation=[{"metric": "m", "target": 100, "actual": actual}])
@@ -64,8 +76,10 @@ def test_evaluation_goals_without_row(build, flat, spec, as_of) -> None:
     frames = build(
         info=INFO,
         goals=[{"metric": "銷售額(萬元)"}, {"metric": " New Members "}, {"metric": "复购率"}],
-        evaluation=[{"metric": "销售额", "target": 1, "actual": 1},
-                    {"metric": "new members", "target": 1, "actual": 1}],
+        evaluation=[
+            {"metric": "销售额", "target": 1, "actual": 1},
+            {"metric": "new members", "target": 1, "actual": 1},
+        ],
     )
     found = run_checks(frames, as_of, spec, checks=EVALUATION_CHECKS)
     assert flat(found) == [("goal-not-evaluated", "Campaign", 16, "复购率")]
@@ -76,8 +90,9 @@ def test_evaluation_goals_wait_for_the_review(build, flat, spec, as_of) -> None:
     goals = [{"metric": "销售额"}]
     assert run_checks(build(info=INFO, goals=goals), as_of, spec, checks=EVALUATION_CHECKS) == []
     after = dt.date(2024, 7, 1)
-    assert flat(run_checks(build(info=INFO, goals=goals), after, spec, checks=EVALUATION_CHECKS)) \
-        == [("goal-not-evaluated", "Campaign", 14, "销售额")]
+    assert flat(
+        run_checks(build(info=INFO, goals=goals), after, spec, checks=EVALUATION_CHECKS)
+    ) == [("goal-not-evaluated", "Campaign", 14, "销售额")]
 
 
 def test_evaluation_metric_key_folds_script_width_and_hints() -> None:

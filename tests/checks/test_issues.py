@@ -20,26 +20,41 @@ from xltrack.checks.issues import (
 NO_RESPONSE = tuple(c for c in ISSUE_CHECKS if c is not check_issue_response_late)
 
 
-def issue(qid: str, found: str | None, severity: str | None, resolution: str | None,
-          **more: Any) -> dict[str, Any]:
-    return {"issue_id": qid, "description": "x", "found_date": found, "owner": "Wang",
-            "severity": severity, "resolution": resolution, **more}
+def issue(
+    qid: str, found: str | None, severity: str | None, resolution: str | None, **more: Any
+) -> dict[str, Any]:
+    return {
+        "issue_id": qid,
+        "description": "x",
+        "found_date": found,
+        "owner": "Wang",
+        "severity": severity,
+        "resolution": resolution,
+        **more,
+    }
 
 
 def test_issues_source_example(build, flat, spec, as_of) -> None:
-    frames = build(issues=[
-        issue("Q001", "2024-06-12", "medium", "in_progress"),
-        issue("Q002", "2024-06-13", "high", "resolved"),
-        issue("Q003", "2024-06-14", "high", "open"),
-    ])
+    frames = build(
+        issues=[
+            issue("Q001", "2024-06-12", "medium", "in_progress"),
+            issue("Q002", "2024-06-13", "high", "resolved"),
+            issue("Q003", "2024-06-14", "high", "open"),
+        ]
+    )
     found = run_checks(frames, as_of, spec, checks=NO_RESPONSE)
     assert flat(found) == [
         ("issue-solution-late", "Issues", 5, "Q001"),
         ("issue-high-unresolved", "Issues", 7, "Q003"),
     ]
     late, high = sorted(found, key=lambda f: f.location.row or 0)
-    assert late.params == {"id": "Q001", "found": "2024-06-12", "hours": 72, "limit": 48,
-                           "resolution": "in_progress"}
+    assert late.params == {
+        "id": "Q001",
+        "found": "2024-06-12",
+        "hours": 72,
+        "limit": 48,
+        "resolution": "in_progress",
+    }
     # The source's example has no response times: Q001 (open 72 h) and Q003 (24 h) are
     # judged by the 24 h response rule too; Q002 is resolved (no time written): not judged.
     responses = run_checks(frames, as_of, spec, checks=(check_issue_response_late,))
@@ -55,12 +70,15 @@ def test_issues_source_example(build, flat, spec, as_of) -> None:
 def test_issues_solution_window_boundary(build, flat, spec, as_of, found, late) -> None:
     frames = build(issues=[issue("Q1", found, "low", "open")])
     codes = [c for c, *_ in flat(run_checks(frames, as_of, spec, checks=NO_RESPONSE))]
-    assert codes == (["issue-solution-late"] if late else
-                     ["issue-found-date-missing"] if found is None else [])
+    assert codes == (
+        ["issue-solution-late"] if late else ["issue-found-date-missing"] if found is None else []
+    )
 
 
 def test_issues_solution_window_from_spec_rules(build, flat, spec, as_of) -> None:
-    tight = dataclasses.replace(spec, rules=dataclasses.replace(spec.rules, issue_solution_hours=24))
+    tight = dataclasses.replace(
+        spec, rules=dataclasses.replace(spec.rules, issue_solution_hours=24)
+    )
     frames = build(issues=[issue("Q1", "2024-06-13", "low", None)])
     (f,) = run_checks(frames, as_of, tight, checks=NO_RESPONSE)
     assert f.code == "issue-solution-late" and f.params["limit"] == 24
@@ -74,21 +92,30 @@ def test_issues_resolved_never_late(build, spec, as_of) -> None:
 
 @pytest.mark.parametrize(
     ("severity", "resolution", "flagged"),
-    [("high", "open", True), ("high", "in_progress", True), ("high", None, True),
-     ("high", "resolved", False), ("medium", "open", False), (None, "open", False)],
+    [
+        ("high", "open", True),
+        ("high", "in_progress", True),
+        ("high", None, True),
+        ("high", "resolved", False),
+        ("medium", "open", False),
+        (None, "open", False),
+    ],
 )
 def test_issues_high_unresolved(build, flat, spec, as_of, severity, resolution, flagged) -> None:
     frames = build(issues=[issue("Q1", "2024-06-15", severity, resolution)])
     assert flat(run_checks(frames, as_of, spec, checks=NO_RESPONSE)) == (
-        [("issue-high-unresolved", "Issues", 5, "Q1")] if flagged else [])
+        [("issue-high-unresolved", "Issues", 5, "Q1")] if flagged else []
+    )
 
 
 def test_issues_no_owner_and_duplicate_id(build, flat, spec, as_of) -> None:
-    frames = build(issues=[
-        issue("Q1", "2024-06-15", "low", "open", owner=""),
-        issue("Q2", "2024-06-15", "low", "open"),
-        issue("Q1", "2024-06-15", "low", "open"),
-    ])
+    frames = build(
+        issues=[
+            issue("Q1", "2024-06-15", "low", "open", owner=""),
+            issue("Q2", "2024-06-15", "low", "open"),
+            issue("Q1", "2024-06-15", "low", "open"),
+        ]
+    )
     found = run_checks(frames, as_of, spec, checks=NO_RESPONSE)
     assert flat(found) == [
         ("issue-owner-missing", "Issues", 5, "Q1"),
@@ -108,21 +135,25 @@ def test_issues_hours_use_as_of_not_the_clock(build, spec) -> None:
 @pytest.mark.parametrize(
     ("found", "responded", "resolved_at", "resolution", "late"),
     [
-        ("2024-06-12", "2024-06-13", None, "open", False),        # 24 h exactly: in time
-        ("2024-06-12", "2024-06-14", None, "open", True),         # 48 h
-        ("2024-06-12", "2024-06-12", None, "open", False),        # same day
-        ("2024-06-14", None, None, "open", False),                # not come, 24 h so far
-        ("2024-06-13", None, None, "open", True),                 # not come, 48 h so far
-        ("2024-06-10", None, "2024-06-11", "resolved", False),    # resolved within 24 h
-        ("2024-06-10", None, "2024-06-13", "resolved", True),     # resolved after 72 h, no reply
-        ("2024-06-10", None, None, "resolved", False),            # resolved, no time: unknown
-        (None, None, None, "open", False),                        # no found date: its own finding
+        ("2024-06-12", "2024-06-13", None, "open", False),  # 24 h exactly: in time
+        ("2024-06-12", "2024-06-14", None, "open", True),  # 48 h
+        ("2024-06-12", "2024-06-12", None, "open", False),  # same day
+        ("2024-06-14", None, None, "open", False),  # not come, 24 h so far
+        ("2024-06-13", None, None, "open", True),  # not come, 48 h so far
+        ("2024-06-10", None, "2024-06-11", "resolved", False),  # resolved within 24 h
+        ("2024-06-10", None, "2024-06-13", "resolved", True),  # resolved after 72 h, no reply
+        ("2024-06-10", None, None, "resolved", False),  # resolved, no time: unknown
+        (None, None, None, "open", False),  # no found date: its own finding
     ],
 )
-def test_issues_response_window(build, flat, spec, as_of, found, responded, resolved_at,
-                                resolution, late) -> None:
-    frames = build(issues=[issue("Q1", found, "low", resolution, responded_at=responded,
-                                 resolved_at=resolved_at)])
+def test_issues_response_window(
+    build, flat, spec, as_of, found, responded, resolved_at, resolution, late
+) -> None:
+    frames = build(
+        issues=[
+            issue("Q1", found, "low", resolution, responded_at=responded, resolved_at=resolved_at)
+        ]
+    )
     found_ = run_checks(frames, as_of, spec, checks=(check_issue_response_late,))
     assert [f.code for f in found_] == (["issue-response-late"] if late else [])
     if late:
@@ -138,23 +169,26 @@ def test_issues_response_rule_needs_the_column(build, spec, as_of) -> None:
 @pytest.mark.parametrize(
     ("resolved_at", "resolution", "hours"),
     [
-        ("2024-06-12", "resolved", None),     # resolved within 48 h
-        ("2024-06-13", "resolved", None),     # exactly 48 h
-        ("2024-06-14", "resolved", 72),       # resolved, but after 72 h
-        (None, "resolved", None),             # resolved, time unknown: not judged
-        (None, "in_progress", 96),            # unresolved: until as-of (6.15)
-        ("2024-06-14", "in_progress", 72),    # a resolved time written counts
+        ("2024-06-12", "resolved", None),  # resolved within 48 h
+        ("2024-06-13", "resolved", None),  # exactly 48 h
+        ("2024-06-14", "resolved", 72),  # resolved, but after 72 h
+        (None, "resolved", None),  # resolved, time unknown: not judged
+        (None, "in_progress", 96),  # unresolved: until as-of (6.15)
+        ("2024-06-14", "in_progress", 72),  # a resolved time written counts
     ],
 )
-def test_issues_solution_uses_the_resolved_time(build, spec, as_of, resolved_at, resolution,
-                                                hours) -> None:
+def test_issues_solution_uses_the_resolved_time(
+    build, spec, as_of, resolved_at, resolution, hours
+) -> None:
     frames = build(issues=[issue("Q1", "2024-06-11", "low", resolution, resolved_at=resolved_at)])
     found = run_checks(frames, as_of, spec, checks=(check_issue_solution_late,))
     assert [f.params["hours"] for f in found] == ([hours] if hours else [])
 
 
 def test_issues_without_found_date_are_findings(build, flat, spec, as_of) -> None:
-    frames = build(issues=[issue("Q1", None, "high", "open"), issue("Q2", "2024-06-15", "low", "open")])
+    frames = build(
+        issues=[issue("Q1", None, "high", "open"), issue("Q2", "2024-06-15", "low", "open")]
+    )
     found = run_checks(frames, as_of, spec, checks=(check_issue_found_date,))
     assert flat(found) == [("issue-found-date-missing", "Issues", 5, "Q1")]
     assert found[0].location.column == "C"

@@ -16,8 +16,11 @@ def test_registry_lists_every_check_function_once() -> None:
     defined = set()
     for path in CHECKS_DIR.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        defined |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef)
-                    and n.name.startswith("check_")}
+        defined |= {
+            n.name
+            for n in tree.body
+            if isinstance(n, ast.FunctionDef) and n.name.startswith("check_")
+        }
     registered = [c.__name__ for c in ALL_CHECKS]
     assert sorted(registered) == sorted(defined)
     assert len(set(registered)) == len(registered)
@@ -26,7 +29,15 @@ def test_registry_lists_every_check_function_once() -> None:
 
 
 def test_registry_checks_never_read_the_clock_or_open_files() -> None:
-    banned_calls = {"today", "now", "utcnow", "open", "read_excel", "load_workbook", "read_workbook"}
+    banned_calls = {
+        "today",
+        "now",
+        "utcnow",
+        "open",
+        "read_excel",
+        "load_workbook",
+        "read_workbook",
+    }
     for path in CHECKS_DIR.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

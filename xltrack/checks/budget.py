@@ -34,28 +34,60 @@ def check_budget(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
         for line in money.lines:
             if line.variance is None or _r(line.variance) <= rules.budget_line_over:
                 continue
-            found.append(Finding("budget-line-over", Location(
-                frames.path or None, split.sheet, line.row, letter(split, "spent"), line.category or None,
-            ), {"category": line.category, "planned": number(line.planned), "spent": number(line.spent),
-                "over_pct": percent(line.variance), "limit_pct": percent(rules.budget_line_over)}))
+            found.append(
+                Finding(
+                    "budget-line-over",
+                    Location(
+                        frames.path or None,
+                        split.sheet,
+                        line.row,
+                        letter(split, "spent"),
+                        line.category or None,
+                    ),
+                    {
+                        "category": line.category,
+                        "planned": number(line.planned),
+                        "spent": number(line.spent),
+                        "over_pct": percent(line.variance),
+                        "limit_pct": percent(rules.budget_line_over),
+                    },
+                )
+            )
         if money.used is None:
             continue
         where = cell_location(frames, "budget")
-        facts = {"spent": number(money.spent), "budget": number(money.total),
-                 "used_pct": percent(money.used)}
+        facts = {
+            "spent": number(money.spent),
+            "budget": number(money.total),
+            "used_pct": percent(money.used),
+        }
         if _r(money.used - 1) > rules.budget_over:
-            found.append(Finding("budget-over", where, {
-                **facts, "over_pct": percent(money.used - 1), "limit_pct": percent(rules.budget_over)}))
+            found.append(
+                Finding(
+                    "budget-over",
+                    where,
+                    {
+                        **facts,
+                        "over_pct": percent(money.used - 1),
+                        "limit_pct": percent(rules.budget_over),
+                    },
+                )
+            )
         left = _days_left(frames.start_date, frames.end_date, as_of)
-        if left is not None and _r(money.used) >= rules.budget_near_cap and _r(left[0] / left[1]) > (
-            rules.budget_near_cap_days_left
+        if (
+            left is not None
+            and _r(money.used) >= rules.budget_near_cap
+            and _r(left[0] / left[1]) > (rules.budget_near_cap_days_left)
         ):
-            found.append(Finding("budget-near-cap", where, {
-                **facts, "days_left": left[0], "days": left[1]}))
+            found.append(
+                Finding("budget-near-cap", where, {**facts, "days_left": left[0], "days": left[1]})
+            )
     return found
 
 
-def _days_left(start: dt.date | None, end: dt.date | None, as_of: dt.date) -> tuple[int, int] | None:
+def _days_left(
+    start: dt.date | None, end: dt.date | None, as_of: dt.date
+) -> tuple[int, int] | None:
     """(days after as-of through the end, campaign days), start and end included."""
     if start is None or end is None or end < start:
         return None
@@ -81,9 +113,19 @@ def _roi(path: str, daily: TableFrame, money: Money, low: float, high: float) ->
         code = "channel-roi-low" if roi < low else "channel-roi-high" if roi >= high else None
         if code is None:
             continue
-        out.append(Finding(code, Location(path or None, daily.sheet, channel.row, letter(daily, "channel")), {
-            "channel": channel.name, "roi": number(roi), "revenue": number(channel.actual),
-            "spend": number(channel.spend), "limit": number(low if code == "channel-roi-low" else high)}))
+        out.append(
+            Finding(
+                code,
+                Location(path or None, daily.sheet, channel.row, letter(daily, "channel")),
+                {
+                    "channel": channel.name,
+                    "roi": number(roi),
+                    "revenue": number(channel.actual),
+                    "spend": number(channel.spend),
+                    "limit": number(low if code == "channel-roi-low" else high),
+                },
+            )
+        )
     return out
 
 

@@ -66,10 +66,13 @@ def check_campaign_dates(stack: Stack, as_of: dt.date, spec: Spec) -> list[Findi
     for frames in stack.campaigns:
         start, end = frames.start_date, frames.end_date
         if start is not None and end is not None and end < start:
-            found.append(Finding(
-                "campaign-dates-reversed", cell_location(frames, "end_date", fallback="period"),
-                {"start": start.isoformat(), "end": end.isoformat()},
-            ))
+            found.append(
+                Finding(
+                    "campaign-dates-reversed",
+                    cell_location(frames, "end_date", fallback="period"),
+                    {"start": start.isoformat(), "end": end.isoformat()},
+                )
+            )
     return found
 
 
@@ -92,10 +95,13 @@ def check_budget_split(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
         rows = shares["row"].dropna()
         if not rows.empty:  # point at the last share, where a total would go
             where = dataclasses.replace(where, row=int(rows.max()))
-        found.append(Finding(
-            "budget-split-mismatch", where,
-            {"total": number(total), "total_pct": percent(total), "count": len(shares)},
-        ))
+        found.append(
+            Finding(
+                "budget-split-mismatch",
+                where,
+                {"total": number(total), "total_pct": percent(total), "count": len(shares)},
+            )
+        )
     return found
 
 

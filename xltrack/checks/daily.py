@@ -58,7 +58,12 @@ def check_daily_below_target(stack: Stack, as_of: dt.date, spec: Spec) -> list[F
     hit_rate = rate[mask]
     hit_light = light[mask].tolist()
     return emit(
-        "daily-below-target", stack, DAILY, hit, column="actual", id_key=None,
+        "daily-below-target",
+        stack,
+        DAILY,
+        hit,
+        column="actual",
+        id_key=None,
         params={
             "metric": hit["metric"],
             "date": iso(hit["date"]),
@@ -77,8 +82,12 @@ def _judged_days(stack: Stack, as_of: dt.date) -> pd.DataFrame:
     df = rows(stack, DAILY, "target", "actual")
     if df.empty:
         return df
-    return df[df["date"].notna() & df["target"].notna() & df["actual"].notna()
-              & (df["date"] <= pd.Timestamp(as_of))]
+    return df[
+        df["date"].notna()
+        & df["target"].notna()
+        & df["actual"].notna()
+        & (df["date"] <= pd.Timestamp(as_of))
+    ]
 
 
 def _folded(values: list[object]) -> list[str]:
@@ -97,11 +106,16 @@ def _two_week_runs(
     monday = (judged["date"] - pd.to_timedelta(judged["date"].dt.day_of_week, unit="D")).dt.date
     weeks: dict[tuple[object, ...], dict[dt.date, list[float]]] = {}
     last_row: dict[tuple[tuple[object, ...], dt.date], tuple[pd.Timestamp, int]] = {}
-    for i, (key, week, day, target, actual) in enumerate(zip(
-        keys, monday.tolist(), judged["date"].tolist(), judged["target"].tolist(),
-        judged["actual"].tolist(),
-        strict=True,
-    )):
+    for i, (key, week, day, target, actual) in enumerate(
+        zip(
+            keys,
+            monday.tolist(),
+            judged["date"].tolist(),
+            judged["target"].tolist(),
+            judged["actual"].tolist(),
+            strict=True,
+        )
+    ):
         if key is None:
             continue
         sums = weeks.setdefault(key, {}).setdefault(week, [0.0, 0.0])
@@ -122,13 +136,22 @@ def _two_week_runs(
             run.append(week)
             if len(run) >= WEEKS and not _below(by_week.get(week + dt.timedelta(days=7))):
                 target, actual = by_week[week]
-                hits.append((last_row[(key, week)][1], run[0], week + dt.timedelta(days=6),
-                             len(run), target, actual))
+                hits.append(
+                    (
+                        last_row[(key, week)][1],
+                        run[0],
+                        week + dt.timedelta(days=6),
+                        len(run),
+                        target,
+                        actual,
+                    )
+                )
     return sorted(hits)
 
 
-def _run_params(hit: pd.DataFrame, hits: list[tuple[int, dt.date, dt.date, int, float, float]]
-                ) -> dict[str, FactColumn]:
+def _run_params(
+    hit: pd.DataFrame, hits: list[tuple[int, dt.date, dt.date, int, float, float]]
+) -> dict[str, FactColumn]:
     return {
         "metric": hit["metric"],
         "weeks": [h[3] for h in hits],
@@ -146,13 +169,21 @@ def check_metric_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fin
     if judged.empty:
         return []
     keys: list[tuple[object, ...] | None] = list(
-        zip(judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), strict=True))
+        zip(judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), strict=True)
+    )
     hits = _two_week_runs(judged, keys)
     if not hits:
         return []
     hit = judged.iloc[[h[0] for h in hits]]
-    return emit("metric-below-target-2-weeks", stack, DAILY, hit, column="actual", id_key=None,
-                params=_run_params(hit, hits))
+    return emit(
+        "metric-below-target-2-weeks",
+        stack,
+        DAILY,
+        hit,
+        column="actual",
+        id_key=None,
+        params=_run_params(hit, hits),
+    )
 
 
 def check_channel_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
@@ -165,14 +196,22 @@ def check_channel_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fi
     keys: list[tuple[object, ...] | None] = [
         (owner, metric, channel) if channel else None
         for owner, metric, channel in zip(
-            judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), channels, strict=True)
+            judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), channels, strict=True
+        )
     ]
     hits = _two_week_runs(judged, keys)
     if not hits:
         return []
     hit = judged.iloc[[h[0] for h in hits]]
-    return emit("channel-below-target-2-weeks", stack, DAILY, hit, column="actual", id_key=None,
-                params={**_run_params(hit, hits), "channel": hit["channel"]})
+    return emit(
+        "channel-below-target-2-weeks",
+        stack,
+        DAILY,
+        hit,
+        column="actual",
+        id_key=None,
+        params={**_run_params(hit, hits), "channel": hit["channel"]},
+    )
 
 
 def _below(sums: list[float] | None) -> bool:
@@ -193,7 +232,9 @@ def check_daily_streak(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
     # here than a pandas groupby.
     metrics = df["metric"].to_numpy()[judged].tolist()
     owners = df[CAMPAIGN].to_numpy()[judged].tolist()
-    keys = [(o, fold(m) if isinstance(m, str) else "") for o, m in zip(owners, metrics, strict=True)]
+    keys = [
+        (o, fold(m) if isinstance(m, str) else "") for o, m in zip(owners, metrics, strict=True)
+    ]
     dates = df["date"].to_numpy(dtype="datetime64[ns]")[judged]
     stamps = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view("int64")).tolist()
     below = (rate.to_numpy()[judged].round(9) < 1.0).tolist()
@@ -205,8 +246,11 @@ def check_daily_streak(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
             n += 1
             continue
         last = n
-        while (last + 1 < len(order) and below[order[last + 1]]
-               and keys[order[last + 1]] == keys[order[n]]):
+        while (
+            last + 1 < len(order)
+            and below[order[last + 1]]
+            and keys[order[last + 1]] == keys[order[n]]
+        ):
             last += 1
         if last - n + 1 >= STREAK_DAYS:
             runs.append((n, last))
@@ -216,7 +260,12 @@ def check_daily_streak(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
     runs.sort(key=lambda run: judged[order[run[1]]])
     hit = df.iloc[[int(judged[order[last]]) for _, last in runs]]
     return emit(
-        "daily-below-target-streak", stack, DAILY, hit, column="actual", id_key=None,
+        "daily-below-target-streak",
+        stack,
+        DAILY,
+        hit,
+        column="actual",
+        id_key=None,
         params={
             "metric": hit["metric"],
             "days": [last - first + 1 for first, last in runs],

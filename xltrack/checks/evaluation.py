@@ -62,7 +62,12 @@ def check_evaluation_rate(stack: Stack, as_of: dt.date, spec: Spec) -> list[Find
     mask = written.notna() & computed.notna() & (gap > RATE_TOLERANCE)
     hit = df[mask]
     return emit(
-        "evaluation-rate-mismatch", stack, EVALUATION, hit, column="rate", id_key="metric",
+        "evaluation-rate-mismatch",
+        stack,
+        EVALUATION,
+        hit,
+        column="rate",
+        id_key="metric",
         params={
             "metric": hit["metric"],
             "written": written[mask],
@@ -85,7 +90,12 @@ def check_evaluation_below_target(stack: Stack, as_of: dt.date, spec: Spec) -> l
     lights = light_of(rate[mask], spec.rules).tolist()
     grade = {"green": Severity.INFO, "yellow": Severity.WARNING, "red": Severity.ERROR}
     return emit(
-        "evaluation-below-target", stack, EVALUATION, hit, column="actual", id_key="metric",
+        "evaluation-below-target",
+        stack,
+        EVALUATION,
+        hit,
+        column="actual",
+        id_key="metric",
         params={
             "metric": hit["metric"],
             "actual": hit["actual"],
@@ -119,11 +129,18 @@ def check_goal_evaluated(stack: Stack, as_of: dt.date, spec: Spec) -> list[Findi
             names.add(metric_key(metric))
     mask = [
         bool(key) and (names := done[owner]) is not None and key not in names
-        for key, owner in zip(map(metric_key, goals["metric"].tolist()), goals[CAMPAIGN].tolist(), strict=True)
+        for key, owner in zip(
+            map(metric_key, goals["metric"].tolist()), goals[CAMPAIGN].tolist(), strict=True
+        )
     ]
     hit = goals[pd.Series(mask, index=goals.index, dtype=bool)]
     return emit(
-        "goal-not-evaluated", stack, "goals", hit, column="metric", id_key="metric",
+        "goal-not-evaluated",
+        stack,
+        "goals",
+        hit,
+        column="metric",
+        id_key="metric",
         params={"metric": hit["metric"]},
     )
 
@@ -134,14 +151,26 @@ def check_metric_pace(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]
     goals = goals[goals["metric"].notna()]
     if goals.empty:
         return []
-    wanted = [(owner, name, None if math.isnan(t) else t) for owner, name, t in zip(
-        goals[CAMPAIGN].tolist(), goals["metric"].tolist(), goals["target"].tolist(), strict=True)]
+    wanted = [
+        (owner, name, None if math.isnan(t) else t)
+        for owner, name, t in zip(
+            goals[CAMPAIGN].tolist(),
+            goals["metric"].tolist(),
+            goals["target"].tolist(),
+            strict=True,
+        )
+    ]
     paces = pace_of_metrics(stack, wanted, as_of, spec)
     keep = [p.health in ("at_risk", "off_track") and not p.final for p in paces]
     hit = goals[pd.Series(keep, index=goals.index, dtype=bool)]
     judged = [p for p, k in zip(paces, keep, strict=True) if k]
     return emit(
-        "metric-off-pace", stack, "goals", hit, column="metric", id_key="metric",
+        "metric-off-pace",
+        stack,
+        "goals",
+        hit,
+        column="metric",
+        id_key="metric",
         params={
             "metric": hit["metric"],
             "actual": [p.actual for p in judged],
@@ -151,8 +180,9 @@ def check_metric_pace(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]
             "health": [p.health for p in judged],
             "escalate_to": [p.escalate_to for p in judged],
         },
-        severities=[Severity.ERROR if p.health == "off_track" else Severity.WARNING
-                    for p in judged],
+        severities=[
+            Severity.ERROR if p.health == "off_track" else Severity.WARNING for p in judged
+        ],
     )
 
 
@@ -168,7 +198,8 @@ def defer_missing_evaluation(frames: CampaignFrames, as_of: dt.date) -> list[Fin
         return frames.load_findings
     return [
         Finding("evaluation-missing", f.location, {"end": end.isoformat()})
-        if f.code == "sheet-missing" and f.params.get("table") == EVALUATION else f
+        if f.code == "sheet-missing" and f.params.get("table") == EVALUATION
+        else f
         for f in frames.load_findings
     ]
 

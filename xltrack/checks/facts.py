@@ -27,10 +27,17 @@ from xltrack.stack import CAMPAIGN, Stack
 FactColumn: TypeAlias = "Sequence[Any] | pd.Series[Any]"
 
 # What people type in a cell to mean "nothing here" (the source writes "-").
-BLANKS = frozenset({"", "-", "--", "—", "–", "/", "\\", "n/a", "na", "none", "nil", "无", "暂无", "没有", "空"})
+BLANKS = frozenset(
+    {"", "-", "--", "—", "–", "/", "\\", "n/a", "na", "none", "nil", "无", "暂无", "没有", "空"}
+)
 # Columns a reader may fill from another column's cell: a "start-end" range in
 # one cell, or the daily sheet's "销售额5万/实际3.8万" in the metric column.
-_FILLED_FROM = {"start_date": "period", "end_date": "period", "target": "metric", "actual": "metric"}
+_FILLED_FROM = {
+    "start_date": "period",
+    "end_date": "period",
+    "target": "metric",
+    "actual": "metric",
+}
 
 
 def present(table: TableFrame, key: str) -> bool:
@@ -167,14 +174,20 @@ def emit(
         }
         cols = [places[pair] for pair in zip(owners, wanted, strict=True)]
     rows = _plain_column(selected["row"])
-    ids = [v if isinstance(v, str) else None for v in selected[id_key].tolist()] \
-        if id_key else [None] * count
+    ids = (
+        [v if isinstance(v, str) else None for v in selected[id_key].tolist()]
+        if id_key
+        else [None] * count
+    )
     default = Severity(CODES[code].severity)  # once, not per finding
     levels = [level or default for level in severities] if severities else [default] * count
     names = list(params)
     values = [_plain_column(params[name]) for name in names]
-    facts = [dict(zip(names, row_values, strict=True)) for row_values in zip(*values, strict=True)] if names \
+    facts = (
+        [dict(zip(names, row_values, strict=True)) for row_values in zip(*values, strict=True)]
+        if names
         else [{} for _ in range(count)]
+    )
     for name, column_values in zip(names, values, strict=True):  # unknown facts are left out
         if None in column_values:
             for fact, value in zip(facts, column_values, strict=True):
@@ -182,8 +195,9 @@ def emit(
                     del fact[name]
     return [
         Finding(code, Location(file, sheet, row, col, record), fact, level)
-        for file, sheet, row, col, record, fact, level
-        in zip(files, sheets, rows, cols, ids, facts, levels, strict=True)
+        for file, sheet, row, col, record, fact, level in zip(
+            files, sheets, rows, cols, ids, facts, levels, strict=True
+        )
     ]
 
 
@@ -193,9 +207,14 @@ def duplicate_ids(code: str, stack: Stack, key: str, id_key: str) -> list[Findin
     if df.empty:
         return []
     # IDs repeat only within a campaign: key them by campaign when the stack has several.
-    folded: list[Any] = [v.strip().casefold() if isinstance(v, str) else "" for v in df[id_key].tolist()]
+    folded: list[Any] = [
+        v.strip().casefold() if isinstance(v, str) else "" for v in df[id_key].tolist()
+    ]
     if len(stack.campaigns) > 1:
-        folded = [(owner, ident) if ident else "" for owner, ident in zip(df[CAMPAIGN].tolist(), folded, strict=True)]
+        folded = [
+            (owner, ident) if ident else ""
+            for owner, ident in zip(df[CAMPAIGN].tolist(), folded, strict=True)
+        ]
     counts = Counter(folded)  # counted in C; the common case (no repeats) ends here
     shared = {ident for ident, n in counts.items() if n > 1 and ident}
     if not shared:
@@ -208,7 +227,12 @@ def duplicate_ids(code: str, stack: Stack, key: str, id_key: str) -> list[Findin
     hit = df.iloc[repeats]
     excel_rows = df["row"].tolist()
     return emit(
-        code, stack, key, hit, column=id_key, id_key=id_key,
+        code,
+        stack,
+        key,
+        hit,
+        column=id_key,
+        id_key=id_key,
         params={
             "id": hit[id_key],
             "count": [counts[folded[pos]] for pos in repeats],

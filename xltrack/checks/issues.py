@@ -45,7 +45,12 @@ def check_issue_high_unresolved(stack: Stack, as_of: dt.date, spec: Spec) -> lis
         return []
     hit = df[df["severity"].eq("high") & unresolved(df["resolution"])]
     return emit(
-        "issue-high-unresolved", stack, ISSUES, hit, column="resolution", id_key=ID,
+        "issue-high-unresolved",
+        stack,
+        ISSUES,
+        hit,
+        column="resolution",
+        id_key=ID,
         params={"id": hit[ID], "resolution": _resolution(hit["resolution"])},
     )
 
@@ -60,7 +65,12 @@ def check_issue_solution_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[
     mask = (hours > limit).fillna(False).astype(bool)
     hit = df[mask]
     return emit(
-        "issue-solution-late", stack, ISSUES, hit, column="resolution", id_key=ID,
+        "issue-solution-late",
+        stack,
+        ISSUES,
+        hit,
+        column="resolution",
+        id_key=ID,
         params={
             "id": hit[ID],
             "found": iso(hit["found_date"]),
@@ -82,7 +92,12 @@ def check_issue_response_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[
     mask = (hours > limit).fillna(False).astype(bool)
     hit = df[mask]
     return emit(
-        "issue-response-late", stack, ISSUES, hit, column="responded_at", id_key=ID,
+        "issue-response-late",
+        stack,
+        ISSUES,
+        hit,
+        column="responded_at",
+        id_key=ID,
         params={
             "id": hit[ID],
             "found": iso(hit["found_date"]),
@@ -100,7 +115,12 @@ def check_issue_found_date(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fin
         return []
     hit = df[df["found_date"].isna()]
     return emit(
-        "issue-found-date-missing", stack, ISSUES, hit, column="found_date", id_key=ID,
+        "issue-found-date-missing",
+        stack,
+        ISSUES,
+        hit,
+        column="found_date",
+        id_key=ID,
         params={"id": hit[ID]},
     )
 
@@ -112,7 +132,12 @@ def check_issue_owner(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]
         return []
     hit = df[blank(df["owner"])]
     return emit(
-        "issue-owner-missing", stack, ISSUES, hit, column="owner", id_key=ID,
+        "issue-owner-missing",
+        stack,
+        ISSUES,
+        hit,
+        column="owner",
+        id_key=ID,
         params={"id": hit[ID]},
     )
 

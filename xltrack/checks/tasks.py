@@ -29,7 +29,12 @@ def check_task_overdue(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
     today = pd.Timestamp(as_of)
     hit = df[overdue_mask(df["end_date"], df["status"], as_of)]
     return emit(
-        "task-overdue", stack, TASKS, hit, column="end_date", id_key=ID,
+        "task-overdue",
+        stack,
+        TASKS,
+        hit,
+        column="end_date",
+        id_key=ID,
         params={
             "id": hit[ID],
             "end": iso(hit["end_date"]),
@@ -47,7 +52,12 @@ def check_task_delay_reason(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fi
         return []
     hit = df[df["status"].eq("delayed") & blank(df["delay_reason"])]
     return emit(
-        "task-delay-reason-missing", stack, TASKS, hit, column="delay_reason", id_key=ID,
+        "task-delay-reason-missing",
+        stack,
+        TASKS,
+        hit,
+        column="delay_reason",
+        id_key=ID,
         params={"id": hit[ID]},
     )
 
@@ -60,7 +70,12 @@ def check_task_dates(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     start, end = df["start_date"], df["end_date"]
     rev = df[start.notna() & end.notna() & (end < start)]
     found = emit(
-        "task-dates-reversed", stack, TASKS, rev, column="end_date", id_key=ID,
+        "task-dates-reversed",
+        stack,
+        TASKS,
+        rev,
+        column="end_date",
+        id_key=ID,
         params={"id": rev[ID], "start": iso(rev["start_date"]), "end": iso(rev["end_date"])},
     )
     gap = df[start.isna() | end.isna()]
@@ -70,7 +85,12 @@ def check_task_dates(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
         for s, e in zip(no_start, no_end, strict=True)
     ]
     found += emit(
-        "task-dates-missing", stack, TASKS, gap, column=None, id_key=ID,
+        "task-dates-missing",
+        stack,
+        TASKS,
+        gap,
+        column=None,
+        id_key=ID,
         params={"id": gap[ID], "missing": missing},
         columns=[m[0] for m in missing],
     )
@@ -98,7 +118,12 @@ def check_task_outside_campaign(stack: Stack, as_of: dt.date, spec: Spec) -> lis
     mask = early | late
     hit = df[mask]
     return emit(
-        "task-outside-campaign", stack, TASKS, hit, column=None, id_key=ID,
+        "task-outside-campaign",
+        stack,
+        TASKS,
+        hit,
+        column=None,
+        id_key=ID,
         params={
             "id": hit[ID],
             "start": iso(hit["start_date"]),
@@ -121,7 +146,12 @@ def check_task_owner(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
         return []
     hit = df[blank(df["owner"])]
     return emit(
-        "task-owner-missing", stack, TASKS, hit, column="owner", id_key=ID,
+        "task-owner-missing",
+        stack,
+        TASKS,
+        hit,
+        column="owner",
+        id_key=ID,
         params={"id": hit[ID]},
     )
 
@@ -138,7 +168,12 @@ def check_task_done_in_future(stack: Stack, as_of: dt.date, spec: Spec) -> list[
         return []
     hit = df[df["status"].eq("done") & (df["start_date"] > pd.Timestamp(as_of))]
     return emit(
-        "task-done-in-future", stack, TASKS, hit, column="start_date", id_key=ID,
+        "task-done-in-future",
+        stack,
+        TASKS,
+        hit,
+        column="start_date",
+        id_key=ID,
         params={
             "id": hit[ID],
             "start": iso(hit["start_date"]),

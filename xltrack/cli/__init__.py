@@ -28,30 +28,56 @@ FAIL_ON = ("error", "warning", "info", "never")
 
 
 def as_of_option(help: str) -> Callable[[_F], _F]:
-    return click.option("--as-of", "as_of", type=click.DateTime(DATE_FORMATS), default=None,
-                        metavar="DATE", help=help)
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=click.DateTime(DATE_FORMATS),
+        default=None,
+        metavar="DATE",
+        help=help,
+    )
 
 
 def lang_option(help: str, default: str | None = None) -> Callable[[_F], _F]:
-    return click.option("--lang", type=click.Choice(["en", "zh"]), default=default,
-                        show_default=default is not None, help=help)
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "zh"]),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
 
 
 def format_option(*choices: str, help: str = "Output format.") -> Callable[[_F], _F]:
-    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0],
-                        show_default=True, help=help)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 def template_option() -> Callable[[_F], _F]:
-    return click.option("--template", type=click.Path(dir_okay=False, path_type=str), default=None,
-                        metavar="FILE",
-                        help="A team's own template (YAML; it may extend the built-in one).")
+    return click.option(
+        "--template",
+        type=click.Path(dir_okay=False, path_type=str),
+        default=None,
+        metavar="FILE",
+        help="A team's own template (YAML; it may extend the built-in one).",
+    )
 
 
 def fail_on_option(default: str) -> Callable[[_F], _F]:
-    return click.option("--fail-on", "fail_on", type=click.Choice(FAIL_ON), default=default,
-                        show_default=True,
-                        help="Exit 1 when a finding is at least this severe (never: do not).")
+    return click.option(
+        "--fail-on",
+        "fail_on",
+        type=click.Choice(FAIL_ON),
+        default=default,
+        show_default=True,
+        help="Exit 1 when a finding is at least this severe (never: do not).",
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

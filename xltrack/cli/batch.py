@@ -65,23 +65,53 @@ class _ProgressBar:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-r", "--recursive", is_flag=True, help="Descend into sub-folders.")
 @as_of_option("Measure overdue and age against this date (default: today).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the portfolio workbook (.xlsx) here.")
-@click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
-              help="Write every tidy table as Parquet and CSV into this folder.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the portfolio workbook (.xlsx) here.",
+)
+@click.option(
+    "--export",
+    "export_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write every tidy table as Parquet and CSV into this folder.",
+)
 @format_option("text", "json", help="What to print on stdout.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores; 1 = no pool).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores; 1 = no pool).",
+)
 # The names of executors.EXECUTORS, written out so that help needs no multiprocessing.
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
-              show_default=True, help="Process pool on this machine, or a Dask cluster.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Dask scheduler (tcp://host:8786); without it a local cluster is started.")
-@click.option("--include-generated", is_flag=True,
-              help="Also read backups (NAME.bak.xlsx), summaries (NAME.summary.xlsx), temp "
-                   "and lock files found in folders (files named explicitly always are).")
-@click.option("--raw-csv", is_flag=True,
-              help="Export CSV text as read: no leading ' before =, +, -, @ (formula injection).")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Process pool on this machine, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:8786); without it a local cluster is started.",
+)
+@click.option(
+    "--include-generated",
+    is_flag=True,
+    help="Also read backups (NAME.bak.xlsx), summaries (NAME.summary.xlsx), temp "
+    "and lock files found in folders (files named explicitly always are).",
+)
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="Export CSV text as read: no leading ' before =, +, -, @ (formula injection).",
+)
 @fail_on_option("never")
 @lang_option("Language of the portfolio workbook's report (-o).", default="en")
 @template_option()
@@ -105,16 +135,26 @@ def batch(
 ) -> None:
     """Analyse many campaign workbooks (files, folders, globs) into one portfolio."""
     from xltrack.portfolio import analyze_many, render_text
+
     if output and not output.lower().endswith(".xlsx"):
-        raise click.BadParameter("the portfolio is an .xlsx workbook; name it .xlsx",
-                                 param_hint="-o/--output")
+        raise click.BadParameter(
+            "the portfolio is an .xlsx workbook; name it .xlsx", param_hint="-o/--output"
+        )
     day = as_of.date() if as_of else dt.date.today()
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         try:
-            portfolio = analyze_many(paths, as_of=day, recursive=recursive, jobs=jobs,
-                                     executor=executor, scheduler=scheduler, progress=bar,
-                                     include_generated=include_generated, template=template)
+            portfolio = analyze_many(
+                paths,
+                as_of=day,
+                recursive=recursive,
+                jobs=jobs,
+                executor=executor,
+                scheduler=scheduler,
+                progress=bar,
+                include_generated=include_generated,
+                template=template,
+            )
         finally:
             if bar is not None:
                 bar.close()

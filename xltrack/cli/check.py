@@ -37,8 +37,12 @@ if TYPE_CHECKING:
         WorkbookReport,
     )
 
-_THRESHOLD = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
-              "never": None}
+_THRESHOLD = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "info": Severity.INFO,
+    "never": None,
+}
 
 
 @cli.command("check")
@@ -48,7 +52,9 @@ _THRESHOLD = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Seve
 @lang_option("Language of the messages (default: the first workbook's own language).")
 @fail_on_option("error")
 @click.option(
-    "--color/--no-color", "colour", default=None,
+    "--color/--no-color",
+    "colour",
+    default=None,
     help="Colour the text output (default: only on a terminal).",
 )
 @template_option()
@@ -66,8 +72,11 @@ def check(
     """Check campaign workbooks for overdue tasks, open issues, targets missed and more."""
     from xltrack.render import iter_reports_json, reports_to_text
     from xltrack.spec import load_spec
+
     debug = bool(ctx.obj and ctx.obj.get("debug"))
-    day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
+    day = (
+        as_of.date() if as_of else dt.date.today()
+    )  # the CLI is the one place that reads the clock
     try:
         spec = load_spec(template)
     except XltrackError as err:
@@ -83,13 +92,16 @@ def check(
     else:
         if colour is None:
             colour = sys.stdout.isatty()
-        click.echo(reports_to_text(reports, chosen, colour=colour, spec=spec), nl=False, color=colour)
+        click.echo(
+            reports_to_text(reports, chosen, colour=colour, spec=spec), nl=False, color=colour
+        )
     ctx.exit(exit_code(reports, fail_on))
 
 
 def exit_code(reports: list[WorkbookReport], fail_on: str) -> int:
     """3 if any input was unusable, else 1 if a finding reaches `fail_on`, else 0."""
     from xltrack.render import worst_severity
+
     if any(r.error for r in reports):
         return EXIT_INPUT
     threshold = _THRESHOLD[fail_on]
@@ -102,6 +114,7 @@ def exit_code(reports: list[WorkbookReport], fail_on: str) -> int:
 def _check_one(path: str, as_of: dt.date, debug: bool, spec: Spec) -> WorkbookReport:
     from xltrack.analyze import analyze_workbook
     from xltrack.render import WorkbookReport, report_from_analysis, report_from_error
+
     try:
         return report_from_analysis(analyze_workbook(path, as_of, spec=spec))
     except WorkbookError as err:
@@ -115,10 +128,13 @@ def _check_one(path: str, as_of: dt.date, debug: bool, spec: Spec) -> WorkbookRe
         if debug:
             raise
         return WorkbookReport(
-            path, as_of,
-            error={"code": "internal-error",
-                   "message": f"{path}: internal error ({type(err).__name__}: {err}); "
-                              "run `xltrack --debug check` for the traceback"},
+            path,
+            as_of,
+            error={
+                "code": "internal-error",
+                "message": f"{path}: internal error ({type(err).__name__}: {err}); "
+                "run `xltrack --debug check` for the traceback",
+            },
         )
 
 

@@ -20,17 +20,29 @@ from xltrack.errors import XltrackError
 @lang_option("Language of headers, sheet names and drop-down values.", default="en")
 @click.option("--name", help="Campaign name.")
 @click.option("--owner", help="Campaign owner.")
-@click.option("--start", type=click.DateTime(DATE_FORMATS), metavar="DATE",
-              help="Campaign start (YYYY-MM-DD).")
-@click.option("--end", type=click.DateTime(DATE_FORMATS), metavar="DATE",
-              help="Campaign end (YYYY-MM-DD).")
+@click.option(
+    "--start",
+    type=click.DateTime(DATE_FORMATS),
+    metavar="DATE",
+    help="Campaign start (YYYY-MM-DD).",
+)
+@click.option(
+    "--end", type=click.DateTime(DATE_FORMATS), metavar="DATE", help="Campaign end (YYYY-MM-DD)."
+)
 @click.option("--budget", type=click.FloatRange(min=0), help="Total budget.")
-@click.option("--rows", type=click.IntRange(1, 1_000_000), default=50, show_default=True,
-              help="Rows laid out in each list table.")
-@click.option("--example", is_flag=True,
-              help="Fill every table with the source's example campaign.")
-@as_of_option("Pin the Dashboard's as-of date (default: =TODAY(); with --example, "
-                   "the example's own date).")
+@click.option(
+    "--rows",
+    type=click.IntRange(1, 1_000_000),
+    default=50,
+    show_default=True,
+    help="Rows laid out in each list table.",
+)
+@click.option(
+    "--example", is_flag=True, help="Fill every table with the source's example campaign."
+)
+@as_of_option(
+    "Pin the Dashboard's as-of date (default: =TODAY(); with --example, the example's own date)."
+)
 @template_option()
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @click.pass_context
@@ -52,6 +64,7 @@ def new(
     """Write a campaign-tracking workbook to OUT (.xlsx)."""
     from xltrack.spec import load_spec
     from xltrack.writer import generate_workbook
+
     if start and end and end < start:
         raise click.BadParameter("the end is before the start", param_hint="--end")
     try:

@@ -27,19 +27,29 @@ if TYPE_CHECKING:
 @cli.command("report")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option(
-    "--week-of", "week_of", type=click.DateTime(DATE_FORMATS), default=None, metavar="DATE",
+    "--week-of",
+    "week_of",
+    type=click.DateTime(DATE_FORMATS),
+    default=None,
+    metavar="DATE",
     help="A day of the week to report, also the as-of date (default: today).",
 )
 @click.option(
-    "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=str), default=None,
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
     help="Write to this file (default: NAME.report.xlsx next to the input).",
 )
 @click.option(
-    "--in-place", is_flag=True,
+    "--in-place",
+    is_flag=True,
     help="Replace the input itself (atomically; keeps NAME.bak.xlsx).",
 )
-@format_option("text", "json", "markdown",
-               help="How to print the report (markdown: for an email or a chat).")
+@format_option(
+    "text", "json", "markdown", help="How to print the report (markdown: for an email or a chat)."
+)
 @lang_option("Language of the sheet and the printed report (default: the workbook's own).")
 @click.pass_context
 def report(
@@ -57,9 +67,12 @@ def report(
     from xltrack.weekly import build_weekly_report
     from xltrack.weekly_render import report_to_json, report_to_markdown, report_to_text
     from xltrack.weekly_sheet import write_report
+
     if output and in_place:
         raise click.UsageError("give -o/--output or --in-place, not both")
-    day = week_of.date() if week_of else dt.date.today()  # the CLI is the one place that reads the clock
+    day = (
+        week_of.date() if week_of else dt.date.today()
+    )  # the CLI is the one place that reads the clock
     spec = load_spec()
     try:
         analysis = analyze_workbook(file, day, spec=spec)
@@ -73,7 +86,9 @@ def report(
         click.echo(report_to_json(weekly, lang, spec, str(written)))
     elif fmt == "markdown":
         # Workbook text reaches the terminal: no escape sequences (OSC 52, titles, bells).
-        click.echo(terminal_safe(report_to_markdown(weekly, lang, spec), keep_newlines=True), nl=False)
+        click.echo(
+            terminal_safe(report_to_markdown(weekly, lang, spec), keep_newlines=True), nl=False
+        )
     else:
         click.echo(terminal_safe(report_to_text(weekly, lang, spec), keep_newlines=True), nl=False)
     click.echo(f"xltrack: weekly report written to {written}", err=True)

@@ -31,11 +31,16 @@ if TYPE_CHECKING:
 @click.argument("file", type=click.Path(path_type=str))
 @as_of_option("The date overdue is measured against (default: today).")
 @click.option(
-    "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=str), default=None,
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
     help="Write to this file (default: NAME.summary.xlsx next to the input).",
 )
 @click.option(
-    "--in-place", is_flag=True,
+    "--in-place",
+    is_flag=True,
     help="Replace the input itself (atomically; keeps NAME.bak.xlsx); .xlsx/.xlsm only.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
@@ -62,15 +67,20 @@ def summarize(
     from xltrack.spec import load_spec
     from xltrack.summary_sheet import write_summary
     from xltrack.transcribe import write_summary_copy
+
     if output and in_place:
         raise click.UsageError("give -o/--output or --in-place, not both")
     if output and not force and os.path.lexists(output):  # like `xltrack new`
-        raise click.BadParameter(f"{output} already exists (use --force to overwrite)",
-                                 param_hint="-o/--output")
+        raise click.BadParameter(
+            f"{output} already exists (use --force to overwrite)", param_hint="-o/--output"
+        )
     if output and not output.lower().endswith((".xlsx", ".xlsm")):  # before the work, not after
-        raise click.BadParameter("the output is a workbook; name it .xlsx (.xlsm with macros)",
-                                 param_hint="-o/--output")
-    day = as_of.date() if as_of else dt.date.today()  # the CLI is the one place that reads the clock
+        raise click.BadParameter(
+            "the output is a workbook; name it .xlsx (.xlsm with macros)", param_hint="-o/--output"
+        )
+    day = (
+        as_of.date() if as_of else dt.date.today()
+    )  # the CLI is the one place that reads the clock
     try:
         kind = workbook_format(file)
     except XltrackError as err:
@@ -93,12 +103,25 @@ def summarize(
         analysis = analyze_workbook(file, day, spec=spec)
         lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
         if copy:
-            written = write_summary_copy(analysis.frames, analysis, out=output, lang=lang, spec=spec,
-                                         message=lambda f: finding_message(f, lang, spec))
+            written = write_summary_copy(
+                analysis.frames,
+                analysis,
+                out=output,
+                lang=lang,
+                spec=spec,
+                message=lambda f: finding_message(f, lang, spec),
+            )
         else:
-            written = write_summary(file, analysis, out=output, in_place=in_place, lang=lang,
-                                    spec=spec, message=lambda f: finding_message(f, lang, spec),
-                                    expect=before)
+            written = write_summary(
+                file,
+                analysis,
+                out=output,
+                in_place=in_place,
+                lang=lang,
+                spec=spec,
+                message=lambda f: finding_message(f, lang, spec),
+                expect=before,
+            )
     except XltrackError as err:
         fail(err, ctx, lang)
         return
