@@ -38,9 +38,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "values": "Dates as 2024-06-01; amounts as plain numbers (300000, not 30万); pick "
         "statuses from the drop-downs.",
         "colours_head": "What the colours mean",
-        "green": "at or above 90 % of target, or less than 10 % behind pace",
-        "yellow": "80-90 % of target, or 10-20 % behind pace: the project manager follows up",
-        "red": "below 80 % of target, or more than 20 % behind pace: escalate to the director",
+        "green": "less than 10 % below target (or behind pace)",
+        "yellow": "10-20 % below target or behind pace (exactly 10 % included): the project "
+        "manager follows up",
+        "red": "more than 20 % below target or behind pace: escalate to the director",
         "status": "Task status colours, the same in the Tasks sheet, the timeline and the chart:",
         "check_head": "Check and summarize",
         "check": "xltrack check FILE.xlsx  lists every problem with its sheet and cell "
@@ -68,9 +69,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "evaluation": "效果评估:活动结束后填写各指标的目标值、实际值、原因分析和改进建议。",
         "values": "日期写作 2024-06-01;金额写数字(300000,而不是30万);状态从下拉列表选择。",
         "colours_head": "颜色含义",
-        "green": "达到目标的90%以上,或落后进度不足10%",
-        "yellow": "达到目标的80%-90%,或落后进度10%-20%:项目经理跟进",
-        "red": "低于目标的80%,或落后进度超过20%:上报总监",
+        "green": "低于目标(或落后进度)不足10%",
+        "yellow": "低于目标或落后进度10%-20%(含10%):项目经理跟进",
+        "red": "低于目标或落后进度超过20%:上报总监",
         "status": "任务状态颜色(任务表、甘特图和图表中一致):",
         "check_head": "检查与总结",
         "check": "xltrack check 文件.xlsx  列出每个问题及其所在工作表和单元格"

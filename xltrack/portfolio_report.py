@@ -33,6 +33,7 @@ from xltrack.styles import (
     NAVY,
     PERCENT_FORMAT,
 )
+from xltrack.tables import band_tests
 
 CORE_METRICS = 3
 TOP_CODES = 15
@@ -260,10 +261,12 @@ class ReportWriter:
                         },
                     )
             elif kind == "rate":
+                # The bands of every other light: exactly 10 % below target is yellow.
+                green, yellow = band_tests(cell, rules)
                 for key, test in (
-                    ("green", f"{cell}>={rules.green_at}"),
-                    ("yellow", f"AND({cell}>={rules.yellow_at},{cell}<{rules.green_at})"),
-                    ("red", f"{cell}<{rules.yellow_at}"),
+                    ("green", green),
+                    ("yellow", f"AND({yellow},NOT({green}))"),
+                    ("red", f"NOT({yellow})"),
                 ):
                     ws.conditional_format(
                         header + 1,
