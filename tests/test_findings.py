@@ -218,7 +218,7 @@ def test_findings_terms_name_placeholders_and_known_vocabularies(spec: Spec) -> 
             kind, _, where = vocabulary.partition(":")
             if kind == "enum":
                 assert where in spec.enums, vocabulary
-            elif kind == "table":
+            elif kind in ("table", "enumname", "phrase"):
                 assert not where, vocabulary
             else:  # a column of a named table, or ("*") of the finding's own `table` param
                 assert where in spec.tables or where == "*", vocabulary

@@ -400,6 +400,11 @@ CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
 TERMS: dict[str, dict[str, str]] = {
     "column-missing": {"column": "column:*", "table": "table", "needed_for": "needs:*"},
     "header-guessed": {"column": "column:*"},
+    "sheet-missing": {"table": "table"},
+    "header-missing": {"table": "table", "column": "column:*"},
+    "cell-not-in-list": {"kind": "enumname"},
+    "cell-unparsed": {"kind": "phrase"},
+    "cell-guessed": {"assumption": "phrase"},
     "campaign-dates-missing": {"missing": "column:campaign"},
     "task-dates-missing": {"missing": "column:tasks"},
     "issue-high-unresolved": {"resolution": "enum:resolution"},

@@ -90,3 +90,37 @@ def reason_in(reason: str, lang: str) -> str:
         if hit:
             return hit.expand(template)
     return reason
+
+
+# The reader's own short phrases inside findings: value kinds and assumptions.
+_PHRASES_ZH = {
+    "date": "日期",
+    "date range": "日期范围",
+    "percentage": "百分比",
+    "number": "数值",
+    "amount": "金额",
+    "id": "编号",
+    "text": "文本",
+    "month/day/year order": "按月/日/年顺序",
+    "end in the following year": "结束日期在次年",
+    "approximate": "约数",
+    "at least": "按下限",
+    "a number above 2 read as a percentage": "大于2的数按百分比读取",
+}
+_YEAR = re.compile(r"^year (\d{4}) from the (campaign|as-of date)$")
+
+
+def phrase_in(text: str, lang: str) -> str:
+    """A reader phrase ("date", "year 2024 from the campaign; at least") in `lang`."""
+    if lang != "zh":
+        return text
+    out = []
+    for part in text.split("; "):
+        hit = _YEAR.match(part)
+        if hit:
+            out.append(
+                f"年份取{'活动' if hit.group(2) == 'campaign' else '统计日期'}所在的 {hit.group(1)} 年"
+            )
+        else:
+            out.append(_PHRASES_ZH.get(part, part))
+    return ";".join(out)

@@ -38,6 +38,7 @@ import pandas as pd
 from xltrack.codes import ALIASES, TERMS, render_message
 from xltrack.escaping import LazyList, iter_json, json_text, terminal_safe
 from xltrack.findings import Finding, Severity, count_by_severity
+from xltrack.refusals import phrase_in
 from xltrack.spec import Lang, Spec, load_spec
 
 if TYPE_CHECKING:
@@ -156,6 +157,12 @@ def _term(value: Any, vocabulary: str, lang: Lang, spec: Spec) -> Any:
             return _inline(spec.table(where).column(str(value)).label(lang))
         if kind == "table":
             return spec.table(str(value)).title(lang)
+        if kind == "enumname":  # an enum by the label of the column that holds it
+            columns = (c for t in spec.tables.values() for c in t.columns if c.enum == value)
+            holder = next(columns, None)
+            return _inline(holder.label(lang)) if holder else value
+        if kind == "phrase":  # the reader's own words: a value kind, an assumption
+            return phrase_in(str(value), lang)
         if kind == "needs":
             needs = spec.table(where).column(str(value)).needed_for
             return needs(lang) if needs else value
