@@ -342,3 +342,11 @@ def test_findings_docs_catalogue_is_generated() -> None:
 
 def test_findings_frame_is_a_dataframe() -> None:
     assert isinstance(findings_to_frame([]), pd.DataFrame)
+
+
+def test_findings_every_code_has_a_chinese_title() -> None:
+    from xltrack.codes import TITLES_ZH, title_in
+
+    assert set(TITLES_ZH) == set(CODES)
+    assert title_in("task-overdue", "zh") == "任务逾期未完成"
+    assert title_in("task-overdue", "en") == CODES["task-overdue"].title

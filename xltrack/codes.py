@@ -428,6 +428,72 @@ def severities(code: str) -> tuple[str, ...]:
 # Codes that were renamed keep working: old name -> current name.
 ALIASES: dict[str, str] = {}
 
+# Each code's title in Chinese (the summary sheet lists findings by title).
+TITLES_ZH: dict[str, str] = {
+    "cell-unparsed": "无法识别的值",
+    "cell-guessed": "按假设识别的值",
+    "cell-not-in-list": "不在允许取值中",
+    "sheet-missing": "未找到表格",
+    "header-missing": "未找到列",
+    "column-missing": "缺少计算所需的列",
+    "header-guessed": "按词义识别的表头",
+    "header-unknown": "无法识别的表头",
+    "unit-scaled": "按单位换算的数值",
+    "formula-unevaluated": "无法计算的公式",
+    "template-version": "其他模板版本生成",
+    "file-unreadable": "无法读取的文件",
+    "file-unsupported": "不支持的文件格式",
+    "file-unrecognized": "未找到五张活动表",
+    "cell-far-ignored": "远离数据区的值已忽略",
+    "xltrack-error": "xltrack 出错",
+    "template-invalid": "模板定义无效",
+    "argument-invalid": "参数超出范围",
+    "output-failed": "无法写入输出",
+    "output-name": "输出文件名与内容不符",
+    "input-changed": "处理期间输入文件被修改",
+    "executor-failed": "批量执行器出错",
+    "internal-error": "xltrack 内部错误",
+    "campaign-name-missing": "活动缺少名称",
+    "campaign-dates-missing": "活动缺少起止日期",
+    "campaign-dates-reversed": "活动结束早于开始",
+    "campaign-budget-missing": "活动缺少预算",
+    "budget-split-mismatch": "预算分配合计不等于100%",
+    "budget-line-over": "预算项超支超过审批线",
+    "budget-over": "总花费超出预算",
+    "budget-near-cap": "预算即将用完",
+    "channel-roi-low": "渠道ROI低于1(止损)",
+    "channel-roi-high": "渠道ROI达到3(追加预算)",
+    "task-overdue": "任务逾期未完成",
+    "task-delay-reason-missing": "滞后任务缺少原因",
+    "task-dates-reversed": "任务结束早于开始",
+    "task-outside-campaign": "任务超出活动周期",
+    "task-owner-missing": "任务缺少负责人",
+    "task-id-duplicate": "任务ID重复",
+    "task-done-in-future": "已完成任务开始于未来",
+    "task-dates-missing": "任务缺少日期",
+    "issue-high-unresolved": "高风险问题未解决",
+    "issue-solution-late": "问题超过48小时未解决",
+    "issue-response-late": "问题超过24小时未响应",
+    "issue-found-date-missing": "问题缺少发现时间",
+    "issue-owner-missing": "问题缺少负责人",
+    "issue-id-duplicate": "问题编号重复",
+    "daily-below-target": "当日低于目标(黄灯或红灯)",
+    "metric-below-target-2-weeks": "指标连续两周低于周目标",
+    "channel-below-target-2-weeks": "渠道连续两周低于周目标",
+    "daily-below-target-streak": "指标连续多日未达标",
+    "metric-off-pace": "指标落后于进度",
+    "evaluation-rate-mismatch": "填写的达成率与计算不符",
+    "evaluation-below-target": "指标未达成目标",
+    "goal-not-evaluated": "目标未在效果评估中出现",
+    "evaluation-missing": "活动结束前尚无效果评估表",
+}
+
+
+def title_in(code: str, lang: str) -> str:
+    """A code's title in `lang` (English when no translation is written)."""
+    entry = CODES[ALIASES.get(code, code)]
+    return TITLES_ZH.get(entry.code, entry.title) if lang == "zh" else entry.title
+
 
 def render_message(code: str, params: dict[str, Any], lang: str = "en") -> str:
     """Fill a code's template in `lang` from `params`; a missing fact shows as '?'."""

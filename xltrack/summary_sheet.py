@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from xltrack.atomic import Fingerprint
-from xltrack.codes import CODES, render_message
+from xltrack.codes import CODES, render_message, title_in
 from xltrack.findings import Finding
 from xltrack.inject import add_sheet
 from xltrack.sheetparts import Cell, CellValue, ChartSpec, SheetLayout, render_layout
@@ -434,7 +434,7 @@ def _findings(
             if message
             else render_message(finding.code, dict(finding.params), out.lang)
         )
-        title = CODES[finding.code].title if finding.code in CODES else finding.code
+        title = title_in(finding.code, out.lang) if finding.code in CODES else finding.code
         out.put(r, 0, out.label(f"summary_{severity}"), _SEVERITY_STYLE.get(severity, "text"))
         out.put(r, 1, title, "text")
         loc = finding.location
