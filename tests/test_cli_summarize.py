@@ -106,3 +106,22 @@ def test_cli_summarize_output_is_not_overwritten_without_force(tmp_path: Path) -
     assert result.exit_code == 2 and out.read_bytes() == b"precious"
     assert CliRunner().invoke(cli, [*args, "--force"]).exit_code == 0
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_cli_summarize_default_output_spares_a_file_xltrack_did_not_write(tmp_path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from xltrack.cli import cli
+
+    src = shutil.copy(
+        Path(__file__).resolve().parent.parent / "samples" / "example-en.xlsx", tmp_path
+    )
+    theirs = tmp_path / "example-en.summary.xlsx"
+    theirs.write_bytes(b"someone's own summary")
+    args = ["summarize", str(src), "--as-of", "2024-06-15"]
+    assert CliRunner().invoke(cli, args).exit_code == 2
+    assert theirs.read_bytes() == b"someone's own summary"
+    assert CliRunner().invoke(cli, [*args, "--force"]).exit_code == 0
+    assert CliRunner().invoke(cli, args).exit_code == 0  # now xltrack's own: a rerun replaces it

@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Replace the input itself (atomically; keeps NAME.bak.xlsx); .xlsx/.xlsm only.",
 )
-@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite the output if it exists and is not xltrack's."
+)
 @lang_option("Language of the sheet and the text output (default: the workbook's own).")
 @format_option("text", "json", help="How to print the summary.")
 @template_option()
@@ -93,6 +95,17 @@ def summarize(
             f"{file} is a .{kind} workbook, which xltrack never rewrites; drop --in-place and "
             f"the summary goes into a new {target.name} beside it (or -o OUT.xlsx)"
         )
+    default = (
+        None
+        if output or in_place
+        else default_output(Path(file).with_suffix(".xlsx") if copy else Path(file))
+    )
+    if default is not None and not force and default.exists() and not _an_xltrack_summary(default):
+        raise click.BadParameter(
+            f"{default} exists and was not written by xltrack summarize; use --force to "
+            "overwrite it, or -o to write elsewhere",
+            param_hint="FILE",
+        )
     try:
         try:
             # Taken before reading: a file saved while it is analysed is refused at the write.
@@ -130,3 +143,16 @@ def summarize(
     else:
         click.echo(summary_to_text(analysis.summary, lang, spec), nl=False)
     click.echo(f"xltrack: summary written to {terminal_safe(str(written))}", err=True)
+
+
+def _an_xltrack_summary(path: Path) -> bool:
+    """Whether `path` holds xltrack's summary marker (a rerun may replace it, nothing else)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(
+                b"_xltrack_summary" in z.read(n) for n in z.namelist() if n.endswith("workbook.xml")
+            )
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
