@@ -149,6 +149,7 @@ def test_cells_parse_percent(raw: Any, want: float, assumption: str | None) -> N
 
 COMBINED: list[tuple[str, tuple[str | None, float, float | None]]] = [
     ("销售额5万/实际3.8万", ("销售额", 50_000.0, 38_000.0)),
+    ("销售额约5万/实际5.5万", ("销售额", 50_000.0, 55_000.0)),
     ("销售额目标5万/实际4.2万", ("销售额", 50_000.0, 42_000.0)),
     ("5万/3.8万", (None, 50_000.0, 38_000.0)),
     ("Sales target 50k / actual 38k", ("Sales", 50_000.0, 38_000.0)),

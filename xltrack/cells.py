@@ -462,6 +462,9 @@ _ACTUAL_WORDS = re.compile(
 _FIRST_NUMBER = re.compile(r"[-+¥￥$€£]?\d|\.\d")
 
 
+_APPROX_END = re.compile(r"(?:约|大约|近|approx\.?|about|~|≈)\s*$", re.IGNORECASE)
+
+
 def parse_target_actual(value: Any) -> Parsed:
     """A target and an actual in one cell: `销售额5万/实际3.8万`, `5万/3.8万`.
 
@@ -479,8 +482,12 @@ def parse_target_actual(value: Any) -> Parsed:
     first = _FIRST_NUMBER.search(left)
     if first is None:
         return _fail(value)
-    metric = _TARGET_WORDS.sub("", left[: first.start()]).strip(" :：") or None
-    target = parse_amount(left[first.start() :])
+    name = left[: first.start()]
+    hedge = _APPROX_END.search(name)  # "销售额约5万": the 约 is the target's, not the name's
+    if hedge:
+        name = name[: hedge.start()]
+    metric = _TARGET_WORDS.sub("", name).strip(" :：") or None
+    target = parse_amount(("约" if hedge else "") + left[first.start() :])
     actual_text = _ACTUAL_WORDS.sub("", right.strip())
     actual = parse_amount(actual_text) if actual_text else EMPTY
     if not target.ok or target.value is None or not actual.ok:
