@@ -543,3 +543,23 @@ def test_unseen_planned_amounts_typed_without_shares_are_kept(tmp_path: Path, sp
         for f in analysis.findings
         if f.code == "budget-line-over"
     ] == ["Ads"]
+
+
+def test_unseen_a_renamed_summary_sheet_is_not_read_as_data(tmp_path: Path, spec: Spec) -> None:
+    from xltrack.reader import read_workbook
+    from xltrack.summary_sheet import write_summary
+
+    example = Path(__file__).resolve().parent.parent / "samples" / "example-en.xlsx"
+    book = openpyxl.load_workbook(example)
+    book.create_sheet("Achievement summary")["A1"] = "my notes"
+    book.save(tmp_path / "mine.xlsx")
+    before = read_workbook(tmp_path / "mine.xlsx", spec)
+    analysis = analyze_workbook(tmp_path / "mine.xlsx", dt.date(2024, 6, 15), spec)
+    out = write_summary(tmp_path / "mine.xlsx", analysis.summary, out=tmp_path / "out.xlsx")
+    assert "Achievement summary (2)" in openpyxl.load_workbook(out).sheetnames
+    after = read_workbook(out, spec)
+    for key in ("goals", "tasks", "daily", "issues", "evaluation"):
+        assert after.tables[key].sheet == before.tables[key].sheet, key
+        assert after.tables[key].data["row"].tolist() == before.tables[key].data["row"].tolist(), (
+            key
+        )

@@ -251,6 +251,14 @@ class _Reader:
         self.window: tuple[dt.date, dt.date] | None = None
         self.lang: str | None = None
         self.form_labels: dict[str, str] = {}  # form field -> its label as typed
+        labels = spec.labels
+
+        def both(key: str) -> set[str]:
+            return {fold(labels[key].en), fold(labels[key].zh)} if key in labels else set()
+
+        self._skip_names = {fold(STAMP_SHEET), "lists", "列表", "dashboard", "仪表盘"}
+        self._skip_names |= both("lists") | both("dashboard") | both("instructions")
+        self._skip_prefixes = tuple(both("summary_sheet") | both("weekly_sheet"))
 
     # -- the sheets --------------------------------------------------------------
 
@@ -313,16 +321,15 @@ class _Reader:
         return names
 
     def _skipped(self, sheet: str) -> bool:
+        """Sheets xltrack writes around the tables: never read as a campaign's data.
+
+        The summary and weekly report sheets match by prefix: a user's own sheet of the
+        same name makes xltrack's "Achievement summary (2)".
+        """
         folded = fold(sheet)
-        skip = {fold(STAMP_SHEET), "lists", "列表", "dashboard", "仪表盘"}
-        for key in ("lists", "dashboard", "summary_sheet"):
-            if key in self.spec.labels:
-                skip |= {fold(self.spec.label(key, "en")), fold(self.spec.label(key, "zh"))}
-        if "weekly_sheet" in self.spec.labels:  # "Weekly report 2024-06-10": xltrack report's
-            text = self.spec.labels["weekly_sheet"]
-            if any(folded.startswith(fold(t)) for t in (text.en, text.zh)):
-                return True
-        return folded in skip or sheet == STAMP_SHEET
+        if sheet == STAMP_SHEET or folded in self._skip_names:
+            return True
+        return any(folded.startswith(prefix) for prefix in self._skip_prefixes)
 
     def read(self) -> ReadCampaign:
         names = self._sheet_names()
