@@ -241,6 +241,15 @@ def duplicate_ids(code: str, stack: Stack, key: str, id_key: str) -> list[Findin
     )
 
 
+def owner_missing(code: str, stack: Stack, key: str, id_key: str) -> list[Finding]:
+    """Records of table `key` whose owner cell is empty or a placeholder ('-', '无')."""
+    df = rows(stack, key, "owner")
+    if df.empty:
+        return []
+    hit = df[blank(df["owner"])]
+    return emit(code, stack, key, hit, column="owner", id_key=id_key, params={"id": hit[id_key]})
+
+
 def _plain_column(values: FactColumn) -> list[Any]:
     """A column of facts as plain Python values, converted in bulk where the dtype allows."""
     if isinstance(values, pd.Series):

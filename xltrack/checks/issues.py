@@ -24,7 +24,7 @@ import datetime as dt
 
 import pandas as pd
 
-from xltrack.checks.facts import blank, duplicate_ids, emit, iso, number, rows
+from xltrack.checks.facts import duplicate_ids, emit, iso, number, owner_missing, rows
 from xltrack.derive import response_hours, solution_hours, unresolved
 from xltrack.findings import Finding
 from xltrack.spec import Spec
@@ -127,19 +127,7 @@ def check_issue_found_date(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fin
 
 def check_issue_owner(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """issue-owner-missing: an issue nobody owns."""
-    df = rows(stack, ISSUES, "owner")
-    if df.empty:
-        return []
-    hit = df[blank(df["owner"])]
-    return emit(
-        "issue-owner-missing",
-        stack,
-        ISSUES,
-        hit,
-        column="owner",
-        id_key=ID,
-        params={"id": hit[ID]},
-    )
+    return owner_missing("issue-owner-missing", stack, ISSUES, ID)
 
 
 def check_issue_id_duplicate(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:

@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from xltrack.checks.facts import blank, duplicate_ids, emit, iso, rows
+from xltrack.checks.facts import blank, duplicate_ids, emit, iso, owner_missing, rows
 from xltrack.derive import overdue_mask
 from xltrack.findings import Finding
 from xltrack.spec import Spec
@@ -141,19 +141,7 @@ def _stamp(day: dt.date | None) -> np.datetime64:
 
 def check_task_owner(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """task-owner-missing: a task nobody owns."""
-    df = rows(stack, TASKS, "owner")
-    if df.empty:
-        return []
-    hit = df[blank(df["owner"])]
-    return emit(
-        "task-owner-missing",
-        stack,
-        TASKS,
-        hit,
-        column="owner",
-        id_key=ID,
-        params={"id": hit[ID]},
-    )
+    return owner_missing("task-owner-missing", stack, TASKS, ID)
 
 
 def check_task_id_duplicate(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
