@@ -108,7 +108,7 @@ def test_cli_summarize_output_is_not_overwritten_without_force(tmp_path: Path) -
     assert out.read_bytes()[:2] == b"PK"
 
 
-def test_cli_summarize_default_output_spares_a_file_xltrack_did_not_write(tmp_path) -> None:
+def test_cli_summarize_default_output_spares_a_file_xltrack_did_not_write(tmp_path: Path) -> None:
     import shutil
 
     from click.testing import CliRunner

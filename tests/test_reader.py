@@ -15,10 +15,10 @@ import pytest
 from conftest import SAMPLES
 
 from xltrack.formulas import formula_cells
-from xltrack.frames import LIST_TABLES, empty_frame
+from xltrack.frames import empty_frame
 from xltrack.reader import read_workbook
 from xltrack.source import open_source
-from xltrack.spec import Spec
+from xltrack.spec import LIST_TABLES, Spec
 
 HANDMADE = SAMPLES / "handmade"
 CASES = sorted(p.stem for p in HANDMADE.glob("*.xlsx"))

@@ -32,9 +32,7 @@ from typing import Any
 import pandas as pd
 
 from xltrack.findings import Finding
-from xltrack.spec import Spec, TableSpec
-
-LIST_TABLES = ("goals", "budget_split", "tasks", "daily", "issues", "evaluation")
+from xltrack.spec import LIST_TABLES, Spec, TableSpec
 
 _NUMERIC = frozenset({"number", "money", "percent", "count"})
 

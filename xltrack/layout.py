@@ -23,7 +23,16 @@ from xlsxwriter.worksheet import Worksheet
 
 from xltrack.errors import SpecError
 from xltrack.frames import frame_from_records
-from xltrack.spec import LANGS, Lang, Spec, TableSpec, default_template_path
+from xltrack.spec import (
+    LANGS,
+    LIST_SHEETS,
+    LIST_TABLES,
+    STAMP_SHEET,
+    Lang,
+    Spec,
+    TableSpec,
+    default_template_path,
+)
 
 # Rows (0-based) of every list sheet: title, a hint line, then the header.
 TITLE_ROW = 0
@@ -32,10 +41,7 @@ HEADER_ROW = 2
 FORM_FIRST_ROW = 2
 BLOCK_COL = 3
 BLOCK_ROWS = 6
-META_SHEET = "_xltrack"
 
-LIST_SHEETS = ("tasks", "daily", "issues", "evaluation")
-RECORD_TABLES = ("goals", "budget_split", *LIST_SHEETS)
 # A table's content: records keyed by column key, or a DataFrame with those columns.
 Records = Union[Sequence[Mapping[str, Any]], pd.DataFrame]  # noqa: UP007 (runtime alias, py3.10)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([A-Za-z_.]+))?\}")
@@ -113,7 +119,7 @@ def sheet_names(spec: Spec, lang: Lang) -> dict[str, str]:
             raise SpecError(f"tables.{key} needs its own sheet")
         names[key] = table.sheet(lang)
     names["lists"] = spec.label("lists", lang)
-    names["meta"] = META_SHEET
+    names["meta"] = STAMP_SHEET
     if len({n.casefold() for n in names.values()}) != len(names):
         raise SpecError(f"two sheets would share a name: {sorted(names.values())}")
     return names
@@ -264,7 +270,7 @@ def load_example(spec: Spec, lang: Lang) -> dict[str, Any]:
     example: dict[str, Any] = {"campaign": {k: pick(v) for k, v in raw["campaign"].items()}}
     if isinstance(raw.get("as_of"), dt.date):
         example["as_of"] = raw["as_of"]
-    for key in RECORD_TABLES:
+    for key in LIST_TABLES:
         example[key] = [{k: pick(v) for k, v in rec.items()} for rec in raw.get(key) or []]
     return example
 

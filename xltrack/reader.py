@@ -39,7 +39,7 @@ from xltrack.excel import column_letter, split_cell
 from xltrack.extent import MAX_REPORTED, plan_ods_trim, plan_trim, plan_xlsb_trim
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
-from xltrack.frames import LIST_TABLES, CampaignFrames, HeaderRead, TableFrame
+from xltrack.frames import CampaignFrames, HeaderRead, TableFrame
 from xltrack.labels import enum_index, fold, header_index
 from xltrack.locate import (
     Located,
@@ -62,11 +62,16 @@ from xltrack.source import (
     read_sheet_slowly,
     wrap_engine_error,
 )
-from xltrack.spec import ColumnSpec, Spec, TableSpec, load_spec
+from xltrack.spec import (
+    LIST_TABLES,
+    MAIN_TABLES,
+    STAMP_SHEET,
+    ColumnSpec,
+    Spec,
+    TableSpec,
+    load_spec,
+)
 from xltrack.stack import WRITTEN_RATE, ReadCampaign, ReadTable, build_stack
-
-STAMP_SHEET = "_xltrack"
-MAIN_TABLES = ("campaign", "tasks", "daily", "issues", "evaluation")
 
 
 def read_workbook(

@@ -27,6 +27,14 @@ COLUMN_TYPES = frozenset(
 TABLE_KINDS = frozenset({"form", "list"})
 # The five tables every workbook has (plus the goals and budget blocks of table 1).
 REQUIRED_TABLES = ("campaign", "goals", "budget_split", "tasks", "daily", "issues", "evaluation")
+#: The five tables themselves (table 1 is a form).
+MAIN_TABLES = ("campaign", "tasks", "daily", "issues", "evaluation")
+#: Tables of records, the blocks of table 1 included (each a DataFrame in CampaignFrames).
+LIST_TABLES = ("goals", "budget_split", "tasks", "daily", "issues", "evaluation")
+#: Tables with a sheet of their own besides table 1's.
+LIST_SHEETS = ("tasks", "daily", "issues", "evaluation")
+#: The hidden sheet stamping a generated workbook with its template and language.
+STAMP_SHEET = "_xltrack"
 # Derived columns the code knows how to recompute (xltrack/derive.py); a template
 # may drop them but cannot invent new ones, since the reader could not check them.
 KNOWN_FORMULAS = frozenset(

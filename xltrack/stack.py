@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from xltrack import derive
-from xltrack.frames import LIST_TABLES, CampaignFrames
+from xltrack.frames import CampaignFrames
 from xltrack.records import build_frame, empty_typed
-from xltrack.spec import Spec
+from xltrack.spec import LIST_TABLES, Spec
 
 CAMPAIGN = "campaign"  # the column of stacked tables that says whose row it is
 WRITTEN_RATE = "rate_written"

@@ -23,9 +23,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from xltrack.errors import OutputError
 from xltrack.findings import Finding
-from xltrack.frames import LIST_TABLES, CampaignFrames
+from xltrack.frames import CampaignFrames
 from xltrack.inject import default_output
-from xltrack.spec import Lang, Spec, TableSpec, load_spec
+from xltrack.spec import LIST_TABLES, Lang, Spec, TableSpec, load_spec
 from xltrack.summary_sheet import write_summary
 
 _MAX_SHEET_NAME = 31

@@ -31,8 +31,6 @@ from xltrack.errors import ArgumentError, OutputError, OutputNameError
 from xltrack.instructions import write_instructions
 from xltrack.layout import (
     BLOCK_COL,
-    LIST_SHEETS,
-    RECORD_TABLES,
     TITLE_ROW,
     Grid,
     Layout,
@@ -43,7 +41,7 @@ from xltrack.layout import (
     sheet_names,
     table_frame,
 )
-from xltrack.spec import LANGS, Lang, Spec, load_spec
+from xltrack.spec import LANGS, LIST_SHEETS, LIST_TABLES, Lang, Spec, load_spec
 from xltrack.styles import Styles
 from xltrack.tables import (
     header_width,
@@ -244,7 +242,7 @@ def _fill(
     styles = Styles(workbook)
     layout = Layout(spec, lang, sheet_names(spec, lang))
     today = as_of or dt.date.today()
-    frames = {key: table_frame(spec, spec.table(key), content.get(key)) for key in RECORD_TABLES}
+    frames = {key: table_frame(spec, spec.table(key), content.get(key)) for key in LIST_TABLES}
     campaign_layout(spec, layout, len(frames["goals"]), len(frames["budget_split"]))
     for key in LIST_SHEETS:
         list_layout(spec, layout, key, max(rows, len(frames[key])))
