@@ -404,7 +404,7 @@ TERMS: dict[str, dict[str, str]] = {
     "header-missing": {"table": "table", "column": "column:*"},
     "cell-not-in-list": {"kind": "enumname"},
     "cell-unparsed": {"kind": "phrase"},
-    "cell-guessed": {"assumption": "phrase"},
+    "cell-guessed": {"assumption": "phrase", "value": "phrase"},
     "campaign-dates-missing": {"missing": "column:campaign"},
     "task-dates-missing": {"missing": "column:tasks"},
     "issue-high-unresolved": {"resolution": "enum:resolution"},

@@ -114,6 +114,7 @@ def phrase_in(text: str, lang: str) -> str:
     """A reader phrase ("date", "year 2024 from the campaign; at least") in `lang`."""
     if lang != "zh":
         return text
+    text = re.sub(r"(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})", r"\1 至 \2", text)
     out = []
     for part in text.split("; "):
         hit = _YEAR.match(part)

@@ -199,8 +199,8 @@ def _metrics(out: _Builder, summary: Summary, row: int) -> int:
     keys = ["summary_metric", "summary_target", "summary_actual", "summary_rate", "summary_light"]
     out.header(row + 1, keys)
     if paced:
-        out.put(row + 1, 5, out.word("kpi_pace"), "header")
-        out.put(row + 1, 6, out.word("kpi_health"), "header")
+        out.put(row + 1, 5, out.word("summary_pace"), "header")
+        out.put(row + 1, 6, out.word("summary_health"), "header")
     first = row + 2
     for i, m in enumerate(summary.metrics):
         r = first + i
