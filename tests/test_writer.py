@@ -184,7 +184,7 @@ def test_writer_cached_values_are_the_computed_ones(values: openpyxl.Workbook) -
     dash = tiles(values["Dashboard"])
     assert dash["Tasks done"] == (pytest.approx(1 / 3), "1 / 3")
     assert dash["Overdue tasks"] == (1, "1 delayed")
-    assert dash["Open high-severity issues"] == (0, "1 open issues in all")  # Q002 resolved
+    assert dash["Open high-severity issues"] == (0, "1 open in all (any severity)")  # Q002 resolved
     assert dash["Budget used"] == (pytest.approx(306000 / 500000), "306,000 / 500,000")
     # Sales: 80,000 of the 100,000 expected by 6-15 (daily targets): pace 80 %, at risk.
     assert dash["Sales achieved"] == (pytest.approx(80000 / 300000), "▲ Yellow · pace 80%")
