@@ -25,6 +25,8 @@ from xltrack.portfolio import analyze_many
 from xltrack.portfolio_sheet import write_portfolio
 from xltrack.render import finding_message
 from xltrack.summary_sheet import write_summary
+from xltrack.weekly import build_weekly_report
+from xltrack.weekly_sheet import write_report
 from xltrack.writer import generate_workbook
 
 AS_OF = dt.date(2024, 6, 15)
@@ -110,6 +112,23 @@ def to_pdf(paths: list[Path], outdir: Path) -> list[Path]:
     return [outdir / f"{p.stem}.pdf" for p in paths]
 
 
+def page_with(pdf: Path, text: str) -> int:
+    """The first page of a PDF whose text holds `text` (pdftotext, one page at a time)."""
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    lines = pages.stdout.splitlines()
+    count = int(next(line.split()[-1] for line in lines if line.startswith("Pages:")))
+    for page in range(1, count + 1):
+        out = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        if text in out.stdout:
+            return page
+    sys.exit(f"{pdf.name}: no page shows {text!r}")
+
+
 def picture(pdf: Path, page: int, target: Path) -> None:
     """One page of a PDF as a PNG."""
     stem = target.with_suffix("")
@@ -145,12 +164,20 @@ def main() -> None:
             analyze_many([portfolio_folder(work / "campaigns")], as_of=AS_OF, jobs=1),
             work / "portfolio-en.xlsx",
         )
-        pdfs = to_pdf([en, zh, summary, portfolio], work / "pdf")
+        analysis = analyze_workbook(zh, AS_OF)
+        weekly = write_report(
+            zh,
+            build_weekly_report(analysis.frames, analysis.findings, AS_OF),
+            out=work / "weekly-zh.xlsx",
+            lang="zh",
+        )
+        pdfs = to_pdf([en, zh, summary, portfolio, weekly], work / "pdf")
         picture(pdfs[0], 1, DOCS / "example-en.png")
         picture(pdfs[1], 1, DOCS / "example-zh.png")
         picture(pdfs[2], 2, DOCS / "summary-en.png")  # the sheet right after the Dashboard
         picture(pdfs[3], 1, DOCS / "portfolio-en.png")
         picture(pdfs[3], 2, DOCS / "portfolio-charts.png")
+        picture(pdfs[4], page_with(pdfs[4], "本周关键成果"), DOCS / "weekly-zh.png")
 
 
 if __name__ == "__main__":
