@@ -29,6 +29,16 @@ PROLOG_SCAN_BYTES = 1024
 _LOCAL_HEADER_BYTES = 30
 _COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _READ_BYTES = 4096
+# What reading one member of a stranger's zip may raise (corrupt data, an odd method).
+ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
 _ZIP = b"PK\x03\x04"
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
@@ -96,15 +106,7 @@ def office_document(archive: zipfile.ZipFile, names: set[str]) -> str:
         return ""
     try:
         data = archive.read(info)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        RuntimeError,
-        NotImplementedError,
-    ):
+    except ZIP_READ_ERRORS:
         return ""
     hit = re.search(
         rb'Type="[^"]*/officeDocument"[^>]*?Target="([^"]+)"|Target="([^"]+)"[^>]*?'
@@ -115,11 +117,7 @@ def office_document(archive: zipfile.ZipFile, names: set[str]) -> str:
         return ""
     target = (hit.group(1) or hit.group(2)).decode("utf-8", "replace")
     part = normalize_part(target.lstrip("/"))
-    if (
-        part in names
-        and part not in ("word/document.xml",)
-        and not part.startswith(("word/", "ppt/"))
-    ):
+    if part in names and not part.startswith(("word/", "ppt/")):
         return part
     return ""
 
@@ -130,15 +128,7 @@ def _mimetype(archive: zipfile.ZipFile) -> bytes:
         return b""
     try:
         return archive.read(info).strip()
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        RuntimeError,
-        NotImplementedError,
-    ):
+    except ZIP_READ_ERRORS:
         return b""
 
 
@@ -154,15 +144,7 @@ def _check_no_dtd(
         if ends is None:
             head = _part_head(archive, handle, info, DTD_SCAN_BYTES)
             ends = _prolog_end(head)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        RuntimeError,
-        NotImplementedError,
-    ) as exc:
+    except ZIP_READ_ERRORS as exc:
         raise UnreadableWorkbookError(name, f"part {info.filename} is corrupt: {exc}") from exc
     prolog = head if ends is None else head[: ends + 2]
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog or prolog.endswith(b"<!"):
