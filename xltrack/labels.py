@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -331,6 +331,13 @@ def metric_key(name: object, spec: Spec) -> str:
     bare = split_unit(name)[0]
     canonical = _metric_names(spec).get(fold(bare))
     return fold(canonical) if canonical else fold(bare)
+
+
+def metric_keys(names: Iterable[object], spec: Spec) -> list[str]:
+    """`metric_key` of each name, computed once per distinct name (a column of them)."""
+    names = list(names)
+    known = {name: metric_key(name, spec) for name in set(names)}
+    return [known[name] for name in names]
 
 
 def _metric_names(spec: Spec) -> dict[str, str]:

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from xltrack.labels import metric_key
+from xltrack.labels import metric_key, metric_keys
 from xltrack.spec import Spec
 from xltrack.stack import CAMPAIGN, Stack
 
@@ -119,7 +119,8 @@ def _channels(out: list[Money], daily: pd.DataFrame, spec: Spec) -> None:
     if named.empty:
         return
     revenue_keys = {metric_key(name, spec) for name in spec.revenue}
-    is_revenue = named["metric"].map(lambda m: metric_key(m, spec) in revenue_keys)
+    keys = metric_keys(named["metric"].tolist(), spec)
+    is_revenue = pd.Series([key in revenue_keys for key in keys], index=named.index)
     named = named.assign(_channel=named["channel"].str.strip(), _revenue=is_revenue)
     for (position, channel), rows in named.groupby([CAMPAIGN, "_channel"], sort=False):
         revenue_rows = rows[rows["_revenue"]]

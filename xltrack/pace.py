@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from xltrack import derive
-from xltrack.labels import metric_key
+from xltrack.labels import metric_key, metric_keys
 from xltrack.spec import Spec
 from xltrack.stack import CAMPAIGN, Stack
 
@@ -57,12 +57,6 @@ class _Sums:
     actual: float
 
 
-def _keys(names: list[Any], spec: Spec) -> list[str]:
-    """Each name's metric identity, computed once per distinct name."""
-    known = {name: metric_key(name, spec) for name in set(names)}
-    return [known[name] for name in names]
-
-
 def _daily_sums(daily: pd.DataFrame, as_of: dt.date, spec: Spec) -> dict[tuple[int, str], _Sums]:
     """Per (campaign, metric key): the daily targets and actuals up to as-of, on reported days."""
     out: dict[tuple[int, str], _Sums] = {}
@@ -73,7 +67,7 @@ def _daily_sums(daily: pd.DataFrame, as_of: dt.date, spec: Spec) -> dict[tuple[i
     due = (daily["date"] <= cutoff).tolist()
     for owner, name_key, when_ok, in_time, target, actual in zip(
         daily[CAMPAIGN].tolist(),
-        _keys(daily["metric"].tolist(), spec),
+        metric_keys(daily["metric"].tolist(), spec),
         dated,
         due,
         daily["target"].tolist(),
@@ -103,7 +97,7 @@ def _final_actuals(
     out: dict[tuple[int, str], tuple[float, float | None]] = {}
     for owner, key, target, actual in zip(
         evaluation[CAMPAIGN].tolist(),
-        _keys(evaluation["metric"].tolist(), spec),
+        metric_keys(evaluation["metric"].tolist(), spec),
         evaluation["target"].tolist(),
         evaluation["actual"].tolist(),
         strict=True,

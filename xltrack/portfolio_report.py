@@ -19,7 +19,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from xltrack.excel import column_letter
-from xltrack.labels import metric_key
+from xltrack.labels import metric_keys
 from xltrack.spec import Lang, load_spec
 from xltrack.styles import (
     BASE_FONT,
@@ -120,8 +120,7 @@ def merged_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
         return m
     names = m["metric"].astype(str)
     spec = load_spec()
-    keys = {name: metric_key(name, spec) for name in set(names.tolist())}
-    folded = names.map(keys)
+    folded = pd.Series(metric_keys(names.tolist(), spec), index=names.index, dtype=object)
     counts = pd.DataFrame({"fold": folded, "name": names.str.strip()}).value_counts(sort=False)
     best: dict[str, str] = {}
     pairs = cast("Iterable[tuple[tuple[str, str], int]]", counts.items())  # MultiIndex keys

@@ -21,7 +21,7 @@ from xltrack.checks.facts import present
 from xltrack.derive import UNKNOWN, achievement, light_of, overdue_mask, unresolved
 from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
-from xltrack.labels import metric_key
+from xltrack.labels import metric_keys
 from xltrack.money import Money, campaign_money
 from xltrack.pace import core_metrics, pace_of_metrics, worst_health
 from xltrack.spec import Rules, Spec, load_spec
@@ -381,8 +381,7 @@ def _pace(summaries: list[Summary], stack: Stack, as_of: dt.date, spec: Spec) ->
 
 def _fold(series: pd.Series, spec: Spec) -> pd.Series:
     """Metric identities ("銷售額" is "销售额"; a team's synonyms are one metric)."""
-    keys = {name: metric_key(name, spec) for name in set(series.tolist())}
-    return series.map(keys)
+    return pd.Series(metric_keys(series.tolist(), spec), index=series.index, dtype=object)
 
 
 def _daily_totals(daily: pd.DataFrame, goals: pd.DataFrame, spec: Spec) -> pd.Series:

@@ -34,7 +34,7 @@ from xltrack.checks.facts import emit, percent, present, rows
 from xltrack.derive import achievement, light_of
 from xltrack.findings import Finding, Severity
 from xltrack.frames import CampaignFrames
-from xltrack.labels import fold
+from xltrack.labels import metric_keys
 from xltrack.pace import pace_of_metrics
 from xltrack.spec import Spec
 from xltrack.stack import CAMPAIGN, Stack
@@ -42,13 +42,6 @@ from xltrack.stack import CAMPAIGN, Stack
 # One percentage point: written rates are usually rounded or truncated to whole percents.
 RATE_TOLERANCE = 0.01
 EVALUATION = "evaluation"
-
-
-def metric_key(name: object) -> str:
-    """The loose form of a metric name: `销售额(万元)`, ` 銷售額 ` and `销售额` agree."""
-    if not isinstance(name, str):
-        return ""
-    return fold(name, keep_hints=False) or fold(name)
 
 
 def check_evaluation_rate(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
@@ -123,14 +116,15 @@ def check_goal_evaluated(stack: Stack, as_of: dt.date, spec: Spec) -> list[Findi
         # Judged once the review has started (table 5 has rows) or the campaign has ended.
         judged = table.found and present(table, "metric") and (position in reviewed or ended)
         done.append(set() if judged else None)
-    for owner, metric in zip(owners, evaluated["metric"].tolist(), strict=True):
+    evaluated_keys = metric_keys(evaluated["metric"].tolist(), spec)
+    for owner, key in zip(owners, evaluated_keys, strict=True):
         names = done[owner]
         if names is not None:
-            names.add(metric_key(metric))
+            names.add(key)
     mask = [
         bool(key) and (names := done[owner]) is not None and key not in names
         for key, owner in zip(
-            map(metric_key, goals["metric"].tolist()), goals[CAMPAIGN].tolist(), strict=True
+            metric_keys(goals["metric"].tolist(), spec), goals[CAMPAIGN].tolist(), strict=True
         )
     ]
     hit = goals[pd.Series(mask, index=goals.index, dtype=bool)]
