@@ -149,10 +149,14 @@ def _an_xltrack_summary(path: Path) -> bool:
     """Whether `path` holds xltrack's summary marker (a rerun may replace it, nothing else)."""
     import zipfile
 
+    from xltrack.archive import ZIP_READ_ERRORS
+    from xltrack.marker import SUMMARY_MARKER, marked_sheet
+
     try:
         with zipfile.ZipFile(path) as z:
+            books = [n for n in z.namelist() if n.endswith("workbook.xml")]
             return any(
-                b"_xltrack_summary" in z.read(n) for n in z.namelist() if n.endswith("workbook.xml")
+                marked_sheet(z.read(n).decode("utf-8", "replace"), SUMMARY_MARKER) for n in books
             )
-    except (OSError, zipfile.BadZipFile, KeyError):
+    except ZIP_READ_ERRORS:
         return False
