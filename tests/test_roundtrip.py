@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xltrack.cells import is_blank
-from xltrack.layout import load_example
+from xltrack.content import load_example
 from xltrack.reader import read_workbook
 from xltrack.spec import Spec, load_spec
 from xltrack.writer import generate_workbook

@@ -17,7 +17,7 @@ from libreoffice import needs_soffice, recalculate
 from workbooks import load_generated as load
 
 from xltrack import writer
-from xltrack.layout import load_example
+from xltrack.content import load_example
 from xltrack.spec import Lang, Spec, load_spec
 from xltrack.writer import generate_workbook
 

@@ -18,7 +18,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from xltrack.excel import EXCEL_EPOCH
-from xltrack.layout import Grid, Layout
+from xltrack.grid import Grid
+from xltrack.layout import Layout
 from xltrack.spec import Spec, load_spec
 from xltrack.styles import Styles
 from xltrack.tables import number_or_blank

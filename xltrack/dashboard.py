@@ -37,7 +37,8 @@ from xltrack.board import (
 )
 from xltrack.chartdata import Metrics, metric_data, status_data, trend_data
 from xltrack.gantt import write_timeline
-from xltrack.layout import Grid, Layout, quote
+from xltrack.grid import Grid
+from xltrack.layout import Layout, quote
 from xltrack.styles import LIGHT_SYMBOLS, NAVY, STATUS_COLOURS, TODAY_FILL, Styles
 from xltrack.tables import print_setup
 

@@ -26,15 +26,18 @@ budget (float), stakeholders) with `info_cells` giving each field's cell.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from xltrack.findings import Finding
 from xltrack.spec import LIST_TABLES, Spec, TableSpec
 
 _NUMERIC = frozenset({"number", "money", "percent", "count"})
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 @dataclass
@@ -149,35 +152,111 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
-def empty_frame(table: TableSpec) -> pd.DataFrame:
-    """A zero-row DataFrame with the table's columns and dtypes (and `row`)."""
-    return frame_from_records(table, [])
+def build_frame(
+    table: TableSpec,
+    columns: Mapping[str, Sequence[Any] | pd.Series],
+    rows: Sequence[int | None],
+    *,
+    parsed: bool = False,
+) -> pd.DataFrame:
+    """The one builder of typed table frames (the dtypes of the module docstring).
 
-
-def frame_from_records(table: TableSpec, records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Build a typed DataFrame for `table` from dicts keyed by column key (+ `row`).
-
-    Missing keys become empty values; the dtypes follow the module docstring.
-    Used by the reader and by tests that build frames inline.
+    Args:
+        table: the table whose columns (`laid_out`) the frame gets; a column absent
+            from `columns` is empty.
+        columns: values by column key, one per row: lists, or a DataFrame's Series.
+        rows: the 1-based Excel row of each record (None where it has none); gives
+            the frame's length.
+        parsed: the values are already typed by `cells` (a date, a float, a bool,
+            a str or None), as the reader hands them over; they skip pandas'
+            coercion, which is most of the cost on large tables. Otherwise any value
+            is coerced: unreadable dates and numbers become empty, text becomes str.
     """
+    n = len(rows)
     data: dict[str, Any] = {}
     for col in table.laid_out:
-        values = [r.get(col.key) for r in records]
-        if col.type == "date":
-            dates = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
-            data[col.key] = dates.astype("datetime64[ns]")
-        elif col.type in _NUMERIC:
-            data[col.key] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(
-                "float64"
-            )
-        elif col.type == "flag":
-            data[col.key] = pd.Series([bool(v) for v in values], dtype=bool)
+        values = columns.get(col.key)
+        if values is None:
+            data[col.key] = _empty_column(col.type, n)
+        elif parsed:
+            data[col.key] = _typed_column(col.type, values)
         else:
-            data[col.key] = pd.Series(
-                [None if v is None or v == "" else str(v) for v in values], dtype=object
-            )
-    data["row"] = pd.Series([r.get("row") for r in records], dtype="Int64")
+            if isinstance(values, pd.Series):
+                values = values.reset_index(drop=True)
+            data[col.key] = _coerced_column(col.type, values)
+    data["row"] = pd.array(list(rows), dtype="Int64")
     return pd.DataFrame(data)
+
+
+def _empty_column(column_type: str, n: int) -> Any:
+    if column_type == "date":
+        return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if column_type in _NUMERIC:
+        return np.full(n, np.nan, dtype="float64")
+    if column_type == "flag":
+        return np.zeros(n, dtype=bool)
+    return pd.Series([None] * n, dtype=object)
+
+
+def _typed_column(column_type: str, values: Sequence[Any] | pd.Series) -> Any:
+    if column_type == "date":
+        # Ordinals through numpy: much faster than datetime64 from date objects.
+        ordinals = np.array([0 if v is None else v.toordinal() for v in values], dtype="int64")
+        days = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[ns]")
+        days[ordinals == 0] = np.datetime64("NaT")
+        return days
+    if column_type in _NUMERIC:
+        return np.array([np.nan if v is None else v for v in values], dtype="float64")
+    if column_type == "flag":
+        return np.array([bool(v) for v in values], dtype=bool)
+    # An explicit object Series: pandas 3 would infer its string dtype from a list.
+    return pd.Series(list(values), dtype=object)
+
+
+def _coerced_column(column_type: str, values: Sequence[Any] | pd.Series) -> Any:
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if column_type == "date":
+        return pd.to_datetime(series, errors="coerce").astype("datetime64[ns]")
+    if column_type in _NUMERIC:
+        return pd.to_numeric(series, errors="coerce").astype("float64")
+    if column_type == "flag":
+        return np.array([False if pd.isna(v) else bool(v) for v in series], dtype=bool)
+    if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
+        # A compact (e.g. Arrow) text column stays compact: the writer turns it
+        # into Python strings chunk by chunk.
+        return series.where(series.ne(""))
+    # An explicit object Series: pandas 3 would infer its string dtype from a map.
+    return pd.Series([_text(v) for v in series], dtype=object)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value is pd.NA or value is pd.NaT or value != value:  # NaN
+        return None
+    return (value or None) if isinstance(value, str) else str(value)
+
+
+_EMPTY: dict[int, tuple[TableSpec, pd.DataFrame]] = {}
+
+
+def empty_frame(table: TableSpec) -> pd.DataFrame:
+    """A zero-row frame with the table's columns and dtypes (and `row`).
+
+    Built once per table spec (a frame costs a millisecond; a copy, a fiftieth of that).
+    """
+    hit = _EMPTY.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = (table, build_frame(table, {}, []))
+        _EMPTY[id(table)] = hit
+    return hit[1].copy()
+
+
+def frame_from_records(table: TableSpec, records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """A typed frame from dicts keyed by column key (and `row`); missing keys are empty.
+
+    For callers and tests that build a table inline.
+    """
+    columns = {c.key: [r.get(c.key) for r in records] for c in table.laid_out}
+    return build_frame(table, columns, [r.get("row") for r in records])
 
 
 def empty_campaign(spec: Spec, path: str = "") -> CampaignFrames:

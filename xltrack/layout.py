@@ -4,35 +4,19 @@ The writer and the dashboard both place cells from one `Layout`, so a
 cross-sheet formula always points at the cell the writer filled. Formula
 templates from the spec (`{col}`, `{table:col}`, `{enum:NAME.KEY}`,
 `{label:KEY}`) are compiled once per table into a row-number template, so
-writing 100,000 rows costs one `%` per formula cell. The records that fill
-the tables (the example, or a caller's data) are typed here too.
+writing 100,000 rows costs one `%` per formula cell. `grid.Grid` buffers
+small sheets; `content` types the records that fill the tables.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
 
-import pandas as pd
-import yaml
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
 
 from xltrack.errors import SpecError
-from xltrack.frames import frame_from_records
-from xltrack.spec import (
-    LANGS,
-    LIST_SHEETS,
-    LIST_TABLES,
-    STAMP_SHEET,
-    Lang,
-    Spec,
-    TableSpec,
-    default_template_path,
-)
+from xltrack.spec import LIST_SHEETS, STAMP_SHEET, Lang, Spec, TableSpec
 
 # Rows (0-based) of every list sheet: title, a hint line, then the header.
 TITLE_ROW = 0
@@ -42,8 +26,6 @@ FORM_FIRST_ROW = 2
 BLOCK_COL = 3
 BLOCK_ROWS = 6
 
-# A table's content: records keyed by column key, or a DataFrame with those columns.
-Records = Union[Sequence[Mapping[str, Any]], pd.DataFrame]  # noqa: UP007 (runtime alias, py3.10)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([A-Za-z_.]+))?\}")
 
 
@@ -196,129 +178,3 @@ def compile_formula(template: str, table: TableSpec, placed: TableLayout, layout
 def quote(text: str) -> str:
     """A formula string literal (quotes doubled)."""
     return '"' + text.replace('"', '""') + '"'
-
-
-class Grid:
-    """Cells of a small sheet collected in any order, written in row order.
-
-    constant_memory mode flushes a row as soon as a later row is written, so
-    sheets laid out block by block (campaign, dashboard) are buffered here.
-    It offers the worksheet's write_* methods, so table code writes to either.
-    """
-
-    def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], tuple[str, tuple[Any, ...]]] = {}
-
-    def put(self, row: int, col: int, method: str, *args: Any) -> None:
-        """Queue `worksheet.<method>(row, col, *args)`; a later put on the cell wins."""
-        self._cells[(row, col)] = (method, args)
-
-    def write_string(self, row: int, col: int, *args: Any) -> None:
-        self.put(row, col, "write_string", *args)
-
-    def write_number(self, row: int, col: int, *args: Any) -> None:
-        self.put(row, col, "write_number", *args)
-
-    def write_formula(self, row: int, col: int, *args: Any) -> None:
-        self.put(row, col, "write_formula", *args)
-
-    def write_blank(self, row: int, col: int, *args: Any) -> None:
-        self.put(row, col, "write_blank", *args)
-
-    def merge(self, row: int, col: int, last_col: int, method: str, *args: Any) -> None:
-        """Queue a cell merged across columns col..last_col of one row, written by `method`.
-
-        One row only: a merge over several rows would write later rows first.
-        """
-        self._cells[(row, col)] = ("_merge", (last_col, method, args))
-
-    def cached(self, row: int, col: int) -> Any:
-        """The cached value queued with a formula cell ("" when none)."""
-        method, args = self._cells.get((row, col), ("", ()))
-        return args[2] if method == "write_formula" and len(args) > 2 else ""
-
-    def flush(self, worksheet: Worksheet) -> None:
-        """Write every queued cell, row by row."""
-        for (row, col), (method, args) in sorted(self._cells.items()):
-            if method == "_merge":
-                last_col, method, args = args
-                if last_col > col:
-                    worksheet.merge_range(row, col, row, last_col, "", args[1])
-            getattr(worksheet, method)(row, col, *args)
-        self._cells.clear()
-
-
-def load_example(spec: Spec, lang: Lang) -> dict[str, Any]:
-    """The source's example campaign (workbook_templates/example.yaml) in one language.
-
-    Raises:
-        SpecError: the example file is missing or malformed.
-    """
-    path = default_template_path().parent / "example.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError(f"{path.name}: cannot load the example: {exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("campaign"), dict):
-        raise SpecError(f"{path.name}: the example must be a mapping of tables")
-
-    def pick(value: Any) -> Any:
-        if isinstance(value, dict) and set(value) == set(LANGS):
-            return value[lang]
-        return value
-
-    example: dict[str, Any] = {"campaign": {k: pick(v) for k, v in raw["campaign"].items()}}
-    if isinstance(raw.get("as_of"), dt.date):
-        example["as_of"] = raw["as_of"]
-    for key in LIST_TABLES:
-        example[key] = [{k: pick(v) for k, v in rec.items()} for rec in raw.get(key) or []]
-    return example
-
-
-def table_frame(spec: Spec, table: TableSpec, rows: Records | None) -> pd.DataFrame:
-    """Typed frame (frames.py convention) of a table's records or DataFrame.
-
-    Enum cells given as a label (in any language) become the enum key, so the
-    formulas' cached values (computed on keys) agree with the labels written.
-    """
-    if rows is None:
-        frame = frame_from_records(table, [])
-    elif isinstance(rows, pd.DataFrame):
-        frame = _coerce(table, rows)
-    else:
-        frame = frame_from_records(table, [dict(r) for r in rows])
-    for col in table.laid_out:
-        if col.type == "enum" and col.enum and col.is_input:
-            lookup = {v.key: v.key for v in spec.enums[col.enum]}
-            for value in spec.enums[col.enum]:
-                for lang in LANGS:
-                    lookup.setdefault(value.label(lang), value.key)
-            frame[col.key] = frame[col.key].map(
-                lambda v, known=lookup: known.get(v, v), na_action="ignore"
-            )
-    return frame
-
-
-def _coerce(table: TableSpec, df: pd.DataFrame) -> pd.DataFrame:
-    """frame_from_records for a DataFrame, column by column (no per-row dicts)."""
-    data: dict[str, pd.Series] = {}
-    empty = pd.Series([None] * len(df), index=df.index, dtype=object)
-    for col in table.laid_out:
-        values = df[col.key] if col.key in df.columns else empty
-        if col.type == "date":
-            data[col.key] = pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
-        elif col.type in ("number", "money", "percent", "count"):
-            data[col.key] = pd.to_numeric(values, errors="coerce").astype("float64")
-        elif col.type == "flag":
-            data[col.key] = values.fillna(False).astype(bool)
-        elif values.dtype != object and pd.api.types.is_string_dtype(values.dtype):
-            # A compact (e.g. Arrow) text column stays compact: the writer turns it
-            # into Python strings chunk by chunk.
-            data[col.key] = values.where(values.ne(""))
-        else:
-            text = values.astype(object)
-            data[col.key] = text.where(text.notna() & text.ne(""), None).map(
-                lambda v: v if v is None or isinstance(v, str) else str(v)
-            )
-    data["row"] = pd.Series([None] * len(df), index=df.index, dtype="Int64")
-    return pd.DataFrame(data).reset_index(drop=True)

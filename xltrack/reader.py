@@ -39,7 +39,7 @@ from xltrack.excel import column_letter, split_cell
 from xltrack.extent import MAX_REPORTED, plan_ods_trim, plan_trim, plan_xlsb_trim
 from xltrack.findings import Finding, Location
 from xltrack.formulas import apply_input_formulas
-from xltrack.frames import CampaignFrames, HeaderRead, TableFrame
+from xltrack.frames import CampaignFrames, HeaderRead, TableFrame, empty_frame
 from xltrack.labels import enum_index, fold, header_index
 from xltrack.locate import (
     Located,
@@ -49,7 +49,6 @@ from xltrack.locate import (
 )
 from xltrack.records import (
     column_cells,
-    empty_typed,
     kind_of,
     parse_column,
     split_daily_metric,
@@ -521,7 +520,7 @@ class _Reader:
     def _read_table(self, key: str, located: Located | None) -> tuple[TableFrame, ReadTable | None]:
         table = self.spec.table(key)
         if located is None:
-            return TableFrame(key=key, data=empty_typed(table)), None
+            return TableFrame(key=key, data=empty_frame(table)), None
         grid = self.grid(located.sheet)
         rows = [grid[r] for r in located.rows]
         excel_rows = [r + 1 for r in located.rows]
@@ -589,7 +588,7 @@ class _Reader:
             # Dates read from a one-cell range point at that cell.
             for target in spec_col.splits_into if spec_col.key in columns else ():
                 columns.setdefault(target, columns[spec_col.key])
-        head = TableFrame(key, empty_typed(table), located.sheet, located.header_row + 1, columns)
+        head = TableFrame(key, empty_frame(table), located.sheet, located.header_row + 1, columns)
         return head, ReadTable(data, excel_rows)
 
     def _scale_units(self, table: TableSpec, located: Located, data: dict[str, list[Any]]) -> None:

@@ -10,7 +10,7 @@ letters. One workbook is a stack of one; a batch worker stacks a few dozen.
 
 The reader hands over `ReadCampaign`s (a head plus each table's parsed columns
 as plain lists); `build_stack` concatenates those lists, types them once
-(`records.build_frame`) and recomputes derived columns once (`derive`).
+(`frames.build_frame`) and recomputes derived columns once (`derive`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 
 from xltrack import derive
-from xltrack.frames import CampaignFrames
-from xltrack.records import build_frame, empty_typed
+from xltrack.frames import CampaignFrames, build_frame, empty_frame
 from xltrack.spec import LIST_TABLES, Spec
 
 CAMPAIGN = "campaign"  # the column of stacked tables that says whose row it is
@@ -112,7 +111,7 @@ def build_stack(read: list[ReadCampaign], spec: Spec, as_of: dt.date | None) -> 
             rates = part.data.get(WRITTEN_RATE)
             written.extend(rates if rates is not None else [None] * n)
         positions = np.asarray(owners, dtype="int64")
-        frame = build_frame(table, data, rows) if rows else empty_typed(table).copy()
+        frame = build_frame(table, data, rows, parsed=True) if rows else empty_frame(table)
         frame = _derive(key, frame, positions, read, spec, as_of)
         if has_written:
             frame[WRITTEN_RATE] = np.array(

@@ -20,7 +20,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from xltrack.errors import SpecError
 from xltrack.excel import EXCEL_EPOCH
-from xltrack.layout import Grid, Layout, TableLayout, compile_formula, quote
+from xltrack.grid import Grid
+from xltrack.layout import Layout, TableLayout, compile_formula, quote
 from xltrack.spec import ColumnSpec, Lang, Rules, Spec, TableSpec
 from xltrack.styles import Styles
 

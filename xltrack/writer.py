@@ -26,21 +26,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from xltrack import derive
 from xltrack.atomic import open_sink, write_atomic
+from xltrack.content import Records, load_example, table_frame
 from xltrack.dashboard import write_dashboard
 from xltrack.errors import ArgumentError, OutputError, OutputNameError
+from xltrack.grid import Grid
 from xltrack.instructions import write_instructions
-from xltrack.layout import (
-    BLOCK_COL,
-    TITLE_ROW,
-    Grid,
-    Layout,
-    Records,
-    campaign_layout,
-    list_layout,
-    load_example,
-    sheet_names,
-    table_frame,
-)
+from xltrack.layout import BLOCK_COL, TITLE_ROW, Layout, campaign_layout, list_layout, sheet_names
 from xltrack.spec import LANGS, LIST_SHEETS, LIST_TABLES, Lang, Spec, load_spec
 from xltrack.styles import Styles
 from xltrack.tables import (
