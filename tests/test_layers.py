@@ -195,3 +195,10 @@ def test_layers_batch_executor_choices_are_the_executors() -> None:
 
     option = next(p for p in cli.commands["batch"].params if p.name == "executor")
     assert tuple(option.type.choices) == EXECUTORS  # type: ignore[attr-defined]  # a click.Choice
+
+
+def test_layers_list_only_modules_that_exist() -> None:
+    # A module that is gone must leave LAYERS too, so the list stays the package's map.
+    present = {top for top, _ in _modules()}
+    assert set(LAYERS) <= present, f"stale LAYERS entries: {sorted(set(LAYERS) - present)}"
+    assert (WRITER_SIDE | READER_SIDE) <= present
