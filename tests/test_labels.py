@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xltrack.labels import enum_index, fold, header_index, to_simplified
+from xltrack.labels import enum_index, fold, header_index, looks_like_title, to_simplified
+from xltrack.locate import looks_like_note
 from xltrack.spec import Spec
 
 HEADERS: list[tuple[str, str, str]] = [
@@ -195,3 +196,20 @@ def test_labels_yaml_booleans_do_not_leak_into_aliases(spec: Spec) -> None:
     aliases |= {a for values in spec.enums.values() for v in values for a in v.aliases}
     assert not aliases & {"True", "False", "None"}
     assert header_index(spec).match("tasks", "No") == ("task_id", False)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("表2 任务分解与责任跟踪表", True),
+        ("表４：問題與風險記錄表", True),  # Traditional, full-width digit
+        ("Table 4 · Issue log", True),
+        ("TABLE 1 - Campaign", True),
+        ("任务名称", False),
+        ("Tablet sales", False),
+        ("表现", False),
+    ],
+)
+def test_labels_title_is_one_rule_in_any_script(text: str, title: bool) -> None:
+    assert looks_like_title(text) is title
+    assert looks_like_note(text) is title  # a lone title between tables is no record

@@ -110,14 +110,19 @@ class HeaderMatch:
         return self.how == LABEL
 
 
-# A table title ("表2 任务分解与责任跟踪表", "Table 4 · Issue log") names columns by
-# chance; headers are short.
-_TITLE = re.compile(r"^(?:表\s*\d|table \d)|表$")
+# A table's title: "表2 任务分解与责任跟踪表", "表4：問題記錄表", "Table 4 · Issue log".
+_TITLE = re.compile(r"^(?:表\s*\d|table\s*\d)|表$")
 _MAX_HEADER_WORDS = 6
 _MAX_HEADER_IDEOGRAPHS = 10
 
 
+def looks_like_title(text: str) -> bool:
+    """A table's title, in any script or width: it names columns only by chance."""
+    return bool(_TITLE.search(_words(text)))
+
+
 def _header_sized(words: str) -> bool:
+    # Headers are short, and a title is no header.
     if _TITLE.search(words):
         return False
     ideographs = len(_CJK.findall(words))

@@ -16,11 +16,11 @@ from itertools import zip_longest
 from typing import Any
 
 from xltrack.cells import parse_amount, parse_date
-from xltrack.labels import WORDS, HeaderIndex, fold
+from xltrack.labels import WORDS, HeaderIndex, fold, looks_like_title
 from xltrack.spec import Spec
 
 _NOTE = re.compile(
-    r"^(?:注|备注|说明|填写|填表|note|notes|remark|\*|※|表\s*\d|table\s*\d)", re.IGNORECASE
+    r"^(?:注|备注|備註|说明|說明|填写|填寫|填表|note|notes|remark|\*|※)", re.IGNORECASE
 )
 _MAX_HEADER_TEXT = 60
 
@@ -160,7 +160,7 @@ def looks_like_total(value: Any) -> bool:
 def looks_like_note(text: str) -> bool:
     """A lone cell below or between tables: a note, a title, an instruction."""
     stripped = text.strip()
-    return bool(_NOTE.match(stripped)) or stripped.endswith("表") or len(stripped) > 80
+    return bool(_NOTE.match(stripped)) or len(stripped) > 80 or looks_like_title(stripped)
 
 
 # Group rows people put above a run of records: "一、预热期（8项）", "第二阶段", "Phase 1 – Warm-up",
