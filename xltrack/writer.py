@@ -155,7 +155,8 @@ def generate_workbook(
 
     def write(tmp: Path) -> None:
         try:
-            _write(tmp, spec, language, info, content, rows, as_of, protect)
+            with open_sink(tmp) as sink:
+                _write_into(sink, spec, language, info, content, rows, as_of, protect)
         except XlsxWriterException as exc:
             raise OutputError(str(target), f"cannot write: {exc}") from exc
 
@@ -168,20 +169,6 @@ def streams(content: Mapping[str, Any], rows: int) -> bool:
     sizes = [content.get(key) for key in LIST_SHEETS]
     total = sum(max(rows, 0 if size is None else len(size)) for size in sizes)
     return total > STREAM_ROWS
-
-
-def _write(
-    path: Path,
-    spec: Spec,
-    lang: Lang,
-    info: dict[str, Any],
-    content: dict[str, Records],
-    rows: int,
-    as_of: dt.date | None,
-    protect: bool,
-) -> None:
-    with open_sink(path) as sink:
-        _write_into(sink, spec, lang, info, content, rows, as_of, protect)
 
 
 def _write_into(

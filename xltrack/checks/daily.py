@@ -149,10 +149,20 @@ def _two_week_runs(
     return sorted(hits)
 
 
-def _run_params(
-    hit: pd.DataFrame, hits: list[tuple[int, dt.date, dt.date, int, float, float]]
-) -> dict[str, FactColumn]:
-    return {
+def _two_week_findings(
+    code: str,
+    stack: Stack,
+    judged: pd.DataFrame,
+    keys: list[tuple[object, ...] | None],
+    *,
+    by_channel: bool = False,
+) -> list[Finding]:
+    """One finding per run of `_two_week_runs`, on the run's last daily row."""
+    hits = _two_week_runs(judged, keys)
+    if not hits:
+        return []
+    hit = judged.iloc[[h[0] for h in hits]]
+    params: dict[str, FactColumn] = {
         "metric": hit["metric"],
         "weeks": [h[3] for h in hits],
         "first": [h[1].isoformat() for h in hits],
@@ -160,6 +170,9 @@ def _run_params(
         "week_target": [h[4] for h in hits],
         "week_actual": [h[5] for h in hits],
     }
+    if by_channel:
+        params["channel"] = hit["channel"]
+    return emit(code, stack, DAILY, hit, column="actual", id_key=None, params=params)
 
 
 def check_metric_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
@@ -171,19 +184,7 @@ def check_metric_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fin
     keys: list[tuple[object, ...] | None] = list(
         zip(judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), strict=True)
     )
-    hits = _two_week_runs(judged, keys)
-    if not hits:
-        return []
-    hit = judged.iloc[[h[0] for h in hits]]
-    return emit(
-        "metric-below-target-2-weeks",
-        stack,
-        DAILY,
-        hit,
-        column="actual",
-        id_key=None,
-        params=_run_params(hit, hits),
-    )
+    return _two_week_findings("metric-below-target-2-weeks", stack, judged, keys)
 
 
 def check_channel_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
@@ -199,19 +200,7 @@ def check_channel_two_weeks(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fi
             judged[CAMPAIGN].tolist(), _folded(judged["metric"].tolist()), channels, strict=True
         )
     ]
-    hits = _two_week_runs(judged, keys)
-    if not hits:
-        return []
-    hit = judged.iloc[[h[0] for h in hits]]
-    return emit(
-        "channel-below-target-2-weeks",
-        stack,
-        DAILY,
-        hit,
-        column="actual",
-        id_key=None,
-        params={**_run_params(hit, hits), "channel": hit["channel"]},
-    )
+    return _two_week_findings("channel-below-target-2-weeks", stack, judged, keys, by_channel=True)
 
 
 def _below(sums: list[float] | None) -> bool:
