@@ -16,6 +16,7 @@ from xltrack.cells import (
     parse_date,
     parse_date_range,
     parse_id,
+    parse_moment,
     parse_percent,
     parse_target_actual,
     parse_text,
@@ -268,3 +269,44 @@ def test_cells_property_parse_column_matches_the_cell_parsers(
         assert got[i] == want.value, (value, column_type)
         noted = dict(notes).get(i)
         assert (noted is not None) == (not want.ok or bool(want.assumption)), (value, column_type)
+
+
+T = dt.datetime
+MOMENTS: list[tuple[Any, D | T | None]] = [
+    ("2024.6.12 14:30", T(2024, 6, 12, 14, 30)),
+    ("2024-06-12T14:30:00", T(2024, 6, 12, 14, 30)),
+    ("6/12/2024 2:30 pm", T(2024, 6, 12, 14, 30)),
+    ("6.12 12:00 am", T(2024, 6, 12, 0, 0)),
+    ("6月12日 下午3点", T(2024, 6, 12, 15, 0)),
+    ("6月12日14:30", T(2024, 6, 12, 14, 30)),
+    ("2024年6月12日 上午10点半", T(2024, 6, 12, 10, 30)),
+    ("2024年6月12日 晚上9點15分", T(2024, 6, 12, 21, 15)),
+    ("Jun 12 9:15 am", T(2024, 6, 12, 9, 15)),
+    ("２０２４．６．１２　１４：３０", T(2024, 6, 12, 14, 30)),  # full width
+    (45455.75, T(2024, 6, 12, 18, 0)),  # an Excel serial with its fraction of a day
+    (45455.0, D(2024, 6, 12)),
+    (T(2024, 6, 12, 9, 5), T(2024, 6, 12, 9, 5)),
+    (T(2024, 6, 12), D(2024, 6, 12)),  # midnight is a date alone
+    ("2024.6.12", D(2024, 6, 12)),
+    # A time without a date, or no time at all, fails: never a silent midnight.
+    ("14:30", None),
+    ("2024.6.12 25:00", None),
+    ("2024.6.12 下午13点", None),
+    ("soon 10:00", None),
+]
+
+
+@pytest.mark.parametrize(("value", "want"), MOMENTS, ids=[repr(m[0]) for m in MOMENTS])
+def test_cells_moment_keeps_the_time_of_day(value: Any, want: D | T | None) -> None:
+    parsed = parse_moment(value, 2024)
+    assert parsed.value == want and type(parsed.value) is type(want)
+    assert parsed.ok is (want is not None)
+
+
+def test_cells_moment_column_takes_datetimes_to_the_parser() -> None:
+    values = [T(2024, 6, 12, 20, 0), D(2024, 6, 13), "", "2024.6.14 9:00"]
+    parsed, notes = parse_column(values, "moment", 2024)
+    assert parsed == [T(2024, 6, 12, 20, 0), D(2024, 6, 13), None, T(2024, 6, 14, 9, 0)]
+    assert notes == []
+    # Plain date columns still drop a time: a task's due day is a day.
+    assert parse_column([T(2024, 6, 12, 20, 0)], "date")[0] == [D(2024, 6, 12)]

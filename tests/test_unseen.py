@@ -563,3 +563,29 @@ def test_unseen_a_renamed_summary_sheet_is_not_read_as_data(tmp_path: Path, spec
         assert after.tables[key].data["row"].tolist() == before.tables[key].data["row"].tolist(), (
             key
         )
+
+
+def test_unseen_issue_times_of_day_count_for_the_24_hour_rule(tmp_path: Path) -> None:
+    # Found in the evening, answered the next evening: 25 hours, late; the same dates
+    # with the reply the next morning: 14 hours, in time. Whole days would call both 24.
+    issues = [
+        ("Issue ID", "Description", "Found", "Severity", "Status", "First response"),
+        ("Q1", "Coupon bug", dt.datetime(2024, 3, 12, 20, 0), "High", "Open", "2024-03-13 21:00"),
+        ("Q2", "Late stock", "2024.3.12 20:00", "Low", "Open", dt.datetime(2024, 3, 13, 10, 0)),
+        ("Q3", "Venue", "3月12日 下午8点", "Low", "Open", "3/13/2024 9:30 pm"),
+        ("Q4", "Print", "2024-03-12 8pm?", "Low", "Open", "2024-03-13"),
+    ]
+    path = _book(tmp_path / "times.xlsx", {"Campaign": CAMPAIGN, "Tasks": TASKS, "Issues": issues})
+    analysis = analyze_workbook(path, as_of=AS_OF)
+    late = {
+        f.location.record_id: f.params["hours"]
+        for f in analysis.findings
+        if f.code == "issue-response-late"
+    }
+    assert late == {"Q1": 25.0, "Q3": 25.5}
+    # A time that cannot be read is said, never turned into a silent midnight.
+    unread = [f for f in analysis.findings if f.location.record_id == "Q4"]
+    assert any(f.code == "cell-unparsed" and f.location.cell == "C5" for f in unread)
+    issues_frame = analysis.frames.issues.data
+    assert issues_frame["found_date"].dt.hour.tolist()[:3] == [20, 20, 20]
+    assert issues_frame["age_days"].tolist()[:3] == [8.0, 8.0, 8.0]  # whole days to 3-20

@@ -218,6 +218,60 @@ def parse_date(value: Any, year: YearHint = None) -> Parsed:
     return _fail(value)
 
 
+# A time of day after a date: "2024.6.12 14:30", "6/12/2024 2:30 pm", "6月12日 下午3点",
+# "2024-06-12T14:30:00". The 24 h / 48 h rules count hours, so the columns timing
+# them keep it (`parse_moment`).
+_TIME = re.compile(
+    r"(?:(?<=[\s日号號t])|^)\s*(?P<half>上午|早上|中午|下午|晚上)?\s*(?P<h>\d{1,2})\s*"
+    r"(?:[:：]\s*(?P<m>\d{2})(?:\s*[:：]\s*\d{2}(?:\.\d+)?)?"
+    r"|[点點时時]\s*(?:(?P<cm>\d{1,2})\s*分?|(?P<hh>半))?)"
+    r"\s*(?P<ap>[ap]\.?m\.?)?\s*$"
+)
+
+
+def parse_moment(value: Any, year: YearHint = None) -> Parsed:
+    """A date and, when one is given, its time of day (a `datetime`); else as `parse_date`.
+
+    A time alone, or one that is no time (`25:00`), fails: never a silent midnight.
+    """
+    if isinstance(value, dt.datetime):
+        kept = value if value.time() != dt.time() else value.date()
+        return Parsed(kept, raw=raw_text(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        day = parse_date(value, year)
+        minutes = round((float(value) % 1) * 1440)
+        if day.value is None or not 0 < minutes < 1440:
+            return day
+        moment = dt.datetime.combine(day.value, dt.time()) + dt.timedelta(minutes=minutes)
+        return Parsed(moment, raw=day.raw)
+    if not isinstance(value, str) or is_blank(value):
+        return parse_date(value, year)
+    text = _clean(value).casefold()
+    hit = _TIME.search(text)
+    if hit is None:
+        return parse_date(value, year)
+    clock, day_text = _clock(hit), text[: hit.start()].strip().rstrip("t").strip()
+    day = parse_date(day_text, year) if day_text else EMPTY
+    if clock is None or day.value is None:
+        return _fail(value)
+    return Parsed(dt.datetime.combine(day.value, clock), raw=str(value), assumption=day.assumption)
+
+
+def _clock(hit: re.Match[str]) -> dt.time | None:
+    hour = int(hit["h"])
+    minute = 30 if hit["hh"] else int(hit["m"] or hit["cm"] or 0)
+    later = hit["half"] in ("下午", "晚上") or (hit["ap"] or "").startswith("p")
+    if (hit["half"] or hit["ap"]) and not 1 <= hour <= 12:
+        return None
+    if later and hour < 12:
+        hour += 12
+    elif (hit["ap"] or "").startswith("a") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
 def _month_day(text: str) -> tuple[int, int, int | None] | None:
     hit = _MONTH_DAY.match(text)
     if hit:

@@ -224,7 +224,8 @@ def derive_issues(df: pd.DataFrame, as_of: dt.date | None, rules: Rules) -> pd.D
         out["response_breach"] = False
         return out
     today = pd.Timestamp(as_of)
-    age = _days(pd.Series(today, index=out.index), found)
+    # Whole days: a found time of day (kept for the hour rules) does not shorten the age.
+    age = _days(pd.Series(today, index=out.index), found.dt.normalize())
     out["age_days"] = age.clip(lower=0).where(found.notna())
     hours = solution_hours(out, as_of)
     out["sla_breach"] = (hours > rules.issue_solution_hours).fillna(False).astype(bool)

@@ -179,7 +179,7 @@ def build_frame(
         if values is None:
             data[col.key] = _empty_column(col.type, n)
         elif parsed:
-            data[col.key] = _typed_column(col.type, values)
+            data[col.key] = _typed_column(col.parse_as, values)
         else:
             if isinstance(values, pd.Series):
                 values = values.reset_index(drop=True)
@@ -199,6 +199,8 @@ def _empty_column(column_type: str, n: int) -> Any:
 
 
 def _typed_column(column_type: str, values: Sequence[Any] | pd.Series) -> Any:
+    if column_type == "moment":  # dates and datetimes (a few issue cells): pandas converts
+        return pd.to_datetime(pd.Series(list(values), dtype=object)).astype("datetime64[ns]")
     if column_type == "date":
         # Ordinals through numpy: much faster than datetime64 from date objects.
         ordinals = np.array([0 if v is None else v.toordinal() for v in values], dtype="int64")

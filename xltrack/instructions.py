@@ -32,7 +32,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "daily": "Daily: one row per day and metric with its target and actual; the rate, light "
         "and running totals are computed.",
         "issues": "Issues: one row per problem with the date found, owner, severity and "
-        "resolution. Respond within 24 hours, solve within 48 hours.",
+        "resolution. Respond within 24 hours, solve within 48 hours; add the time "
+        "(2024-06-12 14:30) to count the hours exactly.",
         "evaluation": "Evaluation: at the end, target and actual per metric, the cause and an "
         "improvement.",
         "values": "Dates as 2024-06-01; amounts as plain numbers (300000, not 30万); pick "
@@ -65,7 +66,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "从下拉列表选择进度状态;滞后时填写原因。",
         "daily": "每日跟踪:每天每个指标一行,填写目标与实际;达成率、红绿灯和累计值自动计算。",
         "issues": "问题风险:每个问题一行,填写发现时间、负责人、严重程度和解决进度。"
-        "24小时内响应,48小时内给出解决方案。",
+        "24小时内响应,48小时内给出解决方案;写上时刻(2024-06-12 14:30)可按小时精确计算。",
         "evaluation": "效果评估:活动结束后填写各指标的目标值、实际值、原因分析和改进建议。",
         "values": "日期写作 2024-06-01;金额写数字(300000,而不是30万);状态从下拉列表选择。",
         "colours_head": "颜色含义",

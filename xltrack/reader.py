@@ -554,7 +554,7 @@ class _Reader:
                     col, values, located.sheet, letter, excel_rows, ids
                 )
                 continue
-            parsed, notes = parse_column(values, col.type, self._year_hint())
+            parsed, notes = parse_column(values, col.parse_as, self._year_hint())
             for i, note in notes:
                 if not note.ok and col.key in ranges:
                     # "6.1-6.5" typed into the start (or end) date cell: the whole span.

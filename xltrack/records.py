@@ -19,6 +19,7 @@ from xltrack.cells import (
     parse_date,
     parse_date_range,
     parse_id,
+    parse_moment,
     parse_percent,
     parse_target_actual,
     parse_text,
@@ -60,6 +61,7 @@ def split_daily_metric(data: dict[str, list[Any]], n: int) -> None:
 
 _KINDS = {
     "date": "date",
+    "moment": "date",
     "date_range": "date range",
     "percent": "percentage",
     "number": "number",
@@ -83,7 +85,7 @@ def parse_column(
     Args:
         values: the cells, as an engine returns them ("" or None when empty).
         column_type: a spec column type (id, text, date, date_range, number, money,
-            count, percent).
+            count, percent), or `moment` for a date that keeps its time of day.
         year: the campaign's year or window, for dates typed without a year.
 
     Returns:
@@ -135,6 +137,9 @@ def _fast_pass(values: list[Any], column_type: str) -> list[Any]:
             else slow
             for v in values
         ]
+    if column_type == "moment":
+        # A datetime keeps its time (parse_moment); a date is as typed.
+        return [v if type(v) is date else None if v == "" or v is None else slow for v in values]
     if column_type in ("number", "money", "count"):
         return [
             float(v)
@@ -161,6 +166,8 @@ def _parse_one(value: Any, column_type: str, year: YearHint) -> Parsed:
         return parse_id(value)
     if column_type == "date":
         return parse_date(value, year)
+    if column_type == "moment":
+        return parse_moment(value, year)
     if column_type == "date_range":
         return parse_date_range(value, year)
     if column_type == "percent":

@@ -98,6 +98,14 @@ class ColumnSpec:
     words: tuple[tuple[str, ...], ...] = ()
     # What cannot be computed without this column (a `column-missing` finding says so).
     needed_for: Text | None = None
+    # A date whose time of day counts (the 24 h / 48 h rules): read as a datetime when
+    # a time is typed; a date alone is its midnight, as in the workbook's formulas.
+    timed: bool = False
+
+    @property
+    def parse_as(self) -> str:
+        """The cell parser's kind: the type, or `moment` for a timed date."""
+        return "moment" if self.timed and self.type == "date" else self.type
 
     @property
     def is_input(self) -> bool:
@@ -384,6 +392,7 @@ def _column(table: str, item: Any, enums: dict[str, Any], source: str, i: int) -
         width=float(width) if width is not None else None,
         formula=formula,
         splits_into=tuple(item.get("splits_into") or ()),
+        timed=bool(item.get("time", False)),
         words=_words(item.get("words"), source, where),
         needed_for=(
             _text(item["needed_for"], source, where + ".needed_for")
