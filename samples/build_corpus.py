@@ -503,7 +503,8 @@ def en_reordered(path: Path) -> dict[str, Any]:
 
 
 def messy_values(path: Path) -> dict[str, Any]:
-    """Serial dates, odd formats, merged phase cells, a bad date, an unknown status, leading zeros."""
+    """Serial dates, odd formats, merged phase cells, a bad date, an unknown status, leading
+    zeros."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "计划"
@@ -1042,7 +1043,8 @@ def generated_old_version(path: Path) -> dict[str, Any]:
 
 
 def _weeks_of_sales(metric: str) -> list[tuple[Any, ...]]:
-    """Three calendar weeks from Monday 6.3: 95 % of a 10,000 daily target, then 85 %, then 105 %."""
+    """Three calendar weeks from Monday 6.3: 95 % of a 10,000 daily target, then 85 %, then
+    105 %."""
     days = []
     for offset, actual in ((0, 9500), (7, 8500), (14, 10500)):
         for d in range(7):
@@ -1281,7 +1283,8 @@ def _minimal_xlsx(parts: dict[str, str]) -> bytes:
         "xl/workbook.xml": (
             '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
             'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            'relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>'
+            "</workbook>"
         ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.'
