@@ -379,8 +379,8 @@ def report(
             f"{os.cpu_count()} CPUs (shared with other work while measured), {dt.date.today()}."
         ),
         (
-            f"{n} workbooks of {args.tasks} tasks (made by `generate_workbook`, {VARIANTS} variants "
-            "copied round-robin), as of 2024-06-15."
+            f"{n} workbooks of {args.tasks} tasks (made by `generate_workbook`, "
+            f"{VARIANTS} variants copied round-robin), as of 2024-06-15."
         ),
         "",
         "## Throughput (same run, same files)",

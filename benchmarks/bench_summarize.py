@@ -1,4 +1,4 @@
-"""`xltrack summarize` on a 10,000-task workbook, as a ratio of reading that workbook.
+r"""`xltrack summarize` on a 10,000-task workbook, as a ratio of reading that workbook.
 
 Target (issue 4): summarize (read + checks + summary + writing the sheet into
 a copy of the package) takes at most 2x read_workbook's time. Both are measured
@@ -6,7 +6,8 @@ in the same run on the same file (median of several rounds), so the figure is
 a ratio, not a time that depends on the machine. The workbook is the one of
 bench_checks.py (many tasks trip a check, so the overdue list is long).
 
-    python benchmarks/bench_summarize.py [--tasks 10000] [--rounds 5] [--out benchmarks/RESULTS-summarize.md]
+    python benchmarks/bench_summarize.py [--tasks 10000] [--rounds 5] \
+        [--out benchmarks/RESULTS-summarize.md]
 """
 
 from __future__ import annotations

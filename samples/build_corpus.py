@@ -15,6 +15,8 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -501,7 +503,8 @@ def en_reordered(path: Path) -> dict[str, Any]:
 
 
 def messy_values(path: Path) -> dict[str, Any]:
-    """Serial dates, odd formats, merged phase cells, a bad date, an unknown status, leading zeros."""
+    """Serial dates, odd formats, merged phase cells, a bad date, an unknown status, leading
+    zeros."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "计划"
@@ -1040,7 +1043,8 @@ def generated_old_version(path: Path) -> dict[str, Any]:
 
 
 def _weeks_of_sales(metric: str) -> list[tuple[Any, ...]]:
-    """Three calendar weeks from Monday 6.3: 95 % of a 10,000 daily target, then 85 %, then 105 %."""
+    """Three calendar weeks from Monday 6.3: 95 % of a 10,000 daily target, then 85 %, then
+    105 %."""
     days = []
     for offset, actual in ((0, 9500), (7, 8500), (14, 10500)):
         for d in range(7):
@@ -1049,139 +1053,168 @@ def _weeks_of_sales(metric: str) -> list[tuple[Any, ...]]:
     return days
 
 
-def zh_hant_weekly(path: Path) -> dict[str, Any]:
-    """Traditional Chinese, mid-campaign: three weeks of daily sales, issues with response and
-    resolved times (首次回應時間, 解決時間), one issue with no found date."""
+# The weekly-report samples, zh-hant-weekly and en-weekly: one campaign in mid-course, three
+# weeks of daily sales, tasks, and issues with first-response and resolved times (one issue with
+# no found date), typed in two languages. The facts are shared; _WeeklyWords holds what each
+# language spells its own way.
+_WEEKLY_START, _WEEKLY_END = dt.date(2024, 6, 3), dt.date(2024, 6, 30)
+_WEEKLY_TASKS = (  # task ID, start, end, expected status
+    ("T001", dt.date(2024, 6, 3), dt.date(2024, 6, 12), "done"),
+    ("T002", dt.date(2024, 6, 5), dt.date(2024, 6, 9), "delayed"),
+    ("T003", dt.date(2024, 6, 17), dt.date(2024, 6, 23), "not_started"),
+)
+_WEEKLY_ISSUES = (  # issue ID, found, first response, resolved, expected resolution
+    ("Q001", dt.date(2024, 6, 10), dt.date(2024, 6, 12), dt.date(2024, 6, 14), "resolved"),
+    ("Q002", dt.date(2024, 6, 12), dt.date(2024, 6, 12), None, "in_progress"),
+    ("Q003", None, None, None, "open"),
+)
+_WEEKLY_RESOURCES_DAY = dt.date(2024, 6, 11)  # the one day a resource is asked for
+
+
+@dataclass(frozen=True)
+class _WeeklyWords:
+    """What a weekly-report sample types in its own language."""
+
+    sheets: tuple[str, str, str, str]  # campaign info, tasks, daily, issues
+    info_labels: tuple[str, str, str, str, str]  # name, owner, start date, end date, budget
+    name: str
+    owner: str
+    budget: str | int  # as typed; 200,000 either way
+    task_header: tuple[str, ...]
+    tasks: tuple[tuple[str, str, str, str | None], ...]  # name, owner, status, delay reason
+    daily_header: tuple[str, ...]
+    metric: str
+    resources: str  # asked for on _WEEKLY_RESOURCES_DAY
+    issue_header: tuple[str, ...]
+    issues: tuple[tuple[str, str, str, str], ...]  # description, owner, severity, status
+
+
+# Traditional Chinese: the times are headed 首次回應時間 and 解決時間.
+WEEKLY_ZH_HANT = _WeeklyWords(
+    sheets=("活動資訊", "任務分解", "每日追蹤", "問題風險"),
+    info_labels=("活動名稱", "負責人", "開始日期", "結束日期", "預算總額"),
+    name="2024年夏季會員週",
+    owner="*經理",
+    budget="20萬",
+    task_header=("任務ID", "任務名稱", "負責人", "開始日期", "結束日期", "進度狀態", "滯後原因"),
+    tasks=(
+        ("會員頁上線", "*設計", "已完成", None),
+        ("KOL直播", "*專員", "滯後", "KOL檔期調整"),
+        ("線下快閃", "*助理", "未開始", None),
+    ),
+    daily_header=("日期", "核心指標", "目標", "實際", "需協調資源"),
+    metric="銷售額",
+    resources="增加1名地推人員",
+    issue_header=(
+        "問題編號",
+        "問題描述",
+        "發現時間",
+        "負責人",
+        "嚴重程度",
+        "解決進度",
+        "首次回應時間",
+        "解決時間",
+    ),
+    issues=(
+        ("直播延遲", "*經理", "高", "已解決"),
+        ("贈品不足", "*運營", "中", "處理中"),
+        ("門店海報錯字", "*設計", "低", "未處理"),
+    ),
+)
+# English: the times are headed "Responded on" and "Date resolved".
+WEEKLY_EN = _WeeklyWords(
+    sheets=("Campaign", "Tasks", "Daily", "Issues"),
+    info_labels=("Campaign name", "Owner", "Start date", "End date", "Total budget"),
+    name="Summer member week 2024",
+    owner="Ann Lee",
+    budget=200000,
+    task_header=("Task ID", "Task", "Owner", "Start", "End", "Status", "Delay reason"),
+    tasks=(
+        ("Member page live", "Bo", "Done", None),
+        ("KOL live stream", "Cy", "Delayed", "KOL schedule changed"),
+        ("Pop-up store", "Di", "Not started", None),
+    ),
+    daily_header=("Date", "Metric", "Target", "Actual", "Resources needed"),
+    metric="Sales",
+    resources="One more promoter",
+    issue_header=(
+        "Issue ID",
+        "Description",
+        "Found",
+        "Owner",
+        "Severity",
+        "Status",
+        "Responded on",
+        "Date resolved",
+    ),
+    issues=(
+        ("Live stream late", "Ann", "High", "Resolved"),
+        ("Too few gifts", "Eve", "Medium", "In progress"),
+        ("Typo on store poster", "Bo", "Low", "Open"),
+    ),
+)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def weekly(words: _WeeklyWords, path: Path) -> dict[str, Any]:
+    """A weekly-report sample: the shared facts above, typed in the words given."""
+    info_sheet, tasks_sheet, daily_sheet, issues_sheet = words.sheets
+    tasks = list(zip(_WEEKLY_TASKS, words.tasks, strict=True))
+    issues = list(zip(_WEEKLY_ISSUES, words.issues, strict=True))
+    sales = _weeks_of_sales(words.metric)
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "活動資訊"
-    _rows(
-        ws,
-        [
-            ("活動名稱", "2024年夏季會員週"),
-            ("負責人", "*經理"),
-            ("開始日期", dt.date(2024, 6, 3)),
-            ("結束日期", dt.date(2024, 6, 30)),
-            ("預算總額", "20萬"),
-        ],
-    )
-    ws = wb.create_sheet("任務分解")
-    _rows(
-        ws,
-        [
-            ("任務ID", "任務名稱", "負責人", "開始日期", "結束日期", "進度狀態", "滯後原因"),
-            (
-                "T001",
-                "會員頁上線",
-                "*設計",
-                dt.date(2024, 6, 3),
-                dt.date(2024, 6, 12),
-                "已完成",
-                None,
-            ),
-            (
-                "T002",
-                "KOL直播",
-                "*專員",
-                dt.date(2024, 6, 5),
-                dt.date(2024, 6, 9),
-                "滯後",
-                "KOL檔期調整",
-            ),
-            (
-                "T003",
-                "線下快閃",
-                "*助理",
-                dt.date(2024, 6, 17),
-                dt.date(2024, 6, 23),
-                "未開始",
-                None,
-            ),
-        ],
-    )
-    ws = wb.create_sheet("每日追蹤")
+    ws.title = info_sheet
+    values = (words.name, words.owner, _WEEKLY_START, _WEEKLY_END, words.budget)
+    _rows(ws, list(zip(words.info_labels, values, strict=True)))
+    ws = wb.create_sheet(tasks_sheet)
     rows = [
-        (day, metric, target, actual, "增加1名地推人員" if day == dt.date(2024, 6, 11) else None)
-        for day, metric, target, actual in _weeks_of_sales("銷售額")
+        (task_id, name, owner, start, end, status, reason)
+        for (task_id, start, end, _), (name, owner, status, reason) in tasks
     ]
-    _rows(ws, [("日期", "核心指標", "目標", "實際", "需協調資源"), *rows])
-    ws = wb.create_sheet("問題風險")
-    _rows(
-        ws,
-        [
-            (
-                "問題編號",
-                "問題描述",
-                "發現時間",
-                "負責人",
-                "嚴重程度",
-                "解決進度",
-                "首次回應時間",
-                "解決時間",
-            ),
-            (
-                "Q001",
-                "直播延遲",
-                dt.date(2024, 6, 10),
-                "*經理",
-                "高",
-                "已解決",
-                dt.date(2024, 6, 12),
-                dt.date(2024, 6, 14),
-            ),
-            (
-                "Q002",
-                "贈品不足",
-                dt.date(2024, 6, 12),
-                "*運營",
-                "中",
-                "處理中",
-                dt.date(2024, 6, 12),
-                None,
-            ),
-            ("Q003", "門店海報錯字", None, "*設計", "低", "未處理", None, None),
-        ],
-    )
+    _rows(ws, [words.task_header, *rows])
+    ws = wb.create_sheet(daily_sheet)
+    rows = [
+        (day, metric, target, actual, words.resources if day == _WEEKLY_RESOURCES_DAY else None)
+        for day, metric, target, actual in sales
+    ]
+    _rows(ws, [words.daily_header, *rows])
+    ws = wb.create_sheet(issues_sheet)
+    rows = [
+        (issue_id, text, found, owner, severity, status, responded, resolved)
+        for (issue_id, found, responded, resolved, _), (text, owner, severity, status) in issues
+    ]
+    _rows(ws, [words.issue_header, *rows])
     _save(wb, path)
     return {
         "info": {
-            "name": "2024年夏季會員週",
-            "owner": "*經理",
-            "start_date": "2024-06-03",
-            "end_date": "2024-06-30",
+            "name": words.name,
+            "owner": words.owner,
+            "start_date": _WEEKLY_START.isoformat(),
+            "end_date": _WEEKLY_END.isoformat(),
             "budget": 200000.0,
         },
         "tables": {
             "tasks": {
-                "sheet": "任務分解",
+                "sheet": tasks_sheet,
                 "header_row": 1,
                 "rows": [2, 3, 4],
                 "records": [
                     {
-                        "task_id": "T001",
-                        "status": "done",
-                        "start_date": "2024-06-03",
-                        "end_date": "2024-06-12",
-                        "delay_reason": None,
-                    },
-                    {
-                        "task_id": "T002",
-                        "status": "delayed",
-                        "start_date": "2024-06-05",
-                        "end_date": "2024-06-09",
-                        "delay_reason": "KOL檔期調整",
-                    },
-                    {
-                        "task_id": "T003",
-                        "status": "not_started",
-                        "start_date": "2024-06-17",
-                        "end_date": "2024-06-23",
-                        "delay_reason": None,
-                    },
+                        "task_id": task_id,
+                        "status": status,
+                        "start_date": start.isoformat(),
+                        "end_date": end.isoformat(),
+                        "delay_reason": reason,
+                    }
+                    for (task_id, start, end, status), (*_, reason) in tasks
                 ],
             },
             "daily": {
-                "sheet": "每日追蹤",
+                "sheet": daily_sheet,
                 "header_row": 1,
                 "rows": list(range(2, 23)),
                 "records": [
@@ -1191,214 +1224,22 @@ def zh_hant_weekly(path: Path) -> dict[str, Any]:
                         "target": float(target),
                         "actual": float(actual),
                     }
-                    for day, metric, target, actual in _weeks_of_sales("銷售額")
+                    for day, metric, target, actual in sales
                 ],
             },
             "issues": {
-                "sheet": "問題風險",
+                "sheet": issues_sheet,
                 "header_row": 1,
                 "rows": [2, 3, 4],
                 "records": [
                     {
-                        "issue_id": "Q001",
-                        "found_date": "2024-06-10",
-                        "resolution": "resolved",
-                        "responded_at": "2024-06-12",
-                        "resolved_at": "2024-06-14",
-                    },
-                    {
-                        "issue_id": "Q002",
-                        "found_date": "2024-06-12",
-                        "resolution": "in_progress",
-                        "responded_at": "2024-06-12",
-                        "resolved_at": None,
-                    },
-                    {
-                        "issue_id": "Q003",
-                        "found_date": None,
-                        "resolution": "open",
-                        "responded_at": None,
-                        "resolved_at": None,
-                    },
-                ],
-                "columns": {"responded_at": "G", "resolved_at": "H"},
-            },
-        },
-        "findings": [["sheet-missing", None, None]],
-    }
-
-
-def en_weekly(path: Path) -> dict[str, Any]:
-    """English, mid-campaign, the same facts as zh-hant-weekly: header spellings of the
-    response and resolved times ("Responded on", "Date resolved")."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Campaign"
-    _rows(
-        ws,
-        [
-            ("Campaign name", "Summer member week 2024"),
-            ("Owner", "Ann Lee"),
-            ("Start date", dt.date(2024, 6, 3)),
-            ("End date", dt.date(2024, 6, 30)),
-            ("Total budget", 200000),
-        ],
-    )
-    ws = wb.create_sheet("Tasks")
-    _rows(
-        ws,
-        [
-            ("Task ID", "Task", "Owner", "Start", "End", "Status", "Delay reason"),
-            (
-                "T001",
-                "Member page live",
-                "Bo",
-                dt.date(2024, 6, 3),
-                dt.date(2024, 6, 12),
-                "Done",
-                None,
-            ),
-            (
-                "T002",
-                "KOL live stream",
-                "Cy",
-                dt.date(2024, 6, 5),
-                dt.date(2024, 6, 9),
-                "Delayed",
-                "KOL schedule changed",
-            ),
-            (
-                "T003",
-                "Pop-up store",
-                "Di",
-                dt.date(2024, 6, 17),
-                dt.date(2024, 6, 23),
-                "Not started",
-                None,
-            ),
-        ],
-    )
-    ws = wb.create_sheet("Daily")
-    rows = [
-        (day, metric, target, actual, "One more promoter" if day == dt.date(2024, 6, 11) else None)
-        for day, metric, target, actual in _weeks_of_sales("Sales")
-    ]
-    _rows(ws, [("Date", "Metric", "Target", "Actual", "Resources needed"), *rows])
-    ws = wb.create_sheet("Issues")
-    _rows(
-        ws,
-        [
-            (
-                "Issue ID",
-                "Description",
-                "Found",
-                "Owner",
-                "Severity",
-                "Status",
-                "Responded on",
-                "Date resolved",
-            ),
-            (
-                "Q001",
-                "Live stream late",
-                dt.date(2024, 6, 10),
-                "Ann",
-                "High",
-                "Resolved",
-                dt.date(2024, 6, 12),
-                dt.date(2024, 6, 14),
-            ),
-            (
-                "Q002",
-                "Too few gifts",
-                dt.date(2024, 6, 12),
-                "Eve",
-                "Medium",
-                "In progress",
-                dt.date(2024, 6, 12),
-                None,
-            ),
-            ("Q003", "Typo on store poster", None, "Bo", "Low", "Open", None, None),
-        ],
-    )
-    _save(wb, path)
-    return {
-        "info": {
-            "name": "Summer member week 2024",
-            "owner": "Ann Lee",
-            "start_date": "2024-06-03",
-            "end_date": "2024-06-30",
-            "budget": 200000.0,
-        },
-        "tables": {
-            "tasks": {
-                "sheet": "Tasks",
-                "header_row": 1,
-                "rows": [2, 3, 4],
-                "records": [
-                    {
-                        "task_id": "T001",
-                        "status": "done",
-                        "start_date": "2024-06-03",
-                        "end_date": "2024-06-12",
-                        "delay_reason": None,
-                    },
-                    {
-                        "task_id": "T002",
-                        "status": "delayed",
-                        "start_date": "2024-06-05",
-                        "end_date": "2024-06-09",
-                        "delay_reason": "KOL schedule changed",
-                    },
-                    {
-                        "task_id": "T003",
-                        "status": "not_started",
-                        "start_date": "2024-06-17",
-                        "end_date": "2024-06-23",
-                        "delay_reason": None,
-                    },
-                ],
-            },
-            "daily": {
-                "sheet": "Daily",
-                "header_row": 1,
-                "rows": list(range(2, 23)),
-                "records": [
-                    {
-                        "date": day.isoformat(),
-                        "metric": metric,
-                        "target": float(target),
-                        "actual": float(actual),
+                        "issue_id": issue_id,
+                        "found_date": _iso(found),
+                        "resolution": resolution,
+                        "responded_at": _iso(responded),
+                        "resolved_at": _iso(resolved),
                     }
-                    for day, metric, target, actual in _weeks_of_sales("Sales")
-                ],
-            },
-            "issues": {
-                "sheet": "Issues",
-                "header_row": 1,
-                "rows": [2, 3, 4],
-                "records": [
-                    {
-                        "issue_id": "Q001",
-                        "found_date": "2024-06-10",
-                        "resolution": "resolved",
-                        "responded_at": "2024-06-12",
-                        "resolved_at": "2024-06-14",
-                    },
-                    {
-                        "issue_id": "Q002",
-                        "found_date": "2024-06-12",
-                        "resolution": "in_progress",
-                        "responded_at": "2024-06-12",
-                        "resolved_at": None,
-                    },
-                    {
-                        "issue_id": "Q003",
-                        "found_date": None,
-                        "resolution": "open",
-                        "responded_at": None,
-                        "resolved_at": None,
-                    },
+                    for (issue_id, found, responded, resolved, resolution), _ in issues
                 ],
                 "columns": {"responded_at": "G", "resolved_at": "H"},
             },
@@ -1417,8 +1258,8 @@ CASES: dict[str, Callable[[Path], dict[str, Any]]] = {
     "zh-messy-values": messy_values,
     "en-formulas": formulas,
     "en-generated-style": generated_style,
-    "zh-hant-weekly": zh_hant_weekly,
-    "en-weekly": en_weekly,
+    "zh-hant-weekly": partial(weekly, WEEKLY_ZH_HANT),
+    "en-weekly": partial(weekly, WEEKLY_EN),
 }
 
 
@@ -1442,7 +1283,8 @@ def _minimal_xlsx(parts: dict[str, str]) -> bytes:
         "xl/workbook.xml": (
             '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
             'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            'relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>'
+            "</workbook>"
         ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.'

@@ -1,4 +1,5 @@
-"""Hostile and broken files: each one clear WorkbookError naming the file, quickly, bounded memory."""
+"""Hostile and broken files: each one clear WorkbookError naming the file, quickly, bounded
+memory."""
 
 from __future__ import annotations
 

@@ -138,7 +138,9 @@ def assert_only_gained(before: dict[str, bytes], after: dict[str, bytes], sheet:
     news = "|".join(re.escape(p.removeprefix("xl/")) for p in new_parts)
     plain = {
         "xl/workbook.xml": rf'<(\w+:)?sheet name="{re.escape(sheet)}"[^>]*/>',
-        "xl/_rels/workbook.xml.rels": rf'<Relationship Id="\w+" Type="[^"]+" Target="/?(xl/)?({news})"/>',
+        "xl/_rels/workbook.xml.rels": (
+            rf'<Relationship Id="\w+" Type="[^"]+" Target="/?(xl/)?({news})"/>'
+        ),
         "[Content_Types].xml": rf'<Override PartName="/xl/({news})" [^>]*/>',
     }
     marker = r'<(\w+:)?definedName name="_xltrack_summary" hidden="1">[^<]*</(\w+:)?definedName>'

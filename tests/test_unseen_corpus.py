@@ -1,4 +1,5 @@
-"""The second corpus (samples/build_unseen.py): other teams' workbooks, and spreadsheets that are no campaign.
+"""The second corpus (samples/build_unseen.py): other teams' workbooks, and spreadsheets
+that are no campaign.
 
 Expectations are written by hand in the build script; each case is analysed whole
 (reader, checks, summary) and compared frictionless-style: flattened findings as

@@ -1,4 +1,5 @@
-"""The generated workbook's structure, read back with openpyxl (LibreOffice judges values elsewhere)."""
+"""The generated workbook's structure, read back with openpyxl (LibreOffice judges values
+elsewhere)."""
 
 from __future__ import annotations
 

@@ -159,12 +159,38 @@ def build_rich(path: Path) -> Path:
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PIVOT_CACHE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<pivotCacheDefinition xmlns="{_MAIN}" xmlns:r="{_REL}" r:id="rId1" recordCount="2" refreshOnLoad="1"><cacheSource type="worksheet"><worksheetSource ref="A1:C3" sheet="Evaluation"/></cacheSource><cacheFields count="3"><cacheField name="Metric" numFmtId="0"><sharedItems count="2"><s v="Sales"/><s v="New members"/></sharedItems></cacheField><cacheField name="Target" numFmtId="0"><sharedItems containsSemiMixedTypes="0" containsString="0" containsNumber="1" containsInteger="1" minValue="3000" maxValue="300000"/></cacheField><cacheField name="Actual" numFmtId="0"><sharedItems containsSemiMixedTypes="0" containsString="0" containsNumber="1" containsInteger="1" minValue="2800" maxValue="350000"/></cacheField></cacheFields></pivotCacheDefinition>"""
-_PIVOT_RECORDS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<pivotCacheRecords xmlns="{_MAIN}" xmlns:r="{_REL}" count="2"><r><x v="0"/><n v="300000"/><n v="350000"/></r><r><x v="1"/><n v="3000"/><n v="2800"/></r></pivotCacheRecords>"""
-_PIVOT_TABLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<pivotTableDefinition xmlns="{_MAIN}" name="PivotTable1" cacheId="7" dataCaption="Values" applyNumberFormats="0" applyBorderFormats="0" applyFontFormats="0" applyPatternFormats="0" applyAlignmentFormats="0" applyWidthHeightFormats="1" updatedVersion="6" minRefreshableVersion="3" createdVersion="6" useAutoFormatting="1" itemPrintTitles="1" indent="0" outline="1" outlineData="1"><location ref="A1:B4" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/><pivotFields count="3"><pivotField axis="axisRow" showAll="0"><items count="3"><item x="1"/><item x="0"/><item t="default"/></items></pivotField><pivotField dataField="1" showAll="0"/><pivotField showAll="0"/></pivotFields><rowFields count="1"><field x="0"/></rowFields><rowItems count="3"><i><x/></i><i><x v="1"/></i><i t="grand"><x/></i></rowItems><colItems count="1"><i/></colItems><dataFields count="1"><dataField name="Sum of Target" fld="1" baseField="0" baseItem="0"/></dataFields></pivotTableDefinition>"""
+_PIVOT_CACHE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<pivotCacheDefinition xmlns="{_MAIN}" xmlns:r="{_REL}" r:id="rId1" recordCount="2"'
+    ' refreshOnLoad="1"><cacheSource type="worksheet"><worksheetSource ref="A1:C3"'
+    ' sheet="Evaluation"/></cacheSource><cacheFields count="3"><cacheField name="Metric"'
+    ' numFmtId="0"><sharedItems count="2"><s v="Sales"/><s v="New members"/></sharedItems>'
+    '</cacheField><cacheField name="Target" numFmtId="0"><sharedItems containsSemiMixedTypes="0"'
+    ' containsString="0" containsNumber="1" containsInteger="1" minValue="3000"'
+    ' maxValue="300000"/></cacheField><cacheField name="Actual" numFmtId="0"><sharedItems'
+    ' containsSemiMixedTypes="0" containsString="0" containsNumber="1" containsInteger="1"'
+    ' minValue="2800" maxValue="350000"/></cacheField></cacheFields></pivotCacheDefinition>'
+)
+_PIVOT_RECORDS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<pivotCacheRecords xmlns="{_MAIN}" xmlns:r="{_REL}" count="2"><r><x v="0"/><n v="300000"/>'
+    '<n v="350000"/></r><r><x v="1"/><n v="3000"/><n v="2800"/></r></pivotCacheRecords>'
+)
+_PIVOT_TABLE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<pivotTableDefinition xmlns="{_MAIN}" name="PivotTable1" cacheId="7" dataCaption="Values"'
+    ' applyNumberFormats="0" applyBorderFormats="0" applyFontFormats="0" applyPatternFormats="0"'
+    ' applyAlignmentFormats="0" applyWidthHeightFormats="1" updatedVersion="6"'
+    ' minRefreshableVersion="3" createdVersion="6" useAutoFormatting="1" itemPrintTitles="1"'
+    ' indent="0" outline="1" outlineData="1"><location ref="A1:B4" firstHeaderRow="1"'
+    ' firstDataRow="1" firstDataCol="1"/><pivotFields count="3"><pivotField axis="axisRow"'
+    ' showAll="0"><items count="3"><item x="1"/><item x="0"/><item t="default"/></items>'
+    '</pivotField><pivotField dataField="1" showAll="0"/><pivotField showAll="0"/></pivotFields>'
+    '<rowFields count="1"><field x="0"/></rowFields><rowItems count="3"><i><x/></i><i><x v="1"/>'
+    '</i><i t="grand"><x/></i></rowItems><colItems count="1"><i/></colItems><dataFields count="1">'
+    '<dataField name="Sum of Target" fld="1" baseField="0" baseItem="0"/></dataFields>'
+    "</pivotTableDefinition>"
+)
 _CT = "application/vnd.openxmlformats-officedocument.spreadsheetml."
 _RT = _REL + "/"
 

@@ -78,7 +78,8 @@ def check_archive(archive: zipfile.ZipFile, name: str) -> str:
         if info.file_size > MAX_PART_BYTES:
             raise UnreadableWorkbookError(
                 name,
-                f"part {info.filename} would inflate to {info.file_size:,} bytes (limit {MAX_PART_BYTES:,})",
+                f"part {info.filename} would inflate to {info.file_size:,} bytes "
+                f"(limit {MAX_PART_BYTES:,})",
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:

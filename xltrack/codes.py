@@ -188,9 +188,10 @@ _CATALOGUE = (
         "budget-line-over",
         "error",
         "A budget line is over plan beyond the approval limit",
-        "budget line {category}: spent {spent} of {planned} planned ({over_pct} over, limit {limit_pct}); "
-        "needs the director's approval",
-        "预算项 {category}:已花费 {spent},计划 {planned}(超支 {over_pct},上限 {limit_pct}),需总监审批",
+        "budget line {category}: spent {spent} of {planned} planned "
+        "({over_pct} over, limit {limit_pct}); needs the director's approval",
+        "预算项 {category}:已花费 {spent},计划 {planned}"
+        "(超支 {over_pct},上限 {limit_pct}),需总监审批",
     ),
     Code(
         "budget-over",
@@ -204,21 +205,24 @@ _CATALOGUE = (
         "budget-near-cap",
         "warning",
         "The budget is nearly spent with much of the campaign to go",
-        "{used_pct} of the budget spent ({spent} of {budget}) with {days_left} of {days} days to go",
+        "{used_pct} of the budget spent ({spent} of {budget}) "
+        "with {days_left} of {days} days to go",
         "预算已使用 {used_pct}({spent} / {budget}),活动还剩 {days_left}/{days} 天",
     ),
     Code(
         "channel-roi-low",
         "warning",
         "A channel returns less than it costs (stop-loss)",
-        "channel {channel}: ROI {roi} (revenue {revenue} / spend {spend}) is below {limit}; stop-loss",
+        "channel {channel}: ROI {roi} (revenue {revenue} / spend {spend}) "
+        "is below {limit}; stop-loss",
         "渠道 {channel}:ROI {roi}(收入 {revenue} / 花费 {spend})低于 {limit},建议止损",
     ),
     Code(
         "channel-roi-high",
         "info",
         "A channel returns three times its cost or more (add budget)",
-        "channel {channel}: ROI {roi} (revenue {revenue} / spend {spend}) reaches {limit}; add budget",
+        "channel {channel}: ROI {roi} (revenue {revenue} / spend {spend}) "
+        "reaches {limit}; add budget",
         "渠道 {channel}:ROI {roi}(收入 {revenue} / 花费 {spend})达到 {limit},建议追加预算",
     ),
     # -- tasks --------------------------------------------------------------------
@@ -247,7 +251,8 @@ _CATALOGUE = (
         "task-outside-campaign",
         "warning",
         "A task falls outside the campaign window",
-        "task {id} ({start} to {end}) falls outside the campaign ({campaign_start} to {campaign_end})",
+        "task {id} ({start} to {end}) falls outside the campaign "
+        "({campaign_start} to {campaign_end})",
         "任务 {id}({start} 至 {end})超出活动周期({campaign_start} 至 {campaign_end})",
     ),
     Code(
@@ -290,7 +295,8 @@ _CATALOGUE = (
         "issue-solution-late",
         "warning",
         "An issue went past the 48 h solution window",
-        "issue {id} found {found} went {hours} h without a solution (limit {limit} h); now {resolution}",
+        "issue {id} found {found} went {hours} h without a solution "
+        "(limit {limit} h); now {resolution}",
         "问题 {id}({found} 发现){hours} 小时未解决(时限 {limit} 小时),当前{resolution}",
     ),
     Code(
@@ -326,7 +332,8 @@ _CATALOGUE = (
         "daily-below-target",
         "warning",
         "A day is 10 % or more below target (yellow or red light)",
-        "{metric} on {date}: {actual} of {target} ({rate_pct}), {light} light: {escalate_to} follows up",
+        "{metric} on {date}: {actual} of {target} ({rate_pct}), "
+        "{light} light: {escalate_to} follows up",
         "{date} {metric}:实际 {actual} / 目标 {target}({rate_pct}),{light}灯,由{escalate_to}跟进",
     ),
     Code(

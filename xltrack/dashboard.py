@@ -191,11 +191,12 @@ def _tiles(
         cells = (TILE_ROW + 1, c0, TILE_ROW + 2, c1)
         if tile.health:
             for light in ("green", "yellow", "red"):
+                light_label = quote(spec.enum_label("light", light, lang))
                 d.ws.conditional_format(
                     *cells,
                     {
                         "type": "formula",
-                        "criteria": f"={tile.health}={quote(spec.enum_label('light', light, lang))}",
+                        "criteria": f"={tile.health}={light_label}",
                         "format": styles.look(light),
                     },
                 )

@@ -11,8 +11,8 @@ about one sheet, row or cell is a `Finding` instead.
     │   ├── UnsupportedWorkbookError         a format we do not read (.xls, .csv, ...)
     │   └── UnrecognizedWorkbookError        none of the five tables can be located
     ├── OutputError(XltrackError, OSError)   the target cannot be written; original intact
-    │   ├── OutputNameError                  the output's extension does not fit its content (exit 2)
-    │   └── InputChangedError                the input changed while being worked on; nothing written
+    │   ├── OutputNameError                  the output's name does not fit its content (exit 2)
+    │   └── InputChangedError                the input changed after it was read; nothing written
     └── ExecutorError(XltrackError)          the batch's executor cannot be used or lost its workers
         └── SchedulerAddressError            a malformed Dask scheduler address (exit 2)
 

@@ -1,4 +1,5 @@
-"""Make text from workbooks safe to show: control characters dropped for a terminal, escaped in JSON.
+"""Make text from workbooks safe to show: control characters dropped for a terminal,
+escaped in JSON.
 
 A campaign name, a sheet name or a cell can carry escape sequences that retitle
 the terminal, write the clipboard (OSC 52), ring the bell, clear the screen, or

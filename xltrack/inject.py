@@ -182,7 +182,8 @@ def add_sheet(
             try:
                 order, result = _inject(files, parts, marker, src, {n.casefold() for n in after})
             except (ElementTree.ParseError, ValueError, KeyError, UnicodeDecodeError) as exc:
-                # defusedxml's refusals (entities, DTDs) are ValueErrors: a hostile or broken package.
+                # defusedxml's refusals (entities, DTDs) are ValueErrors: a hostile or broken
+                # package.
                 raise UnreadableWorkbookError(
                     str(src), f"cannot add a sheet to this package: {exc}"
                 ) from exc

@@ -77,7 +77,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "check_head": "检查与总结",
         "check": "xltrack check 文件.xlsx  列出每个问题及其所在工作表和单元格"
         "(逾期任务、缺少负责人、未解决的高风险问题、达成率错误等)。",
-        "summarize": "xltrack summarize 文件.xlsx  在仪表盘之后添加达成总结表,文件其余部分保持不变。",
+        "summarize": "xltrack summarize 文件.xlsx  在仪表盘之后添加达成总结表,"
+        "文件其余部分保持不变。",
         "print": "打印:每张表按页宽缩放并重复表头;仪表盘打印在一页内。",
     },
 }

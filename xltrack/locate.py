@@ -58,7 +58,8 @@ _Header = tuple[str, dict[str, tuple[float, int]], tuple[int, int, int]]
 
 
 def _header_candidates(row: list[Any], index: HeaderIndex, spec: Spec) -> _Header | None:
-    """The table a row is the header of, its columns (with sureness) and score; None if no header."""
+    """The table a row is the header of, its columns (with sureness) and score; None if no
+    header."""
     per_table: dict[str, list[tuple[float, int, str]]] = {}
     # A row holding a number or a date is a record: there, only a header's own names
     # count, not its words (a task called "Report number 3" names no column).
@@ -163,8 +164,9 @@ def looks_like_note(text: str) -> bool:
     return bool(_NOTE.match(stripped)) or len(stripped) > 80 or looks_like_title(stripped)
 
 
-# Group rows people put above a run of records: "一、预热期（8项）", "第二阶段", "Phase 1 – Warm-up",
-# "Stage II: launch", "1. Preparation". Folded forms are not used: the numbering is the sign.
+# Group rows people put above a run of records: "一、预热期（8项）", "第二阶段",
+# "Phase 1 – Warm-up", "Stage II: launch", "1. Preparation". Folded forms are not used: the
+# numbering is the sign.
 _SECTION = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．:：]"
     r"|[（(]\s*[一二三四五六七八九十]+\s*[)）]"
@@ -405,7 +407,8 @@ def find_form(
                 hit = index.match("campaign", value)
                 if hit is None:
                     hit = _inline_label(value, index)
-                # "Owner | *Manager": a cell naming the same field as its left neighbour is its value.
+                # "Owner | *Manager": a cell naming the same field as its left neighbour is its
+                # value.
                 if hit is not None and labels.get((r, c - 1)) != hit[0]:
                     labels[(r, c)] = hit[0]
     fields: dict[str, FormField] = {}

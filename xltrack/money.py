@@ -23,7 +23,8 @@ from xltrack.stack import CAMPAIGN, Stack
 
 @dataclass(frozen=True)
 class BudgetLine:
-    """One line of the budget split: planned (share x budget), spent, variance (spent/planned - 1)."""
+    """One line of the budget split: planned (share x budget), spent, variance
+    (spent/planned - 1)."""
 
     category: str
     planned: float | None

@@ -276,7 +276,8 @@ class Portfolio:
         return {name: getattr(self, name) for name in self.TABLES}
 
     def metrics_wide(self) -> pd.DataFrame:
-        """One row per campaign, `<metric> target|actual|rate` columns (metrics in first-seen order)."""
+        """One row per campaign, `<metric> target|actual|rate` columns (metrics in first-seen
+        order)."""
         long = self.metrics.dropna(subset=["metric"])
         if long.empty:
             return pd.DataFrame({"campaign_key": self.campaigns["campaign_key"]})
@@ -384,7 +385,8 @@ def render_text(portfolio: Portfolio) -> str:
         name = row.campaign if isinstance(row.campaign, str) else "(no name)"
         lines.append(
             f"{row.file}: {name}: tasks {row.tasks_done}/{row.tasks_total} done{done}, "
-            f"{row.tasks_overdue} overdue, {_count(row.issues_open_high, 'open high issue')}{rate}; "
+            f"{row.tasks_overdue} overdue, "
+            f"{_count(row.issues_open_high, 'open high issue')}{rate}; "
             f"findings {row.findings_error} error, {row.findings_warning} warning, "
             f"{row.findings_info} info"
         )

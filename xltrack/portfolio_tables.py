@@ -1,4 +1,5 @@
-"""The tidy tables of a portfolio: their columns, a chunk's rows, and the accumulator that grows them.
+"""The tidy tables of a portfolio: their columns, a chunk's rows, and the accumulator that
+grows them.
 
 Every table starts with `campaign_key` and `campaign` so that any two can be
 joined. Child tables keep the spec's column keys and dtypes (frames.py), so a
@@ -262,7 +263,8 @@ def findings_table(parts: list[Part]) -> pd.DataFrame:
 def keyed_rows(
     table: str, stacked: pd.DataFrame, keys: list[str], names: list[str | None]
 ) -> pd.DataFrame:
-    """A stacked table's rows with `campaign_key` and `campaign` in front, in the portfolio's dtypes."""
+    """A stacked table's rows with `campaign_key` and `campaign` in front, in the portfolio's
+    dtypes."""
     shape = _schema(table)
     owners = stacked[CAMPAIGN].to_numpy()
     df = stacked.reindex(columns=[c for c in shape.columns if c not in KEY_COLUMNS])

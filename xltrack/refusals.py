@@ -120,7 +120,8 @@ def phrase_in(text: str, lang: str) -> str:
         hit = _YEAR.match(part)
         if hit:
             out.append(
-                f"年份取{'活动' if hit.group(2) == 'campaign' else '统计日期'}所在的 {hit.group(1)} 年"
+                f"年份取{'活动' if hit.group(2) == 'campaign' else '统计日期'}"
+                f"所在的 {hit.group(1)} 年"
             )
         else:
             out.append(_PHRASES_ZH.get(part, part))

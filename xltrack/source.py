@@ -205,7 +205,8 @@ def parse_xml_bytes(data: bytes, path: str, part: str) -> Element:
 
 
 def sniff(path: str | Path) -> str:
-    """What kind of file this is by its first bytes: zip, ole2, encrypted, html, text, empty, binary.
+    """What kind of file this is by its first bytes: zip, ole2, encrypted, html, text, empty,
+    binary.
 
     Raises:
         UnreadableWorkbookError: the file cannot be opened.

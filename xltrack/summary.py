@@ -385,7 +385,8 @@ def _fold(series: pd.Series, spec: Spec) -> pd.Series:
 
 
 def _daily_totals(daily: pd.DataFrame, goals: pd.DataFrame, spec: Spec) -> pd.Series:
-    """Each goal's actual: the sum of its campaign's daily actuals (metric matched case-insensitively)."""
+    """Each goal's actual: the sum of its campaign's daily actuals (metric matched
+    case-insensitively)."""
     keyed = daily.assign(_key=_fold(daily["metric"], spec))
     sums = keyed.groupby([CAMPAIGN, "_key"])["actual"].sum(min_count=1).to_dict()
     totals = [

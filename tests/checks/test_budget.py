@@ -1,4 +1,5 @@
-"""Money checks at their thresholds: a line 15 % over, the budget 5 % over, 90 % spent, ROI 1 and 3."""
+"""Money checks at their thresholds: a line 15 % over, the budget 5 % over, 90 % spent,
+ROI 1 and 3."""
 
 from __future__ import annotations
 

@@ -35,7 +35,8 @@ _SEVERITIES = ("error", "warning", "info")
 
 
 class _ProgressBar:
-    """files done / total, failures and rate on one stderr line, redrawn at most 10 times a second."""
+    """files done / total, failures and rate on one stderr line, redrawn at most 10 times a
+    second."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
