@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from xltrack.atomic import Fingerprint
-from xltrack.codes import CODES, render_message, title_in
+from xltrack.codes import CODES, title_in
 from xltrack.findings import Finding
 from xltrack.inject import add_sheet
+from xltrack.messages import finding_message
 from xltrack.sheetparts import Cell, CellValue, ChartSpec, SheetLayout, render_layout
 from xltrack.spec import Spec, load_spec
 from xltrack.styles import (
@@ -111,7 +112,8 @@ def layout_summary(
         lang: "en" or "zh" for labels and the sheet name.
         spec: the template (labels); the built-in one when None.
         findings: the findings to list (the first FINDINGS_LIMIT by severity).
-        message: renders a finding's message; `codes.render_message` when None.
+        message: renders a finding's message, to override the default:
+            `messages.finding_message` in `lang`, spec keys shown as `spec`'s labels.
 
     Returns:
         The `SheetLayout`, independent of any Excel engine.
@@ -429,11 +431,7 @@ def _findings(
     out.put(row, 0, out.label("summary_severity"), "header")
     for r, finding in enumerate(shown, start=row + 1):
         severity = _severity(finding)
-        text = (
-            message(finding)
-            if message
-            else render_message(finding.code, dict(finding.params), out.lang)
-        )
+        text = message(finding) if message else finding_message(finding, out.lang, out.spec)
         title = title_in(finding.code, out.lang) if finding.code in CODES else finding.code
         out.put(r, 0, out.label(f"summary_{severity}"), _SEVERITY_STYLE.get(severity, "text"))
         out.put(r, 1, title, "text")
@@ -530,7 +528,8 @@ def write_summary(
         in_place: replace `path` itself atomically, keeping `NAME.bak.xlsx`.
         lang: "en" or "zh" for the sheet's labels and name.
         spec: the template (labels); the built-in one when None.
-        message: renders a finding's message (the CLI passes render.finding_message).
+        message: renders a finding's message, to override the default:
+            `messages.finding_message` in `lang`, spec keys shown as `spec`'s labels.
         expect: the input's `atomic.fingerprint` taken before it was analysed;
             when given, a workbook saved since then is refused (the summary
             would describe other data).
