@@ -45,7 +45,10 @@ from xltrack.summary import SOURCE_GOALS_DAILY, SOURCE_NONE, TASK_STATUSES, Summ
 
 Lang = Literal["en", "zh"]
 _CHART_COL = 8  # charts sit right of the tables, from column I
-_LINE_COL = 7  # the 100 % reference line's values (column H, small grey)
+# The achievement chart's 100 % line reads its values from column H, beside the metrics.
+# They are written invisible rather than hidden: the budget's ROI shares the column, and
+# charts leave hidden cells out by default.
+_LINE_COL = 7
 # Pace health words (on_track / at_risk / off_track) to the light they show.
 _HEALTH_LIGHT = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
 # A summary lists the worst cases, not a copy of the table (the JSON keeps every ID).
@@ -68,7 +71,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "text": {**BASE_FONT, **_GRID, "text_wrap": True, "valign": "top"},
     "plain": {**BASE_FONT},
     "note": {**BASE_FONT, "italic": True, "font_color": MUTED_FONT},
-    "helper": {**BASE_FONT, "font_color": MUTED_FONT, "font_size": 8, "num_format": "0%"},
+    "invisible": {**BASE_FONT, "num_format": ";;;"},  # an empty format for every value kind
     "integer": {**BASE_FONT, **_GRID, "num_format": "#,##0", "valign": "top"},
     "number": {**BASE_FONT, **_GRID, "num_format": "#,##0.00", "valign": "top"},
     "percent": {**BASE_FONT, **_GRID, "num_format": PERCENT_FORMAT, "valign": "top"},
@@ -233,9 +236,9 @@ def _metrics(out: _Builder, summary: Summary, row: int) -> int:
         row += 1
     if any(m.rate is not None for m in summary.metrics):
         last = first + len(summary.metrics) - 1
-        for r in range(first, last + 1):  # the 100 % line's values, right of the table
-            out.put(r, _LINE_COL, 1.0, "helper")
-        out.put(first - 1, _LINE_COL, out.word("kpi_line"), "helper")
+        for r in range(first, last + 1):
+            out.put(r, _LINE_COL, 1.0, "invisible")
+        out.put(first - 1, _LINE_COL, out.word("kpi_line"), "invisible")
         out.chart(
             ChartSpec(
                 "column",
