@@ -23,7 +23,6 @@ from pathlib import Path
 from xltrack.analyze import analyze_workbook
 from xltrack.portfolio import analyze_many
 from xltrack.portfolio_sheet import write_portfolio
-from xltrack.render import finding_message
 from xltrack.summary_sheet import write_summary
 from xltrack.weekly import build_weekly_report
 from xltrack.weekly_sheet import write_report
@@ -161,9 +160,7 @@ def main() -> None:
         work = Path(tmp)
         en = generate_workbook(work / "example-en.xlsx", example=True, as_of=AS_OF)
         zh = generate_workbook(work / "example-zh.xlsx", lang="zh", example=True, as_of=AS_OF)
-        summary = write_summary(
-            en, analyze_workbook(en, AS_OF), out=work / "summary-en.xlsx", message=finding_message
-        )
+        summary = write_summary(en, analyze_workbook(en, AS_OF), out=work / "summary-en.xlsx")
         portfolio = write_portfolio(
             analyze_many([portfolio_folder(work / "campaigns")], as_of=AS_OF, jobs=1),
             work / "portfolio-en.xlsx",

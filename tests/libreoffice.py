@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 from pathlib import Path
@@ -37,6 +38,26 @@ def convert(paths: list[Path], outdir: Path, to: str = "xlsx", timeout: float = 
 
     One soffice start for all files (each start costs about a second).
     """
+    _run(paths, outdir, to, timeout)
+    ext = to.split(":")[0]
+    results = [outdir / (p.stem + "." + ext) for p in paths]
+    missing = [r for r in results if not r.exists()]
+    assert not missing, f"LibreOffice did not produce {missing}"
+    return results
+
+
+def shown(path: Path, outdir: Path, sheet: int) -> list[list[str]]:
+    """One sheet's cells as LibreOffice displays them (formatted text); `sheet` from 1."""
+    # CSV filter tokens: comma, '"', UTF-8, from line 1, ..., 9th "as shown", 12th the sheet.
+    options = f"44,34,76,1,,0,false,true,true,false,false,{sheet}"
+    _run([path], outdir, f"csv:Text - txt - csv (StarCalc):{options}", 240)
+    written = list(outdir.glob(f"{path.stem}-*.csv"))  # named after the sheet
+    assert len(written) == 1, f"LibreOffice wrote {written}"
+    with written[0].open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def _run(paths: list[Path], outdir: Path, to: str, timeout: float) -> None:
     assert SOFFICE is not None
     outdir.mkdir(parents=True, exist_ok=True)
     profile = _profile(outdir.parent / f"lo-profile-{outdir.name}")
@@ -52,11 +73,6 @@ def convert(paths: list[Path], outdir: Path, to: str = "xlsx", timeout: float = 
         *[str(p) for p in paths],
     ]
     subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
-    ext = to.split(":")[0]
-    results = [outdir / (p.stem + "." + ext) for p in paths]
-    missing = [r for r in results if not r.exists()]
-    assert not missing, f"LibreOffice did not produce {missing}"
-    return results
 
 
 def recalculate(paths: list[Path], outdir: Path) -> list[Path]:

@@ -17,9 +17,9 @@ from xltrack.checks import run_checks
 from xltrack.codes import CODES, TERMS, catalogue_markdown
 from xltrack.findings import Finding, Location, Severity, sort_findings
 from xltrack.frames import CampaignFrames, TableFrame, frame_from_records
+from xltrack.messages import finding_message
 from xltrack.render import (
     WorkbookReport,
-    finding_message,
     finding_to_dict,
     findings_to_frame,
     reports_to_dict,

@@ -16,7 +16,7 @@ import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import openpyxl
 import pytest
@@ -25,10 +25,12 @@ from defusedxml import ElementTree
 from libreoffice import needs_soffice, recalculate
 from workbooks import build_openpyxl, build_rich
 
+import xltrack
 from xltrack import inject, marker
 from xltrack.analyze import analyze_workbook
 from xltrack.errors import OutputError, UnreadableWorkbookError, XltrackError
 from xltrack.sheetparts import render_layout
+from xltrack.spec import load_spec
 from xltrack.summary import Summary
 from xltrack.summary_sheet import layout_summary, write_summary
 
@@ -553,6 +555,42 @@ def test_inject_keeps_an_excel_workbook_part_as_excel_wrote_it(
     assert_only_gained(files, after, "Achievement summary")
     assert _EXCEL_ROOT.encode() in after["xl/workbook.xml"]
     assert load(tmp_path / "openpyxl.summary.xlsx").sheetnames[-1] == "Achievement summary"
+
+
+# Params of the example's findings that hold enum keys (a pace health, an escalation
+# role, a resolution), and what the summary sheet must say instead.
+_ENUM_KEYS = ("at_risk", "project_manager", "in_progress")
+_ENUM_WORDS = {
+    "en": ("is at risk", "the project manager follows up", "now in progress"),
+    "zh": ("有风险", "由项目经理跟进", "当前处理中"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_inject_public_write_summary_shows_finding_params_as_labels(
+    lang: Literal["en", "zh"], tmp_path: Path
+) -> None:
+    path = xltrack.generate_workbook(tmp_path / "x.xlsx", example=True, as_of=AS_OF)
+    analysis = xltrack.analyze_workbook(path, AS_OF)
+    params = {str(v) for f in analysis.findings for v in f.params.values()}
+    assert set(_ENUM_KEYS) <= params  # the findings do carry raw keys
+    written = xltrack.write_summary(path, analysis, out=tmp_path / "s.xlsx", lang=lang)
+    cells = summary_cells(written, load_spec().label("summary_sheet", lang))
+    text = "\n".join(str(c.value) for c in cells.values() if isinstance(c.value, str))
+    for words in _ENUM_WORDS[lang]:
+        assert words in text
+    for key in _ENUM_KEYS:
+        assert key not in text
+
+
+def test_inject_write_summary_message_still_overrides(tmp_path: Path) -> None:
+    path = xltrack.generate_workbook(tmp_path / "x.xlsx", example=True, as_of=AS_OF)
+    analysis = xltrack.analyze_workbook(path, AS_OF)
+    written = xltrack.write_summary(
+        path, analysis, out=tmp_path / "s.xlsx", message=lambda f: f"mine: {f.code}"
+    )
+    values = {c.value for c in summary_cells(written).values()}
+    assert {f"mine: {f.code}" for f in analysis.findings} <= values
 
 
 def test_inject_takes_an_analysis_and_is_deterministic(tmp_path: Path) -> None:

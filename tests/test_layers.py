@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "escaping": 1,
     "codes": 1,
     "findings": 1,
+    "messages": 1,
     "spec": 1,
     "labels": 1,
     "cells": 1,

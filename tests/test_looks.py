@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from libreoffice import convert, needs_soffice
+from libreoffice import convert, needs_soffice, shown
 
 from xltrack.analyze import analyze_workbook
 from xltrack.cli import cli
@@ -204,6 +204,25 @@ def test_looks_dashboard_has_three_native_charts_with_series(
         assert len(series) == 3 and all(series.values()), series
     # achieved + expected columns and the 100 % line combined in one chart
     assert sorted(chart_series(printed["example-en"][0]).values()) == [1, 2, 3]
+
+
+def test_looks_summary_shows_no_helper_column_but_keeps_the_100_line(
+    printed: dict[str, tuple[Path, list[str]]], tmp_path: Path
+) -> None:
+    path = printed["summary"][0]
+    rows = shown(path, tmp_path / "csv", 2)  # the sheet after the Dashboard
+    top = next(i for i, row in enumerate(rows) if row[:2] == ["Metric", "Target"])
+    metrics = rows[top : top + 4]
+    assert [row[0] for row in metrics] == ["Metric", "Sales", "New members", "Social exposure"]
+    assert [row[6] for row in metrics] == ["Health", "▲ Yellow", "", ""]
+    assert [row[7:] for row in metrics] == [[""]] * 4  # column H shows nothing
+    # The chart's dashed line still reads its 100 % from those cells.
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    achievement = next(c for c in charts if "Achievement per metric" in c)
+    line = achievement[achievement.index("<c:lineChart>") :]
+    refs = re.findall(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", line)
+    assert refs == [f"'Achievement summary'!$H${top + 2}:$H${top + 4}"]
 
 
 def test_looks_number_formats_on_metric_cells(printed: dict[str, tuple[Path, list[str]]]) -> None:

@@ -22,6 +22,7 @@ from xltrack.discover import expand_paths
 from xltrack.errors import ExecutorError, OutputError, WorkbookError
 from xltrack.executors import run_local
 from xltrack.export import export_tables
+from xltrack.messages import finding_message
 from xltrack.portfolio import (
     FAILED,
     FileJob,
@@ -30,7 +31,6 @@ from xltrack.portfolio import (
     analyze_many,
 )
 from xltrack.portfolio_tables import Accumulator
-from xltrack.render import finding_message
 
 AS_OF = dt.date(2024, 6, 15)
 

@@ -1,6 +1,6 @@
 """Never pass on hostile content, and a batch that fails cleanly (issue 10).
 
-CSV exports neutralise formulas; terminal text drops control characters while
+CSV exports neutralise formulas; terminal text and CSV drop control characters while
 JSON escapes them and streams; batch skips its own outputs, temps and lock
 files; Dask failures and native crashes become clean errors or failed rows.
 """
@@ -29,7 +29,7 @@ from xltrack.discover import expand_paths, is_generated
 from xltrack.errors import ExecutorError, SchedulerAddressError
 from xltrack.escaping import terminal_safe
 from xltrack.executors import run_dask, run_local
-from xltrack.export import export_tables, neutralise_formulas
+from xltrack.export import csv_safe, export_tables
 from xltrack.findings import Finding, Location
 from xltrack.portfolio import FileJob, analyze_many, crashed_files
 from xltrack.portfolio_tables import Accumulator
@@ -44,6 +44,8 @@ from xltrack.writer import generate_workbook
 AS_OF = dt.date(2024, 6, 15)
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_NAME = "Spring\x1b]0;pwned\x07\x1b]52;c;ZWNobyBoaQ==\x07\x1b[2J\x9b31m\u202eevil\x07"
+# What a terminal acts on: ESC, BEL, the C1 CSI, bidi overrides and isolates.
+TERMINAL_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066")
 
 
 # -- CSV -------------------------------------------------------------------------------
@@ -94,9 +96,37 @@ def test_safety_csv_raw_option_and_parquet_keep_the_text(tmp_path: Path) -> None
     ]
 
 
+def test_safety_csv_drops_control_characters_but_keeps_line_breaks(tmp_path: Path) -> None:
+    hostile = [
+        "copy\x1b]52;c;ZWNobyBoaQ==\x07me",
+        "\x1b[31mred\x1b[0m",
+        "\x9b2Jc1 \x85next",
+        "\u202eevil\u2066x\u2069",
+        "\x1b=1+2",  # the ESC gone, it starts a formula
+        "one\ttwo\nthree\r\nfour",
+    ]
+    frame = pd.DataFrame({"text": hostile})
+    export_tables({"t": frame}, tmp_path, formats=("csv",))
+    raw = (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    for control in (*TERMINAL_CONTROLS, "\x85", "\u2069"):
+        assert control not in raw
+    back = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert back["text"].tolist() == [
+        "copy]52;c;ZWNobyBoaQ==me",
+        "[31mred[0m",
+        "2Jc1 next",
+        "evilx",
+        "'=1+2",
+        "one\ttwo\nthree\r\nfour",  # data, quoted: the csv module handles it
+    ]
+    export_tables({"t": frame}, tmp_path, formats=("csv",), raw_csv=True)
+    raw_back = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert raw_back["text"].tolist() == hostile
+
+
 def test_safety_neutralise_leaves_missing_values_and_other_types() -> None:
     frame = pd.DataFrame({"s": ["=a", None], "d": pd.to_datetime(["2024-01-01", None])})  # type: ignore[arg-type]  # None is NaT; stubs: str only
-    out = neutralise_formulas(frame)
+    out = csv_safe(frame)
     assert out["s"].tolist()[0] == "'=a" and pd.isna(out["s"].tolist()[1])
     assert out["d"].equals(frame["d"]) and frame["s"].tolist()[0] == "=a"  # input untouched
 
@@ -123,6 +153,56 @@ def test_safety_batch_raw_csv_option(tmp_path: Path) -> None:
         assert result.exit_code in (0, 1), result.output
         campaigns = pd.read_csv(out / "campaigns.csv", encoding="utf-8-sig")
         assert campaigns["campaign"].tolist() == [expected + '("x")']
+
+
+def test_safety_batch_csv_export_has_no_terminal_escapes(tmp_path: Path) -> None:
+    task = {"task_id": "T1", "task_name": "Poster\x1b]52;c;ZWNobyBoaQ==\x07", "status": "done"}
+    issue = {
+        "issue_id": "Q1",
+        "description": "Late\x1b[31m stock\u202e\nsecond line",
+        "found_date": dt.date(2024, 6, 12),
+        "severity": "high",
+        "resolution": "in_progress",
+    }
+    book = generate_workbook(
+        tmp_path / "c.xlsx",
+        example=True,
+        name="Spring\x9b2J\x1b[2J",
+        data={"tasks": [task], "issues": [issue]},
+        as_of=AS_OF,
+    )
+    runner = CliRunner()
+    exported: dict[str, dict[str, str]] = {}
+    for flag in ([], ["--raw-csv"]):
+        out = tmp_path / f"out{len(flag)}"
+        result = runner.invoke(
+            cli,
+            [
+                "batch",
+                str(book),
+                "--jobs",
+                "1",
+                "--as-of",
+                "2024-06-15",
+                "--export",
+                str(out),
+                *flag,
+            ],
+        )
+        assert result.exit_code in (0, 1), result.output
+        exported[" ".join(flag)] = {
+            p.name: p.read_bytes().decode("utf-8-sig") for p in sorted(out.glob("*.csv"))
+        }
+    for name, text in exported[""].items():
+        for control in TERMINAL_CONTROLS:
+            assert control not in text, (name, control)
+    safe = exported[""]
+    assert "Poster]52;c;ZWNobyBoaQ==" in safe["tasks.csv"]
+    assert '"Late[31m stock\nsecond line"' in safe["issues.csv"]  # the newline kept, quoted
+    raw = exported["--raw-csv"]
+    assert "Poster\x1b]52;c;ZWNobyBoaQ==\x07" in raw["tasks.csv"]
+    assert "Late\x1b[31m stock\u202e" in raw["issues.csv"]
+    assert "Spring\x9b2J\x1b[2J" in raw["campaigns.csv"]
 
 
 # -- terminal and JSON -------------------------------------------------------------------

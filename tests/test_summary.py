@@ -246,6 +246,9 @@ def test_summary_sheet_layout_in_both_languages(spec: Spec, as_of: dt.date) -> N
     assert achievement.line is not None  # the 100 % line
     first, col, last, _ = achievement.line[1]
     assert {cells[(r, col)].value for r in range(first, last + 1)} == {1.0}
+    # ... written where nobody sees it: an empty number format, header included
+    styles = {cells[(r, col)].style for r in range(first - 1, last + 1)}
+    assert {en.styles[s].get("num_format") for s in styles} == {";;;"}
     status = next(ch for ch in en.charts if ch.kind == "bar")
     first, col, last, _ = status.series[0][1]
     assert sum(cells[(r, col)].value for r in range(first, last + 1)) == summary.tasks_total

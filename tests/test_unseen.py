@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xltrack.analyze import analyze_workbook
-from xltrack.render import finding_message
+from xltrack.messages import finding_message
 from xltrack.spec import Spec
 
 AS_OF = dt.date(2024, 3, 20)

@@ -399,7 +399,7 @@ _CATALOGUE = (
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
-# Params that hold spec keys, not words: render.py shows them as the spec's labels
+# Params that hold spec keys, not words: messages.py shows them as the spec's labels
 # in the message's language. "enum:NAME" = a key of that enum; "column:TABLE" =
 # one column key of that table, or a list of them ("column:*": of the finding's
 # `table` param); "table" = a table key, shown as the table's title; "needs:TABLE"

@@ -4,7 +4,8 @@ escaped in JSON.
 A campaign name, a sheet name or a cell can carry escape sequences that retitle
 the terminal, write the clipboard (OSC 52), ring the bell, clear the screen, or
 bidi overrides that reorder what is shown. The text renderings pass workbook
-text through `terminal_safe` (xltrack's own colours are added after), and every
+text through `terminal_safe` (xltrack's own colours are added after), CSV
+exports through `drop_controls` (a `cat` of the file is a terminal too), and every
 JSON output goes through `json_text`/`iter_json`, which escape what
 `json.dumps(ensure_ascii=False)` leaves raw (DEL, C1, bidi controls, U+2028/9).
 `iter_json` writes a document in pieces, so a long findings list never becomes
@@ -38,6 +39,11 @@ def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
         text = re.sub("[\t\r\u2028\u2029]", " ", text)
     else:
         text = _LINE_BREAKS.sub(" ", text)
+    return drop_controls(text)
+
+
+def drop_controls(text: str) -> str:
+    """`text` without the control characters a terminal acts on; tabs and line breaks kept."""
     return _CONTROL.sub("", text)
 
 

@@ -10,8 +10,11 @@ CSV cells are text a spreadsheet will interpret: a text cell that starts with
 `=`, `+`, `-`, `@`, a tab or a carriage return (or the full-width `＝＋－＠`)
 is written with a leading `'` (OWASP's advice against formula injection), so
 `=HYPERLINK(...)` copied from a workbook opens as text. Numbers stay numbers,
-and so does text that is just a number (`-12.5`). `raw_csv=True` turns this
-off for pipelines that want the text exactly as read.
+and so does text that is just a number (`-12.5`). CSV is also text a terminal
+shows (`cat campaigns.csv`): the control characters the terminal renderings drop
+(ESC sequences, C1 controls, bidi overrides; `escaping.drop_controls`) are
+dropped here too, while tabs and line breaks stay, quoted as CSV data.
+`raw_csv=True` turns both off for pipelines that want the text exactly as read.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import pandas as pd
 
 from xltrack.atomic import write_atomic
 from xltrack.errors import ArgumentError, OutputError
+from xltrack.escaping import drop_controls
 
 FORMATS = ("parquet", "csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -44,7 +48,7 @@ def export_tables(
         tables: name -> DataFrame (`Portfolio.tables()`).
         folder: created when missing; existing files of the same names are replaced.
         formats: "parquet" and/or "csv".
-        raw_csv: write CSV text cells as they are, without neutralising formulas.
+        raw_csv: write CSV text cells as they are: formulas and control characters kept.
 
     Returns:
         The files written, in order.
@@ -77,21 +81,25 @@ def _require_pyarrow(target: Path) -> None:
         ) from exc
 
 
-def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `df` whose text cells cannot start a formula in a spreadsheet (see above)."""
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` whose text cells neither start a formula nor hold control characters."""
     out = df.copy(deep=False)
     for column in out.columns:
         series = out[column]
         if series.dtype.kind not in "OSU" and not isinstance(series.dtype, pd.StringDtype):
-            continue  # numbers, dates and booleans are never formulas
-        out[column] = series.map(_neutralise, na_action="ignore")
+            continue  # numbers, dates and booleans are neither formulas nor escapes
+        out[column] = series.map(_safe_cell, na_action="ignore")
     return out
 
 
-def _neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+def _safe_cell(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    # Controls first: "\x1b=cmd" would otherwise start a formula once the ESC is gone.
+    text = drop_controls(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _write(df: pd.DataFrame, path: Path, *, fmt: str, raw_csv: bool) -> None:
@@ -99,7 +107,7 @@ def _write(df: pd.DataFrame, path: Path, *, fmt: str, raw_csv: bool) -> None:
         df.to_parquet(path, engine="pyarrow", index=False)
     elif fmt == "csv":
         if not raw_csv:
-            df = neutralise_formulas(df)
+            df = csv_safe(df)
         # CRLF rows (RFC 4180): the csv module then quotes a cell holding a bare CR, which
         # with "\n" rows it leaves unquoted, and Excel would break the row there.
         df.to_csv(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from xltrack.findings import Finding
 from xltrack.frames import empty_frame
-from xltrack.render import finding_message
+from xltrack.messages import finding_message
 from xltrack.spec import load_spec
 from xltrack.stack import CAMPAIGN, Stack
 from xltrack.summary import Summary

@@ -1,10 +1,10 @@
 """Render findings (and, below, summaries) as text, JSON or a DataFrame; no I/O, no click.
 
 All renderings start from the same `Finding` objects, so text and JSON always
-list the same findings. Messages are filled from the templates of `codes.py`
-in English or Chinese; params that hold spec keys (an enum value, a column) are
-shown as the spec's label in that language (`codes.TERMS`). Colour is ANSI and
-only when the caller asks for it (the CLI asks when stdout is a terminal).
+list the same findings. Messages come from `messages.finding_message`: the
+templates of `codes.py` in English or Chinese, with params that hold spec keys
+(an enum value, a column) shown as the spec's label in that language. Colour is
+ANSI and only when the caller asks for it (the CLI asks when stdout is a terminal).
 
 Text from a workbook is hostile until shown otherwise: the text renderings drop
 the control characters it carries (ESC sequences that retitle the terminal or
@@ -35,10 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from xltrack.codes import ALIASES, TERMS, render_message
 from xltrack.escaping import LazyList, iter_json, json_text, terminal_safe
 from xltrack.findings import Finding, Severity, count_by_severity
-from xltrack.refusals import phrase_in
+from xltrack.messages import finding_message
 from xltrack.spec import Lang, Spec, load_spec
 
 if TYPE_CHECKING:
@@ -127,60 +126,6 @@ def report_from_analysis(analysis: Analysis) -> WorkbookReport:
 def report_from_error(path: str, as_of: dt.date, err: WorkbookError) -> WorkbookReport:
     """The report of a workbook that could not be used at all."""
     return WorkbookReport(str(path), as_of, error=err.to_dict(), refusal=err)
-
-
-def localised_params(finding: Finding, lang: Lang, spec: Spec | None = None) -> dict[str, Any]:
-    """The finding's params with spec keys replaced by their labels in `lang`."""
-    terms = TERMS.get(ALIASES.get(finding.code, finding.code))
-    if not terms:
-        return dict(finding.params)
-    spec = spec or load_spec()
-    out = dict(finding.params)
-    for name, vocabulary in terms.items():
-        if name in out:
-            vocabulary = vocabulary.replace("*", str(finding.params.get("table", "")))
-            out[name] = _term(out[name], vocabulary, lang, spec)
-    return out
-
-
-def _term(value: Any, vocabulary: str, lang: Lang, spec: Spec) -> Any:
-    kind, _, where = vocabulary.partition(":")
-    if isinstance(value, list):
-        terms = [str(_term(v, vocabulary, lang, spec)) for v in value]
-        if lang == "en" and len(terms) > 1:  # "start date and end date", not "start, end"
-            return ", ".join(terms[:-1]) + " and " + terms[-1]
-        return _WORDS[lang]["list"].join(terms)
-    try:
-        if kind == "enum":
-            return _inline(spec.enum_label(where, str(value), lang))
-        if kind == "column":
-            return _inline(spec.table(where).column(str(value)).label(lang))
-        if kind == "table":
-            return spec.table(str(value)).title(lang)
-        if kind == "enumname":  # an enum by the label of the column that holds it
-            columns = (c for t in spec.tables.values() for c in t.columns if c.enum == value)
-            holder = next(columns, None)
-            return _inline(holder.label(lang)) if holder else value
-        if kind == "phrase":  # the reader's own words: a value kind, an assumption
-            return phrase_in(str(value), lang)
-        if kind == "needs":
-            needs = spec.table(where).column(str(value)).needed_for
-            return needs(lang) if needs else value
-    except KeyError:  # a key this spec does not know: show it as it is
-        pass
-    return value
-
-
-def _inline(label: str) -> str:
-    """A label inside a sentence: 'In progress' -> 'in progress'; 'KPI' and 处理中 unchanged."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
-
-
-def finding_message(finding: Finding, lang: Lang = "en", spec: Spec | None = None) -> str:
-    """The finding's message in `lang`, with spec keys shown as labels."""
-    return render_message(finding.code, localised_params(finding, lang, spec), lang)
 
 
 def finding_to_dict(

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from xltrack.atomic import Fingerprint
-from xltrack.codes import CODES, render_message, title_in
+from xltrack.codes import CODES, title_in
 from xltrack.findings import Finding
 from xltrack.inject import add_sheet
+from xltrack.messages import finding_message
 from xltrack.sheetparts import Cell, CellValue, ChartSpec, SheetLayout, render_layout
 from xltrack.spec import Spec, load_spec
 from xltrack.styles import (
@@ -44,7 +45,10 @@ from xltrack.summary import SOURCE_GOALS_DAILY, SOURCE_NONE, TASK_STATUSES, Summ
 
 Lang = Literal["en", "zh"]
 _CHART_COL = 8  # charts sit right of the tables, from column I
-_LINE_COL = 7  # the 100 % reference line's values (column H, small grey)
+# The achievement chart's 100 % line reads its values from column H, beside the metrics.
+# They are written invisible rather than hidden: the budget's ROI shares the column, and
+# charts leave hidden cells out by default.
+_LINE_COL = 7
 # Pace health words (on_track / at_risk / off_track) to the light they show.
 _HEALTH_LIGHT = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
 # A summary lists the worst cases, not a copy of the table (the JSON keeps every ID).
@@ -67,7 +71,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "text": {**BASE_FONT, **_GRID, "text_wrap": True, "valign": "top"},
     "plain": {**BASE_FONT},
     "note": {**BASE_FONT, "italic": True, "font_color": MUTED_FONT},
-    "helper": {**BASE_FONT, "font_color": MUTED_FONT, "font_size": 8, "num_format": "0%"},
+    "invisible": {**BASE_FONT, "num_format": ";;;"},  # an empty format for every value kind
     "integer": {**BASE_FONT, **_GRID, "num_format": "#,##0", "valign": "top"},
     "number": {**BASE_FONT, **_GRID, "num_format": "#,##0.00", "valign": "top"},
     "percent": {**BASE_FONT, **_GRID, "num_format": PERCENT_FORMAT, "valign": "top"},
@@ -111,7 +115,8 @@ def layout_summary(
         lang: "en" or "zh" for labels and the sheet name.
         spec: the template (labels); the built-in one when None.
         findings: the findings to list (the first FINDINGS_LIMIT by severity).
-        message: renders a finding's message; `codes.render_message` when None.
+        message: renders a finding's message, to override the default:
+            `messages.finding_message` in `lang`, spec keys shown as `spec`'s labels.
 
     Returns:
         The `SheetLayout`, independent of any Excel engine.
@@ -231,9 +236,9 @@ def _metrics(out: _Builder, summary: Summary, row: int) -> int:
         row += 1
     if any(m.rate is not None for m in summary.metrics):
         last = first + len(summary.metrics) - 1
-        for r in range(first, last + 1):  # the 100 % line's values, right of the table
-            out.put(r, _LINE_COL, 1.0, "helper")
-        out.put(first - 1, _LINE_COL, out.word("kpi_line"), "helper")
+        for r in range(first, last + 1):
+            out.put(r, _LINE_COL, 1.0, "invisible")
+        out.put(first - 1, _LINE_COL, out.word("kpi_line"), "invisible")
         out.chart(
             ChartSpec(
                 "column",
@@ -429,11 +434,7 @@ def _findings(
     out.put(row, 0, out.label("summary_severity"), "header")
     for r, finding in enumerate(shown, start=row + 1):
         severity = _severity(finding)
-        text = (
-            message(finding)
-            if message
-            else render_message(finding.code, dict(finding.params), out.lang)
-        )
+        text = message(finding) if message else finding_message(finding, out.lang, out.spec)
         title = title_in(finding.code, out.lang) if finding.code in CODES else finding.code
         out.put(r, 0, out.label(f"summary_{severity}"), _SEVERITY_STYLE.get(severity, "text"))
         out.put(r, 1, title, "text")
@@ -530,7 +531,8 @@ def write_summary(
         in_place: replace `path` itself atomically, keeping `NAME.bak.xlsx`.
         lang: "en" or "zh" for the sheet's labels and name.
         spec: the template (labels); the built-in one when None.
-        message: renders a finding's message (the CLI passes render.finding_message).
+        message: renders a finding's message, to override the default:
+            `messages.finding_message` in `lang`, spec keys shown as `spec`'s labels.
         expect: the input's `atomic.fingerprint` taken before it was analysed;
             when given, a workbook saved since then is refused (the summary
             would describe other data).

@@ -49,7 +49,7 @@ def write_summary_copy(
         out: the new file; default `NAME.summary.xlsx` beside the original.
         lang: language of the sheet names, headers and summary.
         spec: the template (labels); the built-in one when None.
-        message: renders a finding's message (the CLI passes render.finding_message).
+        message: renders a finding's message; as `summary_sheet.write_summary` when None.
 
     Returns:
         The path written.

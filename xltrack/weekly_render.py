@@ -3,7 +3,7 @@
 All three show the same facts in the same order as the sheet (weekly_sheet.py):
 key results, tasks done, delayed tasks and their reasons, next week's plan, open
 issues, resources to coordinate, findings new this week. Labels come from the
-template (`weekly_*`, `summary_*`), finding messages from `render.finding_message`.
+template (`weekly_*`, `summary_*`), finding messages from `messages.finding_message`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from xltrack.render import finding_message, finding_to_dict
+from xltrack.messages import finding_message
+from xltrack.render import finding_to_dict
 from xltrack.spec import Lang, Spec, load_spec
 from xltrack.weekly import WeeklyReport
 

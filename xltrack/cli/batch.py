@@ -111,7 +111,8 @@ class _ProgressBar:
 @click.option(
     "--raw-csv",
     is_flag=True,
-    help="Export CSV text as read: no leading ' before =, +, -, @ (formula injection).",
+    help="Export CSV text as read: no leading ' before =, +, -, @ (formula injection), "
+    "control characters (terminal escapes) kept.",
 )
 @fail_on_option("never")
 @lang_option("Language of the portfolio workbook's report (-o).", default="en")

@@ -64,7 +64,7 @@ def summarize(
     """Add (or replace) the achievement summary sheet of a campaign workbook."""
     from xltrack.analyze import analyze_workbook
     from xltrack.inject import default_output
-    from xltrack.render import finding_message, summary_to_json, summary_to_text
+    from xltrack.render import summary_to_json, summary_to_text
     from xltrack.source import PACKAGE_KINDS, workbook_format
     from xltrack.spec import load_spec
     from xltrack.summary_sheet import write_summary
@@ -122,7 +122,6 @@ def summarize(
                 out=output,
                 lang=lang,
                 spec=spec,
-                message=lambda f: finding_message(f, lang, spec),
             )
         else:
             written = write_summary(
@@ -132,7 +131,6 @@ def summarize(
                 in_place=in_place,
                 lang=lang,
                 spec=spec,
-                message=lambda f: finding_message(f, lang, spec),
                 expect=before,
             )
     except XltrackError as err:
