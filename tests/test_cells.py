@@ -40,6 +40,14 @@ DATES: list[tuple[Any, D | None, str | None]] = [
     ("6/1", D(2024, 6, 1), YEAR),
     ("Jun 1", D(2024, 6, 1), YEAR),
     ("6/12/2024", D(2024, 6, 12), "month/day/year order"),
+    ("06/14/2024", D(2024, 6, 14), None),  # month first beyond doubt
+    ("14/06/2024", D(2024, 6, 14), None),  # day first beyond doubt (UK, Hong Kong)
+    ("3-Jun-24", D(2024, 6, 3), None),  # Excel's d-mmm-yy, typed as text
+    ("03-Jun-2024", D(2024, 6, 3), None),
+    ("民國113年6月1日", D(2024, 6, 1), None),  # Taiwan's 民國 year, named: no guess
+    ("民国113年6月1日", D(2024, 6, 1), None),
+    ("113/6/1", D(2024, 6, 1), "民國 year 113 read as 2024"),
+    ("１１３．６．１", D(2024, 6, 1), "民國 year 113 read as 2024"),
     ("6月10日(周一)", D(2024, 6, 10), YEAR),
     ("2024.6.10 星期一", D(2024, 6, 10), None),
     ("Mon, Jun 10", D(2024, 6, 10), YEAR),
@@ -62,6 +70,33 @@ def test_cells_parse_date_failure_keeps_raw_text(raw: Any) -> None:
     got = parse_date(raw, 2024)
     assert (got.ok, got.value) == (False, None)
     assert got.raw == (str(raw) if not isinstance(raw, float) else "12.5")
+
+
+def test_cells_parse_date_slashed_takes_the_order_that_fits_the_campaign() -> None:
+    # 07/06/2024 is 6 July month first, 7 June day first: a June campaign settles it,
+    # and says so; with no window, or both readings outside it, month first (said).
+    june = (D(2024, 6, 1), D(2024, 6, 30))
+    got = parse_date("07/06/2024", june)
+    assert (got.value, got.assumption) == (
+        D(2024, 6, 7),
+        "day/month/year order, as the campaign's dates",
+    )
+    assert parse_date("06/07/2024", june).value == D(2024, 6, 7)  # month first fits
+    march = (D(2024, 3, 1), D(2024, 3, 31))
+    got = parse_date("07/06/2024", march)
+    assert (got.value, got.assumption) == (D(2024, 7, 6), "month/day/year order")
+    assert parse_date("07/06/2024", 2024).assumption == "month/day/year order"
+
+
+def test_cells_roc_years_only_at_a_date_start() -> None:
+    # Gregorian dates and yearless ranges are untouched; a 民國 range converts both ends.
+    assert parse_date("2024-06-01").value == D(2024, 6, 1)
+    assert parse_date("113", 2024).ok is False
+    got = parse_date_range("113/6/1-113/6/30", 2024)
+    assert got.value == (D(2024, 6, 1), D(2024, 6, 30))
+    assert got.assumption == "民國 year 113 read as 2024"
+    got = parse_date_range("民國113年6月1日～6月30日", 2024)
+    assert (got.value, got.assumption) == ((D(2024, 6, 1), D(2024, 6, 30)), None)
 
 
 def test_cells_parse_date_without_year_is_a_failure_not_a_guess() -> None:
@@ -110,6 +145,13 @@ AMOUNTS: list[tuple[Any, float, str | None]] = [
     ("3000人", 3_000.0, None),
     ("2800人次", 2_800.0, None),
     ("3.8萬", 38_000.0, None),
+    ("NT$１５０萬", 1_500_000.0, None),  # Taiwan dollars, full-width digits
+    ("NT$ 1,500,000", 1_500_000.0, None),
+    ("新台幣150萬元", 1_500_000.0, None),
+    ("HK$3,000", 3_000.0, None),
+    ("3,000港元", 3_000.0, None),
+    ("USD 3,000", 3_000.0, None),
+    ("$12.5k", 12_500.0, None),
     ("15%", 0.15, None),
     ("约5万", 50_000.0, "approximate"),
     ("-3", -3.0, None),

@@ -34,6 +34,7 @@ READER_CODES = {
     "cell-guessed",
     "cell-not-in-list",
     "sheet-missing",
+    "table-unread",
     "header-missing",
     "formula-unevaluated",
     "template-version",

@@ -589,3 +589,77 @@ def test_unseen_issue_times_of_day_count_for_the_24_hour_rule(tmp_path: Path) ->
     issues_frame = analysis.frames.issues.data
     assert issues_frame["found_date"].dt.hour.tolist()[:3] == [20, 20, 20]
     assert issues_frame["age_days"].tolist()[:3] == [8.0, 8.0, 8.0]  # whole days to 3-20
+
+
+def test_unseen_a_hidden_copy_of_a_table_gives_way_to_the_visible_one(
+    tmp_path: Path, spec: Spec
+) -> None:
+    # An old copy of the task sheet, hidden, with more rows: the longer table used to win
+    # and the campaign was judged on the draft (issue: unseen corpus, en-xlsm-hidden-filtered).
+    old = [TASKS[0]] + [
+        (f"T{i}", "Draft", "Bo", dt.date(2024, 3, 1), dt.date(2024, 3, 2), "Not started")
+        for i in range(1, 6)
+    ]
+    path = _book(tmp_path / "hidden.xlsx", {"Campaign": CAMPAIGN, "Old": old, "Tasks": TASKS})
+    wb = openpyxl.load_workbook(path)
+    wb["Old"].sheet_state = "hidden"
+    wb.save(path)
+    analysis = analyze_workbook(path, AS_OF, spec)
+    assert analysis.frames.tables["tasks"].sheet == "Tasks"
+    assert analysis.summary.to_dict()["tasks"]["total"] == 1
+    assert not _codes(analysis, "task-overdue")
+    # A table that is only on a hidden sheet is still read.
+    wb = openpyxl.load_workbook(path)
+    del wb["Tasks"]
+    wb.save(path)
+    analysis = analyze_workbook(path, AS_OF, spec)
+    assert analysis.frames.tables["tasks"].sheet == "Old"
+    assert analysis.summary.to_dict()["tasks"]["total"] == 5
+
+
+def test_unseen_a_numbered_title_ends_the_table_above(tmp_path: Path, spec: Spec) -> None:
+    # Below the task table, after a blank row, "表3 …" titles a block xltrack does not
+    # read; its rows used to become tasks ("指标" overdue, "GMV目标" without dates).
+    path = _book(
+        tmp_path / "stacked.xlsx",
+        {
+            "Campaign": CAMPAIGN
+            + [
+                (),
+                *TASKS,
+                ("T2", "Flyer", "Cy", dt.date(2024, 3, 2), dt.date(2024, 3, 9), "In progress"),
+                (),
+                ("表3 执行进度每日跟踪表",),
+                ("渠道", "线上", "线下", "合作方", "备注"),
+                ("负责人", "甲", "乙", "丙", "无"),
+            ]
+        },
+    )
+    analysis = analyze_workbook(path, AS_OF, spec)
+    tasks = analysis.frames.tables["tasks"]
+    assert tasks.data["task_id"].tolist() == ["T1", "T2"]
+    assert analysis.summary.to_dict()["tasks"]["total"] == 2
+
+
+def test_unseen_a_daily_table_laid_out_wide_is_said_not_read(tmp_path: Path, spec: Spec) -> None:
+    wide = [
+        ("Metric", "Mar 4", "Mar 5", "Mar 6", "Mar 7"),
+        ("Sales target", 10000, 10000, 10000, 10000),
+        ("Sales actual", 9000, 12000, 7000, None),
+    ]
+    path = _book(tmp_path / "wide.xlsx", {"Campaign": CAMPAIGN, "Tasks": TASKS, "Daily": wide})
+    analysis = analyze_workbook(path, AS_OF, spec)
+    assert analysis.frames.tables["daily"].data.empty
+    assert _codes(analysis, "table-unread") == [("A1", None)]
+    (unread,) = [f for f in analysis.findings if f.code == "table-unread"]
+    assert unread.location.sheet == "Daily" and unread.params == {"table": "daily"}
+    assert "one column per date" in finding_message(unread, "en", spec)
+    assert not [
+        f for f in analysis.findings if f.code == "sheet-missing" and f.params["table"] == "daily"
+    ]
+    # A Gantt's date scale has no figures under it: the daily table is simply not there.
+    gantt = [("Week", *(dt.date(2024, 3, d) for d in range(4, 9))), ("T1", "■", "■", None, None)]
+    path = _book(tmp_path / "gantt.xlsx", {"Campaign": CAMPAIGN, "Tasks": TASKS, "Plan": gantt})
+    analysis = analyze_workbook(path, AS_OF, spec)
+    assert not _codes(analysis, "table-unread")
+    assert {"table": "daily"} in [f.params for f in analysis.findings if f.code == "sheet-missing"]

@@ -23,7 +23,8 @@ from xltrack.errors import UnrecognizedWorkbookError
 from xltrack.spec import Spec
 
 UNSEEN = Path(__file__).resolve().parent.parent / "samples" / "unseen"
-CASES = sorted(p.stem for p in UNSEEN.glob("*.xlsx"))
+CASES = sorted(p.name.removesuffix(".expected.json") for p in UNSEEN.glob("*.expected.json"))
+FORMATS = (".xlsx", ".xlsm", ".xls", ".ods")
 NOT_CAMPAIGNS = sorted(UNSEEN.glob("not-campaigns/*.xlsx"))
 
 
@@ -42,15 +43,24 @@ def _expected(name: str) -> dict[str, Any]:
     return data
 
 
+def _workbook(name: str) -> Path:
+    (path,) = [
+        UNSEEN / f"{name}{suffix}" for suffix in FORMATS if (UNSEEN / f"{name}{suffix}").exists()
+    ]
+    return path
+
+
 def test_unseen_corpus_is_there() -> None:
-    assert len(CASES) >= 3 and len(NOT_CAMPAIGNS) >= 5
+    assert len(CASES) >= 7 and len(NOT_CAMPAIGNS) >= 5
+    # Every format a team hands over is in the corpus, each read by its content.
+    assert {_workbook(name).suffix for name in CASES} == set(FORMATS)
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_unseen_corpus_reads_checks_and_summarizes_as_expected(name: str, spec: Spec) -> None:
     want = _expected(name)
     as_of = dt.date.fromisoformat(want.get("as_of", "2024-06-15"))
-    analysis = analyze_workbook(UNSEEN / f"{name}.xlsx", as_of, spec)
+    analysis = analyze_workbook(_workbook(name), as_of, spec)
     frames = analysis.frames
     assert {k: _plain(frames.info.get(k)) for k in want["info"]} == want["info"]
     for key, table in want["tables"].items():
@@ -60,6 +70,8 @@ def test_unseen_corpus_reads_checks_and_summarizes_as_expected(name: str, spec: 
         fields = list(table["records"][0])
         records = [{f: _plain(r[f]) for f in fields} for r in got.data.to_dict("records")]
         assert records == table["records"], key
+    for key in want.get("no_records", []):  # a table seen but not understood: no invented rows
+        assert frames.tables[key].data.empty, key
     flat = sorted([f.code, f.location.sheet, f.location.cell] for f in analysis.findings)
     assert flat == sorted(want["findings"], key=lambda x: [str(v) for v in x])
     summary = analysis.summary.to_dict()

@@ -134,7 +134,36 @@ _MONTHS = {
     for name in names
 }
 _EN_MD = re.compile(r"^(?P<mon>[a-z]+)\.?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s*(?P<y>\d{4}))?$")
-_EN_DM = re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?P<mon>[a-z]+)\.?(?:,?\s*(?P<y>\d{4}))?$")
+# "3 Jun", "3rd June 2024", and Excel's d-mmm-yy as text: "3-Jun-24", "03-Jun-2024".
+_EN_DM = re.compile(
+    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?P<sep>[-/]?)\s*(?P<mon>[a-z]+)\.?"
+    r"(?:(?:,?\s*|\s*(?P=sep)\s*)(?P<y>\d{4})|\s*(?P=sep)\s*(?P<yy>\d{2}))?$"
+)
+# A year of the Republic of China (Taiwan: 民國113年 = 2024) at the start of a date:
+# written with 民國, or three digits before a month and day ("113/6/1", "113.6.1").
+_ROC = re.compile(
+    r"(^|[~至到—–\-]\s*)(?:(?P<roc>民国|民國)\s*(?P<y>\d{1,3})|(?P<bare>1[0-4]\d))"
+    r"(?=\s*[年./\-]\s*\d{1,2}\s*[.\-/月]\s*\d{1,2})"
+)
+ROC_OFFSET = 1911
+
+
+def _roc_years(text: str) -> tuple[str, str | None]:
+    """Text with 民國 years written as Gregorian ones, and the assumption made, if any.
+
+    `民國113年6月1日` is 2024 beyond doubt; a bare `113/6/1` is read the same way and
+    said so (the assumption names the year).
+    """
+    bare: list[str] = []
+
+    def gregorian(hit: re.Match[str]) -> str:
+        year = int(hit["y"] or hit["bare"])
+        if hit["bare"]:
+            bare.append(f"民國 year {year} read as {year + ROC_OFFSET}")
+        return f"{hit[1]}{year + ROC_OFFSET}"
+
+    converted = _ROC.sub(gregorian, text)
+    return converted, "; ".join(dict.fromkeys(bare)) or None
 
 
 def _make(y: int, m: int, d: int) -> dt.date | None:
@@ -194,15 +223,17 @@ def parse_date(value: Any, year: YearHint = None) -> Parsed:
     if isinstance(value, (int, float)):
         day = from_serial(float(value))
         return Parsed(day, raw=raw_text(value)) if day else _fail(value)
-    text = _WEEKDAY.sub("", _clean(value).casefold()).strip()
-    for pattern in (_FULL, _COMPACT, _US):
+    text, roc = _roc_years(_WEEKDAY.sub("", _clean(value).casefold()).strip())
+    for pattern in (_FULL, _COMPACT):
         hit = pattern.match(text)
         if hit:
             made = _make(int(hit["y"]), int(hit["m"]), int(hit["d"]))
             if made is None:
                 return _fail(value)
-            guess = "month/day/year order" if pattern is _US else None
-            return Parsed(made, raw=str(value), assumption=guess)
+            return Parsed(made, raw=str(value), assumption=roc)
+    hit = _US.match(text)
+    if hit:
+        return _slashed(value, int(hit["y"]), int(hit["m"]), int(hit["d"]), year)
     month_day = _month_day(text)
     if month_day is not None:
         m, d, y = month_day
@@ -272,6 +303,28 @@ def _clock(hit: re.Match[str]) -> dt.time | None:
     return dt.time(hour, minute)
 
 
+def _slashed(value: Any, y: int, first: int, second: int, year: YearHint) -> Parsed:
+    """`06/03/2024`: month first as in the US, day first as in the UK, Hong Kong, Australia.
+
+    A first number above 12 can only be a day (`14/06/2024`). When both readings are
+    dates, the one inside the campaign's window wins (`07/06/2024` in a June campaign
+    is 7 June, not 6 July); otherwise month first. Either choice is said.
+    """
+    us, day_first = _make(y, first, second), _make(y, second, first)
+    if us is None or day_first is None or us == day_first:
+        made = us or day_first
+        return Parsed(made, raw=str(value)) if made else _fail(value)
+    if isinstance(year, tuple):
+        start, end = min(year), max(year)
+        if not start <= us <= end and start <= day_first <= end:
+            return Parsed(
+                day_first,
+                raw=str(value),
+                assumption="day/month/year order, as the campaign's dates",
+            )
+    return Parsed(us, raw=str(value), assumption="month/day/year order")
+
+
 def _month_day(text: str) -> tuple[int, int, int | None] | None:
     hit = _MONTH_DAY.match(text)
     if hit:
@@ -279,7 +332,8 @@ def _month_day(text: str) -> tuple[int, int, int | None] | None:
     for pattern in (_EN_MD, _EN_DM):
         hit = pattern.match(text)
         if hit and hit["mon"] in _MONTHS:
-            return _MONTHS[hit["mon"]], int(hit["d"]), int(hit["y"]) if hit["y"] else None
+            year = hit["y"] or (f"20{hit['yy']}" if pattern is _EN_DM and hit["yy"] else None)
+            return _MONTHS[hit["mon"]], int(hit["d"]), int(year) if year else None
     return None
 
 
@@ -310,7 +364,7 @@ def parse_date_range(value: Any, year: YearHint = None) -> Parsed:
     if not isinstance(value, str):
         single = parse_date(value, year)
         return Parsed((single.value, single.value), raw=single.raw) if single.value else single
-    text = _clean(value).casefold()
+    text, roc = _roc_years(_clean(value).casefold())
     hit = _RANGE.match(text)
     if not hit:
         single = parse_date(value, year)
@@ -328,7 +382,7 @@ def parse_date_range(value: Any, year: YearHint = None) -> Parsed:
     end = parse_date(end_text, start.value.year)
     if not end.ok or end.value is None:
         return _fail(value)
-    assumptions = [start.assumption] if start.assumption else []
+    assumptions = [a for a in (roc, start.assumption) if a]
     if end.value < start.value and not _HAS_YEAR.match(end_text):
         shifted = _make(end.value.year + 1, end.value.month, end.value.day)
         if shifted is None:
@@ -361,7 +415,16 @@ _MULTIPLIERS = {
     "b": 1e9,
     "bn": 1e9,
 }
-_CURRENCY = re.compile(r"^(?:rmb|cny|usd|eur|[¥￥$€£])\s*|\s*(?:元|块|rmb|cny|usd|eur|yuan)$")
+# Currencies before or after a figure, folded by NFKC and casefold: "NT$150萬", "HK$3,000",
+# "USD 3,000", "新台幣150萬元", "3,000港元".
+_CURRENCY_CODES = r"rmb|cny|usd|eur|gbp|jpy|twd|ntd|hkd|sgd|aud|cad|mop"
+_CURRENCY_NAMES = (
+    r"新台币|新臺幣|新台幣|台币|台幣|臺幣|港币|港幣|港元|美元|美金|人民币|人民幣|澳门币|澳門幣"
+)
+_CURRENCY = re.compile(
+    rf"^(?:(?:nt|hk|us|s|a|c|mop|rm)\$|{_CURRENCY_CODES}|{_CURRENCY_NAMES}|[¥￥$€£])\s*"
+    rf"|\s*(?:元|块|圆|圓|{_CURRENCY_CODES}|{_CURRENCY_NAMES}|yuan)$"
+)
 _UNIT = re.compile(
     r"\s*(?:人次|人|个|次|件|份|张|篇|单|位|条|台|家|场|天|笔|元|pcs|people|persons|users|times)$"
 )

@@ -61,6 +61,15 @@ _CATALOGUE = (
         "未找到表格:{table}",
     ),
     Code(
+        "table-unread",
+        "warning",
+        "A table is laid out in a way xltrack does not read",
+        "table {table} not read: this row has dates across its columns (one column per "
+        "date); xltrack reads one row per date, so its figures are left out",
+        "未读取{table}:此行按列排列日期(每个日期一列),xltrack 只识别每个日期一行的表格,"
+        "其中的数值未计入",
+    ),
+    Code(
         "header-missing",
         "warning",
         "A column could not be found",
@@ -408,6 +417,7 @@ TERMS: dict[str, dict[str, str]] = {
     "column-missing": {"column": "column:*", "table": "table", "needed_for": "needs:*"},
     "header-guessed": {"column": "column:*"},
     "sheet-missing": {"table": "table"},
+    "table-unread": {"table": "table"},
     "header-missing": {"table": "table", "column": "column:*"},
     "cell-not-in-list": {"kind": "enumname"},
     "cell-unparsed": {"kind": "phrase"},
@@ -441,6 +451,7 @@ TITLES_ZH: dict[str, str] = {
     "cell-guessed": "按假设识别的值",
     "cell-not-in-list": "不在允许取值中",
     "sheet-missing": "未找到表格",
+    "table-unread": "表格排列方式无法识别",
     "header-missing": "未找到列",
     "column-missing": "缺少计算所需的列",
     "header-guessed": "按词义识别的表头",

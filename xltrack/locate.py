@@ -23,6 +23,9 @@ _NOTE = re.compile(
     r"^(?:注|备注|備註|说明|說明|填写|填寫|填表|note|notes|remark|\*|※)", re.IGNORECASE
 )
 _MAX_HEADER_TEXT = 60
+# A numbered table title on a row of its own ("表3 执行进度每日跟踪表", "Table 3 · Daily"):
+# the table above has ended, whatever follows (a table xltrack may not read).
+_TABLE_TITLE = re.compile(r"^\s*(?:表|table)\s*[0-9一二三四五六七八九十]+(?![0-9])", re.IGNORECASE)
 
 
 @dataclass
@@ -345,6 +348,8 @@ def _read_body(
             ]
     may_start = False
     for i, count in enumerate(counts):
+        if count <= 1 and _is_table_title(rows[i]):
+            return start + i
         if (may_start or starts[i]) and _header_candidates(rows[i], index, spec) is not None:
             # A lone cell just above the next header is that table's title ("Budget split").
             last = table.rows[-1] if table.rows else None
@@ -364,6 +369,56 @@ def _read_body(
                 table.lone.append((start + i, value))
         may_start = count <= 1
     return len(grid)
+
+
+def _is_table_title(row: tuple[Any, ...] | list[Any]) -> bool:
+    """A row whose one filled cell is a numbered table title."""
+    filled = [v for v in row if _filled(v)]
+    return len(filled) == 1 and type(filled[0]) is str and bool(_TABLE_TITLE.match(filled[0]))
+
+
+#: Fewest date cells across a row for it to be a table laid out one column per date.
+WIDE_DATES = 3
+
+
+def find_wide_dates(grid: list[list[Any]], skip: frozenset[int] = frozenset()) -> list[int]:
+    """Rows that head a table laid out wide: a label, then dates across the columns, and
+    figures under those dates in the row below (`指标 | 6.10 | 6.11 | 6.12`, `目标 | 20 | 20`).
+
+    xltrack reads one row per date; such a table is reported, never read (a Gantt's
+    date scale has no figures below it and is not one).
+
+    Args:
+        grid: the sheet's values.
+        skip: rows that belong to tables already found.
+
+    Returns:
+        0-based grid rows of such header rows.
+    """
+    found = []
+    for r, row in enumerate(grid[:-1]):
+        if r in skip or not row or not any(type(v) is str and v.strip() for v in row[:2]):
+            continue
+        dated = [c for c, v in enumerate(row) if _filled(v) and _is_date(v)]
+        if len(dated) < WIDE_DATES:
+            continue
+        below = grid[r + 1]
+        figures = sum(
+            1
+            for c in dated
+            if c < len(below) and _filled(below[c]) and parse_amount(below[c]).value is not None
+        )
+        if figures >= 2:
+            found.append(r)
+    return found
+
+
+def _is_date(value: Any) -> bool:
+    if isinstance(value, dt.date):
+        return True
+    if type(value) is not str or len(value) > 20:
+        return False
+    return parse_date(value, 2000).value is not None
 
 
 @dataclass

@@ -45,6 +45,7 @@ from xltrack.locate import (
     Located,
     find_form,
     find_tables,
+    find_wide_dates,
     section_name,
 )
 from xltrack.records import (
@@ -335,6 +336,12 @@ class _Reader:
             return True
         return any(folded.startswith(prefix) for prefix in self._skip_prefixes)
 
+    def _rank(self, table: Located) -> tuple[bool, int, tuple[int, int, int]]:
+        """Which of two copies of a table is the campaign's: one on a visible sheet
+        before one on a hidden sheet (an old copy put away), then the longer, then
+        the better-named."""
+        return (table.sheet not in self.source.hidden, len(table.rows), table.score)
+
     def read(self) -> ReadCampaign:
         names = self._sheet_names()
         frames = CampaignFrames(path=self.path, info={}, tables={}, sheet_order=names)
@@ -349,7 +356,7 @@ class _Reader:
                 grid, sheet, self.spec, self.index, self.wide.get(sheet, frozenset())
             ):
                 best = located.get(table.table)
-                if best is None or (len(table.rows), table.score) > (len(best.rows), best.score):
+                if best is None or self._rank(table) > self._rank(best):
                     located[table.table] = table
         form_sheet = self._read_form(frames, names, located)
         if not _is_campaign(frames, form_sheet, located):
@@ -774,6 +781,26 @@ class _Reader:
                     )
         return out
 
+    def _wide_daily(self, located: dict[str, Located], names: list[str]) -> Location | None:
+        """Where a daily table laid out one column per date is, if there is one.
+
+        Its header is a label with dates across the columns and figures below; xltrack
+        reads one row per date, so such a table is said (`table-unread`), never
+        turned into records or left as "not found".
+        """
+        for sheet in names:
+            if self._skipped(sheet):
+                continue
+            taken: set[int] = set()
+            for table in located.values():
+                if table.sheet == sheet:
+                    taken.update((table.header_row, *table.rows))
+            grid = self.grid(sheet)
+            for r in find_wide_dates(grid, frozenset(taken)):
+                col = next(c for c, v in enumerate(grid[r]) if v not in (None, ""))
+                return Location(self.path, sheet, r + 1, column_letter(col))
+        return None
+
     def _missing(
         self, frames: CampaignFrames, located: dict[str, Located], form_sheet: str | None
     ) -> None:
@@ -782,7 +809,10 @@ class _Reader:
             table = self.spec.table(key)
             found = form_sheet is not None if key == "campaign" else key in located
             if not found:
-                if key in MAIN_TABLES or stamped:
+                wide = self._wide_daily(located, frames.sheet_order) if key == "daily" else None
+                if wide is not None:
+                    self.findings.append(Finding("table-unread", wide, {"table": key}))
+                elif key in MAIN_TABLES or stamped:
                     self.findings.append(
                         Finding("sheet-missing", Location(file=self.path), {"table": key})
                     )

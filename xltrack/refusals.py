@@ -102,12 +102,14 @@ _PHRASES_ZH = {
     "id": "编号",
     "text": "文本",
     "month/day/year order": "按月/日/年顺序",
+    "day/month/year order, as the campaign's dates": "按日/月/年顺序,与活动日期相符",
     "end in the following year": "结束日期在次年",
     "approximate": "约数",
     "at least": "按下限",
     "a number above 2 read as a percentage": "大于2的数按百分比读取",
 }
 _YEAR = re.compile(r"^year (\d{4}) from the (campaign|as-of date)$")
+_ROC = re.compile(r"^民國 year (\d+) read as (\d{4})$")
 
 
 def phrase_in(text: str, lang: str) -> str:
@@ -123,6 +125,8 @@ def phrase_in(text: str, lang: str) -> str:
                 f"年份取{'活动' if hit.group(2) == 'campaign' else '统计日期'}"
                 f"所在的 {hit.group(1)} 年"
             )
+        elif roc := _ROC.match(part):
+            out.append(f"民国 {roc.group(1)} 年按公元 {roc.group(2)} 年读取")
         else:
             out.append(_PHRASES_ZH.get(part, part))
     return ";".join(out)
