@@ -20,6 +20,7 @@ from xltrack.cells import (
     parse_percent,
     parse_target_actual,
     parse_text,
+    slash_order,
 )
 from xltrack.records import parse_column
 
@@ -352,3 +353,29 @@ def test_cells_moment_column_takes_datetimes_to_the_parser() -> None:
     assert notes == []
     # Plain date columns still drop a time: a task's due day is a day.
     assert parse_column([T(2024, 6, 12, 20, 0)], "date")[0] == [D(2024, 6, 12)]
+
+
+@pytest.mark.parametrize(
+    ("cells", "order"),
+    [
+        (["14/06/2024", "01/06/2024"], True),
+        (["06/14/2024", "06/01/2024"], False),
+        (["6/14", dt.date(2024, 6, 1), None, 3.0], False),
+        (["14/6 9:00"], True),
+        (["01/06/2024", "05/06/2024"], None),  # nothing forces a reading
+        (["14/06/2024", "06/14/2024"], None),  # the cells disagree: each is read alone
+        (["2024/06/14", "1/2-1/5"], None),  # year first, or no forced reading
+    ],
+)
+def test_cells_slash_order_is_told_by_forced_readings_only(cells: list[Any], order: Any) -> None:
+    assert slash_order(cells) is order
+
+
+def test_cells_slashed_dates_follow_the_workbook_order() -> None:
+    assert parse_date("03/06/2024", None, True).value == D(2024, 6, 3)
+    assert parse_date("03/06/2024", None, False).value == D(2024, 3, 6)
+    assert parse_date("3/6", 2024, True).value == D(2024, 6, 3)
+    assert parse_date("3.6", 2024, True).value == D(2024, 3, 6)  # dots are month first
+    assert parse_date("14/06/2024", None, False).value == D(2024, 6, 14)  # forced either way
+    span = parse_date_range("3/6-7/6", 2024, True)
+    assert span.value == (D(2024, 6, 3), D(2024, 6, 7))

@@ -663,3 +663,46 @@ def test_unseen_a_daily_table_laid_out_wide_is_said_not_read(tmp_path: Path, spe
     analysis = analyze_workbook(path, AS_OF, spec)
     assert not _codes(analysis, "table-unread")
     assert {"table": "daily"} in [f.params for f in analysis.findings if f.code == "sheet-missing"]
+
+
+def test_unseen_day_first_workbook_reads_every_slashed_date_day_first(tmp_path: Path) -> None:
+    # A UK tracker: its campaign dates are text, and only "30/06/2024" tells the order.
+    # Read alone, "01/06/2024" would be 6 January and the campaign five months long.
+    campaign = [
+        ("Campaign name", "Summer push"),
+        ("Owner", "Ann"),
+        ("Start date", "01/06/2024"),
+        ("End date", "30/06/2024"),
+    ]
+    tasks = [
+        ("Task ID", "Task", "Owner", "Start", "Due", "Status"),
+        ("T1", "Poster", "Bo", "03/06/2024", "07/06/2024", "In progress"),
+        ("T2", "Flyers", "Cy", "10/06/2024", "12/06/2024", "Not started"),
+    ]
+    path = _book(tmp_path / "uk.xlsx", {"Campaign": campaign, "Tasks": tasks})
+    analysis = analyze_workbook(path, as_of=dt.date(2024, 6, 11))
+    frames = analysis.frames
+    assert (frames.start_date, frames.end_date) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+    ends = frames.tasks.data["end_date"].dt.date.tolist()
+    assert ends == [dt.date(2024, 6, 7), dt.date(2024, 6, 12)]
+    assert [f.location.record_id for f in analysis.findings if f.code == "task-overdue"] == ["T1"]
+    # Each ambiguous cell says how it was read.
+    said = [f.params.get("assumption") for f in analysis.findings if f.code == "cell-guessed"]
+    assert "day/month/year order, as elsewhere in the workbook" in " ".join(map(str, said))
+
+
+def test_unseen_us_workbook_keeps_month_first(tmp_path: Path) -> None:
+    campaign = [
+        ("Campaign name", "Summer push"),
+        ("Start date", "06/01/2024"),
+        ("End date", "06/30/2024"),
+        ("Owner", "Ann"),
+    ]
+    tasks = [
+        ("Task ID", "Task", "Owner", "Start", "Due", "Status"),
+        ("T1", "Poster", "Bo", "06/03/2024", "06/07/2024", "In progress"),
+    ]
+    path = _book(tmp_path / "us.xlsx", {"Campaign": campaign, "Tasks": tasks})
+    frames = analyze_workbook(path, as_of=dt.date(2024, 6, 11)).frames
+    assert (frames.start_date, frames.end_date) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+    assert frames.tasks.data["end_date"].dt.date.tolist() == [dt.date(2024, 6, 7)]

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,13 +202,15 @@ def _in_window(m: int, d: int, window: tuple[dt.date, dt.date]) -> dt.date | Non
     return best[1] if best else None
 
 
-def parse_date(value: Any, year: YearHint = None) -> Parsed:
+def parse_date(value: Any, year: YearHint = None, day_first: bool | None = None) -> Parsed:
     """A date as people type it.
 
     Args:
         value: a date/datetime, an Excel serial, or text such as `2024.6.1`,
             `2024/6/1`, `2024-06-01`, `2024年6月1日`, `20240601`, `6月1日`, `6.1`, `Jun 1`.
         year: the campaign's year, used (and reported) for dates typed without one.
+        day_first: how the workbook types slashed dates (`slash_order`), None when
+            it does not tell.
 
     Returns:
         `Parsed` holding a `datetime.date`.
@@ -233,10 +236,12 @@ def parse_date(value: Any, year: YearHint = None) -> Parsed:
             return Parsed(made, raw=str(value), assumption=roc)
     hit = _US.match(text)
     if hit:
-        return _slashed(value, int(hit["y"]), int(hit["m"]), int(hit["d"]), year)
+        return _slashed(value, int(hit["y"]), int(hit["m"]), int(hit["d"]), year, day_first)
     month_day = _month_day(text)
     if month_day is not None:
         m, d, y = month_day
+        if day_first and "/" in text and _MONTH_DAY.match(text):
+            m, d = d, m  # "14/6" and so "3/6" in a workbook that types the day first
         if y is not None:
             made = _make(y, m, d)
             return Parsed(made, raw=str(value)) if made else _fail(value)
@@ -260,7 +265,7 @@ _TIME = re.compile(
 )
 
 
-def parse_moment(value: Any, year: YearHint = None) -> Parsed:
+def parse_moment(value: Any, year: YearHint = None, day_first: bool | None = None) -> Parsed:
     """A date and, when one is given, its time of day (a `datetime`); else as `parse_date`.
 
     A time alone, or one that is no time (`25:00`), fails: never a silent midnight.
@@ -269,20 +274,20 @@ def parse_moment(value: Any, year: YearHint = None) -> Parsed:
         kept = value if value.time() != dt.time() else value.date()
         return Parsed(kept, raw=raw_text(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        day = parse_date(value, year)
+        day = parse_date(value, year, day_first)
         minutes = round((float(value) % 1) * 1440)
         if day.value is None or not 0 < minutes < 1440:
             return day
         moment = dt.datetime.combine(day.value, dt.time()) + dt.timedelta(minutes=minutes)
         return Parsed(moment, raw=day.raw)
     if not isinstance(value, str) or is_blank(value):
-        return parse_date(value, year)
+        return parse_date(value, year, day_first)
     text = _clean(value).casefold()
     hit = _TIME.search(text)
     if hit is None:
-        return parse_date(value, year)
+        return parse_date(value, year, day_first)
     clock, day_text = _clock(hit), text[: hit.start()].strip().rstrip("t").strip()
-    day = parse_date(day_text, year) if day_text else EMPTY
+    day = parse_date(day_text, year, day_first) if day_text else EMPTY
     if clock is None or day.value is None:
         return _fail(value)
     return Parsed(dt.datetime.combine(day.value, clock), raw=str(value), assumption=day.assumption)
@@ -303,17 +308,27 @@ def _clock(hit: re.Match[str]) -> dt.time | None:
     return dt.time(hour, minute)
 
 
-def _slashed(value: Any, y: int, first: int, second: int, year: YearHint) -> Parsed:
+def _slashed(
+    value: Any, y: int, first: int, second: int, year: YearHint, order: bool | None
+) -> Parsed:
     """`06/03/2024`: month first as in the US, day first as in the UK, Hong Kong, Australia.
 
     A first number above 12 can only be a day (`14/06/2024`). When both readings are
-    dates, the one inside the campaign's window wins (`07/06/2024` in a June campaign
-    is 7 June, not 6 July); otherwise month first. Either choice is said.
+    dates, the workbook's own order wins (`order`, from cells such as `14/06/2024`
+    elsewhere), then the one inside the campaign's window (`07/06/2024` in a June
+    campaign is 7 June, not 6 July); otherwise month first. Either choice is said.
     """
     us, day_first = _make(y, first, second), _make(y, second, first)
     if us is None or day_first is None or us == day_first:
         made = us or day_first
         return Parsed(made, raw=str(value)) if made else _fail(value)
+    if order is not None:
+        said = "day/month/year" if order else "month/day/year"
+        return Parsed(
+            day_first if order else us,
+            raw=str(value),
+            assumption=f"{said} order, as elsewhere in the workbook",
+        )
     if isinstance(year, tuple):
         start, end = min(year), max(year)
         if not start <= us <= end and start <= day_first <= end:
@@ -323,6 +338,28 @@ def _slashed(value: Any, y: int, first: int, second: int, year: YearHint) -> Par
                 assumption="day/month/year order, as the campaign's dates",
             )
     return Parsed(us, raw=str(value), assumption="month/day/year order")
+
+
+# A slashed date's first two numbers: "14/06/2024", "6/14", "14/6 9:00".
+_SLASHED = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*\d{2,4})?(?![\d/])")
+
+
+def slash_order(values: Iterable[Any]) -> bool | None:
+    """How a workbook types slashed dates: day first (True), month first (False), or None.
+
+    Only a cell whose reading is forced tells: `14/06/2024` is day first, `06/14/2024`
+    month first. None when no cell tells or the cells disagree (each is then read alone).
+    """
+    day_first = month_first = False
+    for value in values:
+        if type(value) is not str:
+            continue
+        hit = _SLASHED.match(value)
+        if hit:
+            first, second = int(hit[1]), int(hit[2])
+            day_first |= 12 < first <= 31 and second <= 12
+            month_first |= 12 < second <= 31 and first <= 12
+    return None if day_first == month_first else day_first
 
 
 def _month_day(text: str) -> tuple[int, int, int | None] | None:
@@ -346,7 +383,7 @@ _RANGE = re.compile(rf"^(?P<a>{_TOKEN})\s*(?:-|~|至|到|—|–|－|to|until)\s
 _HAS_YEAR = re.compile(r"^\d{4}")
 
 
-def parse_date_range(value: Any, year: YearHint = None) -> Parsed:
+def parse_date_range(value: Any, year: YearHint = None, day_first: bool | None = None) -> Parsed:
     """A start-end range in one cell: `6.1-6.5`, `2024.6.1-6.30`, `6月1日至6月5日`.
 
     The end takes the start's year (and month, for `6.1-5`); a range that would
@@ -362,24 +399,24 @@ def parse_date_range(value: Any, year: YearHint = None) -> Parsed:
     if is_blank(value):
         return EMPTY
     if not isinstance(value, str):
-        single = parse_date(value, year)
+        single = parse_date(value, year, day_first)
         return Parsed((single.value, single.value), raw=single.raw) if single.value else single
     text, roc = _roc_years(_clean(value).casefold())
     hit = _RANGE.match(text)
     if not hit:
-        single = parse_date(value, year)
+        single = parse_date(value, year, day_first)
         if single.ok and single.value is not None:
             return Parsed(
                 (single.value, single.value), raw=str(value), assumption=single.assumption
             )
         return _fail(value)
-    start = parse_date(hit["a"], year)
+    start = parse_date(hit["a"], year, day_first)
     if not start.ok or start.value is None:
         return _fail(value)
     end_text = hit["b"]
     if re.fullmatch(r"\d{1,2}\s*[日号]?", end_text):
         end_text = f"{start.value.month}.{re.sub(r'[^0-9]', '', end_text)}"
-    end = parse_date(end_text, start.value.year)
+    end = parse_date(end_text, start.value.year, day_first)
     if not end.ok or end.value is None:
         return _fail(value)
     assumptions = [a for a in (roc, start.assumption) if a]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from xltrack.cells import (
     parse_text,
     raw_text,
     show_value,
+    slash_order,
     split_unit,
     unit_in_note,
     unit_scale,
@@ -254,6 +256,7 @@ class _Reader:
         self.enums = enum_index(spec)
         self.year: int | None = None
         self.window: tuple[dt.date, dt.date] | None = None
+        self.day_first: bool | None = None  # how this workbook types slashed dates
         self.lang: str | None = None
         self.form_labels: dict[str, str] = {}  # form field -> its label as typed
         labels = spec.labels
@@ -366,6 +369,7 @@ class _Reader:
                 "when it has the task table with its key columns, or two of the five tables)",
             )
         apply_input_formulas(self, located, frames)
+        self.day_first = slash_order(self._date_cells(frames, located))
         self._parse_form_values(frames)
         for key in LIST_TABLES:
             frames.tables[key], columns = self._read_table(key, located.get(key))
@@ -452,11 +456,14 @@ class _Reader:
         info: dict[str, Any] = {}
         period = raw.get("period")
         for key in ("start_date", "end_date"):
-            parsed = self._cell(parse_date(raw.get(key)), frames, key, "date")
+            parsed = self._cell(parse_date(raw.get(key), None, self.day_first), frames, key, "date")
             info[key] = parsed
         if period not in (None, "") and (info["start_date"] is None or info["end_date"] is None):
             got = self._cell(
-                parse_date_range(period, self._year_hint()), frames, "period", "date range"
+                parse_date_range(period, self._year_hint(), self.day_first),
+                frames,
+                "period",
+                "date range",
             )
             if got is not None:
                 info["start_date"] = info["start_date"] or got[0]
@@ -488,6 +495,15 @@ class _Reader:
         frames.info_cells = {
             k: v for k, v in frames.info_cells.items() if k in info or k == "period"
         }
+
+    def _date_cells(self, frames: CampaignFrames, located: dict[str, Located]) -> Iterator[Any]:
+        """The form's dates and every cell of the located tables' date columns."""
+        yield from (frames.info.get(k) for k in ("start_date", "end_date", "period"))
+        for found in located.values():
+            grid = self.grid(found.sheet)
+            for key, c in found.columns.items():
+                if self.spec.table(found.table).column(key).type in ("date", "date_range"):
+                    yield from (grid[r][c] if c < len(grid[r]) else None for r in found.rows)
 
     def _year_hint(self) -> YearHint:
         if self.window is not None:
@@ -561,11 +577,11 @@ class _Reader:
                     col, values, located.sheet, letter, excel_rows, ids
                 )
                 continue
-            parsed, notes = parse_column(values, col.parse_as, self._year_hint())
+            parsed, notes = parse_column(values, col.parse_as, self._year_hint(), self.day_first)
             for i, note in notes:
                 if not note.ok and col.key in ranges:
                     # "6.1-6.5" typed into the start (or end) date cell: the whole span.
-                    span = parse_date_range(values[i], self._year_hint())
+                    span = parse_date_range(values[i], self._year_hint(), self.day_first)
                     if span.ok and span.value[0] != span.value[1]:
                         pair = ranges[col.key]
                         parsed[i] = span.value[pair.splits_into.index(col.key)]

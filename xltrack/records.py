@@ -78,7 +78,7 @@ def kind_of(column_type: str) -> str:
 
 
 def parse_column(
-    values: list[Any], column_type: str, year: YearHint = None
+    values: list[Any], column_type: str, year: YearHint = None, day_first: bool | None = None
 ) -> tuple[list[Any], list[tuple[int, Parsed]]]:
     """Parse one column of cells of one type, typed cells on a fast path.
 
@@ -87,6 +87,7 @@ def parse_column(
         column_type: a spec column type (id, text, date, date_range, number, money,
             count, percent), or `moment` for a date that keeps its time of day.
         year: the campaign's year or window, for dates typed without a year.
+        day_first: the workbook's order of slashed dates (`cells.slash_order`).
 
     Returns:
         The parsed values (None when empty or unreadable) and, by position, every
@@ -96,7 +97,7 @@ def parse_column(
     notes: list[tuple[int, Parsed]] = []
     slow = [i for i, got in enumerate(out) if got is _SLOW] if _SLOW in out else []
     for i in slow:
-        parsed = _parse_one(values[i], column_type, year)
+        parsed = _parse_one(values[i], column_type, year, day_first)
         out[i] = parsed.value
         if not parsed.ok or parsed.assumption:
             notes.append((i, parsed))
@@ -161,15 +162,15 @@ def _fast_pass(values: list[Any], column_type: str) -> list[Any]:
     return [None if v == "" or v is None else slow for v in values]
 
 
-def _parse_one(value: Any, column_type: str, year: YearHint) -> Parsed:
+def _parse_one(value: Any, column_type: str, year: YearHint, day_first: bool | None) -> Parsed:
     if column_type == "id":
         return parse_id(value)
     if column_type == "date":
-        return parse_date(value, year)
+        return parse_date(value, year, day_first)
     if column_type == "moment":
-        return parse_moment(value, year)
+        return parse_moment(value, year, day_first)
     if column_type == "date_range":
-        return parse_date_range(value, year)
+        return parse_date_range(value, year, day_first)
     if column_type == "percent":
         return parse_percent(value)
     if column_type in ("number", "money", "count"):

@@ -103,6 +103,8 @@ _PHRASES_ZH = {
     "text": "文本",
     "month/day/year order": "按月/日/年顺序",
     "day/month/year order, as the campaign's dates": "按日/月/年顺序,与活动日期相符",
+    "day/month/year order, as elsewhere in the workbook": "按日/月/年顺序,与本工作簿其他日期一致",
+    "month/day/year order, as elsewhere in the workbook": "按月/日/年顺序,与本工作簿其他日期一致",
     "end in the following year": "结束日期在次年",
     "approximate": "约数",
     "at least": "按下限",
