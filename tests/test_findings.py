@@ -263,6 +263,9 @@ def test_findings_messages_show_spec_labels(spec: Spec) -> None:
     g = Finding("task-dates-missing", params={"id": "T1", "missing": ["start_date", "end_date"]})
     assert finding_message(g, "zh", spec) == "任务 T1 缺少开始日期、结束日期"
     assert finding_message(g, "en", spec) == "task T1 has no start and end"
+    # The public Finding says the same (the built-in template's labels).
+    assert (f.message(), f.message("zh")) == (finding_message(f), finding_message(f, "zh"))
+    assert f.to_dict("zh")["message"] == "高严重度问题 Q1 仍为处理中"
     odd = Finding("daily-below-target", params={"light": "purple"})
     assert "purple" in finding_message(odd, "en", spec)
 

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from xltrack.codes import CODES, render_message
+from xltrack.codes import CODES
 from xltrack.errors import ArgumentError
 
 
@@ -90,7 +90,14 @@ class Finding:
         return self.severity
 
     def message(self, lang: str = "en") -> str:
-        return render_message(self.code, self.params, lang)
+        """The message in `lang` ("en" or "zh"), template keys shown as their labels.
+
+        With the built-in template's labels; `messages.finding_message` takes a team's.
+        """
+        # messages imports this module, and loads the template only when a message is made.
+        from xltrack.messages import finding_message
+
+        return finding_message(self, "zh" if lang == "zh" else "en")
 
     def sort_key(self, sheet_order: dict[str, int] | None = None) -> tuple[Any, ...]:
         loc = self.location
