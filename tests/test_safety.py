@@ -131,26 +131,17 @@ def test_safety_neutralise_leaves_missing_values_and_other_types() -> None:
     assert out["d"].equals(frame["d"]) and frame["s"].tolist()[0] == "=a"  # input untouched
 
 
+def _export(book: Path, out: Path, flags: list[str]) -> None:
+    args = ["batch", str(book), "--jobs", "1", "--as-of", "2024-06-15", "--export", str(out)]
+    result = CliRunner().invoke(cli, [*args, *flags])
+    assert result.exit_code in (0, 1), result.output
+
+
 def test_safety_batch_raw_csv_option(tmp_path: Path) -> None:
     book = generate_workbook(tmp_path / "c.xlsx", example=True, name='=HYPERLINK("x")', as_of=AS_OF)
-    runner = CliRunner()
     for flag, expected in (([], "'=HYPERLINK"), (["--raw-csv"], "=HYPERLINK")):
         out = tmp_path / f"out{len(flag)}"
-        result = runner.invoke(
-            cli,
-            [
-                "batch",
-                str(book),
-                "--jobs",
-                "1",
-                "--as-of",
-                "2024-06-15",
-                "--export",
-                str(out),
-                *flag,
-            ],
-        )
-        assert result.exit_code in (0, 1), result.output
+        _export(book, out, flag)
         campaigns = pd.read_csv(out / "campaigns.csv", encoding="utf-8-sig")
         assert campaigns["campaign"].tolist() == [expected + '("x")']
 
@@ -171,25 +162,10 @@ def test_safety_batch_csv_export_has_no_terminal_escapes(tmp_path: Path) -> None
         data={"tasks": [task], "issues": [issue]},
         as_of=AS_OF,
     )
-    runner = CliRunner()
     exported: dict[str, dict[str, str]] = {}
     for flag in ([], ["--raw-csv"]):
         out = tmp_path / f"out{len(flag)}"
-        result = runner.invoke(
-            cli,
-            [
-                "batch",
-                str(book),
-                "--jobs",
-                "1",
-                "--as-of",
-                "2024-06-15",
-                "--export",
-                str(out),
-                *flag,
-            ],
-        )
-        assert result.exit_code in (0, 1), result.output
+        _export(book, out, flag)
         exported[" ".join(flag)] = {
             p.name: p.read_bytes().decode("utf-8-sig") for p in sorted(out.glob("*.csv"))
         }
