@@ -379,3 +379,9 @@ def test_cells_slashed_dates_follow_the_workbook_order() -> None:
     assert parse_date("14/06/2024", None, False).value == D(2024, 6, 14)  # forced either way
     span = parse_date_range("3/6-7/6", 2024, True)
     assert span.value == (D(2024, 6, 3), D(2024, 6, 7))
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1.7976931348623155e308, -5.0])
+def test_cells_moment_of_no_plausible_serial_fails_cleanly(value: float) -> None:
+    parsed = parse_moment(value, 2024)
+    assert parsed.value is None

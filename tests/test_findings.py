@@ -131,6 +131,15 @@ def _sink(spec: Spec, info: dict[str, Any]) -> CampaignFrames:
                 "severity": "low",
                 "resolution": "open",
             },
+            {
+                "issue_id": "Q3",
+                "description": "d",
+                "found_date": "2024-06-16 09:00",  # after as-of
+                "owner": "x",
+                "severity": "low",
+                "resolution": "resolved",
+                "resolved_at": "2024-06-14",  # before found
+            },
         ],
         daily=[
             {
@@ -154,10 +163,15 @@ def _sink(spec: Spec, info: dict[str, Any]) -> CampaignFrames:
                 "channel": "b",
             }
             for d in range(3, 10)
-        ],
+        ]
+        # A repeated day, with a negative figure.
+        + [{"date": "2024-06-03", "metric": "sales", "target": 100, "actual": -5, "channel": "b"}],
         evaluation=[{"metric": "sales", "target": 100, "actual": 70, "rate_written": 0.9}],
         goals=[{"metric": "sales"}, {"metric": "members"}],
-        budget_split=[{"category": "a", "share": 0.5, "amount": 0.5, "spent": 2, "variance": 3}],
+        budget_split=[
+            {"category": "a", "share": 0.5, "amount": 0.5, "spent": 2, "variance": 3},
+            {"category": "b", "share": 0, "amount": 0, "spent": 1},
+        ],
     )
 
 

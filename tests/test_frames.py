@@ -67,3 +67,13 @@ def test_frames_empty_frame_is_a_fresh_copy() -> None:
     first = empty_frame(TASKS)
     first["owner"] = pd.Series(dtype="float64")
     assert empty_frame(TASKS)["owner"].dtype == object
+
+
+def test_frames_dates_in_several_formats_are_each_read() -> None:
+    frame = frame_from_records(
+        load_spec().table("issues"),
+        [{"found_date": "2024-06-12 20:00"}, {"found_date": "2024-06-11"}, {"found_date": ""}],
+    )
+    found = frame["found_date"]
+    assert found.tolist()[:2] == [pd.Timestamp(2024, 6, 12, 20), pd.Timestamp(2024, 6, 11)]
+    assert found.isna().tolist() == [False, False, True]

@@ -275,8 +275,10 @@ def parse_moment(value: Any, year: YearHint = None, day_first: bool | None = Non
         return Parsed(kept, raw=raw_text(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         day = parse_date(value, year, day_first)
+        if day.value is None:  # not a plausible serial (nor a finite number)
+            return day
         minutes = round((float(value) % 1) * 1440)
-        if day.value is None or not 0 < minutes < 1440:
+        if not 0 < minutes < 1440:
             return day
         moment = dt.datetime.combine(day.value, dt.time()) + dt.timedelta(minutes=minutes)
         return Parsed(moment, raw=day.raw)

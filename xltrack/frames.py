@@ -218,7 +218,15 @@ def _typed_column(column_type: str, values: Sequence[Any] | pd.Series) -> Any:
 def _coerced_column(column_type: str, values: Sequence[Any] | pd.Series) -> Any:
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     if column_type == "date":
-        return pd.to_datetime(series, errors="coerce").astype("datetime64[ns]")
+        dates = pd.to_datetime(series, errors="coerce")
+        # pandas takes the format of the first text for all: '2024-06-12 20:00' would
+        # empty a later '2024-06-11'. What the shared format missed is read one by one.
+        missed = dates.isna() & series.notna() & series.ne("")
+        if missed.any():
+            dates = dates.mask(
+                missed, pd.to_datetime(series[missed], errors="coerce", format="mixed")
+            )
+        return dates.astype("datetime64[ns]")
     if column_type in _NUMERIC:
         return pd.to_numeric(series, errors="coerce").astype("float64")
     if column_type == "flag":

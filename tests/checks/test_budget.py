@@ -139,3 +139,22 @@ def test_money_spent_falls_back_to_daily_spend(build, spec) -> None:
         99900.0,
         0.001,
     )
+
+
+@pytest.mark.parametrize(("share", "fires"), [(0.0, True), (None, True), (0.5, False)])
+def test_budget_spend_on_a_line_with_nothing_planned(build, spec, share, fires) -> None:
+    frames = _money(build, [500.0, 0.0], [share, 0.5])
+    found = run_checks(frames, dt.date(2024, 6, 29), spec, checks=BUDGET_CHECKS)
+    unplanned = [f for f in found if f.code == "budget-line-unplanned"]
+    assert [(f.location.row, f.params["spent"]) for f in unplanned] == (
+        [(24, 500)] if fires else []
+    )
+
+
+def test_budget_negative_spend_gets_no_roi_advice(build, spec) -> None:
+    daily = [
+        {"date": "2024-06-10", "metric": "销售额", "actual": 500.0, "channel": "A", "spend": -10.0}
+    ]
+    frames = _money(build, [0.0], [1.0], daily=daily)
+    found = run_checks(frames, dt.date(2024, 6, 29), spec, checks=BUDGET_CHECKS)
+    assert not [f for f in found if f.code.startswith("channel-roi")]

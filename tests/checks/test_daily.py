@@ -13,6 +13,8 @@ from xltrack.checks.daily import (
     DAILY_CHECKS,
     STREAK_DAYS,
     check_channel_two_weeks,
+    check_daily_duplicate,
+    check_daily_negative,
     check_daily_streak,
     check_metric_two_weeks,
 )
@@ -38,7 +40,7 @@ def test_daily_source_example_is_red_then_yellow(build, flat, spec, as_of) -> No
     assert [f.params["escalate_to"] for f in found] == ["director", "project_manager"]
     assert found[0].location.column == "D"
     assert found[0].message() == (
-        "销售额 on 2024-06-10: 38000 of 50000 (76%), red light: director follows up"
+        "销售额 on 2024-06-10: 38000 of 50000 (76%), red light: the director follows up"
     )
 
 
@@ -249,4 +251,30 @@ def test_metric_two_weeks_over_all_channels(build, spec) -> None:
         ("channel-below-target-2-weeks", "KOL"),
         ("channel-below-target-2-weeks", "Offline"),
         ("metric-below-target-2-weeks", None),
+    ]
+
+
+def test_daily_duplicate_rows_per_day_metric_and_channel(build, flat, spec, as_of) -> None:
+    rows = [
+        day("2024-06-10", 100, 90),
+        day("2024-06-10", 100, 90, metric="銷售額"),  # the same metric, Traditional
+        {**day("2024-06-11", 100, 90), "channel": "Douyin"},
+        {**day("2024-06-11", 100, 90), "channel": "RED"},  # another channel: no repeat
+        {**day("2024-06-11", 100, 90), "channel": "douyin"},
+        day("2024-06-12", 100, 90, metric="会员"),
+    ]
+    found = run_checks(build(daily=rows), as_of, spec, checks=(check_daily_duplicate,))
+    assert flat(found) == [
+        ("daily-duplicate-row", "Daily", 6, None),
+        ("daily-duplicate-row", "Daily", 9, None),
+    ]
+    assert [f.params["first_row"] for f in found] == [5, 7]
+
+
+def test_daily_negative_figures(build, flat, spec, as_of) -> None:
+    rows = [day("2024-06-10", 100, -30), {**day("2024-06-11", 100, 90), "spend": -10}]
+    found = run_checks(build(daily=rows), as_of, spec, checks=(check_daily_negative,))
+    assert [(f.location.row, f.params["column"], f.params["value"]) for f in found] == [
+        (5, "actual", -30),
+        (6, "spend", -10),
     ]

@@ -14,7 +14,9 @@ from xltrack.checks.issues import (
     check_issue_found_date,
     check_issue_response_late,
     check_issue_solution_late,
+    check_issue_times,
 )
+from xltrack.messages import finding_message
 
 # The tests of the other rules leave the 24 h response rule (tested below) aside.
 NO_RESPONSE = tuple(c for c in ISSUE_CHECKS if c is not check_issue_response_late)
@@ -192,3 +194,27 @@ def test_issues_without_found_date_are_findings(build, flat, spec, as_of) -> Non
     found = run_checks(frames, as_of, spec, checks=(check_issue_found_date,))
     assert flat(found) == [("issue-found-date-missing", "Issues", 5, "Q1")]
     assert found[0].location.column == "C"
+
+
+def test_issues_times_out_of_order(build, flat, spec, as_of) -> None:
+    # as_of is 2024-06-15 (tests/conftest.py)
+    frames = build(
+        issues=[
+            issue("Q1", "2024-06-12 20:00", "low", "open", responded_at="2024-06-12 09:00"),
+            issue("Q2", "2024-06-12", "low", "resolved", resolved_at="2024-06-11"),
+            issue("Q3", "2024-06-15 18:00", "low", "open"),  # later that day: not after as-of
+            issue("Q4", "2024-06-16", "low", "open"),
+            issue("Q5", "2024-06-12 09:00", "low", "open", responded_at="2024-06-12 10:00"),
+        ]
+    )
+    found = run_checks(frames, as_of, spec, checks=(check_issue_times,))
+    assert flat(found) == [
+        ("issue-time-before-found", "Issues", 5, "Q1"),
+        ("issue-time-before-found", "Issues", 6, "Q2"),
+        ("issue-found-after-as-of", "Issues", 8, "Q4"),
+    ]
+    assert found[0].params["when"] == "2024-06-12 09:00"
+    assert found[0].params["found"] == "2024-06-12 20:00"
+    assert finding_message(found[1], "en", spec).startswith(
+        "issue Q2: resolved on 2024-06-11 is before"
+    )

@@ -26,12 +26,28 @@ def _r(value: float) -> float:
 
 
 def check_budget(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
-    """budget-line-over, budget-over, budget-near-cap."""
+    """budget-line-over, budget-line-unplanned, budget-over, budget-near-cap."""
     rules = spec.rules
     found: list[Finding] = []
     for frames, money in zip(stack.campaigns, campaign_money(stack, spec), strict=True):
         split = frames.tables["budget_split"]
         for line in money.lines:
+            if not line.planned and line.spent is not None and line.spent > 0:
+                # Spent with nothing planned: no percentage over, and still beyond the plan.
+                found.append(
+                    Finding(
+                        "budget-line-unplanned",
+                        Location(
+                            frames.path or None,
+                            split.sheet,
+                            line.row,
+                            letter(split, "spent"),
+                            line.category or None,
+                        ),
+                        {"category": line.category, "spent": number(line.spent)},
+                    )
+                )
+                continue
             if line.variance is None or _r(line.variance) <= rules.budget_line_over:
                 continue
             found.append(
@@ -107,8 +123,8 @@ def check_channel_roi(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]
 def _roi(path: str, daily: TableFrame, money: Money, low: float, high: float) -> list[Finding]:
     out = []
     for channel in money.channels:
-        if channel.roi is None:
-            continue
+        if channel.roi is None or not channel.spend or channel.spend < 0:
+            continue  # a negative spend is reported by daily-value-negative, not judged
         roi = _r(channel.roi)
         code = "channel-roi-low" if roi < low else "channel-roi-high" if roi >= high else None
         if code is None:

@@ -264,9 +264,73 @@ def check_daily_streak(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding
     )
 
 
+def check_daily_duplicate(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
+    """daily-duplicate-row: a metric (and channel) entered twice for one day; both rows
+    count in every total, so the day's target and actual are doubled."""
+    df = rows(stack, DAILY, "date", "metric")
+    df = df[df["date"].notna() & df["metric"].notna()]
+    if df.empty:
+        return []
+    channel = df["channel"].tolist() if "channel" in df.columns else [None] * len(df)
+    keys = pd.DataFrame(
+        {
+            "campaign": df[CAMPAIGN].to_numpy(),
+            "date": df["date"].to_numpy(),
+            "metric": _folded(df["metric"].tolist()),
+            "channel": _folded(channel),
+        }
+    )
+    repeat = keys.duplicated(keep="first").to_numpy()
+    if not repeat.any():
+        return []
+    first_row = df["row"].groupby([keys[c].to_numpy() for c in keys.columns]).transform("first")
+    hit = df[repeat]
+    return emit(
+        "daily-duplicate-row",
+        stack,
+        DAILY,
+        hit,
+        column="metric",
+        id_key=None,
+        params={
+            "metric": hit["metric"],
+            "date": iso(hit["date"]),
+            "first_row": first_row[repeat],
+        },
+    )
+
+
+def check_daily_negative(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
+    """daily-value-negative: a negative target, actual or spend (a refund, or a typo); it
+    lowers every total, and a negative spend would turn a channel's ROI upside down."""
+    found: list[Finding] = []
+    for column in ("target", "actual", "spend"):
+        df = rows(stack, DAILY, column)
+        if df.empty or column not in df.columns:
+            continue
+        hit = df[df[column] < 0]
+        found += emit(
+            "daily-value-negative",
+            stack,
+            DAILY,
+            hit,
+            column=column,
+            id_key=None,
+            params={
+                "metric": hit["metric"],
+                "date": iso(hit["date"]),
+                "column": [column] * len(hit),
+                "value": hit[column],
+            },
+        )
+    return found
+
+
 DAILY_CHECKS = (
     check_daily_below_target,
     check_metric_two_weeks,
     check_channel_two_weeks,
     check_daily_streak,
+    check_daily_duplicate,
+    check_daily_negative,
 )

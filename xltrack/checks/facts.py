@@ -87,6 +87,15 @@ def iso(values: pd.Series | np.ndarray) -> list[str | None]:
     return [None if nat else day for day, nat in zip(text, np.isnat(stamps).tolist(), strict=True)]
 
 
+def iso_moment(values: pd.Series) -> list[str | None]:
+    """`iso`, with the time of day where one was typed (`2024-06-12 20:00`)."""
+    stamps = values.dt.strftime("%Y-%m-%d %H:%M").tolist()
+    return [
+        None if text is None or not isinstance(text, str) else text.removesuffix(" 00:00")
+        for text in stamps
+    ]
+
+
 def number(value: Any) -> int | float | None:
     """A JSON-friendly number: int when whole, else rounded to 4 places; None when empty."""
     if value is None:

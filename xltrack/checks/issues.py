@@ -4,8 +4,9 @@ An issue is unresolved unless its resolution is `resolved` (an empty one is
 treated as open; one whose text is no known resolution is unknown, reported by
 the reader, and not counted). The source's rules come from `spec.rules`: a first response
 within `issue_response_hours` (24) and a solution within `issue_solution_hours`
-(48) of the time the issue was found; exactly the limit is not yet late. A date
-without a time counts as a day (found 6.12, answered 6.13: 24 h, in time).
+(48) of the time the issue was found; exactly the limit is not yet late. A time
+typed after a date counts; a date alone is its midnight (found 6.12, answered 6.13:
+24 h, in time), as in the workbook's formulas.
 
 - Solution: until the resolved time when written, else until as-of while the
   issue is unresolved (`derive.solution_hours`, the twin of the `sla_breach`
@@ -24,7 +25,7 @@ import datetime as dt
 
 import pandas as pd
 
-from xltrack.checks.facts import duplicate_ids, emit, iso, number, owner_missing, rows
+from xltrack.checks.facts import duplicate_ids, emit, iso_moment, number, owner_missing, rows
 from xltrack.derive import response_hours, solution_hours, unresolved
 from xltrack.findings import Finding
 from xltrack.spec import Spec
@@ -73,7 +74,7 @@ def check_issue_solution_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[
         id_key=ID,
         params={
             "id": hit[ID],
-            "found": iso(hit["found_date"]),
+            "found": iso_moment(hit["found_date"]),
             "hours": hours[mask],
             "limit": [number(limit)] * len(hit),
             "resolution": _resolution(hit["resolution"]),
@@ -100,8 +101,8 @@ def check_issue_response_late(stack: Stack, as_of: dt.date, spec: Spec) -> list[
         id_key=ID,
         params={
             "id": hit[ID],
-            "found": iso(hit["found_date"]),
-            "responded": iso(responded[mask]),
+            "found": iso_moment(hit["found_date"]),
+            "responded": iso_moment(responded[mask]),
             "hours": hours[mask],
             "limit": [number(limit)] * len(hit),
         },
@@ -125,6 +126,49 @@ def check_issue_found_date(stack: Stack, as_of: dt.date, spec: Spec) -> list[Fin
     )
 
 
+def check_issue_times(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
+    """issue-time-before-found: a first response or resolution before the issue was found;
+    issue-found-after-as-of: found after the as-of date. Either makes its hours meaningless
+    (negative, or not yet begun), so the time rules would pass it by."""
+    found: list[Finding] = []
+    for column in ("responded_at", "resolved_at"):
+        df = rows(stack, ISSUES, "found_date", column)
+        if df.empty:
+            continue
+        hit = df[df[column] < df["found_date"]]
+        found += emit(
+            "issue-time-before-found",
+            stack,
+            ISSUES,
+            hit,
+            column=column,
+            id_key=ID,
+            params={
+                "id": hit[ID],
+                "column": [column] * len(hit),
+                "when": iso_moment(hit[column]),
+                "found": iso_moment(hit["found_date"]),
+            },
+        )
+    df = rows(stack, ISSUES, "found_date")
+    if df.empty:
+        return found
+    hit = df[df["found_date"].dt.normalize() > pd.Timestamp(as_of)]
+    return found + emit(
+        "issue-found-after-as-of",
+        stack,
+        ISSUES,
+        hit,
+        column="found_date",
+        id_key=ID,
+        params={
+            "id": hit[ID],
+            "found": iso_moment(hit["found_date"]),
+            "as_of": [as_of.isoformat()] * len(hit),
+        },
+    )
+
+
 def check_issue_owner(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     """issue-owner-missing: an issue nobody owns."""
     return owner_missing("issue-owner-missing", stack, ISSUES, ID)
@@ -140,6 +184,7 @@ ISSUE_CHECKS = (
     check_issue_solution_late,
     check_issue_response_late,
     check_issue_found_date,
+    check_issue_times,
     check_issue_owner,
     check_issue_id_duplicate,
 )
