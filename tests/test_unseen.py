@@ -706,3 +706,20 @@ def test_unseen_us_workbook_keeps_month_first(tmp_path: Path) -> None:
     frames = analyze_workbook(path, as_of=dt.date(2024, 6, 11)).frames
     assert (frames.start_date, frames.end_date) == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
     assert frames.tasks.data["end_date"].dt.date.tolist() == [dt.date(2024, 6, 7)]
+
+
+def test_unseen_task_counts_add_up_with_a_status_not_in_the_list(tmp_path: Path) -> None:
+    from xltrack.render import summary_to_text
+
+    tasks = [
+        *TASKS,
+        ("T2", "Flyer", "Bo", dt.date(2024, 3, 1), dt.date(2024, 3, 5), "in progres"),
+        ("T3", "Video", "Bo", dt.date(2024, 3, 1), dt.date(2024, 3, 5), None),
+    ]
+    path = _book(tmp_path / "s.xlsx", {"Campaign": CAMPAIGN, "Tasks": tasks})
+    analysis = analyze_workbook(path, AS_OF)
+    assert analysis.summary.task_counts["unknown"] == 2
+    line = next(s for s in summary_to_text(analysis.summary, "en").splitlines() if "Tasks:" in s)
+    assert line.endswith(
+        "Tasks: 3 (Not started 0, In progress 0, Done 1, Delayed 0, (empty or not in the list) 2)"
+    )

@@ -360,11 +360,15 @@ def summary_to_text(summary: Summary, lang: Lang = "en", spec: Spec | None = Non
         lines.append("  " + label("summary_no_metrics"))
     elif summary.metrics_source == "goals+daily":
         lines.append("  " + label("summary_from_goals"))
-    counts = ", ".join(
-        f"{spec.enum_label('task_status', key, lang)} {n}"
-        for key, n in summary.task_counts.items()
-        if key != "unknown"
-    )
+
+    # Every task once, so the counts add up to the total: an empty status or one that is
+    # not in the list is counted apart (cell-not-in-list names the cell).
+    def status(key: str) -> str:
+        if key == "unknown":
+            return label("summary_unknown")
+        return spec.enum_label("task_status", key, lang)
+
+    counts = ", ".join(f"{status(key)} {n}" for key, n in summary.task_counts.items())
     lines.append(f"{label('summary_tasks')}: {summary.tasks_total} ({counts})")
     overdue = words["list"].join(t.task_id for t in summary.overdue) or label("summary_none")
     if not summary.known("tasks.overdue"):
