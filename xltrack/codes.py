@@ -405,6 +405,16 @@ _CATALOGUE = (
         "no evaluation table yet; it is filled once the campaign ends {end}",
         "尚无效果评估表;活动结束({end})后填写",
     ),
+    # -- the weekly report ------------------------------------------------------
+    Code(
+        "week-outside-campaign",
+        "warning",
+        "The reported week is outside the campaign",
+        "the week {week_start} – {week_end} is outside the campaign "
+        "({campaign_start} – {campaign_end}): nothing to report; choose a week of the campaign",
+        "报告周 {week_start} – {week_end} 不在活动期间({campaign_start} – {campaign_end})"
+        "内,没有可报告的内容;请选择活动期间的一周",
+    ),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
@@ -504,6 +514,7 @@ TITLES_ZH: dict[str, str] = {
     "evaluation-below-target": "指标未达成目标",
     "goal-not-evaluated": "目标未在效果评估中出现",
     "evaluation-missing": "活动结束前尚无效果评估表",
+    "week-outside-campaign": "报告周不在活动期间",
 }
 
 
