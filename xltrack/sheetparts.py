@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -97,7 +98,8 @@ def render_layout(layout: SheetLayout) -> SheetParts:
             sheet.merge_range(cell.row, cell.col, cell.row, cell.span, "", fmt)
         if cell.link and isinstance(value, str):
             sheet.write_url(cell.row, cell.col, f"internal:{cell.link}", fmt, value[:_MAX_TEXT])
-        elif value is None:
+        elif value is None or (isinstance(value, float) and not math.isfinite(value)):
+            # A ratio over a near-zero target can overflow: no number beats a crash.
             sheet.write_blank(cell.row, cell.col, None, fmt)
         elif isinstance(value, str):
             sheet.write_string(cell.row, cell.col, value[:_MAX_TEXT], fmt)

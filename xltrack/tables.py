@@ -212,14 +212,14 @@ def cached_values(spec: Spec, lang: Lang, col: ColumnSpec, series: pd.Series, n:
 
 def number_or_blank(value: float | None) -> float | int | str:
     """A cached number: "" for missing, whole numbers as int (Excel writes 5, not 5.0)."""
-    if value is None or math.isnan(value):
-        return ""
+    if value is None or not math.isfinite(value):
+        return ""  # XlsxWriter writes no infinity: a blank rather than a crash
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def write_value(target: Target, row: int, col: int, ctype: str, value: Any, fmt: Any) -> None:
     """Write one form value by column type; an empty value leaves a formatted blank."""
-    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
         target.write_blank(row, col, None, fmt)
     elif ctype == "date":
         stamp = pd.Timestamp(value)

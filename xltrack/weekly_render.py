@@ -9,10 +9,10 @@ template (`weekly_*`, `summary_*`), finding messages from `messages.finding_mess
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from xltrack.escaping import json_text
 from xltrack.messages import finding_message
 from xltrack.render import finding_to_dict
 from xltrack.spec import Lang, Spec, load_spec
@@ -34,7 +34,7 @@ def report_to_dict(
 def report_to_json(
     report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None, output: str | None = None
 ) -> str:
-    return json.dumps(report_to_dict(report, lang, spec, output), ensure_ascii=False, indent=2)
+    return json_text(report_to_dict(report, lang, spec, output))
 
 
 # How a column's values read: text as is, figures with thousands separators,
