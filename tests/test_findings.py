@@ -41,6 +41,7 @@ READER_CODES = {
     "file-unreadable",
     "file-unsupported",
     "file-unrecognized",
+    "file-extension-mismatch",
     "column-missing",
     "header-guessed",
     "header-unknown",

@@ -127,6 +127,13 @@ _CATALOGUE = (
         "{reason}",
     ),
     Code(
+        "file-extension-mismatch",
+        "info",
+        "The file's extension does not match its content",
+        "this is an {format} file named {extension}; read as what it is",
+        "此文件实为 {format} 格式,扩展名却是 {extension};已按实际格式读取",
+    ),
+    Code(
         "file-unrecognized", "error", "None of the five tables were found", "{reason}", "{reason}"
     ),
     Code(
@@ -471,6 +478,7 @@ TITLES_ZH: dict[str, str] = {
     "template-version": "其他模板版本生成",
     "file-unreadable": "无法读取的文件",
     "file-unsupported": "不支持的文件格式",
+    "file-extension-mismatch": "扩展名与文件内容不符",
     "file-unrecognized": "未找到五张活动表",
     "cell-far-ignored": "远离数据区的值已忽略",
     "xltrack-error": "xltrack 出错",

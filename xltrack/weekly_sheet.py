@@ -119,7 +119,9 @@ def write_report(
     spec = spec or load_spec()
     src = Path(path)
     if out is None and not in_place:
-        out = src.with_name(f"{src.stem}.report{src.suffix}")
+        # An .xlsx misnamed .xls gets a report named for what it holds.
+        suffix = src.suffix if src.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+        out = src.with_name(f"{src.stem}.report{suffix}")
     parts = render_layout(layout_report(report, lang, spec))
     # Each week's sheet carries its own marker, so the same week replaces itself in
     # either language and a user's sheet of the same name is never taken for it.
