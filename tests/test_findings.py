@@ -41,12 +41,14 @@ READER_CODES = {
     "file-unreadable",
     "file-unsupported",
     "file-unrecognized",
+    "file-extension-mismatch",
     "column-missing",
     "header-guessed",
     "header-unknown",
     "unit-scaled",
     "cell-far-ignored",
     "evaluation-missing",  # the reader's sheet-missing, deferred mid-campaign
+    "week-outside-campaign",  # the weekly report's, not a check's
     # the codes of errors.py's exceptions (test_errors holds them to the catalogue)
     "xltrack-error",
     "template-invalid",

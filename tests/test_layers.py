@@ -19,6 +19,7 @@ LAYERS: dict[str, int] = {
     "excel": 1,
     "atomic": 1,
     "escaping": 1,
+    "xmlnames": 1,
     "codes": 1,
     "findings": 1,
     "messages": 1,

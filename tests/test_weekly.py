@@ -328,3 +328,39 @@ def test_weekly_report_drops_escape_sequences_from_workbook_text(tmp_path: Path,
     )
     assert result.exit_code == 0, result.output
     assert "Poster" in result.stdout and "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+def test_next_week_lists_unfinished_tasks_spanning_it(spec: Any) -> None:
+    from xltrack.frames import empty_campaign, frame_from_records
+
+    frames = empty_campaign(spec, "c.xlsx")
+    frames.info = {"name": "c", "start_date": dt.date(2025, 1, 1), "end_date": dt.date(2025, 2, 28)}
+    tasks = [
+        # Next week is 1/27-2/2. T004 runs through it: neither starts nor ends there.
+        {"task_id": "T004", "status": "in_progress", "start_date": "2025-01-25",
+         "end_date": "2025-02-05", "row": 5},
+        {"task_id": "T005", "status": "done", "start_date": "2025-01-20",
+         "end_date": "2025-02-05", "row": 6},
+        {"task_id": "T006", "status": "not_started", "start_date": "2025-02-03",
+         "end_date": "2025-02-10", "row": 7},
+        {"task_id": "T007", "status": "in_progress", "start_date": "2025-01-10",
+         "end_date": "2025-01-26", "row": 8},
+        {"task_id": "T008", "status": "not_started", "start_date": "2025-02-02", "row": 9},
+    ]  # fmt: skip
+    frames.tables["tasks"].data = frame_from_records(spec.table("tasks"), tasks)
+    report = build_weekly_report(frames, [], dt.date(2025, 1, 22))
+    assert [t.task_id for t in report.next_week] == ["T004", "T008"]
+
+
+def test_week_outside_the_campaign_says_so(tmp_path: Path) -> None:
+    src = Path(shutil.copy(SAMPLES / "example-en.xlsx", tmp_path / "c.xlsx"))
+    after = report_json(src, "--week-of", "2025-01-15")
+    codes = [f["code"] for f in after["findings"]]
+    assert codes == ["week-outside-campaign"]
+    assert "outside the campaign (2024-06-01 – 2024-06-30)" in after["findings"][0]["message"]
+    text = run(str(src), "--week-of", "2024-05-01", "-o", str(tmp_path / "x.xlsx"))
+    assert "outside the campaign" in text.stdout
+    # The campaign's own weeks, first and last included, are reported without it.
+    for day in ("2024-06-01", "2024-06-30"):
+        inside = report_json(src, "--week-of", day, "-o", str(tmp_path / f"{day}.xlsx"))
+        assert "week-outside-campaign" not in [f["code"] for f in inside["findings"]]

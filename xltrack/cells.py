@@ -550,7 +550,7 @@ def parse_amount(value: Any) -> Parsed:
     if isinstance(value, (bool, dt.date, dt.datetime)):
         return _fail(value)
     if isinstance(value, (int, float)):
-        return Parsed(float(value), raw=raw_text(value))
+        return _sane(float(value), raw_text(value))
     text = _clean(value).casefold().replace(" ", "")
     assumptions = []
     if _APPROX.match(text):
@@ -574,7 +574,19 @@ def parse_amount(value: Any) -> Parsed:
         number /= 100
     if hit["sign"] == "-":
         number = -number
-    return Parsed(number, raw=str(value), assumption="; ".join(assumptions) or None)
+    return _sane(number, str(value), "; ".join(assumptions) or None)
+
+
+# No campaign figure comes near this (a quadrillion); beyond it a number is a typo or
+# an overflow, and sums of such numbers would reach infinity in every total.
+ABSURD = 1e15
+
+
+def _sane(number: float, raw: str, assumption: str | None = None) -> Parsed:
+    """A parsed number, unless it is infinite, NaN or absurdly large: then unreadable."""
+    if not math.isfinite(number) or abs(number) > ABSURD:
+        return Parsed(None, False, raw)
+    return Parsed(number, raw=raw, assumption=assumption)
 
 
 def parse_percent(value: Any) -> Parsed:

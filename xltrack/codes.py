@@ -127,6 +127,13 @@ _CATALOGUE = (
         "{reason}",
     ),
     Code(
+        "file-extension-mismatch",
+        "info",
+        "The file's extension does not match its content",
+        "this is an {format} file named {extension}; read as what it is",
+        "此文件实为 {format} 格式,扩展名却是 {extension};已按实际格式读取",
+    ),
+    Code(
         "file-unrecognized", "error", "None of the five tables were found", "{reason}", "{reason}"
     ),
     Code(
@@ -441,6 +448,16 @@ _CATALOGUE = (
         "no evaluation table yet; it is filled once the campaign ends {end}",
         "尚无效果评估表;活动结束({end})后填写",
     ),
+    # -- the weekly report ------------------------------------------------------
+    Code(
+        "week-outside-campaign",
+        "warning",
+        "The reported week is outside the campaign",
+        "the week {week_start} – {week_end} is outside the campaign "
+        "({campaign_start} – {campaign_end}): nothing to report; choose a week of the campaign",
+        "报告周 {week_start} – {week_end} 不在活动期间({campaign_start} – {campaign_end})"
+        "内,没有可报告的内容;请选择活动期间的一周",
+    ),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
@@ -499,6 +516,7 @@ TITLES_ZH: dict[str, str] = {
     "template-version": "其他模板版本生成",
     "file-unreadable": "无法读取的文件",
     "file-unsupported": "不支持的文件格式",
+    "file-extension-mismatch": "扩展名与文件内容不符",
     "file-unrecognized": "未找到五张活动表",
     "cell-far-ignored": "远离数据区的值已忽略",
     "xltrack-error": "xltrack 出错",
@@ -547,6 +565,7 @@ TITLES_ZH: dict[str, str] = {
     "evaluation-below-target": "指标未达成目标",
     "goal-not-evaluated": "目标未在效果评估中出现",
     "evaluation-missing": "活动结束前尚无效果评估表",
+    "week-outside-campaign": "报告周不在活动期间",
 }
 
 

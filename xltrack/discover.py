@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xltrack.atomic import is_temp_name
+from xltrack.source import not_a_file
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 LOCK_PREFIX = "~$"
@@ -91,13 +92,17 @@ def is_generated(name: str) -> bool:
 def _identity(path: str) -> str:
     try:
         return str(Path(path).resolve())
-    except OSError:  # a broken symlink loop: fall back to the absolute spelling
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
         return os.path.abspath(path)
 
 
 def _expand_one(raw: str, recursive: bool) -> Iterator[tuple[Target, bool]]:
     """Targets, each with whether the user named it explicitly."""
     path = Path(raw)
+    special = not_a_file(path)
+    if special is not None and not path.is_dir():
+        yield Target(raw, reject=special, code="file-unreadable"), True
+        return
     if path.is_dir():
         yield from _folder(path, recursive)
         return
@@ -108,10 +113,10 @@ def _expand_one(raw: str, recursive: bool) -> Iterator[tuple[Target, bool]]:
         matches = sorted(glob.glob(raw, recursive=recursive))
         for match in matches:
             found = Path(match)
-            if found.is_file() and found.suffix.lower() in WORKBOOK_SUFFIXES:
-                yield Target(str(found)), False
-            elif found.is_dir() and recursive:
+            if found.is_dir() and recursive:
                 yield from _folder(found, recursive)
+            elif found.suffix.lower() in WORKBOOK_SUFFIXES:
+                yield _found(found), False
         if not matches:
             yield Target(raw, reject="no file matches this pattern", code="file-unreadable"), True
         return
@@ -120,11 +125,24 @@ def _expand_one(raw: str, recursive: bool) -> Iterator[tuple[Target, bool]]:
 
 def _folder(folder: Path, recursive: bool) -> Iterator[tuple[Target, bool]]:
     pattern = "**/*" if recursive else "*"
-    files = [
-        p for p in folder.glob(pattern) if p.suffix.lower() in WORKBOOK_SUFFIXES and p.is_file()
+    # Named like a workbook but no file (a pipe, a device, a symlink loop, a folder):
+    # listed with the reason, never silently left out. A folder is looked into when
+    # recursive, so it is no skip then.
+    found = [
+        p
+        for p in folder.glob(pattern)
+        if p.suffix.lower() in WORKBOOK_SUFFIXES and not (recursive and p.is_dir())
     ]
-    for p in sorted(files):
-        yield Target(str(p)), False
+    for p in sorted(found):
+        yield _found(p), False
+
+
+def _found(path: Path) -> Target:
+    """A workbook found in a folder or glob, or why it is none."""
+    special = not_a_file(path)
+    if special is None:
+        return Target(str(path))
+    return Target(str(path), reject=special, code="file-unreadable")
 
 
 def _explicit_file(path: Path) -> Target:

@@ -15,6 +15,7 @@ one string.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -51,14 +52,35 @@ def _json_safe(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def finite(data: Any) -> Any:
+    """`data` with every infinite or NaN float as None (JSON has no such numbers).
+
+    Python's json writes them as `Infinity`/`NaN`, which no JSON parser accepts;
+    a ratio over a tiny target or a sum of huge figures can reach them. Lazy
+    lists stay lazy.
+    """
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: finite(value) for key, value in data.items()}
+    if isinstance(data, LazyList):
+        items = data
+        return LazyList(len(items), lambda: (finite(value) for value in items))
+    if isinstance(data, list | tuple):
+        return [finite(value) for value in data]
+    return data
+
+
 def json_text(data: Any) -> str:
-    """`data` as indented JSON, UTF-8 characters kept, every control character escaped."""
-    return _json_safe(json.dumps(data, ensure_ascii=False, indent=2))
+    """`data` as indented JSON, UTF-8 characters kept, every control character escaped,
+    non-finite numbers as null."""
+    return _json_safe(json.dumps(finite(data), ensure_ascii=False, indent=2, allow_nan=False))
 
 
 def iter_json(data: Any, *, flush_at: int = 1 << 16) -> Iterator[str]:
     """`json_text(data)` in pieces of about `flush_at` characters (lazy lists stay lazy)."""
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    data = finite(data)
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=False)
     buffer: list[str] = []
     size = 0
     for piece in encoder.iterencode(data):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import math
 import re
 from pathlib import Path
 
@@ -108,6 +109,8 @@ def _write(df: pd.DataFrame, path: Path, *, fmt: str, raw_csv: bool) -> None:
     elif fmt == "csv":
         if not raw_csv:
             df = csv_safe(df)
+        # An overflowed ratio is no figure a spreadsheet reads back: a blank cell.
+        df = df.replace([math.inf, -math.inf], math.nan)
         # CRLF rows (RFC 4180): the csv module then quotes a cell holding a bare CR, which
         # with "\n" rows it leaves unquoted, and Excel would break the row there.
         df.to_csv(

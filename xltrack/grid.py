@@ -6,6 +6,8 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from xltrack.xmlnames import xml_safe
+
 
 class Grid:
     """Cells of a small sheet collected in any order, written in row order.
@@ -53,5 +55,9 @@ class Grid:
                 last_col, method, args = args
                 if last_col > col:
                     worksheet.merge_range(row, col, row, last_col, "", args[1])
+            if method == "write_formula" and len(args) > 2 and isinstance(args[2], str):
+                # XlsxWriter writes a formula's cached text unescaped (a campaign name
+                # shown by the Dashboard's title formula): keep it XML-safe.
+                args = (*args[:2], xml_safe(args[2]), *args[3:])
             getattr(worksheet, method)(row, col, *args)
         self._cells.clear()

@@ -31,6 +31,7 @@ from xltrack.codes import CODES
 from xltrack.errors import OutputError, OutputNameError
 from xltrack.portfolio_report import ReportWriter, merged_metrics, missing
 from xltrack.styles import DATE_FORMAT
+from xltrack.xmlnames import table_headers
 
 TABLE_ROW_LIMIT = 50_000
 ONE_PAGE_ROWS = 80
@@ -191,14 +192,16 @@ class _Writer(ReportWriter):
         self, sheet: Worksheet, name: str, df: pd.DataFrame, percent: frozenset[str]
     ) -> None:
         columns = [str(c) for c in df.columns]
+        # Metric names become column names: XML-safe and unique, as Excel Tables need.
+        headers = table_headers(columns)
         n = min(len(df), MAX_EXCEL_ROWS)
         for i, col in enumerate(columns):
             width = _WIDTHS.get(col, min(max(10, len(col) + 2), 22))
             sheet.set_column(i, i, width, self._format(col, df[df.columns[i]], percent))
         sheet.freeze_panes(1, 0)
         if self.stream or not columns:
-            for i, col in enumerate(columns):
-                sheet.write_string(0, i, col, self.header)
+            for i, header in enumerate(headers):
+                sheet.write_string(0, i, header, self.header)
             if columns:
                 sheet.autofilter(0, 0, max(n, 1), len(columns) - 1)
         else:
@@ -210,7 +213,7 @@ class _Writer(ReportWriter):
                 {
                     "name": "t_" + name.lower().replace(" ", "_"),
                     "style": "Table Style Light 9",
-                    "columns": [{"header": c, "header_format": self.header} for c in columns],
+                    "columns": [{"header": h, "header_format": self.header} for h in headers],
                 },
             )
         for start in range(0, n, _CHUNK):

@@ -60,6 +60,7 @@ from xltrack.records import (
 from xltrack.source import (
     Source,
     is_engine_panic,
+    misnamed,
     open_source,
     read_sheet_slowly,
     wrap_engine_error,
@@ -112,6 +113,12 @@ def read_campaign(path: str | Path, spec: Spec, *, as_of: dt.date | None = None)
         early: list[Finding] = []
         try:
             engine = _xls_trim(source, early) or source.engine_file(_ods_trim(source, early))
+            if misnamed(source):
+                # The engine goes by the name's extension: an .xls renamed .xlsx would
+                # be "a corrupt zip". Given the bytes, it tells the format by content.
+                early.append(_misnamed_finding(source))
+                if isinstance(engine, str):
+                    engine = _file_bytes(source.path)
             if isinstance(engine, str):
                 book = python_calamine.CalamineWorkbook.from_path(engine)
             else:
@@ -202,6 +209,21 @@ def _ods_trim(source: Source, findings: list[Finding]) -> dict[str, bytes] | Non
     for sheet, refs in trim.dropped.items():
         findings += _far_findings(source.path, sheet, refs, trim.boxes[sheet])
     return {"content.xml": trim.xml}
+
+
+def _misnamed_finding(source: Source) -> Finding:
+    return Finding(
+        "file-extension-mismatch",
+        Location(file=source.path),
+        {"extension": Path(source.path).suffix or "(none)", "format": f".{source.kind}"},
+    )
+
+
+def _file_bytes(path: str) -> io.BytesIO:
+    try:
+        return io.BytesIO(Path(path).read_bytes())
+    except OSError as exc:
+        raise UnreadableWorkbookError(path, f"cannot open: {exc.strerror or exc}") from exc
 
 
 def _xls_trim(source: Source, findings: list[Finding]) -> io.BytesIO | None:

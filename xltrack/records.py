@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from xltrack.cells import (
+    ABSURD,
     BLANKS_AS_TYPED,
     Parsed,
     YearHint,
@@ -142,9 +143,11 @@ def _fast_pass(values: list[Any], column_type: str) -> list[Any]:
         # A datetime keeps its time (parse_moment); a date is as typed.
         return [v if type(v) is date else None if v == "" or v is None else slow for v in values]
     if column_type in ("number", "money", "count"):
+        # Infinite, NaN and absurd numbers (cells.ABSURD) go to the parser, which refuses them.
+        top = ABSURD
         return [
             float(v)
-            if type(v) is float or type(v) is int
+            if (type(v) is float or type(v) is int) and -top <= v <= top
             else None
             if v == "" or v is None
             else slow

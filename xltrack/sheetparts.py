@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import xlsxwriter
 from defusedxml import ElementTree
 
 from xltrack.inject import SheetParts
+from xltrack.xmlnames import xml_safe
 
 CellValue = str | float | int | dt.date | None
 
@@ -81,7 +83,9 @@ def render_layout(layout: SheetLayout) -> SheetParts:
     """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet(layout.name)
+    # Sheet names and chart titles are written into the XML as they are.
+    name = xml_safe(layout.name)
+    sheet = book.add_worksheet(name)
     formats = {name: book.add_format(props) for name, props in layout.styles.items()}
     for col, width in layout.widths.items():
         sheet.set_column(col, col, width)
@@ -94,7 +98,8 @@ def render_layout(layout: SheetLayout) -> SheetParts:
             sheet.merge_range(cell.row, cell.col, cell.row, cell.span, "", fmt)
         if cell.link and isinstance(value, str):
             sheet.write_url(cell.row, cell.col, f"internal:{cell.link}", fmt, value[:_MAX_TEXT])
-        elif value is None:
+        elif value is None or (isinstance(value, float) and not math.isfinite(value)):
+            # A ratio over a near-zero target can overflow: no number beats a crash.
             sheet.write_blank(cell.row, cell.col, None, fmt)
         elif isinstance(value, str):
             sheet.write_string(cell.row, cell.col, value[:_MAX_TEXT], fmt)
@@ -103,7 +108,7 @@ def render_layout(layout: SheetLayout) -> SheetParts:
         else:
             sheet.write_number(cell.row, cell.col, float(value), fmt)
     for spec in layout.charts:
-        chart = _chart(book, layout.name, spec)
+        chart = _chart(book, name, spec)
         chart.set_size({"width": spec.size[0], "height": spec.size[1]})
         sheet.insert_chart(spec.anchor[0], spec.anchor[1], chart)
     sheet.set_landscape()
@@ -115,14 +120,14 @@ def render_layout(layout: SheetLayout) -> SheetParts:
     sheet.set_footer("&L&A&R&P / &N")
     sheet.set_tab_color(layout.tab_colour)
     book.close()
-    return _lift_parts(buffer.getvalue(), layout.name)
+    return _lift_parts(buffer.getvalue(), name)
 
 
 def _chart(book: Any, name: str, spec: ChartSpec) -> Any:
     chart = book.add_chart({"type": spec.kind})
     for i, (series_name, values) in enumerate(spec.series):
         series: dict[str, Any] = {
-            "name": series_name,
+            "name": xml_safe(series_name),
             "categories": [name, *spec.categories],
             "values": [name, *values],
         }
@@ -160,7 +165,7 @@ def _chart(book: Any, name: str, spec: ChartSpec) -> Any:
             }
         )
         chart.combine(line)
-    chart.set_title({"name": spec.title, "name_font": {"size": 11}})
+    chart.set_title({"name": xml_safe(spec.title), "name_font": {"size": 11}})
     grid = {"visible": True, "line": {"color": "#E7E6E6"}}
     if spec.kind == "bar":
         chart.set_legend({"none": True})

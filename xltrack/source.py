@@ -13,8 +13,11 @@ told by content, never by the file name.
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
+import stat
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -204,13 +207,44 @@ def parse_xml_bytes(data: bytes, path: str, part: str) -> Element:
     return root
 
 
+def not_a_file(path: str | Path) -> str | None:
+    """Why `path` is no regular file (a named pipe, a device, a folder, a symlink loop),
+    or None when it is one or does not exist.
+
+    Asked before opening: opening a named pipe waits for a writer forever, and
+    reading /dev/zero never ends.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop, not a file"
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return "a broken symlink (its target does not exist)"
+        return None  # missing or unreadable: opening it says so
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "not a regular file"
+
+
 def sniff(path: str | Path) -> str:
     """What kind of file this is by its first bytes: zip, ole2, encrypted, html, text, empty,
     binary.
 
     Raises:
-        UnreadableWorkbookError: the file cannot be opened.
+        UnreadableWorkbookError: the file cannot be opened, or is no regular file.
     """
+    special = not_a_file(path)
+    if special is not None:
+        raise UnreadableWorkbookError(str(path), special)
     try:
         with open(path, "rb") as handle:
             head = handle.read(8192)
@@ -403,6 +437,21 @@ def _load_sheets(source: Source) -> None:
                 xml,
             )
         source._engine_edits[source.workbook_part] = xml
+
+
+# The file name extensions of each format (templates and macro files included).
+EXTENSIONS = {
+    "xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm"),
+    "xlsb": (".xlsb",),
+    "ods": (".ods",),
+    "xls": (".xls", ".xlt"),
+}
+
+
+def misnamed(source: Source) -> bool:
+    """Whether the file's extension says another format than its content (an .xls
+    renamed .xlsx): engines that go by the name must then be given the bytes."""
+    return Path(source.path).suffix.lower() not in EXTENSIONS.get(source.kind, ())
 
 
 def workbook_format(path: str | Path) -> str:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 
 from xltrack.errors import SpecError
+from xltrack.xmlnames import xml_safe
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -216,7 +217,26 @@ def _load_cached(path: str) -> Spec:
         raise SpecError(f"{path}: not valid YAML: {exc}") from exc
     if isinstance(data, dict) and "extends" in data:
         data = _extend(data, Path(path))
+    _refuse_controls(data, path)
     return parse_spec(data, source=path)
+
+
+def _refuse_controls(data: Any, path: str, where: str = "") -> None:
+    """A template's words become sheet names, table headers and chart titles, which
+    cannot hold the control characters XML 1.0 forbids: refuse them by name."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_controls(key, path, where)
+            _refuse_controls(value, path, f"{where}.{key}" if where else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _refuse_controls(value, path, f"{where}[{i}]")
+    elif isinstance(data, str) and xml_safe(data) != data:
+        bad = next(c for c in data if xml_safe(c) != c)
+        raise SpecError(
+            f"{path}: {where or 'a key'}: control character U+{ord(bad):04X} "
+            "cannot go into a workbook"
+        )
 
 
 def _extend(team: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from xltrack.grid import Grid
 from xltrack.layout import Layout, TableLayout, compile_formula, quote
 from xltrack.spec import ColumnSpec, Lang, Rules, Spec, TableSpec
 from xltrack.styles import Styles
+from xltrack.xmlnames import xml_safe
 
 Target = Union[Worksheet, Grid]  # noqa: UP007 (runtime alias, py3.10)
 _EPOCH = pd.Timestamp(EXCEL_EPOCH)
@@ -58,7 +59,7 @@ def write_table_rows(
     assert isinstance(ws, Worksheet)
     spec, lang = layout.spec, layout.lang
     columns = table.laid_out
-    headers = [c.label(lang) for c in columns]
+    headers = [xml_safe(c.label(lang)) for c in columns]
     if len({h.casefold() for h in headers}) != len(headers):
         raise SpecError(f"tables.{table.key}: two columns share a {lang} label")
     add_table(ws, placed, headers, f"tbl_{table.key}")
@@ -200,20 +201,25 @@ def cached_values(spec: Spec, lang: Lang, col: ColumnSpec, series: pd.Series, n:
         return [word if bool(v) else "" for v in series.tolist()]
     if col.type == "enum" and col.enum:
         labels = {v.key: v.label(lang) for v in spec.enums[col.enum]}
-        return ["" if _blank(v) else labels.get(v, v) for v in series.tolist()]
+        # A word that is no value of the list is cached as typed, made XML-safe:
+        # XlsxWriter writes cached text unescaped.
+        return [
+            "" if _blank(v) else labels[v] if v in labels else xml_safe(str(v))
+            for v in series.tolist()
+        ]
     return [number_or_blank(v) for v in series.astype("float64").tolist()]
 
 
 def number_or_blank(value: float | None) -> float | int | str:
     """A cached number: "" for missing, whole numbers as int (Excel writes 5, not 5.0)."""
-    if value is None or math.isnan(value):
-        return ""
+    if value is None or not math.isfinite(value):
+        return ""  # XlsxWriter writes no infinity: a blank rather than a crash
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def write_value(target: Target, row: int, col: int, ctype: str, value: Any, fmt: Any) -> None:
     """Write one form value by column type; an empty value leaves a formatted blank."""
-    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
         target.write_blank(row, col, None, fmt)
     elif ctype == "date":
         stamp = pd.Timestamp(value)

@@ -10,11 +10,12 @@ calendar week (Monday to Sunday) holding `week_of`:
   the health of the source's bands (`derive.health_of`);
 - done: tasks marked done whose end date falls in the week;
 - delayed: tasks marked delayed, or overdue as of as-of, with their reason;
-- next_week: tasks not done that start or are due in the following week;
+- next_week: tasks not done whose span (start to end) meets the following week;
 - open_issues: issues not resolved, found by the week's end (or with no date);
 - resources: the daily table's "resources needed" texts of the week;
 - findings: those whose date (a day, a found or end date, a run's last week)
-  falls in the week.
+  falls in the week, after a `week-outside-campaign` warning when the whole
+  week lies before the campaign's start or after its end.
 
 `WeeklyReport.to_dict()` is the JSON of `xltrack report --format json`.
 """
@@ -30,7 +31,7 @@ import pandas as pd
 
 from xltrack import derive
 from xltrack.checks.facts import blank
-from xltrack.findings import Finding
+from xltrack.findings import Finding, Location
 from xltrack.frames import CampaignFrames
 from xltrack.labels import metric_key
 from xltrack.spec import Spec, load_spec
@@ -153,7 +154,32 @@ def build_weekly_report(
     report.resources = _resources(frames.daily.data, start, end)
     report.spend = _spend(frames.daily.data, start, end)
     report.findings = [f for f in findings if _in_week(f, start, end)]
+    outside = _outside_campaign(frames, start, end)
+    if outside is not None:
+        report.findings.insert(0, outside)
     return report
+
+
+def _outside_campaign(frames: CampaignFrames, start: dt.date, end: dt.date) -> Finding | None:
+    """A finding when the week lies wholly before the campaign's start or after its end.
+
+    A report of such a week is empty; the finding says why in every rendering
+    (sheet, text, JSON), so an empty sheet mailed around is never mistaken for a
+    quiet week.
+    """
+    first, last = frames.start_date, frames.end_date
+    if (first is None or end >= first) and (last is None or start <= last):
+        return None
+    return Finding(
+        "week-outside-campaign",
+        Location(file=frames.path or None),
+        {
+            "week_start": start.isoformat(),
+            "week_end": end.isoformat(),
+            "campaign_start": first.isoformat() if first else "?",
+            "campaign_end": last.isoformat() if last else "?",
+        },
+    )
 
 
 def _metrics(daily: pd.DataFrame, first: dt.date, last: dt.date, spec: Spec) -> list[WeekMetric]:
@@ -215,8 +241,18 @@ def _tasks(report: WeeklyReport, tasks: pd.DataFrame, as_of: dt.date) -> None:
             continue
         if r.status == "delayed" or late:
             report.delayed.append(task)
-        if any(d is not None and next_start <= d <= next_end for d in (task.start, task.end)):
+        if _overlaps(task, next_start, next_end):
             report.next_week.append(task)
+
+
+def _overlaps(task: ReportTask, first: dt.date, last: dt.date) -> bool:
+    """Whether a task's span meets [first, last]: a task running through the whole
+    week is on the plan as much as one starting or ending in it. A task with one
+    date spans that day."""
+    begin, finish = task.start or task.end, task.end or task.start
+    if begin is None or finish is None:
+        return False
+    return begin <= last and finish >= first
 
 
 def _issues(issues: pd.DataFrame, end: dt.date, as_of: dt.date) -> list[ReportIssue]:

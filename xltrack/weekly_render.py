@@ -8,9 +8,11 @@ template (`weekly_*`, `summary_*`), finding messages from `messages.finding_mess
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
 
+from xltrack.escaping import json_text
 from xltrack.messages import finding_message
 from xltrack.render import finding_to_dict
 from xltrack.spec import Lang, Spec, load_spec
@@ -32,7 +34,47 @@ def report_to_dict(
 def report_to_json(
     report: WeeklyReport, lang: Lang = "en", spec: Spec | None = None, output: str | None = None
 ) -> str:
-    return json.dumps(report_to_dict(report, lang, spec, output), ensure_ascii=False, indent=2)
+    return json_text(report_to_dict(report, lang, spec, output))
+
+
+# How a column's values read: text as is, figures with thousands separators,
+# rates as percentages, days as ISO dates, counts as whole numbers.
+Kind = Literal["text", "figure", "percent", "date", "count"]
+Value = str | float | int | dt.date | None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One block of the report: typed values, so the sheet can write real numbers.
+
+    `key` names the block ("metrics", "done", "delayed", "next", "issues",
+    "resources", "spend", "findings"): the sheet styles a block by its key, never
+    by its position, which changes whenever a block is added.
+    """
+
+    key: str
+    title: str
+    header: list[str]
+    kinds: tuple[Kind, ...]
+    rows: list[list[Value]]
+
+    def text_rows(self) -> list[list[str]]:
+        return [
+            [cell_text(v, k) for v, k in zip(row, self.kinds, strict=True)] for row in self.rows
+        ]
+
+
+def cell_text(value: Value, kind: Kind) -> str:
+    """A value as the text and Markdown reports show it."""
+    if kind == "figure":
+        return _figure(value if isinstance(value, int | float) else None)
+    if kind == "percent":
+        return _pct(value if isinstance(value, int | float) else None)
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _figure(value: float | None) -> str:
@@ -45,10 +87,8 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
-def report_sections(
-    report: WeeklyReport, lang: Lang, spec: Spec
-) -> list[tuple[str, list[list[str]], list[str]]]:
-    """(title, rows, header) of each section, in display order; cells as text."""
+def sections(report: WeeklyReport, lang: Lang, spec: Spec) -> list[Section]:
+    """Every section of the report, in display order, with typed values."""
 
     def L(key: str) -> str:
         return spec.label(key, lang)
@@ -56,19 +96,15 @@ def report_sections(
     def enum(name: str, key: str | None) -> str:
         return spec.enum_label(name, key, lang) if key else ""
 
+    def task(key: str, rows: list[list[Value]], last: str, kind: Kind = "date") -> Section:
+        head = [L("summary_id"), L("summary_task"), *(L(k) for k in last.split())]
+        kinds: tuple[Kind, ...] = ("text", "text", "date", kind)
+        return Section(key, L(f"weekly_{key}"), head, kinds[: len(head)], rows)
+
     return [
-        (
+        Section(
+            "metrics",
             L("weekly_metrics"),
-            [
-                [
-                    m.name,
-                    _figure(m.target),
-                    _figure(m.actual),
-                    _pct(m.deviation),
-                    enum("health", m.health),
-                ]
-                for m in report.metrics
-            ],
             [
                 L("summary_metric"),
                 L("summary_target"),
@@ -76,57 +112,66 @@ def report_sections(
                 L("weekly_deviation"),
                 L("summary_health"),
             ],
-        ),
-        (
-            L("weekly_done"),
-            [[t.task_id, t.name or "", _iso(t.end)] for t in report.done],
-            [L("summary_id"), L("summary_task"), L("summary_end")],
-        ),
-        (
-            L("weekly_delayed"),
-            [[t.task_id, t.name or "", _iso(t.end), t.reason or ""] for t in report.delayed],
-            [L("summary_id"), L("summary_task"), L("summary_end"), L("weekly_reason")],
-        ),
-        (
-            L("weekly_next"),
-            [[t.task_id, t.name or "", _iso(t.start), _iso(t.end)] for t in report.next_week],
-            [L("summary_id"), L("summary_task"), L("weekly_start"), L("summary_end")],
-        ),
-        (
-            L("weekly_issues"),
+            ("text", "figure", "figure", "percent", "text"),
             [
-                [
-                    i.issue_id,
-                    i.description or "",
-                    enum("severity", i.severity),
-                    "" if i.age_days is None else str(i.age_days),
-                ]
+                [m.name, m.target, m.actual, m.deviation, enum("health", m.health)]
+                for m in report.metrics
+            ],
+        ),
+        task("done", [[t.task_id, t.name or "", t.end] for t in report.done], "summary_end"),
+        task(
+            "delayed",
+            [[t.task_id, t.name or "", t.end, t.reason or ""] for t in report.delayed],
+            "summary_end weekly_reason",
+            "text",
+        ),
+        task(
+            "next",
+            [[t.task_id, t.name or "", t.start, t.end] for t in report.next_week],
+            "weekly_start summary_end",
+        ),
+        Section(
+            "issues",
+            L("weekly_issues"),
+            [L("summary_id"), L("summary_description"), L("summary_severity"), L("weekly_age")],
+            ("text", "text", "text", "count"),
+            [
+                [i.issue_id, i.description or "", enum("severity", i.severity), i.age_days]
                 for i in report.open_issues
             ],
-            [L("summary_id"), L("summary_description"), L("summary_severity"), L("weekly_age")],
         ),
-        (L("weekly_resources"), [[text] for text in report.resources], [L("weekly_resources")]),
-        (
+        Section(
+            "resources",
+            L("weekly_resources"),
+            [L("weekly_resources")],
+            ("text",),
+            [[text] for text in report.resources],
+        ),
+        Section(
+            "spend",
             L("weekly_spend"),
-            [
-                [name or L("weekly_all_channels"), _figure(value)]
-                for name, value in report.spend.items()
-            ],
             [L("weekly_channel"), L("weekly_spend_amount")],
+            ("text", "figure"),
+            [[name or L("weekly_all_channels"), value] for name, value in report.spend.items()],
         ),
-        (
+        Section(
+            "findings",
             L("weekly_findings"),
+            [L("summary_severity"), L("weekly_message")],
+            ("text", "text"),
             [
                 [spec.label(f"summary_{f.level.value}", lang), finding_message(f, lang, spec)]
                 for f in report.findings
             ],
-            [L("summary_severity"), L("weekly_message")],
         ),
     ]
 
 
-def _iso(day: Any) -> str:
-    return day.isoformat() if day else ""
+def report_sections(
+    report: WeeklyReport, lang: Lang, spec: Spec
+) -> list[tuple[str, list[list[str]], list[str]]]:
+    """(title, rows, header) of each section, in display order; cells as text."""
+    return [(s.title, s.text_rows(), s.header) for s in sections(report, lang, spec)]
 
 
 def _title(report: WeeklyReport, lang: Lang, spec: Spec) -> str:
@@ -176,9 +221,12 @@ def _md(text: str) -> str:
 
 
 __all__ = [
+    "Section",
+    "cell_text",
     "report_sections",
     "report_to_dict",
     "report_to_json",
     "report_to_markdown",
     "report_to_text",
+    "sections",
 ]

@@ -18,7 +18,7 @@ from xltrack.sheetparts import Cell, CellValue, SheetLayout, render_layout
 from xltrack.spec import Lang, Spec, load_spec
 from xltrack.summary_sheet import STYLES
 from xltrack.weekly import WeeklyReport
-from xltrack.weekly_render import report_sections
+from xltrack.weekly_render import Kind, cell_text, sections
 
 # Column B holds task names, descriptions and finding messages: wide enough to read.
 _WIDTHS = {0: 12, 1: 60, 2: 14, 3: 14, 4: 22}
@@ -48,28 +48,46 @@ def layout_report(report: WeeklyReport, lang: Lang = "en", spec: Spec | None = N
     put(3, 1, report.as_of, "as_of")
     row = 5
     none = spec.label("summary_none", lang)
-    for index, (title, rows, header) in enumerate(report_sections(report, lang, spec)):
-        put(row, 0, f"{title} ({len(rows)})", "section")
-        if not rows:
+    for section in sections(report, lang, spec):
+        put(row, 0, f"{section.title} ({len(section.rows)})", "section")
+        if not section.rows:
             put(row + 1, 0, none, "note")
             row += 3
             continue
-        for col, text in enumerate(header):
+        for col, text in enumerate(section.header):
             put(row + 1, col, text, "header")
-        for i, values in enumerate(rows, start=row + 2):
-            for col, text in enumerate(values):
-                put(i, col, text, _style(index, i - row - 2, col, report))
-        row += len(rows) + 3
+        for i, values in enumerate(section.rows):
+            for col, (value, kind) in enumerate(zip(values, section.kinds, strict=True)):
+                typed = _typed(value, kind)
+                put(row + 2 + i, col, typed, _style(section.key, i, col, kind, typed, report))
+        row += len(section.rows) + 3
     return SheetLayout(sheet_name(report.start, lang, spec), cells, dict(_WIDTHS), [], STYLES)
 
 
-def _style(section: int, i: int, col: int, report: WeeklyReport) -> str:
-    """Health and severity cells in the traffic-light styles; the rest as table text."""
-    if section == 0 and col == 4:
+def _typed(value: CellValue, kind: Kind) -> CellValue:
+    """Figures, rates and days as typed cells (Excel sums and sorts them); a missing
+    figure or rate as the reports' "-"."""
+    if kind in ("figure", "percent") and value is None:
+        return cell_text(value, kind)
+    return value
+
+
+def _style(
+    section: str, i: int, col: int, kind: Kind, value: CellValue, report: WeeklyReport
+) -> str:
+    """Health and severity cells in the traffic-light styles, typed cells in their
+    number formats; the rest as table text. Sections are told apart by their key."""
+    if section == "metrics" and col == 4:
         return HEALTH_STYLE.get(report.metrics[i].health or "", "text")
-    if section == 6 and col == 0:
+    if section == "findings" and col == 0:
         return _SEVERITY_STYLE[report.findings[i].level.value]
-    return "text"
+    if isinstance(value, str) or value is None:
+        return "text"
+    if kind == "percent":
+        return "percent"
+    if isinstance(value, dt.date):
+        return "date"
+    return "integer" if float(value).is_integer() else "number"
 
 
 def write_report(
@@ -101,7 +119,9 @@ def write_report(
     spec = spec or load_spec()
     src = Path(path)
     if out is None and not in_place:
-        out = src.with_name(f"{src.stem}.report{src.suffix}")
+        # An .xlsx misnamed .xls gets a report named for what it holds.
+        suffix = src.suffix if src.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+        out = src.with_name(f"{src.stem}.report{suffix}")
     parts = render_layout(layout_report(report, lang, spec))
     # Each week's sheet carries its own marker, so the same week replaces itself in
     # either language and a user's sheet of the same name is never taken for it.

@@ -41,6 +41,7 @@ from xltrack.tables import (
     write_table_rows,
     write_value,
 )
+from xltrack.xmlnames import xml_safe
 
 # Above this many list rows, rows stream to disk (XlsxWriter constant_memory):
 # flat memory, but strings are written inline, which a few readers (Apple
@@ -259,7 +260,9 @@ def _fill(
     sheets["dashboard"].activate()
     for name, formula in sorted(layout.names.items()):
         workbook.define_name(name, formula)
-    workbook.set_properties({"title": spec.title(lang), "subject": str(info.get("name") or "")})
+    # Document properties go into docProps/core.xml unescaped.
+    subject = xml_safe(str(info.get("name") or ""))
+    workbook.set_properties({"title": spec.title(lang), "subject": subject})
     workbook.set_custom_property("xltrack_template", spec.id)
     workbook.set_custom_property("xltrack_template_version", spec.version)
 

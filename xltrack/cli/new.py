@@ -8,11 +8,41 @@ naming the file and the problem (exit 3), never as a traceback.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import click
 
 from xltrack.cli import DATE_FORMATS, as_of_option, cli, fail, lang_option, template_option
 from xltrack.errors import XltrackError
+
+
+class _Amount(click.ParamType[float]):
+    """A budget as people type it, read like the workbook's own cells (`50万`, `1.2M`)."""
+
+    name = "amount"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            return value
+        from xltrack.cells import parse_amount  # loaded when the option is used, not for --help
+
+        parsed = parse_amount(value)
+        text = str(value)
+        if (
+            not parsed.ok
+            or parsed.value is None
+            or parsed.value < 0
+            or parsed.assumption
+            or "%" in text
+        ):
+            self.fail(
+                f"{text!r} is not an amount: give a number such as 500000, 500,000 or 50万",
+                param,
+                ctx,
+            )
+        return float(parsed.value)
 
 
 @cli.command("new")
@@ -29,7 +59,9 @@ from xltrack.errors import XltrackError
 @click.option(
     "--end", type=click.DateTime(DATE_FORMATS), metavar="DATE", help="Campaign end (YYYY-MM-DD)."
 )
-@click.option("--budget", type=click.FloatRange(min=0), help="Total budget.")
+@click.option(
+    "--budget", type=_Amount(), metavar="AMOUNT", help="Total budget (500000, 500,000, 50万)."
+)
 @click.option(
     "--rows",
     type=click.IntRange(1, 1_000_000),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from xltrack.cli import DATE_FORMATS, cli, fail, format_option, lang_option
-from xltrack.errors import XltrackError
+from xltrack.errors import UnsupportedWorkbookError, XltrackError
 from xltrack.escaping import terminal_safe
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ def report(
 ) -> None:
     """Add (or replace) the weekly progress report sheet of a campaign workbook."""
     from xltrack.analyze import analyze_workbook
+    from xltrack.source import PACKAGE_KINDS, workbook_format
     from xltrack.spec import load_spec
     from xltrack.weekly import build_weekly_report
     from xltrack.weekly_render import report_to_json, report_to_markdown, report_to_text
@@ -75,6 +76,14 @@ def report(
     )  # the CLI is the one place that reads the clock
     spec = load_spec()
     try:
+        kind = workbook_format(file)
+        if kind not in PACKAGE_KINDS:
+            # The sheet goes into the workbook's own package, which only .xlsx/.xlsm have.
+            raise UnsupportedWorkbookError(
+                file,
+                f"an .{kind} workbook: report adds its sheet to an .xlsx or .xlsm; "
+                "save it as .xlsx first",
+            )
         analysis = analyze_workbook(file, day, spec=spec)
         lang = lang or ("zh" if analysis.frames.lang == "zh" else "en")
         weekly = build_weekly_report(analysis.frames, analysis.findings, day, spec=spec)
