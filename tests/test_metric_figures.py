@@ -150,3 +150,38 @@ def test_overview_metric_columns_by_identity_across_languages(tmp_path: Path) ->
     sales = _column(rows, "Sales achieved")
     assert sales[0] is None and sales[1] == pytest.approx(350000 / 300000)
     assert _column(rows, "销售额 achieved")[0] == pytest.approx(350000 / 300000)
+
+
+def test_overview_columns_follow_the_templates_synonyms(tmp_path: Path) -> None:
+    """(1) Where the team's template says 销售额 is Sales, they are one column, labelled as
+    first seen."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    generate_workbook(folder / "a-zh.xlsx", example=True, lang="zh", force=True)
+    generate_workbook(folder / "b-en.xlsx", example=True, force=True)
+    team = tmp_path / "team.yaml"
+    team.write_text("extends: builtin\nmetrics: {销售额: [Sales]}\n", encoding="utf-8")
+    p = analyze_many([folder], as_of=dt.date(2024, 7, 1), jobs=1, template=team)
+    write_portfolio(p, tmp_path / "pf.xlsx")
+    rows = _overview(tmp_path / "pf.xlsx")
+    assert "Sales achieved" not in rows[0]
+    assert _column(rows, "销售额 achieved") == [pytest.approx(350000 / 300000)] * 2
+
+
+def test_table_5_is_final_when_no_end_date_is_known(tmp_path: Path) -> None:
+    """Without an end date nothing says the review is early: table 5's actual is the result
+    (pace.py, and so the summary, as the Dashboard's formula)."""
+    path = tmp_path / "undated.xlsx"
+    generate_workbook(
+        path,
+        name="Undated",
+        data={"goals": GOALS, "evaluation": [{"metric": "Sales", "target": 1000, "actual": 900}]},
+        force=True,
+    )
+    sales = figures(path, MID)["Sales"]
+    assert (sales["actual"], sales["rate"], sales["final"], sales["light"]) == (
+        900,
+        0.9,
+        True,
+        "yellow",
+    )
