@@ -104,7 +104,9 @@ def campaign_metrics(stack: Stack, as_of: dt.date, spec: Spec) -> list[list[Metr
             entry.eval_target = _number(target)
         if entry.eval_actual is None:
             entry.eval_actual = _number(actual)
-    for owner, name in _columns(stack.tables["daily"], "metric"):
+    # The daily table is the long one: each distinct (campaign, name) once, in order.
+    daily = stack.tables["daily"]
+    for owner, name in dict.fromkeys(_columns(daily, "metric")):
         _entry(seen[owner], name, spec)
     wanted = [
         (owner, e.name, e.target if e.target is not None else e.eval_target)
