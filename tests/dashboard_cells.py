@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from xltrack.dashboard import TILE_ROW
+from xltrack.spec import Lang, load_spec
+from xltrack.summary import Summary
 
 
 def tiles(ws: Any) -> dict[str, Any]:
@@ -30,3 +34,29 @@ def chart_data(ws: Any, title: str, width: int) -> list[list[Any]]:
                     r += 1
                 return out
     raise KeyError(title)
+
+
+def dashboard_metrics(ws: Any, lang: Lang) -> dict[str, list[Any]]:
+    """The Dashboard's per-metric chart data (name, target, actual, expected, achieved,
+    expected share, pace, deviation, light), by metric name."""
+    rows = chart_data(ws, load_spec().label("kpi_metric", lang), 9)
+    return {r[0]: r for r in rows if r[0]}
+
+
+def agree(summary: Summary, board: dict[str, list[Any]], lang: Lang) -> None:
+    """Each Dashboard metric has the summary's target, actual, expected, achievement, pace
+    and light (the summary may have more metrics: table 5's or the daily table's)."""
+    mine = {m.name: m for m in summary.metrics}
+    assert set(board) <= set(mine)
+    for name, (_, target, actual, expected, achieved, _, pace, _, light) in board.items():
+        m = mine[name]
+        assert (m.target, m.actual) == (_blank(target), _blank(actual)), name
+        assert m.expected == pytest.approx(_blank(expected)), name
+        assert m.rate == pytest.approx(_blank(achieved)), name
+        assert m.pace == pytest.approx(_blank(pace)), name
+        word = load_spec().enum_label("light", m.light, lang) if m.light else None
+        assert word == _blank(light), name
+
+
+def _blank(value: Any) -> Any:
+    return None if value == "" else value

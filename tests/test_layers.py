@@ -53,6 +53,7 @@ LAYERS: dict[str, int] = {
     "stack": 2,
     "checks": 3,
     "money": 3,
+    "metric_figures": 3,
     "summary": 4,
     "weekly": 4,
     "summary_sheet": 4,

@@ -130,13 +130,16 @@ def test_pace_from_daily_targets_and_linear(spec: Spec) -> None:
         "target": 300000,
         "actual": 63000,
         "rate": 0.21,
-        "light": "red",
+        "light": "yellow",  # the health's light (as on the Dashboard), not 21 % of the target
         "actual_to_date": 63000,
         "expected": 70000,
         "pace": 0.9,
         "forecast": 126000,
         "health": "at_risk",
         "escalate_to": "project_manager",
+        "core": True,
+        "final": False,
+        "evaluation_actual": None,
     }
     members = metric(summary, "Members")
     assert (

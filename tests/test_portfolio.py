@@ -197,7 +197,7 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
             continue
         summary = alone.summary.to_dict()
         assert result.summary == {
-            k: summary[k] for k in ("metrics", "tasks", "issues", "budget", "channels")
+            k: summary[k] for k in ("health", "metrics", "tasks", "issues", "budget", "channels")
         }, job.path
         mine = chunk.tables["findings"]
         mine = mine[mine["file"] == job.path]
@@ -210,7 +210,20 @@ def test_analyze_files_stacked_equals_each_workbook_alone(folder: Path, where: s
         ], job.path
         assert result.campaign is not None
         key = result.campaign["campaign_key"]
-        for table, source in (("tasks", "tasks"), ("daily", "daily"), ("metrics", "evaluation")):
+        # The metrics table is the summary's metrics, one row each.
+        metrics = chunk.tables["metrics"]
+        metrics = metrics[metrics["campaign_key"] == key]
+        assert [
+            (m, _none(t), _none(a), _none(h))
+            for m, t, a, h in zip(
+                metrics["metric"],
+                metrics["target"],
+                metrics["actual"],
+                metrics["health"],
+                strict=True,
+            )
+        ] == [(m.name, m.target, m.actual, m.health) for m in alone.summary.metrics], job.path
+        for table, source in (("tasks", "tasks"), ("daily", "daily")):
             rows = chunk.tables[table]
             rows = rows[rows["campaign_key"] == key].drop(columns=["campaign_key", "campaign"])
             expected = alone.frames.tables[source].data

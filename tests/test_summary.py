@@ -96,6 +96,9 @@ EVALUATION = [
 ]
 
 
+ENDED = dt.date(2024, 7, 1)  # the day after the campaign: table 5 is final
+
+
 def test_summary_matches_the_issue_json_shape(spec: Spec, as_of: dt.date) -> None:
     frames = campaign(spec, tasks=TASKS, issues=ISSUES, evaluation=EVALUATION)
     data = build_summary(frames, [], as_of).to_dict()
@@ -104,17 +107,21 @@ def test_summary_matches_the_issue_json_shape(spec: Spec, as_of: dt.date) -> Non
     assert data["metrics"][0] == {
         "name": "销售额",
         "target": 300000,
-        "actual": 350000,
-        "rate": 1.1667,
-        "light": "green",
         # Mid-campaign (6.15 of 6.1-6.30) with no daily tracking: half the target is
-        # due by now, but there is no actual to date, so no pace or health.
+        # due by now, but there is no actual to date, so no achievement, pace or
+        # health; table 5, written before the end, is kept but not the result yet.
+        "actual": None,
+        "rate": None,
+        "light": None,
         "actual_to_date": None,
         "expected": 150000,
         "pace": None,
         "forecast": None,
         "health": None,
         "escalate_to": None,
+        "core": True,
+        "final": False,
+        "evaluation_actual": 350000,
     }
     assert data["health"] is None
     assert data["tasks"]["total"] == 3
@@ -125,9 +132,9 @@ def test_summary_matches_the_issue_json_shape(spec: Spec, as_of: dt.date) -> Non
     assert '"target": 300000,' in json.dumps(data)
 
 
-def test_summary_lights_follow_the_source_thresholds(spec: Spec, as_of: dt.date) -> None:
+def test_summary_lights_follow_the_source_thresholds(spec: Spec) -> None:
     frames = campaign(spec, evaluation=EVALUATION)
-    summary = build_summary(frames, [], as_of)
+    summary = build_summary(frames, [], ENDED)
     assert summary.metrics_source == SOURCE_EVALUATION
     assert [(m.name, m.light) for m in summary.metrics] == [
         ("销售额", "green"),
@@ -153,9 +160,10 @@ def test_summary_falls_back_to_goals_and_daily_sums(spec: Spec, as_of: dt.date) 
     summary = build_summary(campaign(spec, goals=goals, daily=daily), [], as_of)
     assert summary.metrics_source == SOURCE_GOALS_DAILY
     flat = [(m.name, m.target, m.actual, m.light) for m in summary.metrics]
+    # Lights on pace: 80,000 of the 100,000 due; 2,500 members against 100 due.
     assert flat == [
         ("销售额", 100000, 80000, "yellow"),
-        ("新增会员", 3000, 2500, "yellow"),
+        ("新增会员", 3000, 2500, "green"),
         ("曝光", 10, None, None),
     ]
     assert [(p.date.day, p.metric, p.actual) for p in summary.daily] == [
@@ -209,7 +217,7 @@ def _cells(layout: Any) -> dict[tuple[int, int], Any]:
     return {(c.row, c.col): c for c in layout.cells}
 
 
-def test_summary_sheet_layout_in_both_languages(spec: Spec, as_of: dt.date) -> None:
+def test_summary_sheet_layout_in_both_languages(spec: Spec) -> None:
     tasks = TASKS + [
         {
             "task_id": "T009",
@@ -220,7 +228,7 @@ def test_summary_sheet_layout_in_both_languages(spec: Spec, as_of: dt.date) -> N
         }
     ]
     frames = campaign(spec, tasks=tasks, issues=ISSUES, evaluation=EVALUATION)
-    summary = build_summary(frames, [], as_of)
+    summary = build_summary(frames, [], ENDED)
     en, zh = layout_summary(summary, "en", spec), layout_summary(summary, "zh", spec)
     assert (en.name, zh.name) == ("Achievement summary", "达成总结")
     lights = ("green", "yellow", "red")

@@ -360,7 +360,8 @@ def test_unseen_metric_spellings_are_one_metric(tmp_path: Path, spec: Spec) -> N
         },
     )
     metrics = {m.name: m.actual for m in analyze_workbook(path, AS_OF, spec).summary.metrics}
-    assert metrics == {"销售额": 8000.0, "Leads": None}  # 3,800 + 4,200; "Sales" is not 销售额 here
+    # 3,800 + 4,200; "Sales" is not 销售额 here: a metric of its own, tracked daily.
+    assert metrics == {"销售额": 8000.0, "Leads": None, "Sales": 1.0}
     team = tmp_path / "team.yaml"
     team.write_text("extends: builtin\nmetrics: {销售额: [Sales, Revenue]}\n", encoding="utf-8")
     team_spec = load_spec(team)
@@ -370,7 +371,7 @@ def test_unseen_metric_spellings_are_one_metric(tmp_path: Path, spec: Spec) -> N
         != metric_key("Sales", spec)
     )
     metrics = {m.name: m.actual for m in analyze_workbook(path, AS_OF, team_spec).summary.metrics}
-    assert metrics["销售额"] == 8001.0
+    assert metrics["销售额"] == 8001.0 and "Sales" not in metrics
 
 
 def test_unseen_money_headers_in_both_languages(tmp_path: Path, spec: Spec) -> None:

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dashboard_cells import chart_data, tiles
+from dashboard_cells import agree, chart_data, dashboard_metrics, tiles
 from libreoffice import needs_soffice, recalculate
 from workbooks import load_generated as load
 
 from xltrack import writer
+from xltrack.analyze import analyze_workbook
 from xltrack.content import load_example
 from xltrack.spec import Lang, Spec, load_spec
 from xltrack.writer import generate_workbook
@@ -154,6 +155,21 @@ def _comparable(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return round(float(value), 9)
     return value
+
+
+@pytest.mark.parametrize("name", ["example-en", "example-zh"])
+def test_writer_lo_dashboard_and_summary_agree(
+    books: dict[str, tuple[Path, Path]], name: str
+) -> None:
+    """The example at 2024-06-15: the Dashboard, as LibreOffice computes it, shows each
+    metric's actual to date, achievement, pace and light exactly as the summary does."""
+    source, computed = books[name]
+    lang = CASES[name][0]
+    board = dashboard_metrics(
+        load(computed, data_only=True)[load_spec().label("dashboard", lang)], lang
+    )
+    assert len(board) >= 3
+    agree(analyze_workbook(source, AS_OF).summary, board, lang)
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -119,10 +119,11 @@ def metric_data(
             metric_f = f'=IF({g_metric}="","",{g_metric})'
             target_f = f'=IF(ISNUMBER({g_target}),{g_target},"")'
         m, t = at("metric"), at("target")
-        # Once the campaign has ended and table 5 has the metric, its actual is final and
-        # the target is what was expected; before that, the daily figures to date.
+        # Once the campaign has ended (or its end is unknown: nothing says the review is
+        # early) and table 5 has the metric, its actual is final and the target is what
+        # was expected; before that, the daily figures to date (pace.py's rule).
         final = (
-            f"AND(ISNUMBER(CampaignEnd),AsOf>CampaignEnd,"
+            f"AND(IF(ISNUMBER(CampaignEnd),AsOf>CampaignEnd,TRUE),"
             f'COUNTIFS({e_metric},{m},{e_actual},"<>")>0)'
         )
         actual_f = (

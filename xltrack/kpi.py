@@ -3,8 +3,9 @@
 For a metric with target T, the Dashboard computes (and `metric_pace` repeats):
 
 - actual to date: the metric's daily actuals dated on or before as-of (none: no
-  pace); once the campaign has ended and the Evaluation sheet has the metric, its
-  actual there, with the target as what was expected (so pace = final achievement);
+  pace); once the campaign has ended (or has no end date) and the Evaluation sheet
+  has the metric, its actual there, with the target as what was expected (so pace =
+  final achievement);
 - expected to date: the metric's daily targets dated on or before as-of, on the days
   whose actual is in, when the Daily sheet has targets for it, else T x elapsed /
   total campaign days
@@ -83,7 +84,7 @@ def metric_pace(
     upto = [r for r in rows if r.date is not None and r.date <= as_of]
     actual: float | None = None
     expected: float | None = None
-    if end is not None and as_of > end and evaluation_actual is not None:
+    if (end is None or as_of > end) and evaluation_actual is not None:
         actual, expected = evaluation_actual, target  # ended, table 5 filled: final figures
     else:
         if actuals:

@@ -7,7 +7,9 @@ traffic lights):
   daily table gives it targets at all; otherwise T x elapsed / total days
   (`derive.expected_to_date`);
 - actual to date A = the sum of its daily actuals dated <= D, or table 5's actual
-  once the campaign has ended (end < D) and table 5 holds one;
+  once the campaign has ended (end < D, or no end date is known: nothing then
+  says the review is early) and table 5 holds one, with T (table 5's target
+  when T is unknown) as what was expected, so pace is the final achievement;
 - pace = A / E, forecast = A x total / elapsed; without any daily actual (and no
   final table-5 actual) pace and health are None;
 - health = `derive.health_of(pace)`: the same bands as every traffic light.
@@ -44,6 +46,7 @@ class Pace:
     health: str | None  # "on_track" | "at_risk" | "off_track"
     escalate_to: str | None  # "project_manager" | "director"
     final: bool = False  # table 5's final actual, the campaign having ended
+    light: str | None = None  # "green" | "yellow" | "red": the health's traffic light
 
 
 NO_PACE = Pace(None, None, None, None, None, None)
@@ -135,9 +138,10 @@ def pace_of_metrics(
         elapsed = derive.elapsed_days(start, end, as_of)
         key = (owner, metric_key(name, spec))
         final = finals.get(key)
-        if final is not None and end is not None and end < as_of:
+        if final is not None and (end is None or end < as_of):
             actual, final_target = final
-            expected = final_target if final_target is not None else target
+            # The Dashboard's rule: the campaign's target (table 1) was what was expected.
+            expected = target if target is not None else final_target
             raw.append((expected, actual, _ratio(actual, expected), actual, True))
             continue
         s = sums.get(key)
@@ -154,7 +158,7 @@ def pace_of_metrics(
     health = derive.health_of(paces, rules).tolist() if len(raw) else []
     lights = derive.light_of(paces, rules).tolist() if len(raw) else []
     return [
-        Pace(e, a, p, f, h, derive.ESCALATE_TO.get(light) if light else None, final)
+        Pace(e, a, p, f, h, derive.ESCALATE_TO.get(light) if light else None, final, light)
         for (e, a, p, f, final), h, light in zip(raw, health, lights, strict=True)
     ]
 

@@ -19,7 +19,7 @@ import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -31,6 +31,7 @@ from xltrack.executors import run
 from xltrack.findings import Finding
 from xltrack.portfolio_tables import (
     CHILD_TABLES,
+    CHUNK_TABLES,
     Accumulator,
     ChunkResult,
     Columns,
@@ -39,6 +40,8 @@ from xltrack.portfolio_tables import (
     finding_columns,
     findings_table,
     keyed_rows,
+    metric_rows,
+    wide_metrics,
 )
 from xltrack.reader import read_campaign
 from xltrack.spec import Spec, load_spec
@@ -106,7 +109,7 @@ def analyze_files(jobs: list[FileJob]) -> ChunkResult:
                 parts.append(_analyze_read([(job, campaign)], spec))
             except Exception as exc:  # noqa: BLE001
                 results[job.index], findings[job.index] = _crashed(job, exc)
-    children: dict[str, list[pd.DataFrame]] = {name: [] for name in CHILD_TABLES}
+    children: dict[str, list[pd.DataFrame]] = {name: [] for name in CHUNK_TABLES}
     for done, found, tables in parts:
         results.update(done)
         findings.update(found)
@@ -176,7 +179,9 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
             status=status,
             reason=reason,
             campaign=row,
-            summary={k: record[k] for k in ("metrics", "tasks", "issues", "budget", "channels")},
+            summary={
+                k: record[k] for k in ("health", "metrics", "tasks", "issues", "budget", "channels")
+            },
         )
         rows_of_findings[job.index] = finding_columns(findings, job.path)
     names = [row["campaign"] for row in rows]
@@ -184,6 +189,7 @@ def _analyze_read(read: list[tuple[FileJob, ReadCampaign]], spec: Spec) -> Analy
         name: keyed_rows(name, stack.tables[source], keys, names)
         for name, source in CHILD_TABLES.items()
     }
+    tables["metrics"] = metric_rows(summaries, keys, names)
     return done, rows_of_findings, tables
 
 
@@ -237,8 +243,11 @@ class Portfolio:
     Attributes:
         as_of: the date the batch was analysed against.
         campaigns: one row per readable campaign (failed files are in `load_report`).
-        tasks, issues, daily, metrics: every row of those tables, with
-            `campaign_key` and `campaign` in front; `metrics` is table 5 (evaluation).
+        tasks, issues, daily: every row of those tables, with `campaign_key` and
+            `campaign` in front.
+        metrics: every metric of every campaign as its summary has it
+            (metric_figures.py): goals, table 5's rows and daily metrics, with
+            `metric_key` (their identity) and their figures as of `as_of`.
         findings: code, severity, sheet, row, column, id, message, file per finding;
             a failed file contributes its one file-level finding.
         load_report: path, status (read / read with warnings / failed), code, reason.
@@ -276,22 +285,9 @@ class Portfolio:
         return {name: getattr(self, name) for name in self.TABLES}
 
     def metrics_wide(self) -> pd.DataFrame:
-        """One row per campaign, `<metric> target|actual|rate` columns (metrics in first-seen
-        order)."""
-        long = self.metrics.dropna(subset=["metric"])
-        if long.empty:
-            return pd.DataFrame({"campaign_key": self.campaigns["campaign_key"]})
-        order = list(dict.fromkeys(long["metric"]))
-        wide = long.drop_duplicates(["campaign_key", "metric"]).pivot(
-            index="campaign_key", columns="metric", values=["target", "actual", "rate"]
-        )
-        # several `values`: the columns are (value, metric) pairs; pandas-stubs says str
-        pairs = cast("Iterable[tuple[str, str]]", wide.columns)
-        wide.columns = [f"{metric} {part}" for part, metric in pairs]
-        columns = [f"{m} {p}" for m in order for p in ("target", "actual", "rate")]
-        wide = wide.reindex(columns=columns)
-        keys = self.campaigns[["campaign_key"]]
-        return keys.merge(wide, left_on="campaign_key", right_index=True, how="left")
+        """One row per campaign, `<metric> target|actual|rate` columns: one group per metric
+        identity, labelled with the first name seen, most common first."""
+        return wide_metrics(self.campaigns, self.metrics, len(self.metrics))
 
     def to_dict(self) -> dict[str, Any]:
         """`{"campaigns": [...], "failed": [...]}`: the `batch --format json` shape."""

@@ -1,11 +1,13 @@
 """The report sheets of a portfolio workbook: the Overview (one row per campaign) and Charts.
 
 The Overview reads like a portfolio view: name, owner, period, a health light
-with a symbol and a word, the core metrics' achievement, tasks done, overdue
-tasks, open high issues, budget and errors, with traffic-light formatting and
-headers in the chosen language; landscape, one page wide. Charts: one per
-printed page; a chart without data is left out with a note. Metric spellings
-are merged as the summary merges them (`labels.metric_key`).
+with a symbol and a word (the summary's health), the main metrics'
+achievement, tasks done, overdue tasks, open high issues, budget and errors,
+with traffic-light formatting and headers in the chosen language; landscape,
+one page wide. Charts: one per printed page; a chart without data is left out
+with a note. A metric column is one metric identity (`metric_key`, computed
+with the batch's template), labelled with the first name seen: "Sales" and
+"销售额" are one column only where the template says they are one metric.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from xltrack.excel import column_letter
 from xltrack.labels import metric_keys
+from xltrack.portfolio_tables import metric_labels, popular_metrics
 from xltrack.spec import Lang, load_spec
 from xltrack.styles import (
     BASE_FONT,
@@ -36,8 +39,8 @@ from xltrack.styles import (
 from xltrack.tables import band_tests
 
 CORE_METRICS = 3
+MAX_METRIC_COLUMNS = 6  # however many languages a portfolio mixes
 TOP_CODES = 15
-_LIGHT_ORDER = {"green": 0, "yellow": 1, "red": 2}
 # Pace health (when the summary has it) to the light it shows.
 _HEALTH_LIGHT = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
 # A chart per landscape A4 page at PRINT_SCALE (pixels).
@@ -130,6 +133,23 @@ def merged_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
+def overview_metrics(metrics: pd.DataFrame) -> list[str]:
+    """The Overview's metric columns: every campaign's first metric (its first goal) has one,
+    up to MAX_METRIC_COLUMNS, then the most common others up to CORE_METRICS columns."""
+    ranked = popular_metrics(metrics, len(metrics))
+    if not ranked:
+        return []
+    m = metrics[metrics["metric_key"].notna() & metrics["metric_key"].ne("")]
+    leads = set(m.drop_duplicates("campaign_key")["metric_key"].tolist())
+    chosen = [k for k in ranked if k in leads][:MAX_METRIC_COLUMNS]
+    for key in ranked:
+        if len(chosen) >= CORE_METRICS:
+            break
+        if key not in chosen:
+            chosen.append(key)
+    return chosen
+
+
 class ReportWriter:
     """The report sheets of a portfolio workbook, in the workbook palette."""
 
@@ -158,16 +178,13 @@ class ReportWriter:
 
     # -- the report ---------------------------------------------------------------------
     def _health(self) -> dict[str, str]:
-        """Each campaign's worst metric light (pace health when the summary has it)."""
+        """Each campaign's health as its summary has it (its worst core metric's pace), as a
+        light; none when the summary has none (no fallback to another rule)."""
         out: dict[str, str] = {}
         for record in self.p.records:
-            lights = [
-                _HEALTH_LIGHT.get(str(m.get("health")), m.get("health")) or m.get("light")
-                for m in record.get("metrics") or []
-            ]
-            known = [x for x in lights if x in _LIGHT_ORDER]
-            if known:
-                out[str(record.get("path"))] = max(known, key=_LIGHT_ORDER.__getitem__)
+            light = _HEALTH_LIGHT.get(str(record.get("health")))
+            if light is not None:
+                out[str(record.get("path"))] = light
         return out
 
     def _budget_used(self) -> dict[str, float]:
@@ -194,8 +211,14 @@ class ReportWriter:
             ws.set_column(0, 1, 12)
             ws.set_landscape()
             return
-        metrics = merged_metrics(self.p.metrics)
-        core = list(metrics["metric"].value_counts().index[:CORE_METRICS]) if len(metrics) else []
+        metrics = self.p.metrics
+        labels = metric_labels(metrics)
+        core = overview_metrics(metrics)
+        rates = (
+            metrics.drop_duplicates(["campaign_key", "metric_key"])
+            .set_index(["campaign_key", "metric_key"])["rate"]
+            .to_dict()
+        )
         health = self._health()
         words = dict(pair.split(":") for pair in w["health_words"].split(","))
         columns: list[tuple[str, float, str]] = [
@@ -204,7 +227,10 @@ class ReportWriter:
             (w["start"], 11, "date"),
             (w["end"], 11, "date"),
             (w["health"], 13, "health"),
-            *[(f"{m} {w['achieved']}", max(12.0, min(22.0, len(m) + 10)), "rate") for m in core],
+            *[
+                (f"{labels[k]} {w['achieved']}", max(12.0, min(22.0, len(labels[k]) + 10)), "rate")
+                for k in core
+            ],
             (w["tasks_done"], 11, "pct"),
             (w["overdue"], 10, "alarm"),
             (w["open_high"], 11, "alarm"),
@@ -219,7 +245,6 @@ class ReportWriter:
             ws.set_column(j, j, max(width, _text_width(pd.Series([text])) / 2 + 1, longest))
             ws.write_string(header, j, text, self.header)
         ws.set_row(header, 32)
-        wide = {c: campaigns[f"{c} rate"] for c in core if f"{c} rate" in campaigns}
         rec: Any  # a row of a mixed frame (pandas-stubs narrows its fields to scalars)
         for i, rec in enumerate(campaigns.itertuples(index=False)):
             r = header + 1 + i
@@ -231,7 +256,7 @@ class ReportWriter:
                 row.get("start_date"),
                 row.get("end_date"),
                 f"{LIGHT_SYMBOLS[light]} {words[light]}" if light else "",
-                *[wide[c].iloc[i] if c in wide else None for c in core],
+                *[rates.get((row.get("campaign_key"), k)) for k in core],
                 row.get("tasks_done_ratio"),
                 row.get("tasks_overdue"),
                 row.get("issues_open_high"),

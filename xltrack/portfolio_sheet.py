@@ -6,9 +6,9 @@ Findings, Finding codes, Trends, Load report. Empty data sheets and the
 charts' own tables are hidden, so printing the workbook prints no page of
 headers alone.
 
-Metric names are merged across spellings ("Sales", "sales ", "SALES" are one
-metric, shown in its most common spelling), so no two columns differ only by
-case. Small portfolios get Excel tables (filter buttons, banding). Past
+Metric columns are metric identities (`labels.metric_key`: "Sales", "sales ",
+"SALES" are one metric, shown as first written), so no two columns differ only
+by case. Small portfolios get Excel tables (filter buttons, banding). Past
 `TABLE_ROW_LIMIT` rows in one sheet the workbook is written in XlsxWriter's
 constant_memory mode, which streams each row to disk but cannot make tables,
 so those sheets get an autofilter instead. Every user text goes through
@@ -17,9 +17,8 @@ so those sheets get an autofilter instead. Every user text goes through
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -30,6 +29,7 @@ from xltrack.atomic import open_sink, write_atomic
 from xltrack.codes import CODES
 from xltrack.errors import OutputError, OutputNameError
 from xltrack.portfolio_report import ReportWriter, merged_metrics, missing
+from xltrack.portfolio_tables import wide_metrics
 from xltrack.styles import DATE_FORMAT
 from xltrack.xmlnames import table_headers
 
@@ -98,22 +98,6 @@ def write_portfolio(portfolio: Any, path: str | Path, *, lang: str = "en") -> Pa
 
     write_atomic(target, write)
     return target
-
-
-def wide_metrics(campaigns: pd.DataFrame, metrics: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """`<metric> target|actual|rate` per campaign for the `limit` most common metrics."""
-    keys = campaigns[["campaign_key"]]
-    m = merged_metrics(metrics)
-    if m.empty:
-        return keys
-    order = list(m["metric"].value_counts().index[:limit])
-    m = m[m["metric"].isin(order)].drop_duplicates(["campaign_key", "metric"])
-    wide = m.pivot(index="campaign_key", columns="metric", values=["target", "actual", "rate"])
-    # several `values`: the columns are (value, metric) pairs; pandas-stubs says str
-    pairs = cast("Iterable[tuple[str, str]]", wide.columns)
-    wide.columns = [f"{metric} {part}" for part, metric in pairs]
-    wide = wide.reindex(columns=[f"{n} {p}" for n in order for p in ("target", "actual", "rate")])
-    return keys.merge(wide, left_on="campaign_key", right_index=True, how="left")
 
 
 class _Writer(ReportWriter):

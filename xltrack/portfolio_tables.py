@@ -12,11 +12,10 @@ appends chunks in input order whatever order they finish in.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -29,7 +28,10 @@ from xltrack.stack import CAMPAIGN, Stack
 from xltrack.summary import Summary
 
 # Portfolio table name -> the frames table it comes from.
-CHILD_TABLES = {"tasks": "tasks", "issues": "issues", "daily": "daily", "metrics": "evaluation"}
+CHILD_TABLES = {"tasks": "tasks", "issues": "issues", "daily": "daily"}
+# The tables a chunk sends: the child tables, the metrics (the summaries' figures) and
+# the findings.
+CHUNK_TABLES = (*CHILD_TABLES, "metrics", "findings")
 KEY_COLUMNS = ("campaign_key", "campaign")
 FINDING_COLUMNS = ("code", "severity", "sheet", "row", "column", "id", "message", "file")
 CAMPAIGN_COLUMNS = (
@@ -56,6 +58,7 @@ CAMPAIGN_COLUMNS = (
     "metrics_count",
     "metrics_met",
     "achievement_mean",
+    "health",
     "findings_error",
     "findings_warning",
     "findings_info",
@@ -77,11 +80,33 @@ CHANNEL_COLUMNS = (
     "spend",
     "roi",
 )
+# One row per metric of a campaign, as the summary has it (metric_figures.py): table 5's
+# columns first (metric, target, actual, rate, cause, improvement, its row), then the
+# identity and the figures to date. A goal missing from table 5 is a row all the same.
+METRIC_COLUMNS: dict[str, str] = {
+    "metric": "str",
+    "target": "float64",
+    "actual": "float64",
+    "rate": "float64",
+    "cause": "str",
+    "improvement": "str",
+    "row": "Int64",
+    "metric_key": "str",
+    "expected": "float64",
+    "pace": "float64",
+    "forecast": "float64",
+    "light": "str",
+    "health": "str",
+    "core": "bool",
+    "final": "bool",
+    "evaluation_actual": "float64",
+}
 _DATE_FIELDS = ("start_date", "end_date")
 _TEXT_FIELDS = (
     "campaign_key",
     "campaign",
     "owner",
+    "health",
     "plan_version",
     "core_goals",
     "stakeholders",
@@ -116,10 +141,14 @@ class ChunkResult:
 @cache
 def _schema(table: str) -> pd.DataFrame:
     """The empty frame of a portfolio table: column order and dtypes."""
+    data: dict[str, pd.Series] = {c: pd.Series(dtype=object) for c in KEY_COLUMNS}
     if table == "findings":
-        data: dict[str, pd.Series] = {c: pd.Series(dtype=object) for c in KEY_COLUMNS}
         for col in FINDING_COLUMNS:
             data[col] = pd.Series(dtype="Int64" if col == "row" else object)
+        return pd.DataFrame(data)
+    if table == "metrics":
+        for col, dtype in METRIC_COLUMNS.items():
+            data[col] = pd.Series(dtype=object if dtype == "str" else dtype)
         return pd.DataFrame(data)
     frame = empty_frame(load_spec().table(CHILD_TABLES[table]))
     keys = pd.DataFrame({c: pd.Series(dtype=object) for c in KEY_COLUMNS})
@@ -155,18 +184,16 @@ def finding_columns(findings: list[Finding], file: str) -> Columns:
 def campaign_rows(
     stack: Stack, summaries: list[Summary], keys: list[str], files: list[str], statuses: list[str]
 ) -> list[dict[str, Any]]:
-    """The campaigns-table rows of a stack's campaigns: each form, and counts over its tables."""
-    metrics = stack.tables["evaluation"]
-    counted = Counter(metrics[CAMPAIGN].tolist())
-    rates: dict[int, list[float]] = {}
-    for owner, rate in zip(metrics[CAMPAIGN].tolist(), metrics["rate"].tolist(), strict=True):
-        if not math.isnan(rate):
-            rates.setdefault(owner, []).append(rate)
+    """The campaigns-table rows of a stack's campaigns: each form, and counts over its tables.
+
+    The metric counts, mean achievement and health are the summary's (so every goal
+    counts, table 5 or not, by the rule the Dashboard follows).
+    """
     rows = []
     for position, (frames, summary) in enumerate(zip(stack.campaigns, summaries, strict=True)):
         info, done, total = frames.info, summary.tasks_done, summary.tasks_total
         budget = info.get("budget")
-        met = rates.get(position, [])
+        met = [m.rate for m in summary.metrics if m.rate is not None]
         counts = summary.findings_by_severity
         rows.append(
             {
@@ -194,9 +221,10 @@ def campaign_rows(
                     if summary.known("issues.high_unresolved")
                     else None
                 ),
-                "metrics_count": counted.get(position, 0),
+                "metrics_count": len(summary.metrics),
                 "metrics_met": sum(1 for r in met if r >= 1),
                 "achievement_mean": sum(met) / len(met) if met else None,
+                "health": summary.health,
                 "findings_error": counts.get("error", 0),
                 "findings_warning": counts.get("warning", 0),
                 "findings_info": counts.get("info", 0),
@@ -207,6 +235,75 @@ def campaign_rows(
             }
         )
     return rows
+
+
+def metric_rows(summaries: list[Summary], keys: list[str], names: list[str | None]) -> pd.DataFrame:
+    """The metrics-table rows of a stack's campaigns: each summary metric, keyed."""
+    records = [
+        {
+            "campaign_key": key,
+            "campaign": name,
+            "metric": m.name,
+            "target": m.target,
+            "actual": m.actual,
+            "rate": m.rate,
+            "cause": m.cause,
+            "improvement": m.improvement,
+            "row": m.evaluation_row,
+            "metric_key": m.key,
+            "expected": m.expected,
+            "pace": m.pace,
+            "forecast": m.forecast,
+            "light": m.light,
+            "health": m.health,
+            "core": m.core,
+            "final": m.final,
+            "evaluation_actual": m.evaluation_actual,
+        }
+        for summary, key, name in zip(summaries, keys, names, strict=True)
+        for m in summary.metrics
+    ]
+    shape = _schema("metrics")
+    df = pd.DataFrame.from_records(records, columns=list(shape.columns))
+    return _conform(df.astype(object), shape)
+
+
+def metric_labels(metrics: pd.DataFrame) -> dict[str, str]:
+    """Each metric identity of the portfolio metrics table -> the first name seen, in order."""
+    m = metrics[metrics["metric_key"].notna() & metrics["metric_key"].ne("")]
+    first = m.drop_duplicates("metric_key")
+    return dict(
+        zip(first["metric_key"].tolist(), first["metric"].astype(str).tolist(), strict=True)
+    )
+
+
+def wide_metrics(campaigns: pd.DataFrame, metrics: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """`<metric> target|actual|rate` per campaign for the `limit` metrics most campaigns have.
+
+    One column group per metric identity, labelled with the first name seen.
+    """
+    keys = campaigns[["campaign_key"]]
+    order = popular_metrics(metrics, limit)
+    if not order:
+        return keys
+    labels = metric_labels(metrics)
+    m = metrics[metrics["metric_key"].isin(order)].drop_duplicates(["campaign_key", "metric_key"])
+    wide = m.pivot(index="campaign_key", columns="metric_key", values=["target", "actual", "rate"])
+    # several `values`: the columns are (value, key) pairs; pandas-stubs says str
+    pairs = cast("Iterable[tuple[str, str]]", wide.columns)
+    wide.columns = [f"{labels[key]} {part}" for part, key in pairs]
+    names = [f"{labels[k]} {p}" for k in order for p in ("target", "actual", "rate")]
+    wide = wide.reindex(columns=names)
+    return keys.merge(wide, left_on="campaign_key", right_index=True, how="left")
+
+
+def popular_metrics(metrics: pd.DataFrame, limit: int) -> list[str]:
+    """The `limit` metric identities most campaigns have (ties: first seen first)."""
+    order = list(metric_labels(metrics))
+    if not order:
+        return []
+    counts = metrics.groupby("metric_key", sort=False)["campaign_key"].nunique().to_dict()
+    return sorted(order, key=lambda k: -counts.get(k, 0))[:limit]
 
 
 def _roi(summary: Summary) -> float | None:
@@ -301,7 +398,7 @@ class Accumulator:
         self.as_of = as_of
         self._waiting: dict[int, ChunkResult] = {}
         self._next = 0
-        self._tables: dict[str, list[pd.DataFrame]] = {t: [] for t in (*CHILD_TABLES, "findings")}
+        self._tables: dict[str, list[pd.DataFrame]] = {t: [] for t in CHUNK_TABLES}
         self.campaign_rows: list[dict[str, Any]] = []
         self.load_rows: list[dict[str, Any]] = []
         self.records: list[dict[str, Any]] = []

@@ -358,7 +358,7 @@ def summary_to_text(summary: Summary, lang: Lang = "en", spec: Spec | None = Non
         )
     if not summary.metrics:
         lines.append("  " + label("summary_no_metrics"))
-    elif summary.metrics_source == "goals+daily":
+    elif summary.metrics_source in ("goals+daily", "evaluation+daily"):
         lines.append("  " + label("summary_from_goals"))
 
     # Every task once, so the counts add up to the total: an empty status or one that is

@@ -1,7 +1,8 @@
 """Summarize one campaign: what it achieved by an as-of date, as plain data (no I/O).
 
 `build_summary(frames, findings, as_of)` condenses the five tables into a
-`Summary`: each metric's target, actual, achievement rate and traffic light;
+`Summary`: each metric's target, actual, achievement rate and traffic light
+(metric_figures.py decides which metrics and their figures, for every output);
 task counts by status with the overdue list; open high-severity issues; the
 daily trend; findings by severity. `Summary.to_dict()` is the JSON shape of
 `xltrack summarize --format json` (and of each campaign in batch output).
@@ -12,46 +13,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from xltrack.checks.facts import present
-from xltrack.derive import UNKNOWN, achievement, light_of, overdue_mask, unresolved
+from xltrack.derive import UNKNOWN, overdue_mask, unresolved
 from xltrack.findings import Finding, count_by_severity
 from xltrack.frames import CampaignFrames
-from xltrack.labels import metric_keys
+from xltrack.metric_figures import MetricResult, campaign_metrics
 from xltrack.money import Money, campaign_money
-from xltrack.pace import core_metrics, pace_of_metrics, worst_health
-from xltrack.spec import Rules, Spec, load_spec
+from xltrack.pace import worst_health
+from xltrack.spec import Spec, load_spec
 from xltrack.stack import CAMPAIGN, Stack
 
 TASK_STATUSES = ("not_started", "in_progress", "done", "delayed")
 
-#: Where the metric figures come from.
+#: Where the metric figures come from: table 5 (the campaign has ended), the daily
+#: tracking to date, both (ended, some metrics not in table 5), or nowhere.
 SOURCE_EVALUATION = "evaluation"
 SOURCE_GOALS_DAILY = "goals+daily"
+SOURCE_MIXED = "evaluation+daily"
 SOURCE_NONE = "none"
-
-
-@dataclass(frozen=True)
-class MetricResult:
-    """One metric: target, actual, actual/target and its traffic light."""
-
-    name: str
-    target: float | None
-    actual: float | None
-    rate: float | None
-    light: str | None  # "green" | "yellow" | "red" | None when no rate
-    # Pace to date (pace.py): None where it cannot be known.
-    expected: float | None = None
-    actual_to_date: float | None = None
-    pace: float | None = None
-    forecast: float | None = None
-    health: str | None = None  # "on_track" | "at_risk" | "off_track"
-    escalate_to: str | None = None  # "project_manager" | "director"
-    core: bool = True
 
 
 @dataclass(frozen=True)
@@ -141,6 +125,9 @@ class Summary:
                     "forecast": _num(None if m.forecast is None else round(m.forecast, 4)),
                     "health": m.health,
                     "escalate_to": m.escalate_to,
+                    "core": m.core,
+                    "final": m.final,
+                    "evaluation_actual": _num(m.evaluation_actual),
                 }
                 for m in self.metrics
             ],
@@ -302,8 +289,11 @@ def build_summaries(
         )
         for frames in stack.campaigns
     ]
-    _metrics(summaries, stack, spec)
-    _pace(summaries, stack, as_of, spec)
+    for summary, metrics in zip(summaries, campaign_metrics(stack, as_of, spec), strict=True):
+        summary.metrics = metrics
+        summary.metrics_source = _source(metrics)
+        # The campaign's health is its worst core metric's.
+        summary.health = worst_health([m.health for m in metrics if m.core])
     _tasks(summaries, stack.tables["tasks"], as_of)
     _issues(summaries, stack.tables["issues"])
     _daily(summaries, stack.tables["daily"])
@@ -314,88 +304,15 @@ def build_summaries(
     return summaries
 
 
-def _metrics(summaries: list[Summary], stack: Stack, spec: Spec) -> None:
-    """Table 5's metrics; a campaign without any takes its goals, actuals summed from daily."""
-    evaluation = stack.tables["evaluation"]
-    evaluation = evaluation[evaluation["metric"].notna()]
-    rules = spec.rules
-    _add_metrics(summaries, evaluation, evaluation["actual"], rules, SOURCE_EVALUATION)
-    waiting = [i for i, s in enumerate(summaries) if not s.metrics]
-    if not waiting:
-        return
-    goals = stack.tables["goals"]
-    goals = goals[goals["metric"].notna() & goals[CAMPAIGN].isin(waiting)]
-    if len(goals):
-        _add_metrics(
-            summaries,
-            goals,
-            _daily_totals(stack.tables["daily"], goals, spec),
-            rules,
-            SOURCE_GOALS_DAILY,
-        )
-
-
-def _add_metrics(
-    summaries: list[Summary], rows: pd.DataFrame, actuals: pd.Series, rules: Rules, source: str
-) -> None:
-    targets = rows["target"]
-    rates = achievement(actuals, targets)
-    lights = light_of(rates, rules).tolist()
-    for owner, name, t, a, r, light in zip(
-        rows[CAMPAIGN].tolist(),
-        rows["metric"].astype(str).tolist(),
-        targets.tolist(),
-        actuals.tolist(),
-        rates.tolist(),
-        lights,
-        strict=True,
-    ):
-        summaries[owner].metrics.append(MetricResult(name, _opt(t), _opt(a), _opt(r), light))
-        summaries[owner].metrics_source = source
-
-
-def _pace(summaries: list[Summary], stack: Stack, as_of: dt.date, spec: Spec) -> None:
-    """Each metric's pace to date; the campaign's health is its worst core metric's."""
-    wanted = [(owner, m.name, m.target) for owner, s in enumerate(summaries) for m in s.metrics]
-    paces = iter(pace_of_metrics(stack, wanted, as_of, spec))
-    is_core = core_metrics(stack, spec)
-    for owner, summary in enumerate(summaries):
-        metrics = []
-        for m in summary.metrics:
-            p = next(paces)
-            metrics.append(
-                replace(
-                    m,
-                    expected=p.expected,
-                    actual_to_date=p.actual,
-                    pace=p.pace,
-                    forecast=p.forecast,
-                    health=p.health,
-                    escalate_to=p.escalate_to,
-                    core=is_core(owner, m.name),
-                )
-            )
-        summary.metrics = metrics
-        summary.health = worst_health([m.health for m in metrics if m.core])
-
-
-def _fold(series: pd.Series, spec: Spec) -> pd.Series:
-    """Metric identities ("銷售額" is "销售额"; a team's synonyms are one metric)."""
-    return pd.Series(metric_keys(series.tolist(), spec), index=series.index, dtype=object)
-
-
-def _daily_totals(daily: pd.DataFrame, goals: pd.DataFrame, spec: Spec) -> pd.Series:
-    """Each goal's actual: the sum of its campaign's daily actuals (metric matched
-    case-insensitively)."""
-    keyed = daily.assign(_key=_fold(daily["metric"], spec))
-    sums = keyed.groupby([CAMPAIGN, "_key"])["actual"].sum(min_count=1).to_dict()
-    totals = [
-        sums.get((owner, key), math.nan)
-        for owner, key in zip(
-            goals[CAMPAIGN].tolist(), _fold(goals["metric"], spec).tolist(), strict=True
-        )
-    ]
-    return pd.Series(totals, index=goals.index, dtype="float64")
+def _source(metrics: list[MetricResult]) -> str:
+    if not metrics:
+        return SOURCE_NONE
+    final = sum(m.final for m in metrics)
+    if not final:
+        return SOURCE_GOALS_DAILY
+    # A metric without an actual anywhere takes its figure from neither table.
+    figured = sum(m.actual is not None for m in metrics)
+    return SOURCE_EVALUATION if final == figured else SOURCE_MIXED
 
 
 def _tasks(summaries: list[Summary], tasks: pd.DataFrame, as_of: dt.date) -> None:

@@ -41,7 +41,13 @@ from xltrack.styles import (
     PERCENT_FORMAT,
     STATUS_COLOURS,
 )
-from xltrack.summary import SOURCE_GOALS_DAILY, SOURCE_NONE, TASK_STATUSES, Summary
+from xltrack.summary import (
+    SOURCE_GOALS_DAILY,
+    SOURCE_MIXED,
+    SOURCE_NONE,
+    TASK_STATUSES,
+    Summary,
+)
 
 Lang = Literal["en", "zh"]
 _CHART_COL = 8  # charts sit right of the tables, from column I
@@ -228,7 +234,7 @@ def _metrics(out: _Builder, summary: Summary, row: int) -> int:
                 light_key if light_key in LIGHTS else "text",
             )
     row = first + len(summary.metrics)
-    if summary.metrics_source == SOURCE_GOALS_DAILY:
+    if summary.metrics_source in (SOURCE_GOALS_DAILY, SOURCE_MIXED):
         out.put(row, 0, out.label("summary_from_goals"), "note")
         row += 1
     elif summary.metrics_source == SOURCE_NONE:
