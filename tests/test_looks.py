@@ -272,7 +272,27 @@ def test_looks_portfolio_report_in_words_with_merged_metrics(
     assert header[:5] == ["Campaign", "Owner", "Start", "End", "Health"]
     assert "Sales achieved" in header and "sales achieved" not in header
     assert overview.max_row == 4 + 12
-    assert overview.conditional_formatting  # lights on health and rates
+    assert overview.conditional_formatting  # lights on health
+    # Each "achieved" rate wears its metric's light (pace mid-campaign), as the summary's.
+    metrics = list(book["Metrics"].iter_rows(values_only=True))
+    columns = list(metrics[0])
+    light = {
+        (m[columns.index("campaign_key")], m[columns.index("metric_key")]): m[
+            columns.index("light")
+        ]
+        for m in metrics[1:]
+    }
+    sales = header.index("Sales achieved")
+    keys = [c.value for c in book["Campaigns"]["A"][1:]]
+    fills = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
+    seen = set()
+    for r, key in enumerate(keys, start=5):
+        cell = overview.cell(r, sales + 1)
+        want = str(light.get((key, "sales")))
+        if cell.value is not None and want in fills:
+            assert str(cell.fill.fgColor.rgb).endswith(fills[want]), (key, want, cell.fill)
+            seen.add(want)
+    assert seen, "no achieved rate carried a light"
     campaigns = [c.value for c in book["Campaigns"][1]]
     assert len({str(c).casefold() for c in campaigns}) == len(campaigns)
     assert campaigns[0] == "campaign_key"  # keys stay in the data sheets

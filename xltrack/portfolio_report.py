@@ -20,7 +20,6 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from xltrack.excel import column_letter
 from xltrack.labels import metric_keys
 from xltrack.portfolio_tables import metric_labels, popular_metrics
 from xltrack.spec import Lang, load_spec
@@ -36,7 +35,6 @@ from xltrack.styles import (
     NAVY,
     PERCENT_FORMAT,
 )
-from xltrack.tables import band_tests
 
 CORE_METRICS = 3
 MAX_METRIC_COLUMNS = 6  # however many languages a portfolio mixes
@@ -175,6 +173,10 @@ class ReportWriter:
             k: book.add_format({"bg_color": fill, "font_color": font})
             for k, (fill, font) in LIGHTS.items()
         }
+        self.lit_pct = {
+            k: fmt(num_format=PERCENT_FORMAT, bg_color=fill, font_color=font)
+            for k, (fill, font) in LIGHTS.items()
+        }
 
     # -- the report ---------------------------------------------------------------------
     def _health(self) -> dict[str, str]:
@@ -198,7 +200,7 @@ class ReportWriter:
         return out
 
     def _overview(self, ws: Worksheet, campaigns: pd.DataFrame) -> None:
-        w, spec = self.words, load_spec()
+        w = self.words
         ws.write_string(0, 0, w["title"], self.title)
         ws.write_string(1, 0, w["as_of"], self.note)
         ws.write_datetime(1, 1, pd.Timestamp(self.p.as_of).to_pydatetime(), self.date)
@@ -214,11 +216,13 @@ class ReportWriter:
         metrics = self.p.metrics
         labels = metric_labels(metrics)
         core = overview_metrics(metrics)
-        rates = (
-            metrics.drop_duplicates(["campaign_key", "metric_key"])
-            .set_index(["campaign_key", "metric_key"])["rate"]
-            .to_dict()
+        by_metric = metrics.drop_duplicates(["campaign_key", "metric_key"]).set_index(
+            ["campaign_key", "metric_key"]
         )
+        rates = by_metric["rate"].to_dict()
+        # Each rate wears its metric's light, as in the summary: against pace during the
+        # campaign (56 % of the target on day 17 of 30 may be on track), final after it.
+        lights = by_metric["light"].to_dict()
         health = self._health()
         words = dict(pair.split(":") for pair in w["health_words"].split(","))
         columns: list[tuple[str, float, str]] = [
@@ -266,10 +270,13 @@ class ReportWriter:
             ]
             for j, ((_, _, kind), value) in enumerate(zip(columns, values, strict=True)):
                 self._cell(ws, r, j, kind, value)
+            for j, k in enumerate(core, start=5):
+                look = self.lit_pct.get(str(lights.get((row.get("campaign_key"), k))))
+                value = values[j]
+                if look is not None and not missing(value):
+                    ws.write_number(r, j, float(value), look)
         last = header + len(campaigns)
-        rules = spec.rules
         for j, (_, _, kind) in enumerate(columns):
-            cell = f"{column_letter(j)}{header + 2}"
             if kind == "health":
                 for key, symbol in LIGHT_SYMBOLS.items():
                     ws.conditional_format(
@@ -281,25 +288,6 @@ class ReportWriter:
                             "type": "text",
                             "criteria": "begins with",
                             "value": symbol,
-                            "format": self.looks[key],
-                        },
-                    )
-            elif kind == "rate":
-                # The bands of every other light: exactly 10 % below target is yellow.
-                green, yellow = band_tests(cell, rules)
-                for key, test in (
-                    ("green", green),
-                    ("yellow", f"AND({yellow},NOT({green}))"),
-                    ("red", f"NOT({yellow})"),
-                ):
-                    ws.conditional_format(
-                        header + 1,
-                        j,
-                        last,
-                        j,
-                        {
-                            "type": "formula",
-                            "criteria": f"=AND(ISNUMBER({cell}),{test})",
                             "format": self.looks[key],
                         },
                     )
