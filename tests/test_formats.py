@@ -354,3 +354,34 @@ def test_formats_xlsb_far_cell_blanked_under_memory_limit(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "read, no campaign"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # BIFF8 with XOR obfuscation: the engine reads it as plain and fails on the
+        # scrambled CODEPAGE record; it was called "corrupt (Codepage D7D4 not found)".
+        "sheetjs-password-xor.xls",
+        # RC4, its Workbook stream kept in the OLE2 mini stream (under 4096 bytes).
+        "sheetjs-password-rc4-small.xls",
+    ],
+)
+def test_formats_password_protected_xls_is_called_encrypted(name: str) -> None:
+    from xltrack.biff import xls_encrypted
+
+    path = SAMPLES / "formats" / name
+    assert xls_encrypted(path.read_bytes())
+    with pytest.raises(UnreadableWorkbookError) as caught:
+        read_workbook(path)
+    assert str(path) in str(caught.value)
+    assert caught.value.reason.startswith("the workbook is encrypted")
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "json", "--lang", "zh"])
+    assert result.exit_code == 3
+    assert "加密" in json.loads(result.stdout)["workbooks"][0]["error"]["message"]
+
+
+def test_formats_plain_xls_is_not_called_encrypted(tmp_path: Path) -> None:
+    from xltrack.biff import xls_encrypted
+
+    assert not xls_encrypted(b"")
+    assert not xls_encrypted(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)

@@ -13,6 +13,7 @@ never written, no offset in the stream moves.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from xltrack.excel import column_letter
@@ -30,6 +31,8 @@ _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FORMULA, _STRING = (
     0x0207,
 )
 _BLANK = 0x0201
+_FILEPASS = 0x002F
+_BOFS = frozenset({_BOF, 0x0009, 0x0209, 0x0409})
 _CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, _FORMULA})
 _MULRK = 0x00BD
 
@@ -74,8 +77,37 @@ def plan_xls_trim(data: bytes) -> XlsTrim | None:
     return trim
 
 
-def _workbook_stream(data: bytes) -> tuple[bytes, list[int], int] | None:
-    """The Workbook stream, the file offset of each of its sectors, and the sector size."""
+def xls_encrypted(data: bytes) -> bool:
+    """True when the workbook globals hold a FILEPASS record: the .xls has a password.
+
+    python-calamine says so for RC4 encryption but reads an XOR-obfuscated file as
+    if it were plain, and then fails on a scrambled record ("Codepage D7D4 not
+    found"): a password-protected file is then called corrupt.
+    """
+    try:
+        found = _workbook_stream(data, small=True)
+        if found is None:
+            return False
+        stream = found[0]
+        pos = 0
+        while pos + 4 <= len(stream):
+            typ, length, body = _records(stream, pos)
+            if typ == _FILEPASS:
+                return True
+            if typ == _EOF or (pos == 0 and typ not in _BOFS):
+                return False
+            pos = body + length
+    except (struct.error, IndexError, ValueError, OverflowError):
+        pass  # a container this walk cannot follow: the engine judges it
+    return False
+
+
+def _workbook_stream(data: bytes, small: bool = False) -> tuple[bytes, list[int], int] | None:
+    """The Workbook stream, the file offset of each of its sectors, and the sector size.
+
+    A stream kept in the mini stream (under the cutoff, 4096 bytes) is None, or with
+    `small` its bytes and no offsets (it cannot be patched in place).
+    """
     shift = struct.unpack_from("<H", data, 0x1E)[0]
     if shift not in (9, 12):
         return None
@@ -107,13 +139,33 @@ def _workbook_stream(data: bytes) -> tuple[bytes, list[int], int] | None:
         name = entry[: max(size - 2, 0)].decode("utf-16-le", "replace")
         if entry[0x42] == 2 and name in _STREAMS:
             start, length = struct.unpack_from("<II", entry, 0x74)
-            if length < cutoff:
+            if length < cutoff and not small:
                 return None  # in the mini stream: too small to hold a far cell worth cutting
+            if length < cutoff:
+                stream = _mini_stream(data, sector, chain, directory, start)[:length]
+                return stream, [], 64
             sectors = chain(start)
             offsets = [(s + 1) * sector for s in sectors]
             stream = b"".join(data[o : o + sector] for o in offsets)[:length]
             return stream, offsets, sector
     return None
+
+
+def _mini_stream(
+    data: bytes, sector: int, chain: Callable[[int], list[int]], directory: bytes, start: int
+) -> bytes:
+    """A stream kept in 64-byte mini sectors inside the root entry's (entry 0) stream."""
+    minifat: list[int] = []
+    for s in chain(struct.unpack_from("<I", data, 0x3C)[0]):
+        minifat += struct.unpack_from(f"<{sector // 4}I", data, (s + 1) * sector)
+    root_start = struct.unpack_from("<I", directory, 0x74)[0]
+    root = b"".join(data[(s + 1) * sector : (s + 2) * sector] for s in chain(root_start))
+    out: list[bytes] = []
+    at = start
+    while at < _END and len(out) <= len(minifat):
+        out.append(root[at * 64 : (at + 1) * 64])
+        at = minifat[at] if at < len(minifat) else _END
+    return b"".join(out)
 
 
 def _records(stream: bytes, pos: int) -> tuple[int, int, int]:

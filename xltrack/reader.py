@@ -18,7 +18,7 @@ from typing import Any
 
 import python_calamine
 
-from xltrack.biff import plan_xls_trim
+from xltrack.biff import plan_xls_trim, xls_encrypted
 from xltrack.cells import (
     Parsed,
     YearHint,
@@ -55,6 +55,7 @@ from xltrack.records import (
     split_ranges,
 )
 from xltrack.source import (
+    ENCRYPTED,
     Source,
     is_engine_panic,
     open_source,
@@ -211,6 +212,8 @@ def _xls_trim(source: Source, findings: list[Finding]) -> io.BytesIO | None:
         data = Path(source.path).read_bytes()
     except OSError as exc:
         raise UnreadableWorkbookError(source.path, f"cannot open: {exc.strerror or exc}") from exc
+    if xls_encrypted(data):
+        raise UnreadableWorkbookError(source.path, ENCRYPTED)
     trim = plan_xls_trim(data)
     if trim is None:
         return None

@@ -38,6 +38,7 @@ from xltrack.errors import (
 )
 from xltrack.extent import xlsb_sheet_parts
 
+ENCRYPTED = "the workbook is encrypted (password-protected); save it without a password"
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -277,9 +278,7 @@ def open_source(path: str | Path) -> Source:
     if kind == "empty":
         raise UnreadableWorkbookError(name, "the file is empty (0 bytes)")
     if kind == "encrypted":
-        raise UnreadableWorkbookError(
-            name, "the workbook is encrypted (password-protected); save it without a password"
-        )
+        raise UnreadableWorkbookError(name, ENCRYPTED)
     if kind == "ole2":
         return _open_ole2(name)
     if kind == "html":
@@ -425,9 +424,7 @@ def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
         An `UnreadableWorkbookError` naming the file (raise it `from exc`).
     """
     if type(exc).__name__ == "PasswordError":
-        return UnreadableWorkbookError(
-            path, "the workbook is encrypted (password-protected); save it without a password"
-        )
+        return UnreadableWorkbookError(path, ENCRYPTED)
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     return UnreadableWorkbookError(path, f"the workbook is corrupt ({reason[:200]})")
