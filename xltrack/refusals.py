@@ -19,6 +19,10 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"a text/CSV file, not a workbook.*",
         "这是一个文本/CSV 文件,不是工作簿(请在 Excel 中另存为 .xlsx)",
     ),
+    (
+        r"an XML spreadsheet \(Excel 2003 XML or flat OpenDocument\).*",
+        "这是一个 XML 表格(Excel 2003 XML 或单文件 OpenDocument),xltrack 不读取此格式(请在 Excel 中另存为 .xlsx)",
+    ),
     (r"not a workbook \(unknown binary content\)", "不是工作簿(无法识别的二进制内容)"),
     (
         r"an OLE2 document without a workbook stream.*",

@@ -46,6 +46,13 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _HTML = re.compile(
     rb"^\s*(?:<!doctype\s+html|<html|<table|<head|<body|<meta|<\?xml[^>]*>\s*<html)", re.IGNORECASE
 )
+# Spreadsheets saved as one XML file: Excel 2003's "XML Spreadsheet" and flat
+# OpenDocument (.fods). Text to `sniff`, but a workbook to the user who saved it.
+_XML_SHEET = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<\?mso-application[^>]*>\s*)?"
+    rb"(?:<!--.*?-->\s*)*<(?:(?:ss:)?Workbook\b|office:document\b)",
+    re.DOTALL,
+)
 _OLE_WORKBOOK_STREAMS = (
     "Workbook".encode("utf-16-le"),
     "Book".encode("utf-16-le"),
@@ -206,7 +213,10 @@ def parse_xml_bytes(data: bytes, path: str, part: str) -> Element:
 
 
 def sniff(path: str | Path) -> str:
-    """What kind of file this is by its first bytes: zip, ole2, encrypted, html, text, empty, binary.
+    """What kind of file this is by its first bytes.
+
+    One of zip, ole2, encrypted, html, xml-sheet (a one-file XML spreadsheet), text,
+    empty, binary.
 
     Raises:
         UnreadableWorkbookError: the file cannot be opened.
@@ -225,6 +235,8 @@ def sniff(path: str | Path) -> str:
     body = head.lstrip(b"\xef\xbb\xbf")
     if _HTML.match(body):
         return "html"
+    if _XML_SHEET.match(body):
+        return "xml-sheet"
     if b"\x00" not in head and _decodes(head):
         return "text"
     return "binary"
@@ -284,6 +296,12 @@ def open_source(path: str | Path) -> Source:
     if kind == "html":
         raise UnsupportedWorkbookError(
             name, "an HTML page, not a workbook (save it from Excel as .xlsx)"
+        )
+    if kind == "xml-sheet":
+        raise UnsupportedWorkbookError(
+            name,
+            "an XML spreadsheet (Excel 2003 XML or flat OpenDocument), a format xltrack "
+            "does not read (save it from Excel as .xlsx)",
         )
     if kind == "text":
         raise UnsupportedWorkbookError(
