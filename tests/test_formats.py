@@ -265,6 +265,50 @@ def test_formats_csv_and_html_renamed_still_refused(tmp_path: Path) -> None:
             read_workbook(tmp_path / name)
 
 
+_OLD_SPREADSHEETS = [
+    # The first bytes of files in SheetJS/test_files (crlf/, artifacts/quattro/), which
+    # were refused as "not a workbook (unknown binary content)" or, for Quattro Pro's
+    # OLE2 notebooks, as "a .doc or .ppt?".
+    ("CRLFX5_2.XLS", bytes.fromhex("09000400070010000b020c00"), "Excel 2.x-4.0 worksheet"),
+    ("CRLFX5_4.XLS", bytes.fromhex("09040600000010006c095c00"), "Excel 2.x-4.0 worksheet"),
+    ("plan.wk1", bytes.fromhex("000002000604060010000000"), "Lotus 1-2-3, Quattro Pro"),
+    ("plan.wk4", bytes.fromhex("00001a000210040000000000"), "Lotus 1-2-3, Quattro Pro"),
+    ("plan.wq1", bytes.fromhex("000002002051cc0002000004"), "Lotus 1-2-3, Quattro Pro"),
+    ("works.wks", bytes.fromhex("ff0002000404055402007553"), "Lotus 1-2-3, Quattro Pro"),
+    (
+        "plan.qpw",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 1016
+        + "NativeContent_MAIN".encode("utf-16-le"),
+        "Quattro Pro notebook",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "head", "what"), _OLD_SPREADSHEETS, ids=lambda v: str(v)[:12])
+def test_formats_old_spreadsheet_formats_are_named(
+    name: str, head: bytes, what: str, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(head + bytes(range(256)) * 8)
+    with pytest.raises(UnsupportedWorkbookError) as caught:
+        read_workbook(path)
+    assert str(path) in str(caught.value)
+    assert what in caught.value.reason
+    assert caught.value.reason.endswith("(save it from Excel as .xlsx)") or "qpw" in name
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "json", "--lang", "zh"])
+    assert result.exit_code == 3
+    message = json.loads(result.stdout)["workbooks"][0]["error"]["message"]
+    assert "不读取此格式" in message
+
+
+def test_formats_binary_that_only_starts_like_lotus_stays_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "blob.xls"
+    path.write_bytes(b"\x00\x00\x02\x00\x99\x99" + bytes(range(256)))
+    with pytest.raises(UnreadableWorkbookError, match="unknown binary content"):
+        read_workbook(path)
+
+
 _READ_UNDER_LIMIT = """
 import datetime as dt, json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))

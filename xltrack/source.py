@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -53,6 +54,16 @@ _XML_SHEET = re.compile(
     rb"(?:<!--.*?-->\s*)*<(?:(?:ss:)?Workbook\b|office:document\b)",
     re.DOTALL,
 )
+# Quattro Pro keeps its notebook in an OLE2 stream of its own (.qpw, .wb3).
+_QUATTRO_STREAMS = (
+    "NativeContent_MAIN".encode("utf-16-le"),
+    "PerfectOffice_MAIN".encode("utf-16-le"),
+)
+# The BOF record that opens a spreadsheet saved before Excel 5: a raw BIFF2/3/4
+# stream (Excel 2.x-4.0), and Lotus 1-2-3, Quattro Pro (DOS) and Works files, whose
+# BOF (0x0000, Works 0x00FF) holds a version word.
+_BIFF_OLD_BOFS = frozenset({0x0009, 0x0209, 0x0409})
+_LOTUS_VERSIONS = frozenset({0x0404, 0x0405, 0x0406, 0x5120, 0x1001, 0x1002})
 _OLE_WORKBOOK_STREAMS = (
     "Workbook".encode("utf-16-le"),
     "Book".encode("utf-16-le"),
@@ -215,8 +226,9 @@ def parse_xml_bytes(data: bytes, path: str, part: str) -> Element:
 def sniff(path: str | Path) -> str:
     """What kind of file this is by its first bytes.
 
-    One of zip, ole2, encrypted, html, xml-sheet (a one-file XML spreadsheet), text,
-    empty, binary.
+    One of zip, ole2, encrypted, html, xml-sheet (a one-file XML spreadsheet),
+    excel-old (a raw Excel 2.x-4.0 worksheet), lotus (Lotus 1-2-3, Quattro Pro for
+    DOS, Works), text, empty, binary.
 
     Raises:
         UnreadableWorkbookError: the file cannot be opened.
@@ -237,9 +249,27 @@ def sniff(path: str | Path) -> str:
         return "html"
     if _XML_SHEET.match(body):
         return "xml-sheet"
+    old = _old_spreadsheet(head)
+    if old is not None:
+        return old
     if b"\x00" not in head and _decodes(head):
         return "text"
     return "binary"
+
+
+def _old_spreadsheet(head: bytes) -> str | None:
+    """excel-old or lotus when the file opens with the BOF record of one of those formats."""
+    if len(head) < 6:
+        return None
+    typ, size, version = struct.unpack_from("<HHH", head)
+    if typ in _BIFF_OLD_BOFS and size in (4, 6, 8):
+        return "excel-old"
+    if typ in (0x0000, 0x00FF) and (
+        (size == 2 and version in _LOTUS_VERSIONS)
+        or (size == 26 and (version & 0xFF00 == 0x1000 or version == 0x8007))
+    ):
+        return "lotus"
+    return None
 
 
 def _decodes(data: bytes) -> bool:
@@ -303,6 +333,18 @@ def open_source(path: str | Path) -> Source:
             "an XML spreadsheet (Excel 2003 XML or flat OpenDocument), a format xltrack "
             "does not read (save it from Excel as .xlsx)",
         )
+    if kind == "excel-old":
+        raise UnsupportedWorkbookError(
+            name,
+            "an Excel 2.x-4.0 worksheet (older than Excel 5), a format xltrack does not "
+            "read (save it from Excel as .xlsx)",
+        )
+    if kind == "lotus":
+        raise UnsupportedWorkbookError(
+            name,
+            "a Lotus 1-2-3, Quattro Pro or Works spreadsheet, a format xltrack does not "
+            "read (save it from Excel as .xlsx)",
+        )
     if kind == "text":
         raise UnsupportedWorkbookError(
             name, "a text/CSV file, not a workbook (save it from Excel as .xlsx)"
@@ -347,13 +389,23 @@ def _open_ole2(name: str) -> Source:
     """A legacy .xls: an OLE2 compound file with a Workbook (BIFF8) or Book (BIFF5) stream."""
     try:
         size = Path(name).stat().st_size
+        quattro = False
         with open(name, "rb") as handle:
-            has_workbook = _ole_has_stream(handle, handle.read(8192), _OLE_WORKBOOK_STREAMS)
+            head = handle.read(8192)
+            has_workbook = _ole_has_stream(handle, head, _OLE_WORKBOOK_STREAMS)
+            if not has_workbook:
+                handle.seek(len(head))
+                quattro = _ole_has_stream(handle, head, _QUATTRO_STREAMS)
     except OSError as exc:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
     if size > MAX_PART_BYTES:
         raise UnreadableWorkbookError(
             name, f"the .xls file is {size:,} bytes (limit {MAX_PART_BYTES:,})"
+        )
+    if not has_workbook and quattro:
+        raise UnsupportedWorkbookError(
+            name,
+            "a Quattro Pro notebook (.qpw/.wb3), a format xltrack does not read (save it as .xlsx)",
         )
     if not has_workbook:
         raise UnsupportedWorkbookError(
