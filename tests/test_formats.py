@@ -346,6 +346,28 @@ def test_formats_far_cell_under_memory_limit(tmp_path: Path, ext: str, ref: str)
     }
 
 
+def test_formats_small_xls_far_cell_under_memory_limit() -> None:
+    # A Workbook stream under 4096 bytes lives in the OLE2 mini stream, which the far
+    # cell walk skipped as "too small to hold a far cell worth cutting": one cell moved
+    # to IV65536 in SheetJS's 6.6 KB minimal_112.xls hung or aborted the engine under
+    # 1 GB ("memory allocation failed"). It is now cut like any other.
+    from xltrack.biff import plan_xls_trim
+
+    path = SAMPLES / "formats" / "sheetjs-minimal-far-cell.xls"
+    trim = plan_xls_trim(path.read_bytes())
+    assert trim is not None
+    assert (trim.dropped, trim.boxes) == ({"Sheet 1": ["IV65536"]}, {"Sheet 1": "A1:B3"})
+    done = subprocess.run(
+        [sys.executable, "-c", _XLSB_UNDER_LIMIT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "read, no campaign"
+
+
 def test_formats_zip_with_backslash_paths(tmp_path: Path) -> None:
     # Some Windows tools write part names as xl\\worksheets\\sheet1.xml; Excel opens them.
     path = tmp_path / "windows.xlsx"

@@ -13,7 +13,6 @@ never written, no offset in the stream moves.
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from xltrack.excel import column_letter
@@ -32,6 +31,7 @@ _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FORMULA, _STRING = (
 )
 _BLANK = 0x0201
 _FILEPASS = 0x002F
+_MINI = 64  # bytes in a mini sector
 _BOFS = frozenset({_BOF, 0x0009, 0x0209, 0x0409})
 _CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, _FORMULA})
 _MULRK = 0x00BD
@@ -85,7 +85,7 @@ def xls_encrypted(data: bytes) -> bool:
     found"): a password-protected file is then called corrupt.
     """
     try:
-        found = _workbook_stream(data, small=True)
+        found = _workbook_stream(data)
         if found is None:
             return False
         stream = found[0]
@@ -102,18 +102,18 @@ def xls_encrypted(data: bytes) -> bool:
     return False
 
 
-def _workbook_stream(data: bytes, small: bool = False) -> tuple[bytes, list[int], int] | None:
+def _workbook_stream(data: bytes) -> tuple[bytes, list[int], int] | None:
     """The Workbook stream, the file offset of each of its sectors, and the sector size.
 
-    A stream kept in the mini stream (under the cutoff, 4096 bytes) is None, or with
-    `small` its bytes and no offsets (it cannot be patched in place).
+    A stream under the cutoff (4096 bytes) lives in 64-byte mini sectors inside the
+    root entry's stream; its offsets are then those of its mini sectors.
     """
     shift = struct.unpack_from("<H", data, 0x1E)[0]
     if shift not in (9, 12):
         return None
     sector = 1 << shift
     n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
-    cutoff = struct.unpack_from("<I", data, 0x38)[0]
+    cutoff, first_mini = struct.unpack_from("<II", data, 0x38)
     first_difat, n_difat = struct.unpack_from("<II", data, 0x44)
     fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < _END]
     difat, seen = first_difat, 0
@@ -125,47 +125,35 @@ def _workbook_stream(data: bytes, small: bool = False) -> tuple[bytes, list[int]
     for s in fat_sectors[:n_fat]:
         fat += struct.unpack_from(f"<{sector // 4}I", data, (s + 1) * sector)
 
-    def chain(start: int) -> list[int]:
+    def chain(start: int, links: list[int]) -> list[int]:
         out: list[int] = []
-        while start < _END and len(out) <= len(fat):
+        while start < _END and len(out) <= len(links):
             out.append(start)
-            start = fat[start] if start < len(fat) else _END
+            start = links[start] if start < len(links) else _END
         return out
 
-    directory = b"".join(data[(s + 1) * sector : (s + 2) * sector] for s in chain(first_dir))
+    directory = b"".join(data[(s + 1) * sector : (s + 2) * sector] for s in chain(first_dir, fat))
     for at in range(0, len(directory) - 127, 128):
         entry = directory[at : at + 128]
         size = struct.unpack_from("<H", entry, 0x40)[0]
         name = entry[: max(size - 2, 0)].decode("utf-16-le", "replace")
         if entry[0x42] == 2 and name in _STREAMS:
             start, length = struct.unpack_from("<II", entry, 0x74)
-            if length < cutoff and not small:
-                return None  # in the mini stream: too small to hold a far cell worth cutting
-            if length < cutoff:
-                stream = _mini_stream(data, sector, chain, directory, start)[:length]
-                return stream, [], 64
-            sectors = chain(start)
-            offsets = [(s + 1) * sector for s in sectors]
+            if length >= cutoff:
+                offsets = [(s + 1) * sector for s in chain(start, fat)]
+            else:
+                minifat: list[int] = []
+                for s in chain(first_mini, fat):
+                    minifat += struct.unpack_from(f"<{sector // 4}I", data, (s + 1) * sector)
+                root = chain(struct.unpack_from("<I", directory, 0x74)[0], fat)
+                offsets = [
+                    (root[m * _MINI // sector] + 1) * sector + m * _MINI % sector
+                    for m in chain(start, minifat)
+                ]
+                sector = _MINI
             stream = b"".join(data[o : o + sector] for o in offsets)[:length]
             return stream, offsets, sector
     return None
-
-
-def _mini_stream(
-    data: bytes, sector: int, chain: Callable[[int], list[int]], directory: bytes, start: int
-) -> bytes:
-    """A stream kept in 64-byte mini sectors inside the root entry's (entry 0) stream."""
-    minifat: list[int] = []
-    for s in chain(struct.unpack_from("<I", data, 0x3C)[0]):
-        minifat += struct.unpack_from(f"<{sector // 4}I", data, (s + 1) * sector)
-    root_start = struct.unpack_from("<I", directory, 0x74)[0]
-    root = b"".join(data[(s + 1) * sector : (s + 2) * sector] for s in chain(root_start))
-    out: list[bytes] = []
-    at = start
-    while at < _END and len(out) <= len(minifat):
-        out.append(root[at * 64 : (at + 1) * 64])
-        at = minifat[at] if at < len(minifat) else _END
-    return b"".join(out)
 
 
 def _records(stream: bytes, pos: int) -> tuple[int, int, int]:
