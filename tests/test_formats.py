@@ -451,3 +451,54 @@ def test_formats_plain_xls_is_not_called_encrypted(tmp_path: Path) -> None:
 
     assert not xls_encrypted(b"")
     assert not xls_encrypted(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+
+
+def _with_code_page(tmp_path: Path, value: int) -> Path:
+    """SheetJS's biff5/merge_cells.xls (Excel 5, code page 1252) with CODEPAGE `value`."""
+    from xltrack.biff import _records, _workbook_stream
+
+    data = bytearray((SAMPLES / "formats" / "sheetjs-biff5-merge-cells.xls").read_bytes())
+    found = _workbook_stream(bytes(data))
+    assert found is not None
+    stream, offsets, sector = found
+    pos = 0
+    while True:
+        typ, length, body = _records(stream, pos)
+        if typ == 0x0042:
+            break
+        pos = body + length
+    at = offsets[body // sector] + body % sector  # the record does not cross a sector
+    struct.pack_into("<H", data, at, value)
+    path = tmp_path / f"cp{value}.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("value", [0x8001, 0x8000, 367])
+def test_formats_xls_code_page_synonyms_are_read(value: int, tmp_path: Path) -> None:
+    # Quattro Pro writes CODEPAGE 0x8001 (MS-XLS: Windows-1252); python-calamine knows
+    # only 1252 and the file was refused as "corrupt (Codepage 8001 not found)".
+    import io
+
+    import python_calamine
+
+    from xltrack.biff import plan_xls_trim
+
+    path = _with_code_page(tmp_path, value)
+    trim = plan_xls_trim(path.read_bytes())
+    assert trim is not None and not trim.dropped
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(trim.data))
+    first = ["A1:B2", "", "C1:C2", "Separate blocks"]
+    assert book.get_sheet_by_name("Merge").to_python()[0] == first
+    with pytest.raises(UnrecognizedWorkbookError):
+        read_workbook(path)
+
+
+def test_formats_xls_unknown_code_page_is_said_plainly(tmp_path: Path) -> None:
+    path = _with_code_page(tmp_path, 437)  # IBM PC: no encoding the engine has
+    with pytest.raises(UnreadableWorkbookError) as caught:
+        read_workbook(path)
+    assert str(path) in str(caught.value)
+    assert caught.value.reason.startswith("the workbook's text encoding (code page 437)")
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "json", "--lang", "zh"])
+    assert "代码页 437" in json.loads(result.stdout)["workbooks"][0]["error"]["message"]

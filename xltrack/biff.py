@@ -31,6 +31,8 @@ _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FORMULA, _STRING = (
 )
 _BLANK = 0x0201
 _FILEPASS = 0x002F
+_CODEPAGE = 0x0042
+_CODE_PAGE_SYNONYMS = {367: 1252, 0x8000: 10000, 0x8001: 1252}
 _MINI = 64  # bytes in a mini sector
 _BOFS = frozenset({_BOF, 0x0009, 0x0209, 0x0409})
 _CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, _FORMULA})
@@ -49,11 +51,13 @@ class XlsTrim:
 def plan_xls_trim(data: bytes) -> XlsTrim | None:
     """Blank the far cells of an .xls whose sheets span far more than they fill.
 
+    The code page is renamed on the way when the engine knows it by another number.
+
     Args:
         data: the whole .xls file (size-checked when it was opened).
 
     Returns:
-        None when every sheet can go to the engine as it is, or when the container
+        None when the file can go to the engine as it is, or when the container
         is not one this reader follows (the engine then judges it).
     """
     try:
@@ -63,6 +67,7 @@ def plan_xls_trim(data: bytes) -> XlsTrim | None:
         stream, offsets, sector = found
         patched = bytearray(stream)
         trim = XlsTrim(b"")
+        _name_code_page(stream, patched)
         for name, start in _sheets(stream):
             _trim_sheet(stream, patched, start, name, trim)
     except (struct.error, IndexError, ValueError, OverflowError):
@@ -75,6 +80,26 @@ def plan_xls_trim(data: bytes) -> XlsTrim | None:
         out[offset : offset + len(chunk)] = chunk
     trim.data = bytes(out)
     return trim
+
+
+def _name_code_page(stream: bytes, patched: bytearray) -> None:
+    """Give the CODEPAGE record the number the engine knows for the same encoding.
+
+    MS-XLS lets 367 (US-ASCII), 0x8000 (Mac Roman) and 0x8001 (Windows-1252, as
+    BIFF2/3 and Quattro Pro write it) stand for 1252, 10000 and 1252; python-calamine
+    knows only the latter and called such a file corrupt ("Codepage 8001 not found").
+    """
+    pos = 0
+    while pos + 4 <= len(stream):
+        typ, length, body = _records(stream, pos)
+        if typ == _CODEPAGE and length == 2:
+            value = struct.unpack_from("<H", stream, body)[0]
+            if value in _CODE_PAGE_SYNONYMS:
+                struct.pack_into("<H", patched, body, _CODE_PAGE_SYNONYMS[value])
+            return
+        if typ == _EOF:
+            return
+        pos = body + length
 
 
 def xls_encrypted(data: bytes) -> bool:

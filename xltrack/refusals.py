@@ -35,6 +35,10 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"a Quattro Pro notebook.*",
         "这是一个 Quattro Pro 笔记本(.qpw/.wb3),xltrack 不读取此格式(请另存为 .xlsx)",
     ),
+    (
+        r"the workbook's text encoding \(code page (\d+)\) is one xltrack cannot read.*",
+        r"工作簿的文本编码(代码页 \1)无法读取(请在 Excel 中另存为 .xlsx)",
+    ),
     (r"not a workbook \(unknown binary content\)", "不是工作簿(无法识别的二进制内容)"),
     (
         r"an OLE2 document without a workbook stream.*",

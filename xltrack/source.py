@@ -40,6 +40,7 @@ from xltrack.errors import (
 from xltrack.extent import xlsb_sheet_parts
 
 ENCRYPTED = "the workbook is encrypted (password-protected); save it without a password"
+_UNKNOWN_CODE_PAGE = re.compile(r"Codepage ([0-9A-Fa-f]{1,4}) not found")
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -496,6 +497,13 @@ def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
     if type(exc).__name__ == "PasswordError":
         return UnreadableWorkbookError(path, ENCRYPTED)
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    code_page = _UNKNOWN_CODE_PAGE.search(detail)
+    if code_page:
+        return UnreadableWorkbookError(
+            path,
+            f"the workbook's text encoding (code page {int(code_page[1], 16)}) is one "
+            "xltrack cannot read (save it from Excel as .xlsx)",
+        )
     reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     return UnreadableWorkbookError(path, f"the workbook is corrupt ({reason[:200]})")
 
