@@ -502,3 +502,44 @@ def test_formats_xls_unknown_code_page_is_said_plainly(tmp_path: Path) -> None:
     assert caught.value.reason.startswith("the workbook's text encoding (code page 437)")
     result = CliRunner().invoke(cli, ["check", str(path), "--format", "json", "--lang", "zh"])
     assert "代码页 437" in json.loads(result.stdout)["workbooks"][0]["error"]["message"]
+
+
+def _xlsb_with_macro_sheet(path: Path) -> Path:
+    """calamine-date.xlsb with an Excel 4 macro sheet "Macro1" listed after its sheet."""
+    macro_rel = "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet"
+    with zipfile.ZipFile(XLSB) as zin, zipfile.ZipFile(path, "w") as zout:
+        sheet = zin.read("xl/worksheets/sheet1.bin")
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.bin":
+                rid, name = "rId9".encode("utf-16-le"), "Macro1".encode("utf-16-le")
+                body = struct.pack("<II", 0, 2) + struct.pack("<I", 4) + rid
+                body += struct.pack("<I", 6) + name
+                at = data.index(b"\x9c\x01")  # the first BrtBundleSh
+                size = data[at + 2]  # one-byte size (under 128)
+                data = (
+                    data[: at + 3 + size]
+                    + b"\x9c\x01"
+                    + bytes([len(body)])
+                    + body
+                    + data[at + 3 + size :]
+                )
+            elif info.filename == "xl/_rels/workbook.bin.rels":
+                rel = (
+                    f'<Relationship Id="rId9" Type="{macro_rel}" Target="macrosheets/sheet1.bin"/>'
+                )
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            zout.writestr(info.filename, data)
+        zout.writestr("xl/macrosheets/sheet1.bin", sheet)
+    return path
+
+
+def test_formats_xlsb_with_an_excel4_macro_sheet_is_read(tmp_path: Path) -> None:
+    # SheetJS's BlankSheetTypes.xlsb was refused as "the workbook is corrupt
+    # (CalamineError: Unrecognized BoundSheet8:dt: xl/macrosheets/sheet1.bin)"; the
+    # engine refuses macro sheets in .xlsb as in .xlsx, where they were already left out.
+    path = _xlsb_with_macro_sheet(tmp_path / "macro.xlsb")
+    with open_source(path) as source:
+        assert list(source.binary_sheets) == ["Sheet1"]
+    with pytest.raises(UnrecognizedWorkbookError):
+        read_workbook(path)

@@ -37,7 +37,7 @@ from xltrack.errors import (
     UnsupportedWorkbookError,
     WorkbookError,
 )
-from xltrack.extent import xlsb_sheet_parts
+from xltrack.extent import xlsb_sheet_parts, xlsb_without_sheets
 
 ENCRYPTED = "the workbook is encrypted (password-protected); save it without a password"
 _UNKNOWN_CODE_PAGE = re.compile(r"Codepage ([0-9A-Fa-f]{1,4}) not found")
@@ -147,8 +147,9 @@ class Source:
         """What to hand the engine: the path, or an in-memory copy of the package.
 
         A copy is made when parts must change for the engine: a sheet trimmed of far
-        cells (`replace`), or workbook.xml without Excel 4 macro sheets, which
-        python-calamine refuses as an "unrecognized sheet type". The copy is stored
+        cells (`replace`), or workbook.xml (workbook.bin) without Excel 4 macro
+        sheets, which python-calamine refuses as an "unrecognized sheet type"
+        ("Unrecognized BoundSheet8:dt"). The copy is stored
         uncompressed, so it costs the inflated size of the package (within the limits
         checked on opening); the file itself is never written.
 
@@ -420,12 +421,20 @@ def _load_binary_sheets(source: Source) -> None:
     if not source.has_part(rels_name):
         return
     rels = {}
+    rejected: set[str] = set()  # as in _load_sheets: sheets the engine refuses, no table
     for rel in source.parse_xml(rels_name).findall(f"{{{_NS_PKG_REL}}}Relationship"):
-        if rel.get("Type", "").endswith(_WORKSHEET_REL):
+        kind = rel.get("Type", "")
+        if kind.endswith(_WORKSHEET_REL):
             target = rel.get("Target", "").replace("\\", "/")
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             rels[rel.get("Id", "")] = normalize_part(part)
-    source.binary_sheets = xlsb_sheet_parts(source.read_part("xl/workbook.bin"), rels)
+        elif not kind.endswith(_ENGINE_SHEET_RELS):
+            rejected.add(rel.get("Id", ""))  # an Excel 4 macro sheet (or not a sheet at all)
+    workbook_bin = source.read_part("xl/workbook.bin")
+    source.binary_sheets = xlsb_sheet_parts(workbook_bin, rels)
+    kept = xlsb_without_sheets(workbook_bin, rejected) if rejected else None
+    if kept is not None:
+        source._engine_edits["xl/workbook.bin"] = kept
 
 
 def _load_sheets(source: Source) -> None:
