@@ -189,6 +189,32 @@ def test_unseen_corpus_a_code_column_guessed_as_task_id_is_no_task_table(
         analyze_workbook(path, dt.date(2024, 6, 15), spec)
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Action item", "Owner", "Due date", "Status", "Notes"],
+        ["Activity", "Responsible", "Deadline", "Status"],
+    ],
+)
+def test_unseen_corpus_an_action_item_list_is_still_a_task_table(
+    header: list[str], tmp_path: Path, spec: Spec
+) -> None:
+    # Its task column is named by words too, but task words ("action item",
+    # "activity"): unlike a guessed ID, evidence that the rows are tasks.
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Plan"
+    ws.append(header)
+    for i in range(3):
+        ws.append([f"Step {i}", "Li", dt.date(2024, 6, 10 + i), "Done", ""][: len(header)])
+    wb.save(tmp_path / "actions.xlsx")
+    frames = analyze_workbook(tmp_path / "actions.xlsx", dt.date(2024, 6, 15), spec).frames
+    assert frames.tables["tasks"].data["task_name"].tolist() == ["Step 0", "Step 1", "Step 2"]
+
+
 def test_unseen_corpus_a_spaced_header_counts_its_far_cells(tmp_path: Path, spec: Spec) -> None:
     # With a task ID named surely ("ID"), the spaced header held four columns xltrack
     # knows beside one it does not within their span, and seven farther out past the

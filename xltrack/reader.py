@@ -161,9 +161,9 @@ def _is_campaign(
     """Accept a workbook on evidence only: an ordinary list with Name and Status is none.
 
     Evidence is xltrack's own stamp, or one of: the task table with its ID or name and
-    two of its key columns, the ID or name named by label or alias (a column guessed
-    from its words, "Benchmark Code" as a task ID, is no evidence that the rows are
-    tasks); a table four of whose columns are named by label or alias;
+    two of its key columns (an ID guessed from its words counts not: "Benchmark
+    Code" or "Zip code" says nothing of tasks, where "Action item" as the task does);
+    a table four of whose columns are named by label or alias;
     two of the five tables (the campaign form counting when three of its fields are
     filled in). A table counts only when it names three columns or more and they are
     at least half of its header: a 60-column export that happens to hold "Id", "Name"
@@ -179,7 +179,7 @@ def _is_campaign(
     tasks = strong.get("tasks")
     if (
         tasks is not None
-        and any(tasks.sureness.get(key, 0.0) >= 0.9 for key in ("task_id", "task_name"))
+        and ("task_name" in tasks.columns or tasks.sureness.get("task_id", 0.0) >= 0.9)
         and len(_TASK_KEYS & tasks.columns.keys()) >= 2
     ):
         return True
