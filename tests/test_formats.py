@@ -265,6 +265,50 @@ def test_formats_csv_and_html_renamed_still_refused(tmp_path: Path) -> None:
             read_workbook(tmp_path / name)
 
 
+_OLD_SPREADSHEETS = [
+    # The first bytes of files in SheetJS/test_files (crlf/, artifacts/quattro/), which
+    # were refused as "not a workbook (unknown binary content)" or, for Quattro Pro's
+    # OLE2 notebooks, as "a .doc or .ppt?".
+    ("CRLFX5_2.XLS", bytes.fromhex("09000400070010000b020c00"), "Excel 2.x-4.0 worksheet"),
+    ("CRLFX5_4.XLS", bytes.fromhex("09040600000010006c095c00"), "Excel 2.x-4.0 worksheet"),
+    ("plan.wk1", bytes.fromhex("000002000604060010000000"), "Lotus 1-2-3, Quattro Pro"),
+    ("plan.wk4", bytes.fromhex("00001a000210040000000000"), "Lotus 1-2-3, Quattro Pro"),
+    ("plan.wq1", bytes.fromhex("000002002051cc0002000004"), "Lotus 1-2-3, Quattro Pro"),
+    ("works.wks", bytes.fromhex("ff0002000404055402007553"), "Lotus 1-2-3, Quattro Pro"),
+    (
+        "plan.qpw",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 1016
+        + "NativeContent_MAIN".encode("utf-16-le"),
+        "Quattro Pro notebook",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "head", "what"), _OLD_SPREADSHEETS, ids=lambda v: str(v)[:12])
+def test_formats_old_spreadsheet_formats_are_named(
+    name: str, head: bytes, what: str, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(head + bytes(range(256)) * 8)
+    with pytest.raises(UnsupportedWorkbookError) as caught:
+        read_workbook(path)
+    assert str(path) in str(caught.value)
+    assert what in caught.value.reason
+    assert caught.value.reason.endswith("(save it from Excel as .xlsx)") or "qpw" in name
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "json", "--lang", "zh"])
+    assert result.exit_code == 3
+    message = json.loads(result.stdout)["workbooks"][0]["error"]["message"]
+    assert "不读取此格式" in message
+
+
+def test_formats_binary_that_only_starts_like_lotus_stays_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "blob.xls"
+    path.write_bytes(b"\x00\x00\x02\x00\x99\x99" + bytes(range(256)))
+    with pytest.raises(UnreadableWorkbookError, match="unknown binary content"):
+        read_workbook(path)
+
+
 _READ_UNDER_LIMIT = """
 import datetime as dt, json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
@@ -300,6 +344,28 @@ def test_formats_far_cell_under_memory_limit(tmp_path: Path, ext: str, ref: str)
         "tasks": ["T001", "T002", "T003"],
         "far": [["Tasks", column, int(ref[len(column) :])]],
     }
+
+
+def test_formats_small_xls_far_cell_under_memory_limit() -> None:
+    # A Workbook stream under 4096 bytes lives in the OLE2 mini stream, which the far
+    # cell walk skipped as "too small to hold a far cell worth cutting": one cell moved
+    # to IV65536 in SheetJS's 6.6 KB minimal_112.xls hung or aborted the engine under
+    # 1 GB ("memory allocation failed"). It is now cut like any other.
+    from xltrack.biff import plan_xls_trim
+
+    path = SAMPLES / "formats" / "sheetjs-minimal-far-cell.xls"
+    trim = plan_xls_trim(path.read_bytes())
+    assert trim is not None
+    assert (trim.dropped, trim.boxes) == ({"Sheet 1": ["IV65536"]}, {"Sheet 1": "A1:B3"})
+    done = subprocess.run(
+        [sys.executable, "-c", _XLSB_UNDER_LIMIT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "read, no campaign"
 
 
 def test_formats_zip_with_backslash_paths(tmp_path: Path) -> None:
@@ -354,3 +420,126 @@ def test_formats_xlsb_far_cell_blanked_under_memory_limit(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "read, no campaign"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # BIFF8 with XOR obfuscation: the engine reads it as plain and fails on the
+        # scrambled CODEPAGE record; it was called "corrupt (Codepage D7D4 not found)".
+        "sheetjs-password-xor.xls",
+        # RC4, its Workbook stream kept in the OLE2 mini stream (under 4096 bytes).
+        "sheetjs-password-rc4-small.xls",
+    ],
+)
+def test_formats_password_protected_xls_is_called_encrypted(name: str) -> None:
+    from xltrack.biff import xls_encrypted
+
+    path = SAMPLES / "formats" / name
+    assert xls_encrypted(path.read_bytes())
+    with pytest.raises(UnreadableWorkbookError) as caught:
+        read_workbook(path)
+    assert str(path) in str(caught.value)
+    assert caught.value.reason.startswith("the workbook is encrypted")
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "json", "--lang", "zh"])
+    assert result.exit_code == 3
+    assert "加密" in json.loads(result.stdout)["workbooks"][0]["error"]["message"]
+
+
+def test_formats_plain_xls_is_not_called_encrypted(tmp_path: Path) -> None:
+    from xltrack.biff import xls_encrypted
+
+    assert not xls_encrypted(b"")
+    assert not xls_encrypted(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+
+
+def _with_code_page(tmp_path: Path, value: int) -> Path:
+    """SheetJS's biff5/merge_cells.xls (Excel 5, code page 1252) with CODEPAGE `value`."""
+    from xltrack.biff import _records, _workbook_stream
+
+    data = bytearray((SAMPLES / "formats" / "sheetjs-biff5-merge-cells.xls").read_bytes())
+    found = _workbook_stream(bytes(data))
+    assert found is not None
+    stream, offsets, sector = found
+    pos = 0
+    while True:
+        typ, length, body = _records(stream, pos)
+        if typ == 0x0042:
+            break
+        pos = body + length
+    at = offsets[body // sector] + body % sector  # the record does not cross a sector
+    struct.pack_into("<H", data, at, value)
+    path = tmp_path / f"cp{value}.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("value", [0x8001, 0x8000, 367])
+def test_formats_xls_code_page_synonyms_are_read(value: int, tmp_path: Path) -> None:
+    # Quattro Pro writes CODEPAGE 0x8001 (MS-XLS: Windows-1252); python-calamine knows
+    # only 1252 and the file was refused as "corrupt (Codepage 8001 not found)".
+    import io
+
+    import python_calamine
+
+    from xltrack.biff import plan_xls_trim
+
+    path = _with_code_page(tmp_path, value)
+    trim = plan_xls_trim(path.read_bytes())
+    assert trim is not None and not trim.dropped
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(trim.data))
+    first = ["A1:B2", "", "C1:C2", "Separate blocks"]
+    assert book.get_sheet_by_name("Merge").to_python()[0] == first
+    with pytest.raises(UnrecognizedWorkbookError):
+        read_workbook(path)
+
+
+def test_formats_xls_unknown_code_page_is_said_plainly(tmp_path: Path) -> None:
+    path = _with_code_page(tmp_path, 437)  # IBM PC: no encoding the engine has
+    with pytest.raises(UnreadableWorkbookError) as caught:
+        read_workbook(path)
+    assert str(path) in str(caught.value)
+    assert caught.value.reason.startswith("the workbook's text encoding (code page 437)")
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "json", "--lang", "zh"])
+    assert "代码页 437" in json.loads(result.stdout)["workbooks"][0]["error"]["message"]
+
+
+def _xlsb_with_macro_sheet(path: Path) -> Path:
+    """calamine-date.xlsb with an Excel 4 macro sheet "Macro1" listed after its sheet."""
+    macro_rel = "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet"
+    with zipfile.ZipFile(XLSB) as zin, zipfile.ZipFile(path, "w") as zout:
+        sheet = zin.read("xl/worksheets/sheet1.bin")
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.bin":
+                rid, name = "rId9".encode("utf-16-le"), "Macro1".encode("utf-16-le")
+                body = struct.pack("<II", 0, 2) + struct.pack("<I", 4) + rid
+                body += struct.pack("<I", 6) + name
+                at = data.index(b"\x9c\x01")  # the first BrtBundleSh
+                size = data[at + 2]  # one-byte size (under 128)
+                data = (
+                    data[: at + 3 + size]
+                    + b"\x9c\x01"
+                    + bytes([len(body)])
+                    + body
+                    + data[at + 3 + size :]
+                )
+            elif info.filename == "xl/_rels/workbook.bin.rels":
+                rel = (
+                    f'<Relationship Id="rId9" Type="{macro_rel}" Target="macrosheets/sheet1.bin"/>'
+                )
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            zout.writestr(info.filename, data)
+        zout.writestr("xl/macrosheets/sheet1.bin", sheet)
+    return path
+
+
+def test_formats_xlsb_with_an_excel4_macro_sheet_is_read(tmp_path: Path) -> None:
+    # SheetJS's BlankSheetTypes.xlsb was refused as "the workbook is corrupt
+    # (CalamineError: Unrecognized BoundSheet8:dt: xl/macrosheets/sheet1.bin)"; the
+    # engine refuses macro sheets in .xlsb as in .xlsx, where they were already left out.
+    path = _xlsb_with_macro_sheet(tmp_path / "macro.xlsb")
+    with open_source(path) as source:
+        assert list(source.binary_sheets) == ["Sheet1"]
+    with pytest.raises(UnrecognizedWorkbookError):
+        read_workbook(path)

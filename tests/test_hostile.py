@@ -193,3 +193,44 @@ def test_hostile_refusals_are_said_in_chinese_too(path: Path) -> None:
         return  # a hostile file that is still a readable campaign
     reason = book["error"]["message"].split(": ", 1)[1]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in reason), reason
+
+
+_XML_SPREADSHEETS = {
+    # Excel 2003 "XML Spreadsheet", as Excel and many report exporters save it.
+    "excel2003.xml": b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+    b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"\n'
+    b' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
+    b' <Worksheet ss:Name="Tasks"><Table><Row><Cell><Data ss:Type="String">Task'
+    b"</Data></Cell></Row></Table></Worksheet>\n</Workbook>\n",
+    # The same with a NUL in a cell (the SheetJS corpus has one): still no "binary".
+    "excel2003-nul.xls": b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:'
+    b'office:spreadsheet"><Worksheet><Table><Row><Cell><Data>\x00</Data></Cell></Row>'
+    b"</Table></Worksheet></Workbook>",
+    # Flat OpenDocument (.fods), LibreOffice's one-file format.
+    "flat.fods": b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n\n<office:document '
+    b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"></office:document>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(_XML_SPREADSHEETS))
+def test_hostile_xml_spreadsheet_is_named_as_such_not_text(
+    name: str, tmp_path: Path, spec: Spec
+) -> None:
+    """An XML spreadsheet is refused as the spreadsheet it is, not as "a text/CSV file"."""
+    path = tmp_path / name
+    path.write_bytes(_XML_SPREADSHEETS[name])
+    assert sniff(path) == "xml-sheet"
+    with pytest.raises(UnsupportedWorkbookError) as caught:
+        read_workbook(path, spec)
+    assert str(path) in str(caught.value)
+    assert caught.value.reason.startswith("an XML spreadsheet (Excel 2003 XML")
+    assert "CSV" not in caught.value.reason
+
+
+def test_hostile_other_xml_is_still_text(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(
+        b'<?xml version="1.0"?>\n<rss><channel><title>Workbook</title></channel></rss>'
+    )
+    assert sniff(path) == "text"

@@ -126,3 +126,115 @@ def test_unseen_corpus_wide_exports_are_no_task_tables(tmp_path: Path, spec: Spe
     wb.save(tmp_path / "export.xlsx")
     with pytest.raises(UnrecognizedWorkbookError):
         analyze_workbook(tmp_path / "export.xlsx", dt.date(2024, 6, 15), spec)
+
+
+def _auction_export(path: Path, header: list[str], spaced: bool) -> Path:
+    """An auction-rate securities report (after apachepoi_47251 of SheetJS/test_files).
+
+    Title, date range, then a header of eleven columns, which the report spaces out
+    (one to three empty cells between them, as merged cells leave them) when `spaced`.
+    """
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "AuctionSummary"
+    ws.append(["Auction Summary (Public Issues Only)"])
+    ws.append([])
+    ws.append(["Auction date range: 12/16/2009 - 12/16/2009 Deadline All"])
+    ws.append([])
+    gaps = [3, 1, 1, 2, 2, 2, 2, 3, 2, 2] if spaced else [0] * 10
+    record = [
+        "Brazos Higher Ed Auth 1998A-3",
+        "106238EU8",
+        0.0042,
+        "BMA",
+        0.0024,
+        "175.000%",
+        dt.date(2010, 1, 20),
+        35,
+        "Failed",
+        0.5,
+        "Citigroup Global Markets, Inc.",
+    ]
+    rows: list[list[Any]] = [[], []]
+    for i, (name, value) in enumerate(zip(header, record, strict=True)):
+        for row, cell in zip(rows, (name, value), strict=True):
+            row.append(cell)
+            if i < len(gaps):
+                row.extend([None] * gaps[i])
+    ws.append(rows[0])
+    ws.append([dt.date(2009, 12, 16)])
+    for n in range(3):
+        ws.append([f"{v} {n}" if isinstance(v, str) else v for v in rows[1]])
+    wb.save(path)
+    return path
+
+
+_AUCTION = [
+    "Security Name",
+    "CUSIP",
+    "Winning Rate",
+    "Benchmark Code",
+    "Base Rate",
+    "Percent Base",
+    "Next Auction",
+    "Period",
+    "Status",
+    "Div Per Share",
+    "Lead Manager",
+]
+
+
+@pytest.mark.parametrize("spaced", [False, True], ids=["contiguous", "spaced"])
+def test_unseen_corpus_a_code_column_guessed_as_task_id_is_no_task_table(
+    spaced: bool, tmp_path: Path, spec: Spec
+) -> None:
+    # "Benchmark Code" read as the task ID by its words, "Lead Manager" as the owner,
+    # with "Period" and "Status": SheetJS's apachepoi_47251.xls.xlsb was accepted as a
+    # campaign of zero tasks. A guessed ID is no evidence the rows are tasks, even when
+    # the report shows only five of its columns (four of them known to xltrack).
+    keep = ["Security Name", "Benchmark Code", "Period", "Status", "Lead Manager"]
+    header = [name if name in keep else "" for name in _AUCTION]
+    path = _auction_export(tmp_path / "auction.xlsx", header, spaced)
+    with pytest.raises(UnrecognizedWorkbookError):
+        analyze_workbook(path, dt.date(2024, 6, 15), spec)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Action item", "Owner", "Due date", "Status", "Notes"],
+        ["Activity", "Responsible", "Deadline", "Status"],
+    ],
+)
+def test_unseen_corpus_an_action_item_list_is_still_a_task_table(
+    header: list[str], tmp_path: Path, spec: Spec
+) -> None:
+    # Its task column is named by words too, but task words ("action item",
+    # "activity"): unlike a guessed ID, evidence that the rows are tasks.
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Plan"
+    ws.append(header)
+    for i in range(3):
+        ws.append([f"Step {i}", "Li", dt.date(2024, 6, 10 + i), "Done", ""][: len(header)])
+    wb.save(tmp_path / "actions.xlsx")
+    frames = analyze_workbook(tmp_path / "actions.xlsx", dt.date(2024, 6, 15), spec).frames
+    assert frames.tables["tasks"].data["task_name"].tolist() == ["Step 0", "Step 1", "Step 2"]
+
+
+def test_unseen_corpus_a_spaced_header_counts_its_far_cells(tmp_path: Path, spec: Spec) -> None:
+    # With a task ID named surely ("ID"), the spaced header held four columns xltrack
+    # knows beside one it does not within their span, and seven farther out past the
+    # gaps that counted for nothing: the eleven-column report passed for a task table.
+    # Contiguous, the same header is refused, and so must it be spaced out.
+    header = [*_AUCTION[:3], "ID", *_AUCTION[4:7], "Period", "Status", "Div Per Share", "Owner"]
+    for spaced in (False, True):
+        path = _auction_export(tmp_path / f"auction-{spaced}.xlsx", header, spaced)
+        with pytest.raises(UnrecognizedWorkbookError):
+            analyze_workbook(path, dt.date(2024, 6, 15), spec)

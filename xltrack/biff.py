@@ -30,6 +30,11 @@ _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FORMULA, _STRING = (
     0x0207,
 )
 _BLANK = 0x0201
+_FILEPASS = 0x002F
+_CODEPAGE = 0x0042
+_CODE_PAGE_SYNONYMS = {367: 1252, 0x8000: 10000, 0x8001: 1252}
+_MINI = 64  # bytes in a mini sector
+_BOFS = frozenset({_BOF, 0x0009, 0x0209, 0x0409})
 _CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, _FORMULA})
 _MULRK = 0x00BD
 
@@ -46,11 +51,13 @@ class XlsTrim:
 def plan_xls_trim(data: bytes) -> XlsTrim | None:
     """Blank the far cells of an .xls whose sheets span far more than they fill.
 
+    The code page is renamed on the way when the engine knows it by another number.
+
     Args:
         data: the whole .xls file (size-checked when it was opened).
 
     Returns:
-        None when every sheet can go to the engine as it is, or when the container
+        None when the file can go to the engine as it is, or when the container
         is not one this reader follows (the engine then judges it).
     """
     try:
@@ -60,6 +67,7 @@ def plan_xls_trim(data: bytes) -> XlsTrim | None:
         stream, offsets, sector = found
         patched = bytearray(stream)
         trim = XlsTrim(b"")
+        _name_code_page(stream, patched)
         for name, start in _sheets(stream):
             _trim_sheet(stream, patched, start, name, trim)
     except (struct.error, IndexError, ValueError, OverflowError):
@@ -74,14 +82,63 @@ def plan_xls_trim(data: bytes) -> XlsTrim | None:
     return trim
 
 
+def _name_code_page(stream: bytes, patched: bytearray) -> None:
+    """Give the CODEPAGE record the number the engine knows for the same encoding.
+
+    MS-XLS lets 367 (US-ASCII), 0x8000 (Mac Roman) and 0x8001 (Windows-1252, as
+    BIFF2/3 and Quattro Pro write it) stand for 1252, 10000 and 1252; python-calamine
+    knows only the latter and called such a file corrupt ("Codepage 8001 not found").
+    """
+    pos = 0
+    while pos + 4 <= len(stream):
+        typ, length, body = _records(stream, pos)
+        if typ == _CODEPAGE and length == 2:
+            value = struct.unpack_from("<H", stream, body)[0]
+            if value in _CODE_PAGE_SYNONYMS:
+                struct.pack_into("<H", patched, body, _CODE_PAGE_SYNONYMS[value])
+            return
+        if typ == _EOF:
+            return
+        pos = body + length
+
+
+def xls_encrypted(data: bytes) -> bool:
+    """True when the workbook globals hold a FILEPASS record: the .xls has a password.
+
+    python-calamine says so for RC4 encryption but reads an XOR-obfuscated file as
+    if it were plain, and then fails on a scrambled record ("Codepage D7D4 not
+    found"): a password-protected file is then called corrupt.
+    """
+    try:
+        found = _workbook_stream(data)
+        if found is None:
+            return False
+        stream = found[0]
+        pos = 0
+        while pos + 4 <= len(stream):
+            typ, length, body = _records(stream, pos)
+            if typ == _FILEPASS:
+                return True
+            if typ == _EOF or (pos == 0 and typ not in _BOFS):
+                return False
+            pos = body + length
+    except (struct.error, IndexError, ValueError, OverflowError):
+        pass  # a container this walk cannot follow: the engine judges it
+    return False
+
+
 def _workbook_stream(data: bytes) -> tuple[bytes, list[int], int] | None:
-    """The Workbook stream, the file offset of each of its sectors, and the sector size."""
+    """The Workbook stream, the file offset of each of its sectors, and the sector size.
+
+    A stream under the cutoff (4096 bytes) lives in 64-byte mini sectors inside the
+    root entry's stream; its offsets are then those of its mini sectors.
+    """
     shift = struct.unpack_from("<H", data, 0x1E)[0]
     if shift not in (9, 12):
         return None
     sector = 1 << shift
     n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
-    cutoff = struct.unpack_from("<I", data, 0x38)[0]
+    cutoff, first_mini = struct.unpack_from("<II", data, 0x38)
     first_difat, n_difat = struct.unpack_from("<II", data, 0x44)
     fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < _END]
     difat, seen = first_difat, 0
@@ -93,24 +150,32 @@ def _workbook_stream(data: bytes) -> tuple[bytes, list[int], int] | None:
     for s in fat_sectors[:n_fat]:
         fat += struct.unpack_from(f"<{sector // 4}I", data, (s + 1) * sector)
 
-    def chain(start: int) -> list[int]:
+    def chain(start: int, links: list[int]) -> list[int]:
         out: list[int] = []
-        while start < _END and len(out) <= len(fat):
+        while start < _END and len(out) <= len(links):
             out.append(start)
-            start = fat[start] if start < len(fat) else _END
+            start = links[start] if start < len(links) else _END
         return out
 
-    directory = b"".join(data[(s + 1) * sector : (s + 2) * sector] for s in chain(first_dir))
+    directory = b"".join(data[(s + 1) * sector : (s + 2) * sector] for s in chain(first_dir, fat))
     for at in range(0, len(directory) - 127, 128):
         entry = directory[at : at + 128]
         size = struct.unpack_from("<H", entry, 0x40)[0]
         name = entry[: max(size - 2, 0)].decode("utf-16-le", "replace")
         if entry[0x42] == 2 and name in _STREAMS:
             start, length = struct.unpack_from("<II", entry, 0x74)
-            if length < cutoff:
-                return None  # in the mini stream: too small to hold a far cell worth cutting
-            sectors = chain(start)
-            offsets = [(s + 1) * sector for s in sectors]
+            if length >= cutoff:
+                offsets = [(s + 1) * sector for s in chain(start, fat)]
+            else:
+                minifat: list[int] = []
+                for s in chain(first_mini, fat):
+                    minifat += struct.unpack_from(f"<{sector // 4}I", data, (s + 1) * sector)
+                root = chain(struct.unpack_from("<I", directory, 0x74)[0], fat)
+                offsets = [
+                    (root[m * _MINI // sector] + 1) * sector + m * _MINI % sector
+                    for m in chain(start, minifat)
+                ]
+                sector = _MINI
             stream = b"".join(data[o : o + sector] for o in offsets)[:length]
             return stream, offsets, sector
     return None

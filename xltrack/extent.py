@@ -338,6 +338,30 @@ def xlsb_sheet_parts(workbook_bin: bytes, rels: dict[str, str]) -> dict[str, str
     return out
 
 
+def xlsb_without_sheets(workbook_bin: bytes, rids: set[str]) -> bytes | None:
+    """workbook.bin without the BrtBundleSh records of these relationship IDs.
+
+    Returns:
+        None when no record was left out (or a damaged record stopped the walk).
+    """
+    out, pos, dropped = bytearray(), 0, False
+    try:
+        while pos < len(workbook_bin):
+            typ, size, body = _xlsb_record(workbook_bin, pos)
+            end = body + size
+            if typ == _XLSB_BUNDLE_SHEET and size >= 12:
+                cch = struct.unpack_from("<I", workbook_bin, body + 8)[0]
+                raw = b"" if cch == 0xFFFFFFFF else workbook_bin[body + 12 : body + 12 + 2 * cch]
+                if raw.decode("utf-16-le") in rids:
+                    pos, dropped = end, True
+                    continue
+            out += workbook_bin[pos:end]
+            pos = end
+    except (IndexError, struct.error, UnicodeDecodeError):
+        return None
+    return bytes(out) if dropped else None
+
+
 def _bundle_sheets(workbook_bin: bytes, rels: dict[str, str], out: dict[str, str]) -> None:
     pos = 0
     while pos < len(workbook_bin):

@@ -275,19 +275,33 @@ def _unmatched(header: list[Any], columns: dict[str, int]) -> list[int]:
     """Header cells of the table that named no column: the run of filled cells around it.
 
     Only the unbroken run counts: past an empty cell another block may begin (the
-    campaign form beside the goals table), whose labels are not this table's.
+    campaign form beside the goals table), whose labels are not this table's. A
+    header whose own cells stand apart (an export that spaces its columns, one to
+    three empty cells between them) runs on past gaps as wide as its widest inner
+    one: its far cells are its own.
     """
     taken = set(columns.values())
     lo, hi = min(taken), max(taken)
-    while lo > 0 and _filled(header[lo - 1]):
-        lo -= 1
-    while hi + 1 < len(header) and _filled(header[hi + 1]):
-        hi += 1
+    gap = width = 0
+    for c in range(lo, hi + 1):
+        width = 0 if _filled(header[c]) else width + 1
+        gap = max(gap, width)
+    lo, hi = _run_end(header, lo, -1, gap), _run_end(header, hi, 1, gap)
     return [
         c
         for c in range(lo, hi + 1)
         if c not in taken and type(header[c]) is str and header[c].strip()
     ]
+
+
+def _run_end(header: list[Any], at: int, step: int, gap: int) -> int:
+    """The last filled cell from `at` going `step`, skipping no more than `gap` empty cells."""
+    end, c = at, at + step
+    while 0 <= c < len(header) and abs(c - end) <= gap + 1:
+        if _filled(header[c]):
+            end = c
+        c += step
+    return end
 
 
 def _sub_header(row: list[Any], table: Located, index: HeaderIndex) -> bool:

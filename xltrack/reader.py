@@ -19,7 +19,7 @@ from typing import Any
 
 import python_calamine
 
-from xltrack.biff import plan_xls_trim
+from xltrack.biff import plan_xls_trim, xls_encrypted
 from xltrack.cells import (
     Parsed,
     YearHint,
@@ -58,6 +58,7 @@ from xltrack.records import (
     split_ranges,
 )
 from xltrack.source import (
+    ENCRYPTED,
     Source,
     is_engine_panic,
     misnamed,
@@ -170,7 +171,9 @@ def _is_campaign(
     """Accept a workbook on evidence only: an ordinary list with Name and Status is none.
 
     Evidence is xltrack's own stamp, or one of: the task table with its ID or name and
-    two of its key columns; a table four of whose columns are named by label or alias;
+    two of its key columns (an ID guessed from its words counts not: "Benchmark
+    Code" or "Zip code" says nothing of tasks, where "Action item" as the task does);
+    a table four of whose columns are named by label or alias;
     two of the five tables (the campaign form counting when three of its fields are
     filled in). A table counts only when it names three columns or more and they are
     at least half of its header: a 60-column export that happens to hold "Id", "Name"
@@ -186,7 +189,7 @@ def _is_campaign(
     tasks = strong.get("tasks")
     if (
         tasks is not None
-        and ({"task_id", "task_name"} & tasks.columns.keys())
+        and ("task_name" in tasks.columns or tasks.sureness.get("task_id", 0.0) >= 0.9)
         and len(_TASK_KEYS & tasks.columns.keys()) >= 2
     ):
         return True
@@ -234,6 +237,8 @@ def _xls_trim(source: Source, findings: list[Finding]) -> io.BytesIO | None:
         data = Path(source.path).read_bytes()
     except OSError as exc:
         raise UnreadableWorkbookError(source.path, f"cannot open: {exc.strerror or exc}") from exc
+    if xls_encrypted(data):
+        raise UnreadableWorkbookError(source.path, ENCRYPTED)
     trim = plan_xls_trim(data)
     if trim is None:
         return None

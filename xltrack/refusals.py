@@ -19,6 +19,29 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"a text/CSV file, not a workbook.*",
         "这是一个文本/CSV 文件,不是工作簿(请在 Excel 中另存为 .xlsx)",
     ),
+    (
+        r"an XML spreadsheet \(Excel 2003 XML or flat OpenDocument\).*",
+        "这是一个 XML 表格(Excel 2003 XML 或单文件 OpenDocument),"
+        "xltrack 不读取此格式(请在 Excel 中另存为 .xlsx)",
+    ),
+    (
+        r"an Excel 2\.x-4\.0 worksheet \(older than Excel 5\).*",
+        "这是一个 Excel 2.x-4.0 工作表(早于 Excel 5),"
+        "xltrack 不读取此格式(请在 Excel 中另存为 .xlsx)",
+    ),
+    (
+        r"a Lotus 1-2-3, Quattro Pro or Works spreadsheet.*",
+        "这是一个 Lotus 1-2-3、Quattro Pro 或 Works 表格,"
+        "xltrack 不读取此格式(请在 Excel 中另存为 .xlsx)",
+    ),
+    (
+        r"a Quattro Pro notebook.*",
+        "这是一个 Quattro Pro 笔记本(.qpw/.wb3),xltrack 不读取此格式(请另存为 .xlsx)",
+    ),
+    (
+        r"the workbook's text encoding \(code page (\d+)\) is one xltrack cannot read.*",
+        r"工作簿的文本编码(代码页 \1)无法读取(请在 Excel 中另存为 .xlsx)",
+    ),
     (r"not a workbook \(unknown binary content\)", "不是工作簿(无法识别的二进制内容)"),
     (
         r"an OLE2 document without a workbook stream.*",

@@ -18,6 +18,7 @@ import io
 import os
 import re
 import stat
+import struct
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -39,8 +40,10 @@ from xltrack.errors import (
     UnsupportedWorkbookError,
     WorkbookError,
 )
-from xltrack.extent import xlsb_sheet_parts
+from xltrack.extent import xlsb_sheet_parts, xlsb_without_sheets
 
+ENCRYPTED = "the workbook is encrypted (password-protected); save it without a password"
+_UNKNOWN_CODE_PAGE = re.compile(r"Codepage ([0-9A-Fa-f]{1,4}) not found")
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -48,6 +51,23 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _HTML = re.compile(
     rb"^\s*(?:<!doctype\s+html|<html|<table|<head|<body|<meta|<\?xml[^>]*>\s*<html)", re.IGNORECASE
 )
+# Spreadsheets saved as one XML file: Excel 2003's "XML Spreadsheet" and flat
+# OpenDocument (.fods). Text to `sniff`, but a workbook to the user who saved it.
+_XML_SHEET = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<\?mso-application[^>]*>\s*)?"
+    rb"(?:<!--.*?-->\s*)*<(?:(?:ss:)?Workbook\b|office:document\b)",
+    re.DOTALL,
+)
+# Quattro Pro keeps its notebook in an OLE2 stream of its own (.qpw, .wb3).
+_QUATTRO_STREAMS = (
+    "NativeContent_MAIN".encode("utf-16-le"),
+    "PerfectOffice_MAIN".encode("utf-16-le"),
+)
+# The BOF record that opens a spreadsheet saved before Excel 5: a raw BIFF2/3/4
+# stream (Excel 2.x-4.0), and Lotus 1-2-3, Quattro Pro (DOS) and Works files, whose
+# BOF (0x0000, Works 0x00FF) holds a version word.
+_BIFF_OLD_BOFS = frozenset({0x0009, 0x0209, 0x0409})
+_LOTUS_VERSIONS = frozenset({0x0404, 0x0405, 0x0406, 0x5120, 0x1001, 0x1002})
 _OLE_WORKBOOK_STREAMS = (
     "Workbook".encode("utf-16-le"),
     "Book".encode("utf-16-le"),
@@ -130,8 +150,9 @@ class Source:
         """What to hand the engine: the path, or an in-memory copy of the package.
 
         A copy is made when parts must change for the engine: a sheet trimmed of far
-        cells (`replace`), or workbook.xml without Excel 4 macro sheets, which
-        python-calamine refuses as an "unrecognized sheet type". The copy is stored
+        cells (`replace`), or workbook.xml (workbook.bin) without Excel 4 macro
+        sheets, which python-calamine refuses as an "unrecognized sheet type"
+        ("Unrecognized BoundSheet8:dt"). The copy is stored
         uncompressed, so it costs the inflated size of the package (within the limits
         checked on opening); the file itself is never written.
 
@@ -236,8 +257,11 @@ def not_a_file(path: str | Path) -> str | None:
 
 
 def sniff(path: str | Path) -> str:
-    """What kind of file this is by its first bytes: zip, ole2, encrypted, html, text, empty,
-    binary.
+    """What kind of file this is by its first bytes.
+
+    One of zip, ole2, encrypted, html, xml-sheet (a one-file XML spreadsheet),
+    excel-old (a raw Excel 2.x-4.0 worksheet), lotus (Lotus 1-2-3, Quattro Pro for
+    DOS, Works), text, empty, binary.
 
     Raises:
         UnreadableWorkbookError: the file cannot be opened, or is no regular file.
@@ -259,9 +283,29 @@ def sniff(path: str | Path) -> str:
     body = head.lstrip(b"\xef\xbb\xbf")
     if _HTML.match(body):
         return "html"
+    if _XML_SHEET.match(body):
+        return "xml-sheet"
+    old = _old_spreadsheet(head)
+    if old is not None:
+        return old
     if b"\x00" not in head and _decodes(head):
         return "text"
     return "binary"
+
+
+def _old_spreadsheet(head: bytes) -> str | None:
+    """excel-old or lotus when the file opens with the BOF record of one of those formats."""
+    if len(head) < 6:
+        return None
+    typ, size, version = struct.unpack_from("<HHH", head)
+    if typ in _BIFF_OLD_BOFS and size in (4, 6, 8):
+        return "excel-old"
+    if typ in (0x0000, 0x00FF) and (
+        (size == 2 and version in _LOTUS_VERSIONS)
+        or (size == 26 and (version & 0xFF00 == 0x1000 or version == 0x8007))
+    ):
+        return "lotus"
+    return None
 
 
 def _decodes(data: bytes) -> bool:
@@ -312,14 +356,30 @@ def open_source(path: str | Path) -> Source:
     if kind == "empty":
         raise UnreadableWorkbookError(name, "the file is empty (0 bytes)")
     if kind == "encrypted":
-        raise UnreadableWorkbookError(
-            name, "the workbook is encrypted (password-protected); save it without a password"
-        )
+        raise UnreadableWorkbookError(name, ENCRYPTED)
     if kind == "ole2":
         return _open_ole2(name)
     if kind == "html":
         raise UnsupportedWorkbookError(
             name, "an HTML page, not a workbook (save it from Excel as .xlsx)"
+        )
+    if kind == "xml-sheet":
+        raise UnsupportedWorkbookError(
+            name,
+            "an XML spreadsheet (Excel 2003 XML or flat OpenDocument), a format xltrack "
+            "does not read (save it from Excel as .xlsx)",
+        )
+    if kind == "excel-old":
+        raise UnsupportedWorkbookError(
+            name,
+            "an Excel 2.x-4.0 worksheet (older than Excel 5), a format xltrack does not "
+            "read (save it from Excel as .xlsx)",
+        )
+    if kind == "lotus":
+        raise UnsupportedWorkbookError(
+            name,
+            "a Lotus 1-2-3, Quattro Pro or Works spreadsheet, a format xltrack does not "
+            "read (save it from Excel as .xlsx)",
         )
     if kind == "text":
         raise UnsupportedWorkbookError(
@@ -365,13 +425,23 @@ def _open_ole2(name: str) -> Source:
     """A legacy .xls: an OLE2 compound file with a Workbook (BIFF8) or Book (BIFF5) stream."""
     try:
         size = Path(name).stat().st_size
+        quattro = False
         with open(name, "rb") as handle:
-            has_workbook = _ole_has_stream(handle, handle.read(8192), _OLE_WORKBOOK_STREAMS)
+            head = handle.read(8192)
+            has_workbook = _ole_has_stream(handle, head, _OLE_WORKBOOK_STREAMS)
+            if not has_workbook:
+                handle.seek(len(head))
+                quattro = _ole_has_stream(handle, head, _QUATTRO_STREAMS)
     except OSError as exc:
         raise UnreadableWorkbookError(name, f"cannot open: {exc.strerror or exc}") from exc
     if size > MAX_PART_BYTES:
         raise UnreadableWorkbookError(
             name, f"the .xls file is {size:,} bytes (limit {MAX_PART_BYTES:,})"
+        )
+    if not has_workbook and quattro:
+        raise UnsupportedWorkbookError(
+            name,
+            "a Quattro Pro notebook (.qpw/.wb3), a format xltrack does not read (save it as .xlsx)",
         )
     if not has_workbook:
         raise UnsupportedWorkbookError(
@@ -385,12 +455,20 @@ def _load_binary_sheets(source: Source) -> None:
     if not source.has_part(rels_name):
         return
     rels = {}
+    rejected: set[str] = set()  # as in _load_sheets: sheets the engine refuses, no table
     for rel in source.parse_xml(rels_name).findall(f"{{{_NS_PKG_REL}}}Relationship"):
-        if rel.get("Type", "").endswith(_WORKSHEET_REL):
+        kind = rel.get("Type", "")
+        if kind.endswith(_WORKSHEET_REL):
             target = rel.get("Target", "").replace("\\", "/")
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             rels[rel.get("Id", "")] = normalize_part(part)
-    source.binary_sheets = xlsb_sheet_parts(source.read_part("xl/workbook.bin"), rels)
+        elif not kind.endswith(_ENGINE_SHEET_RELS):
+            rejected.add(rel.get("Id", ""))  # an Excel 4 macro sheet (or not a sheet at all)
+    workbook_bin = source.read_part("xl/workbook.bin")
+    source.binary_sheets = xlsb_sheet_parts(workbook_bin, rels)
+    kept = xlsb_without_sheets(workbook_bin, rejected) if rejected else None
+    if kept is not None:
+        source._engine_edits["xl/workbook.bin"] = kept
 
 
 def _load_sheets(source: Source) -> None:
@@ -475,10 +553,15 @@ def wrap_engine_error(path: str, exc: BaseException) -> WorkbookError:
         An `UnreadableWorkbookError` naming the file (raise it `from exc`).
     """
     if type(exc).__name__ == "PasswordError":
-        return UnreadableWorkbookError(
-            path, "the workbook is encrypted (password-protected); save it without a password"
-        )
+        return UnreadableWorkbookError(path, ENCRYPTED)
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    code_page = _UNKNOWN_CODE_PAGE.search(detail)
+    if code_page:
+        return UnreadableWorkbookError(
+            path,
+            f"the workbook's text encoding (code page {int(code_page[1], 16)}) is one "
+            "xltrack cannot read (save it from Excel as .xlsx)",
+        )
     reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     return UnreadableWorkbookError(path, f"the workbook is corrupt ({reason[:200]})")
 
