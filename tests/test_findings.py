@@ -167,9 +167,14 @@ def _sink(spec: Spec, info: dict[str, Any]) -> CampaignFrames:
             for d in range(3, 10)
         ]
         # A repeated day, with a negative figure.
-        + [{"date": "2024-06-03", "metric": "sales", "target": 100, "actual": -5, "channel": "b"}],
+        + [{"date": "2024-06-03", "metric": "sales", "target": 100, "actual": -5, "channel": "b"}]
+        # On pace with daily targets that add up to a fraction of its goal.
+        + [
+            {"date": f"2024-06-{d:02d}", "metric": "leads", "target": 1, "actual": 1}
+            for d in range(1, 16)
+        ],
         evaluation=[{"metric": "sales", "target": 100, "actual": 70, "rate_written": 0.9}],
-        goals=[{"metric": "sales"}, {"metric": "members"}],
+        goals=[{"metric": "sales"}, {"metric": "members"}, {"metric": "leads", "target": 1000}],
         budget_split=[
             {"category": "a", "share": 0.5, "amount": 0.5, "spent": 2, "variance": 3},
             {"category": "b", "share": 0, "amount": 0, "spent": 1},

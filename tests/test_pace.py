@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from xltrack import derive
+from xltrack.checks import run_checks
 from xltrack.frames import CampaignFrames, empty_campaign, frame_from_records
 from xltrack.spec import Spec
 from xltrack.summary import build_summary
@@ -227,3 +228,27 @@ def test_pace_on_the_summary_sheet(spec: Spec) -> None:
         assert cells[(row, 5)].value == 0.9
         assert cells[(row, 6)].style == "yellow"  # at risk: exactly 10 % behind
         assert spec.enum_label("light", "yellow", lang) in str(cells[(row, 6)].value)
+
+
+def test_pace_on_track_against_daily_targets_that_fall_short_of_the_goal(spec: Spec) -> None:
+    # The tester's case: a goal of 2,000,000 with daily targets of 50,000 (1,500,000 over
+    # 30 days) and actuals on them. "On track" is true of the daily plan, not of the goal.
+    frames = campaign(
+        spec,
+        goals=[
+            {"metric": "Sales", "target": 2_000_000},
+            {"metric": "Members", "target": 3000},
+            {"metric": "Reach", "target": 1000},
+        ],
+        daily=days("Sales", 1, 10, 50000, 50000)
+        + days("Members", 1, 10, 100, 100)  # 3,000 over 30 days: the plan meets the goal
+        + days("Reach", 1, 10, 10, 6),  # off track already: metric-off-pace says so
+    )
+    found = run_checks(frames, dt.date(2024, 6, 10), spec)
+    short = [f for f in found if f.code == "metric-plan-short"]
+    assert [(f.location.record_id, f.params["forecast"], f.params["share_pct"]) for f in short] == [
+        ("Sales", 1500000, "75%")
+    ]
+    assert metric(build_summary(frames, found, dt.date(2024, 6, 10)), "Sales")["health"] == (
+        "on_track"
+    )

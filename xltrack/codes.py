@@ -419,6 +419,15 @@ _CATALOGUE = (
         "{escalate_to} follows up",
         "{metric} {health}:截至目前实际 {actual} / 应达 {expected}({pace_pct}),由{escalate_to}跟进",
     ),
+    Code(
+        "metric-plan-short",
+        "warning",
+        "A metric is on pace with daily targets that fall short of its goal",
+        "{metric} keeps pace with its daily targets, but at this rate it ends near {forecast}, "
+        "{share_pct} of its {target} goal: the daily targets add up to less than the goal",
+        "{metric} 按每日目标进度正常,但按当前速度预计结束时约 {forecast},"
+        "仅为目标 {target} 的 {share_pct}:每日目标之和低于总目标",
+    ),
     # -- evaluation -----------------------------------------------------------------
     Code(
         "evaluation-rate-mismatch",
@@ -561,6 +570,7 @@ TITLES_ZH: dict[str, str] = {
     "daily-duplicate-row": "同一天重复填写指标",
     "daily-value-negative": "每日数据为负数",
     "metric-off-pace": "指标落后于进度",
+    "metric-plan-short": "每日目标之和低于总目标",
     "evaluation-rate-mismatch": "填写的达成率与计算不符",
     "evaluation-below-target": "指标未达成目标",
     "goal-not-evaluated": "目标未在效果评估中出现",

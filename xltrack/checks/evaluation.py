@@ -27,15 +27,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import pandas as pd
 
-from xltrack.checks.facts import emit, percent, present, rows
+from xltrack.checks.facts import emit, number, percent, present, rows
 from xltrack.derive import achievement, light_of
 from xltrack.findings import Finding, Severity
 from xltrack.frames import CampaignFrames
 from xltrack.labels import metric_keys
-from xltrack.pace import pace_of_metrics
+from xltrack.pace import Pace, pace_of_metrics
 from xltrack.spec import Spec
 from xltrack.stack import CAMPAIGN, Stack
 
@@ -140,7 +141,9 @@ def check_goal_evaluated(stack: Stack, as_of: dt.date, spec: Spec) -> list[Findi
 
 
 def check_metric_pace(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
-    """metric-off-pace: a goal at risk (warning) or off track (error) on its pace to date."""
+    """metric-off-pace: a goal at risk (warning) or off track (error) on its pace to date;
+    metric-plan-short: on track against daily targets that add up to less than the goal
+    (at this rate it ends more than the red band short), so "on track" would mislead."""
     goals = stack.tables["goals"]
     goals = goals[goals["metric"].notna()]
     if goals.empty:
@@ -155,28 +158,64 @@ def check_metric_pace(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]
         )
     ]
     paces = pace_of_metrics(stack, wanted, as_of, spec)
+    short = _plan_short(stack, goals, wanted, paces, spec)
     keep = [p.health in ("at_risk", "off_track") and not p.final for p in paces]
     hit = goals[pd.Series(keep, index=goals.index, dtype=bool)]
     judged = [p for p, k in zip(paces, keep, strict=True) if k]
+    return (
+        emit(
+            "metric-off-pace",
+            stack,
+            "goals",
+            hit,
+            column="metric",
+            id_key="metric",
+            params={
+                "metric": hit["metric"],
+                "actual": [p.actual for p in judged],
+                "expected": [p.expected for p in judged],
+                "pace": [p.pace for p in judged],
+                "pace_pct": [percent(p.pace) for p in judged],
+                "health": [p.health for p in judged],
+                "escalate_to": [p.escalate_to for p in judged],
+            },
+            severities=[
+                Severity.ERROR if p.health == "off_track" else Severity.WARNING for p in judged
+            ],
+        )
+        + short
+    )
+
+
+def _plan_short(
+    stack: Stack,
+    goals: pd.DataFrame,
+    wanted: list[tuple[int, Any, float | None]],
+    paces: list[Pace],
+    spec: Spec,
+) -> list[Finding]:
+    shares = [
+        p.forecast / target
+        if p.health == "on_track" and not p.final and p.forecast is not None and target
+        else None
+        for (_, _, target), p in zip(wanted, paces, strict=True)
+    ]
+    keep = [s is not None and s < spec.rules.yellow_at for s in shares]
+    hit = goals[pd.Series(keep, index=goals.index, dtype=bool)]
+    picked = [(w, p, s) for w, p, s, k in zip(wanted, paces, shares, keep, strict=True) if k]
     return emit(
-        "metric-off-pace",
+        "metric-plan-short",
         stack,
         "goals",
         hit,
-        column="metric",
+        column="target",
         id_key="metric",
         params={
             "metric": hit["metric"],
-            "actual": [p.actual for p in judged],
-            "expected": [p.expected for p in judged],
-            "pace": [p.pace for p in judged],
-            "pace_pct": [percent(p.pace) for p in judged],
-            "health": [p.health for p in judged],
-            "escalate_to": [p.escalate_to for p in judged],
+            "forecast": [number(p.forecast) for _, p, _ in picked],
+            "target": [number(w[2]) for w, _, _ in picked],
+            "share_pct": [percent(s) for _, _, s in picked],
         },
-        severities=[
-            Severity.ERROR if p.health == "off_track" else Severity.WARNING for p in judged
-        ],
     )
 
 
