@@ -357,15 +357,7 @@ def test_formats_small_xls_far_cell_under_memory_limit() -> None:
     trim = plan_xls_trim(path.read_bytes())
     assert trim is not None
     assert (trim.dropped, trim.boxes) == ({"Sheet 1": ["IV65536"]}, {"Sheet 1": "A1:B3"})
-    done = subprocess.run(
-        [sys.executable, "-c", _XLSB_UNDER_LIMIT, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "read, no campaign"
+    _reads_under_1_gb(path)
 
 
 def test_formats_zip_with_backslash_paths(tmp_path: Path) -> None:
@@ -383,7 +375,7 @@ def test_formats_zip_with_backslash_paths(tmp_path: Path) -> None:
     assert _flat(path) == _flat(SAMPLES / "example-en.xlsx")
 
 
-_XLSB_UNDER_LIMIT = """
+_UNDER_1_GB = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 from xltrack.errors import UnrecognizedWorkbookError
@@ -393,6 +385,19 @@ try:
 except UnrecognizedWorkbookError:
     print("read, no campaign")
 """
+
+
+def _reads_under_1_gb(path: Path) -> None:
+    """The workbook is read (and refused as no campaign) in a process limited to 1 GB."""
+    done = subprocess.run(
+        [sys.executable, "-c", _UNDER_1_GB, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "read, no campaign"
 
 
 def test_formats_xlsb_far_cell_blanked_under_memory_limit(tmp_path: Path) -> None:
@@ -411,15 +416,7 @@ def test_formats_xlsb_far_cell_blanked_under_memory_limit(tmp_path: Path) -> Non
             zout.writestr(info, data)
     trim = plan_xlsb_trim(sheet)
     assert trim is not None and trim.dropped == ["XFD1048576"] and trim.box == "A1:B3"
-    done = subprocess.run(
-        [sys.executable, "-c", _XLSB_UNDER_LIMIT, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "read, no campaign"
+    _reads_under_1_gb(path)
 
 
 @pytest.mark.parametrize(

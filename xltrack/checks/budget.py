@@ -32,34 +32,24 @@ def check_budget(stack: Stack, as_of: dt.date, spec: Spec) -> list[Finding]:
     for frames, money in zip(stack.campaigns, campaign_money(stack, spec), strict=True):
         split = frames.tables["budget_split"]
         for line in money.lines:
+            at = Location(
+                frames.path or None,
+                split.sheet,
+                line.row,
+                letter(split, "spent"),
+                line.category or None,
+            )
             if not line.planned and line.spent is not None and line.spent > 0:
                 # Spent with nothing planned: no percentage over, and still beyond the plan.
-                found.append(
-                    Finding(
-                        "budget-line-unplanned",
-                        Location(
-                            frames.path or None,
-                            split.sheet,
-                            line.row,
-                            letter(split, "spent"),
-                            line.category or None,
-                        ),
-                        {"category": line.category, "spent": number(line.spent)},
-                    )
-                )
+                spent = {"category": line.category, "spent": number(line.spent)}
+                found.append(Finding("budget-line-unplanned", at, spent))
                 continue
             if line.variance is None or _r(line.variance) <= rules.budget_line_over:
                 continue
             found.append(
                 Finding(
                     "budget-line-over",
-                    Location(
-                        frames.path or None,
-                        split.sheet,
-                        line.row,
-                        letter(split, "spent"),
-                        line.category or None,
-                    ),
+                    at,
                     {
                         "category": line.category,
                         "planned": number(line.planned),
