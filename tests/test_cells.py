@@ -10,18 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xltrack.cells import (
-    from_serial,
     is_blank,
     parse_amount,
-    parse_date,
-    parse_date_range,
     parse_id,
-    parse_moment,
     parse_percent,
     parse_target_actual,
     parse_text,
-    slash_order,
 )
+from xltrack.dates import from_serial, parse_date, parse_date_range, parse_moment, slash_order
 from xltrack.records import parse_column
 
 D = dt.date

@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "spec": 1,
     "labels": 1,
     "cells": 1,
+    "dates": 1,
     "evaluate": 1,
     "derive": 2,
     "pace": 2,

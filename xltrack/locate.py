@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
 
-from xltrack.cells import parse_amount, parse_date
+from xltrack.cells import parse_amount
+from xltrack.dates import parse_date
 from xltrack.labels import WORDS, HeaderIndex, fold, looks_like_title
 from xltrack.spec import Spec
 

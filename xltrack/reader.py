@@ -22,19 +22,16 @@ import python_calamine
 from xltrack.biff import plan_xls_trim, xls_encrypted
 from xltrack.cells import (
     Parsed,
-    YearHint,
     is_blank,
     parse_amount,
-    parse_date,
-    parse_date_range,
     parse_text,
     raw_text,
     show_value,
-    slash_order,
     split_unit,
     unit_in_note,
     unit_scale,
 )
+from xltrack.dates import YearHint, parse_date, parse_date_range, slash_order
 from xltrack.derive import UNKNOWN
 from xltrack.errors import UnreadableWorkbookError, UnrecognizedWorkbookError, WorkbookError
 from xltrack.excel import column_letter, split_cell

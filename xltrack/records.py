@@ -15,16 +15,13 @@ from xltrack.cells import (
     ABSURD,
     BLANKS_AS_TYPED,
     Parsed,
-    YearHint,
     parse_amount,
-    parse_date,
-    parse_date_range,
     parse_id,
-    parse_moment,
     parse_percent,
     parse_target_actual,
     parse_text,
 )
+from xltrack.dates import YearHint, parse_date, parse_date_range, parse_moment
 from xltrack.spec import TableSpec
 
 
@@ -88,7 +85,7 @@ def parse_column(
         column_type: a spec column type (id, text, date, date_range, number, money,
             count, percent), or `moment` for a date that keeps its time of day.
         year: the campaign's year or window, for dates typed without a year.
-        day_first: the workbook's order of slashed dates (`cells.slash_order`).
+        day_first: the workbook's order of slashed dates (`dates.slash_order`).
 
     Returns:
         The parsed values (None when empty or unreadable) and, by position, every
