@@ -47,6 +47,7 @@ READER_CODES = {
     "header-unknown",
     "unit-scaled",
     "cell-far-ignored",
+    "as-of-pinned",
     "evaluation-missing",  # the reader's sheet-missing, deferred mid-campaign
     "week-outside-campaign",  # the weekly report's, not a check's
     # the codes of errors.py's exceptions (test_errors holds them to the catalogue)

@@ -14,11 +14,13 @@ import pandas as pd
 import pytest
 from conftest import SAMPLES
 
+from xltrack.analyze import analyze_workbook
 from xltrack.formulas import formula_cells
 from xltrack.frames import empty_frame
 from xltrack.reader import read_workbook
 from xltrack.source import open_source
 from xltrack.spec import LIST_TABLES, Spec
+from xltrack.writer import generate_workbook
 
 HANDMADE = SAMPLES / "handmade"
 CASES = sorted(p.stem for p in HANDMADE.glob("*.xlsx"))
@@ -309,3 +311,21 @@ def test_reader_range_typed_in_a_start_or_end_cell_fills_the_pair(
     assert (row["start_date"].date(), row["end_date"].date()) == expected
     unreadable = [f for f in frames.load_findings if f.code == "cell-unparsed"]
     assert unreadable == []
+
+
+def test_reader_says_when_the_workbooks_own_as_of_is_another_date(tmp_path: Path) -> None:
+    # The example's Dashboard is pinned to 2024-06-15; a new tracker's follows =TODAY().
+    pinned = generate_workbook(tmp_path / "pinned.xlsx", example=True)
+    live = generate_workbook(tmp_path / "live.xlsx")
+
+    def said(path: Path, as_of: dt.date) -> list[tuple[Any, ...]]:
+        found = analyze_workbook(path, as_of).findings
+        return [
+            (f.location.sheet, f.location.cell, f.params["pinned"])
+            for f in found
+            if f.code == "as-of-pinned"
+        ]
+
+    assert said(pinned, dt.date(2024, 6, 20)) == [("Dashboard", "B3", "2024-06-15")]
+    assert said(pinned, dt.date(2024, 6, 15)) == []
+    assert said(live, dt.date(2024, 6, 20)) == []  # =TODAY() is no pinned date

@@ -144,6 +144,15 @@ _CATALOGUE = (
         "({dropped} such cells on this sheet)",
         "{cell} 处的值远离工作表中的其他单元格({box}),未读取(本表共 {dropped} 个此类单元格)",
     ),
+    Code(
+        "as-of-pinned",
+        "info",
+        "The workbook's As-of date is another date",
+        "the workbook's As-of date is pinned to {pinned}; these figures are as of {as_of} "
+        "(give --as-of {pinned} to see what its Dashboard shows)",
+        "工作簿的统计日期固定为 {pinned},以上结果按 {as_of} 计算"
+        "(使用 --as-of {pinned} 可与仪表盘一致)",
+    ),
     # -- failures of a whole command (errors.py): each exception's code ----------------
     Code("xltrack-error", "error", "xltrack failed", "{reason}", "{reason}"),
     Code("template-invalid", "error", "The template definition is invalid", "{reason}", "{reason}"),
@@ -528,6 +537,7 @@ TITLES_ZH: dict[str, str] = {
     "file-extension-mismatch": "扩展名与文件内容不符",
     "file-unrecognized": "未找到五张活动表",
     "cell-far-ignored": "远离数据区的值已忽略",
+    "as-of-pinned": "工作簿的统计日期与本次不同",
     "xltrack-error": "xltrack 出错",
     "template-invalid": "模板定义无效",
     "argument-invalid": "参数超出范围",

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import unescape
 
 import python_calamine
 
@@ -34,10 +36,10 @@ from xltrack.cells import (
 from xltrack.dates import YearHint, parse_date, parse_date_range, slash_order
 from xltrack.derive import UNKNOWN
 from xltrack.errors import UnreadableWorkbookError, UnrecognizedWorkbookError, WorkbookError
-from xltrack.excel import column_letter, split_cell
+from xltrack.excel import column_letter, column_number, split_cell
 from xltrack.extent import MAX_REPORTED, plan_ods_trim, plan_trim, plan_xlsb_trim
 from xltrack.findings import Finding, Location
-from xltrack.formulas import apply_input_formulas
+from xltrack.formulas import apply_input_formulas, formula_cells
 from xltrack.frames import CampaignFrames, HeaderRead, TableFrame, empty_frame
 from xltrack.labels import enum_index, fold, header_index
 from xltrack.locate import (
@@ -154,6 +156,13 @@ def _language(frames: CampaignFrames) -> str:
     texts = [h.text for h in frames.headers] + list(frames.sheet_order)
     chinese = sum(1 for text in texts if any("\u3400" <= ch <= "\u9fff" for ch in text))
     return "zh" if texts and chinese * 2 > len(texts) else "en"
+
+
+# The As-of cell a generated workbook names (`<definedName name="AsOf">'Dashboard'!$B$3`).
+_AS_OF_NAME = re.compile(
+    rb"<(?:\w+:)?definedName\b[^>]*\bname=\"AsOf\"[^>]*>\s*"
+    rb"(?:'(?P<q>(?:[^']|'')+)'|(?P<p>[^!<'\s]+))!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)\s*<"
+)
 
 
 # The columns that make a list of tasks a campaign's task table, beside its ID or name.
@@ -401,9 +410,41 @@ class _Reader:
                 read.tables[key] = columns
                 self._report_headers(frames, located[key], columns)
         self._missing(frames, located, form_sheet)
+        self._pinned_as_of(names)
         frames.load_findings = self.findings
         frames.lang = self.lang or _language(frames)
         return read
+
+    def _pinned_as_of(self, names: list[str]) -> None:
+        """A date typed into the workbook's own As-of cell (the `AsOf` name of a generated
+        workbook) that is not this read's as-of: its Dashboard shows other figures."""
+        if self.as_of is None or not self.source.has_part(self.source.workbook_part):
+            return
+        book = self.source.read_part(self.source.workbook_part)
+        hit = _AS_OF_NAME.search(book)
+        if hit is None:
+            return
+        quoted = hit["q"]
+        sheet = (quoted or hit["p"]).decode("utf-8", "replace").replace("''", "'")
+        sheet = unescape(sheet)
+        letter, row = hit["col"].decode(), int(hit["row"])
+        if sheet not in names:
+            return
+        grid = self.grid(sheet)
+        col = column_number(letter) - 1
+        value = grid[row - 1][col] if row <= len(grid) and col < len(grid[row - 1]) else None
+        pinned = parse_date(value).value if isinstance(value, (dt.date, int, float)) else None
+        if pinned is None or pinned == self.as_of:
+            return
+        if (letter, row) in formula_cells(self.source, sheet, {letter}, row):
+            return  # =TODAY(): it follows the clock, not a pinned date
+        self.findings.append(
+            Finding(
+                "as-of-pinned",
+                Location(self.path, sheet, row, letter),
+                {"pinned": pinned.isoformat(), "as_of": self.as_of.isoformat()},
+            )
+        )
 
     def _read_stamp(self, frames: CampaignFrames, names: list[str]) -> None:
         props = self.source.custom_properties()
