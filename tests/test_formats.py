@@ -6,8 +6,6 @@ import datetime as dt
 import json
 import os
 import struct
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from libreoffice import SOFFICE, convert
+from limits import read_under_1_gb
 from pandas.testing import assert_frame_equal
 
 from xltrack.analyze import analyze_workbook
@@ -309,17 +308,6 @@ def test_formats_binary_that_only_starts_like_lotus_stays_unknown(tmp_path: Path
         read_workbook(path)
 
 
-_READ_UNDER_LIMIT = """
-import datetime as dt, json, resource, sys
-resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-from xltrack.reader import read_workbook
-frames = read_workbook(sys.argv[1], as_of=dt.date(2024, 6, 15))
-far = [(f.location.sheet, f.location.column, f.location.row) for f in frames.load_findings
-       if f.code == "cell-far-ignored"]
-print(json.dumps({"tasks": list(frames.tasks.data["task_id"]), "far": far}))
-"""
-
-
 @libreoffice
 @pytest.mark.parametrize(("ext", "ref"), [("ods", "AZ1048576"), ("xls", "IV65536")])
 def test_formats_far_cell_under_memory_limit(tmp_path: Path, ext: str, ref: str) -> None:
@@ -331,19 +319,12 @@ def test_formats_far_cell_under_memory_limit(tmp_path: Path, ext: str, ref: str)
     book["Tasks"][ref] = "stray"
     book.save(tmp_path / "far.xlsx")
     (converted,) = convert([tmp_path / "far.xlsx"], tmp_path / ext, ext)
-    done = subprocess.run(
-        [sys.executable, "-c", _READ_UNDER_LIMIT, str(converted)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    result = read_under_1_gb(converted)
     column = ref.rstrip("0123456789")
-    assert json.loads(done.stdout) == {
-        "tasks": ["T001", "T002", "T003"],
-        "far": [["Tasks", column, int(ref[len(column) :])]],
-    }
+    assert (result["tasks"], result["far"]) == (
+        ["T001", "T002", "T003"],
+        [["Tasks", column, int(ref[len(column) :])]],
+    )
 
 
 def test_formats_small_xls_far_cell_under_memory_limit() -> None:
@@ -357,7 +338,7 @@ def test_formats_small_xls_far_cell_under_memory_limit() -> None:
     trim = plan_xls_trim(path.read_bytes())
     assert trim is not None
     assert (trim.dropped, trim.boxes) == ({"Sheet 1": ["IV65536"]}, {"Sheet 1": "A1:B3"})
-    _reads_under_1_gb(path)
+    assert read_under_1_gb(path) == {"campaign": False}  # read, and refused as no campaign
 
 
 def test_formats_zip_with_backslash_paths(tmp_path: Path) -> None:
@@ -373,31 +354,6 @@ def test_formats_zip_with_backslash_paths(tmp_path: Path) -> None:
         part = source.sheets["Tasks"]
         assert part.startswith("xl/worksheets/") and source.has_part(part)
     assert _flat(path) == _flat(SAMPLES / "example-en.xlsx")
-
-
-_UNDER_1_GB = """
-import resource, sys
-resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-from xltrack.errors import UnrecognizedWorkbookError
-from xltrack.reader import read_workbook
-try:
-    read_workbook(sys.argv[1])
-except UnrecognizedWorkbookError:
-    print("read, no campaign")
-"""
-
-
-def _reads_under_1_gb(path: Path) -> None:
-    """The workbook is read (and refused as no campaign) in a process limited to 1 GB."""
-    done = subprocess.run(
-        [sys.executable, "-c", _UNDER_1_GB, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "read, no campaign"
 
 
 def test_formats_xlsb_far_cell_blanked_under_memory_limit(tmp_path: Path) -> None:
@@ -416,7 +372,7 @@ def test_formats_xlsb_far_cell_blanked_under_memory_limit(tmp_path: Path) -> Non
             zout.writestr(info, data)
     trim = plan_xlsb_trim(sheet)
     assert trim is not None and trim.dropped == ["XFD1048576"] and trim.box == "A1:B3"
-    _reads_under_1_gb(path)
+    assert read_under_1_gb(path) == {"campaign": False}  # read, and refused as no campaign
 
 
 @pytest.mark.parametrize(
