@@ -263,17 +263,22 @@ def test_writer_lo_light_bands_at_their_edges(
     }
 
 
-def test_writer_lo_solution_flag_uses_the_resolved_time(
-    books: dict[str, tuple[Path, Path]], spec: Spec
-) -> None:
+def _issue_flags(books: dict[str, tuple[Path, Path]], spec: Spec, key: str) -> dict[Any, Any]:
+    """Issue ID -> the flag column `key` as LibreOffice computed it in the messy workbook."""
     issues = spec.table("issues")
     letters = {c.key: chr(ord("A") + i) for i, c in enumerate(issues.laid_out)}
     ws = load(books["messy"][1], data_only=True)[issues.sheet("en")]  # type: ignore[misc]
-    flags = {
-        ws[f"A{r}"].value: ws[f"{letters['sla_breach']}{r}"].value or ""
+    return {
+        ws[f"A{r}"].value: ws[f"{letters[key]}{r}"].value or ""
         for r in range(4, 12)
         if ws[f"A{r}"].value
     }
+
+
+def test_writer_lo_solution_flag_uses_the_resolved_time(
+    books: dict[str, tuple[Path, Path]], spec: Spec
+) -> None:
+    flags = _issue_flags(books, spec, "sla_breach")
     assert {k: v for k, v in flags.items() if k.startswith("Q")} == {
         "Q1": "",
         "Q2": "",
@@ -318,14 +323,7 @@ def test_writer_lo_pace_names(
 
 def test_writer_lo_response_flag(books: dict[str, tuple[Path, Path]], spec: Spec) -> None:
     """The 24 h response flag: first response, else resolved time, else as-of while open."""
-    issues = spec.table("issues")
-    letters = {c.key: chr(ord("A") + i) for i, c in enumerate(issues.laid_out)}
-    ws = load(books["messy"][1], data_only=True)[issues.sheet("en")]  # type: ignore[misc]
-    flags = {
-        ws[f"A{r}"].value: ws[f"{letters['response_breach']}{r}"].value or ""
-        for r in range(4, 12)
-        if ws[f"A{r}"].value
-    }
+    flags = _issue_flags(books, spec, "response_breach")
     assert {k: v for k, v in flags.items() if k.startswith("Q")} == {
         "Q1": "OVER 24H",  # open, 48 h without a reply by as-of
         "Q2": "",  # resolved, no times written: not judged
