@@ -268,13 +268,10 @@ class ReportWriter:
                 used.get(str(row.get("file"))),
                 row.get("findings_error"),
             ]
+            rate_lights = [lights.get((row.get("campaign_key"), k)) for k in core]
             for j, ((_, _, kind), value) in enumerate(zip(columns, values, strict=True)):
-                self._cell(ws, r, j, kind, value)
-            for j, k in enumerate(core, start=5):
-                look = self.lit_pct.get(str(lights.get((row.get("campaign_key"), k))))
-                value = values[j]
-                if look is not None and not missing(value):
-                    ws.write_number(r, j, float(value), look)
+                light_of_rate = rate_lights[j - 5] if kind == "rate" else None
+                self._cell(ws, r, j, kind, value, self.lit_pct.get(str(light_of_rate)))
         last = header + len(campaigns)
         for j, (_, _, kind) in enumerate(columns):
             if kind == "health":
@@ -328,7 +325,8 @@ class ReportWriter:
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.set_footer("&L&A&R&P / &N")
 
-    def _cell(self, ws: Worksheet, r: int, c: int, kind: str, value: Any) -> None:
+    def _cell(self, ws: Worksheet, r: int, c: int, kind: str, value: Any, look: Any = None) -> None:
+        """One cell in its kind's format, or in `look` (a number's format with its light)."""
         if missing(value):
             return
         if kind == "date":
@@ -341,7 +339,7 @@ class ReportWriter:
                 if kind in ("count", "alarm")
                 else self.pct
             )
-            ws.write_number(r, c, float(value), fmt)
+            ws.write_number(r, c, float(value), look or fmt)
         else:
             ws.write_string(r, c, str(value), self.text)
 
