@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import unescape
 
 import python_calamine
 
@@ -159,9 +158,8 @@ def _language(frames: CampaignFrames) -> str:
 
 
 # The As-of cell a generated workbook names (`<definedName name="AsOf">'Dashboard'!$B$3`).
-_AS_OF_NAME = re.compile(
-    rb"<(?:\w+:)?definedName\b[^>]*\bname=\"AsOf\"[^>]*>\s*"
-    rb"(?:'(?P<q>(?:[^']|'')+)'|(?P<p>[^!<'\s]+))!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)\s*<"
+_AS_OF_CELL = re.compile(
+    r"(?:'(?P<q>(?:[^']|'')+)'|(?P<p>[^!'\s]+))!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)"
 )
 
 
@@ -418,16 +416,11 @@ class _Reader:
     def _pinned_as_of(self, names: list[str]) -> None:
         """A date typed into the workbook's own As-of cell (the `AsOf` name of a generated
         workbook) that is not this read's as-of: its Dashboard shows other figures."""
-        if self.as_of is None or not self.source.has_part(self.source.workbook_part):
+        hit = _AS_OF_CELL.fullmatch(self.source.defined_names.get("AsOf", ""))
+        if self.as_of is None or hit is None:
             return
-        book = self.source.read_part(self.source.workbook_part)
-        hit = _AS_OF_NAME.search(book)
-        if hit is None:
-            return
-        quoted = hit["q"]
-        sheet = (quoted or hit["p"]).decode("utf-8", "replace").replace("''", "'")
-        sheet = unescape(sheet)
-        letter, row = hit["col"].decode(), int(hit["row"])
+        sheet = hit["q"].replace("''", "'") if hit["q"] else hit["p"]
+        letter, row = hit["col"], int(hit["row"])
         if sheet not in names:
             return
         grid = self.grid(sheet)

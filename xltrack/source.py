@@ -120,6 +120,8 @@ class Source:
     workbook_part: str = "xl/workbook.xml"
     # .xlsb: worksheet name -> its BIFF12 part (kept apart: `sheets` parts are XML).
     binary_sheets: dict[str, str] = field(default_factory=dict)
+    # .xlsx/.xlsm: the workbook's defined names (name -> what it refers to, as written).
+    defined_names: dict[str, str] = field(default_factory=dict)
 
     def read_part(self, name: str, *, keep: bool = False) -> bytes:
         """The bytes of one part (already size-checked when the source was opened).
@@ -492,6 +494,9 @@ def _load_sheets(source: Source) -> None:
             break
     else:
         raise UnreadableWorkbookError(source.path, f"{source.workbook_part} lists no sheets")
+    names = root.find(f"{{{main}}}definedNames")
+    for name in names.findall(f"{{{main}}}definedName") if names is not None else ():
+        source.defined_names.setdefault(name.get("name", ""), (name.text or "").strip())
     rejected: list[str] = []
     for sheet in sheets.findall(f"{{{main}}}sheet"):
         title = sheet.get("name", "")
